@@ -1,0 +1,1 @@
+"""Deterministic scheduler shim: controlled threads on greenlets (see runtime.py)."""

@@ -1,0 +1,60 @@
+"""The scheduler contract: how the shim asks a strategy who runs next.
+
+The runtime (``execspec.sched.runtime``) runs controlled threads one at a time. At every
+scheduling point it hands the strategy the list of *enabled* pending operations, one per
+runnable thread, and the strategy answers with the index of the one to run. A schedule is
+therefore a seed plus the list of thread ids chosen, which is all that replay needs.
+
+Strategies are pure bookkeeping: they never touch threads, clocks or greenlets, so each can
+be tested on an abstract program (see ``tests/sched/test_strategies.py``).
+
+Three methods, as in shuttle's scheduler trait:
+
+- ``begin_execution()`` -> bool: start a new execution; False once exploration is complete.
+- ``choose(enabled, step)`` -> int: the index into ``enabled`` of the operation to run next.
+- ``end_execution(failed)``: the execution finished (``failed`` when it produced a report).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, Sequence
+
+
+@dataclass(frozen=True)
+class Op:
+    """The next operation a runnable controlled thread will perform.
+
+    ``obj`` is a stable small integer naming the shim object the operation touches (a lock,
+    a condition, a queue ...), or ``None`` for an operation that touches nothing shared
+    (thread start, a plain yield). Two operations commute when they are on different
+    threads and either has ``obj is None`` or their ``obj`` differ; partial-order
+    reduction relies on exactly this and on nothing else.
+    """
+
+    thread: int
+    kind: str
+    obj: int | None = None
+    label: str = ""  # human-readable, e.g. "Lock#3.acquire" (traces and replay checks)
+
+    def conflicts_with(self, other: "Op") -> bool:
+        """True when the two operations may not be reordered."""
+        if self.thread == other.thread:
+            return True
+        return self.obj is not None and self.obj == other.obj
+
+
+class Strategy(Protocol):
+    """Chooses which enabled operation runs at each scheduling point."""
+
+    def begin_execution(self) -> bool:
+        """Prepare a new execution; return False when there is nothing left to explore."""
+        ...
+
+    def choose(self, enabled: Sequence[Op], step: int) -> int:
+        """Return the index into ``enabled`` (never empty) of the operation to run."""
+        ...
+
+    def end_execution(self, failed: bool) -> None:
+        """Called once per execution, after the last step."""
+        ...

@@ -1,0 +1,1 @@
+"""execspec.impl: a reference executor (drop-in for the thread side of concurrent.futures)."""

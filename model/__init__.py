@@ -1,0 +1,1 @@
+"""Executable model of concurrent.futures (pure: no threads, clocks or I/O)."""

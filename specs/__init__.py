@@ -1,0 +1,1 @@
+"""The clause catalogue, shipped as package data (see execspec.spec)."""
