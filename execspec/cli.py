@@ -1,0 +1,70 @@
+"""The ``execspec`` command line.
+
+Subcommands::
+
+    execspec check [TARGET ...]   the main job: check targets (default: impl, stdlib)
+    execspec explore              walk the model's state space and check its invariants
+    execspec spec [CLAUSE]        print the catalogue's index, or one clause
+    execspec deadlocks            run the docs' two deadlock examples under the shim
+    execspec replay FILE          replay a recorded schedule and print its report
+
+Each subcommand lives in the module that owns the work; this file only parses and dispatches,
+so that ``execspec --help`` stays fast and a broken piece cannot break the others.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Callable, Sequence
+
+# name -> (module, function, one-line help). The function takes argv and returns an exit code.
+_COMMANDS: dict[str, tuple[str, str, str]] = {
+    "check": ("execspec.check", "main", "check targets against the spec (default: impl, stdlib)"),
+    "explore": ("execspec.model_cli", "explore_main", "explore the model's states; check invariants"),
+    "spec": ("execspec.model_cli", "spec_main", "print the clause index or one clause"),
+    "deadlocks": ("execspec.sched.cli_commands", "deadlocks_main", "report the docs' two deadlocks"),
+    "replay": ("execspec.sched.cli_commands", "replay_main", "replay a schedule file"),
+}
+
+
+def _usage() -> str:
+    lines = ["usage: execspec COMMAND [ARGS ...]", "", "commands:"]
+    lines += [f"  {name:<10} {help_}" for name, (_, _, help_) in _COMMANDS.items()]
+    lines += ["", "Run 'execspec COMMAND --help' for a command's options."]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``execspec`` console script.
+
+    >>> main(["--help"])  # doctest: +ELLIPSIS
+    usage: execspec COMMAND ...
+    0
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help", "help"):
+        print(_usage())
+        return 0 if args else 2
+    if args[0] == "--version":
+        from execspec import __version__
+
+        print(f"execspec {__version__}")
+        return 0
+    name, rest = args[0], args[1:]
+    if name not in _COMMANDS:
+        print(f"execspec: unknown command {name!r}.\n\n{_usage()}", file=sys.stderr)
+        return 2
+    module_name, func_name, _ = _COMMANDS[name]
+    func: Callable[[list[str]], int] = getattr(importlib.import_module(module_name), func_name)
+    return func(rest)
+
+
+def parser(prog: str, description: str) -> argparse.ArgumentParser:
+    """An ``argparse`` parser with the project's conventions, for subcommand modules."""
+    return argparse.ArgumentParser(prog=f"execspec {prog}", description=description)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Shared pytest configuration: print the Hypothesis seed policy, nothing else global."""
