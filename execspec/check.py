@@ -1,0 +1,203 @@
+"""``execspec check``: run the clause checks against targets and print a clause-by-target matrix.
+
+Each check runs on real threads (for targets this interpreter can import) and under the
+scheduler shim (for targets whose module the shim can load), and a clause passes for a
+target when every check that exercises it passes in every mode. A failure on a clause that
+the spec marks as an *upstream divergence* is expected of CPython's own stdlib and is shown
+as ``diverges``; on any other target it is a failure like the rest.
+
+Exit status: 0 when no target breaks a clause unexpectedly, 1 otherwise, 2 on bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from execspec.checks import CHECKS, Check, World
+from execspec.targets import DEFAULT_TARGETS, Target, TargetError
+
+# A check that has not finished after this many seconds on real threads is reported as hung.
+HANG_LIMIT = 30.0
+
+
+@dataclass
+class Outcome:
+    """The result of one check on one target in one mode."""
+
+    check: Check
+    mode: str  # "threads" or "shim"
+    error: str | None = None  # None: passed
+
+    @property
+    def passed(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class TargetReport:
+    """Every outcome for one target, and the clause verdicts derived from them."""
+
+    target: Target
+    outcomes: list[Outcome] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # modes that could not run, with the reason
+
+    def verdict(self, clause: str) -> str:
+        """'pass', 'fail' or '-' (no check exercises the clause) for this target."""
+        relevant = [o for o in self.outcomes if clause in o.check.clauses]
+        if not relevant:
+            return "-"
+        return "pass" if all(o.passed for o in relevant) else "fail"
+
+
+def run_threads(target: Target) -> list[Outcome]:
+    """Run every check on real threads against an importable target."""
+    factory = target.load_factory()
+    cf = _namespace(target)
+    world = World(cf=cf, make=factory, threading=threading)
+    return [_run_bounded(c, world) for c in CHECKS]
+
+
+def _namespace(target: Target) -> object:
+    """The module whose wait/as_completed/exceptions go with the target's futures."""
+    import importlib
+
+    mod = importlib.import_module(target.module)
+    if all(hasattr(mod, name) for name in ("wait", "as_completed", "CancelledError")):
+        return mod
+    import concurrent.futures
+
+    return concurrent.futures
+
+
+def _run_bounded(chk: Check, world: World) -> Outcome:
+    """Run one check in a helper thread so that a hung executor is reported, not waited for."""
+    box: list[Outcome] = []
+
+    def body() -> None:
+        try:
+            chk.run(world)
+        except AssertionError as exc:
+            box.append(Outcome(chk, "threads", str(exc) or "assertion failed"))
+        except BaseException as exc:  # noqa: BLE001 - any escape is a finding about the target
+            box.append(Outcome(chk, "threads", f"{type(exc).__name__}: {exc}"))
+        else:
+            box.append(Outcome(chk, "threads"))
+
+    runner = threading.Thread(target=body, name=f"execspec-check-{chk.name}", daemon=True)
+    runner.start()
+    runner.join(HANG_LIMIT)
+    if runner.is_alive():
+        return Outcome(chk, "threads", f"hung for {HANG_LIMIT:.0f} s on real threads")
+    return box[0]
+
+
+def check_target(target: Target) -> TargetReport:
+    """Every mode this target supports, run and collected."""
+    report = TargetReport(target)
+    if target.real_threads_ok:
+        report.outcomes += run_threads(target)
+    else:
+        report.skipped.append("threads: source-only target")
+    try:
+        from execspec.shim_checks import run_shim
+    except ImportError as exc:  # the shim half is optional until it lands
+        report.skipped.append(f"shim: {exc}")
+    else:
+        outcomes, why_not = run_shim(target)
+        report.outcomes += outcomes
+        if why_not:
+            report.skipped.append(f"shim: {why_not}")
+    return report
+
+
+def _clause_status(clause: str) -> tuple[str, str | None]:
+    """(status, issue) from the catalogue, or ('unknown', None) when it cannot be loaded."""
+    try:
+        from execspec.spec import load
+    except ImportError:
+        return ("unknown", None)
+    found = load().clauses.get(clause)
+    return (found.status, found.issue) if found is not None else ("unknown", None)
+
+
+def _is_cpython(target: Target) -> bool:
+    return target.module == "concurrent.futures"
+
+
+def render(reports: Sequence[TargetReport]) -> tuple[str, int]:
+    """The matrix as text, and the number of unexpected failures."""
+    clauses = sorted({c for chk in CHECKS for c in chk.clauses})
+    width = max(len(c) for c in clauses) + 2
+    head = "clause".ljust(width) + "".join(r.target.name[:14].ljust(16) for r in reports)
+    lines = [head, "-" * len(head)]
+    unexpected = 0
+    for clause in clauses:
+        status, issue = _clause_status(clause)
+        cells = []
+        for r in reports:
+            v = r.verdict(clause)
+            if v == "fail" and status == "upstream-divergence" and _is_cpython(r.target):
+                v = f"diverges {issue or ''}".strip()
+            elif v == "fail":
+                unexpected += 1
+                v = "FAIL"
+            cells.append(v.ljust(16))
+        lines.append(clause.ljust(width) + "".join(cells))
+    lines.append("")
+    for r in reports:
+        ran = len(r.outcomes)
+        failed = [o for o in r.outcomes if not o.passed]
+        lines.append(f"{r.target.name}: {ran - len(failed)}/{ran} check runs passed")
+        for o in failed:
+            lines.append(f"  [{o.mode}] {o.check.name} ({', '.join(o.check.clauses)}): {o.error}")
+        for why in r.skipped:
+            lines.append(f"  skipped {why}")
+    return "\n".join(lines), unexpected
+
+
+def main(argv: Sequence[str]) -> int:
+    """``execspec check [TARGET ...]``."""
+    p = argparse.ArgumentParser(prog="execspec check", description=__doc__.split("\n\n")[0])
+    p.add_argument("targets", nargs="*", help=f"targets to check (default: {' '.join(DEFAULT_TARGETS)})")
+    args = p.parse_args(argv)
+    try:
+        targets = [Target.parse(t) for t in (args.targets or DEFAULT_TARGETS)]
+    except TargetError as exc:
+        print(f"execspec check: {exc}", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    preamble = _preamble()
+    if preamble:
+        print(preamble)
+    reports = []
+    for t in targets:
+        print(f"checking {t.name} ...", flush=True)
+        reports.append(check_target(t))
+    text, unexpected = render(reports)
+    print(text)
+    print(f"\n{unexpected} unexpected failure(s); {time.perf_counter() - started:.1f} s")
+    return 1 if unexpected else 0
+
+
+def _preamble() -> str:
+    """What the run rests on: the catalogue and the model's own check."""
+    lines = []
+    try:
+        from execspec.spec import load
+
+        cat = load()
+        lines.append(f"spec: {len(cat.clauses)} clauses loaded and validated")
+    except ImportError:
+        pass
+    try:
+        from execspec.model_cli import model_summary
+    except ImportError:
+        pass
+    else:
+        lines.append(model_summary())
+    return "\n".join(lines)

@@ -1,0 +1,49 @@
+"""The clause checks: good executors pass, each known-bad executor is caught on its clause."""
+
+from __future__ import annotations
+
+import pytest
+
+from execspec.check import check_target, run_threads
+from execspec.targets import Target
+
+
+def _failed_clauses(target: str) -> set[str]:
+    outcomes = run_threads(Target.parse(target))
+    return {c for o in outcomes if not o.passed for c in o.check.clauses}
+
+
+@pytest.mark.parametrize(
+    ("bad", "clause"),
+    [
+        ("known_bad:NoCancel", "FUT-CANCEL-PENDING"),
+        ("known_bad:MapOutOfOrder", "EXE-MAP-ORDER"),
+        ("known_bad:AcceptsAfterShutdown", "EXE-SUBMIT-AFTER-SHUTDOWN"),
+        ("known_bad:CallbackTwice", "FUT-CB-ONCE"),
+        ("known_bad:InitializerIgnored", "TPE-INITIALIZER-FAILS-PENDING"),
+    ],
+)
+def test_a_known_bad_executor_is_caught_on_its_clause(bad: str, clause: str) -> None:
+    assert clause in _failed_clauses(bad)
+
+
+def test_the_stdlib_breaks_only_its_documented_divergences_on_real_threads() -> None:
+    failed = _failed_clauses("stdlib")
+    # gh-92001 (cancelled futures and wait/as_completed) and the falsy-exception bug.
+    assert failed <= {"WAIT-CANCELLED-COUNTS", "AC-CANCELLED-COUNTS", "FUT-RESULT-FALSY-EXC"}, failed
+    assert {"WAIT-CANCELLED-COUNTS", "AC-CANCELLED-COUNTS"} <= failed
+
+
+def test_a_bad_target_string_gets_a_message_that_says_what_to_write() -> None:
+    from execspec.targets import TargetError
+
+    for text in ["", "no colon here", "mod:", ":factory", "a b:c", "source:/nonexistent/dir"]:
+        with pytest.raises(TargetError, match="Write one of|not a package directory|empty target"):
+            Target.parse(text)
+
+
+def test_a_target_that_cannot_be_imported_is_reported_clearly() -> None:
+    from execspec.targets import TargetError
+
+    with pytest.raises(TargetError, match="cannot import"):
+        check_target(Target.parse("no_such_module_xyz:Pool"))
