@@ -1,0 +1,270 @@
+"""The clause catalogue: load ``specs/*.md`` into typed, validated :class:`Clause` objects.
+
+The spec is Markdown (it renders on GitHub) with a strict grammar (see :mod:`execspec.spec_parse`).
+Everything else in execspec names clauses by ID; this module is where an ID becomes a statement.
+
+>>> cat = load()
+>>> cat.get("FUT-CANCEL-RUNNING").status
+'documented'
+>>> cat.get("WAIT-CANCELLED-COUNTS").issue
+'gh-92001'
+>>> cat.get("EXC-TIMEOUT-ALIAS").holds_for((3, 10))
+False
+
+Pure: no threads, no clocks; reading package data is its only I/O.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Iterable, Iterator, Mapping, Protocol
+
+from execspec.spec_ids import REQUIRED_IDS
+from execspec.spec_parse import (
+    AREAS,
+    MAX_MINOR,
+    MIN_MINOR,
+    STATUSES,
+    CatalogueError,
+    Clause,
+    Status,
+    Versions,
+    parse_file,
+    parse_versions,
+)
+
+__all__ = [
+    "AREAS",
+    "REQUIRED_IDS",
+    "STATUSES",
+    "Catalogue",
+    "CatalogueError",
+    "Clause",
+    "Status",
+    "Versions",
+    "load",
+    "load_dir",
+    "parse_versions",
+    "render_clause",
+    "render_index",
+    "index_is_stale",
+    "SUPPORTED_VERSIONS",
+]
+
+#: Every Python version the catalogue speaks about, oldest first: (3, 8) ... (3, 14).
+SUPPORTED_VERSIONS: tuple[tuple[int, int], ...] = tuple(
+    (3, m) for m in range(MIN_MINOR, MAX_MINOR + 1)
+)
+
+#: Files in specs/ that are not clause files (the generated index, generated diagrams, ...).
+_INDEX_NAME = "README.md"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """All clauses, keyed by ID in file order (areas in :data:`AREAS` order).
+
+    ``titles`` maps each area (file stem) to its level-1 heading.
+    """
+
+    clauses: Mapping[str, Clause]
+    titles: Mapping[str, str]
+
+    def get(self, clause_id: str) -> Clause:
+        """The clause with this ID; ``KeyError`` naming the closest IDs if there is none."""
+        try:
+            return self.clauses[clause_id]
+        except KeyError:
+            close = difflib.get_close_matches(clause_id, list(self.clauses), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise KeyError(f"no clause {clause_id!r} in the catalogue{hint}") from None
+
+    def __contains__(self, clause_id: object) -> bool:
+        return clause_id in self.clauses
+
+    def __iter__(self) -> Iterator[Clause]:
+        return iter(self.clauses.values())
+
+    def __len__(self) -> int:
+        return len(self.clauses)
+
+    def by_area(self) -> dict[str, list[Clause]]:
+        """Clauses grouped by area (file stem), areas and clauses in catalogue order."""
+        out: dict[str, list[Clause]] = {}
+        for clause in self.clauses.values():
+            out.setdefault(clause.area, []).append(clause)
+        return out
+
+    def by_status(self, status: Status) -> list[Clause]:
+        """Clauses with this status, in catalogue order."""
+        return [c for c in self.clauses.values() if c.status == status]
+
+    def applicable(self, version: tuple[int, ...]) -> list[Clause]:
+        """Clauses that hold for ``version`` (e.g. ``(3, 11)`` or ``sys.version_info``)."""
+        return [c for c in self.clauses.values() if c.holds_for(version)]
+
+    def invariants(self) -> list[Clause]:
+        """The safety invariants (``INV-*``), in catalogue order."""
+        return [c for c in self.clauses.values() if c.is_invariant]
+
+
+class _Readable(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    def read_text(self, encoding: str = ...) -> str: ...
+
+
+def load() -> Catalogue:
+    """Load and validate the catalogue shipped in the package ``execspec.specs``."""
+    root = files("execspec.specs")
+    return _load_entries(entry for entry in root.iterdir() if entry.is_file())
+
+
+def load_dir(path: str | os.PathLike[str]) -> Catalogue:
+    """Load and validate the clause files in directory ``path`` (for tests and other trees)."""
+    directory = Path(path)
+    if not directory.is_dir():
+        raise NotADirectoryError(f"{directory} is not a directory of clause files")
+    return _load_entries(p for p in directory.iterdir() if p.is_file())
+
+
+def _load_entries(entries: Iterable[_Readable]) -> Catalogue:
+    texts = {e.name: e.read_text(encoding="utf-8") for e in entries if e.name.endswith(".md")}
+    return parse_texts(texts)
+
+
+def parse_texts(texts: Mapping[str, str]) -> Catalogue:
+    """Build a catalogue from ``{file name: text}``; files outside :data:`AREAS` are skipped
+    unless they contain clause headings (then they are an error: clauses need a known area)."""
+    parsed: list[Clause] = []
+    titles: dict[str, str] = {}
+    for name in sorted(texts, key=_area_order):
+        stem = name[:-3]
+        if stem not in AREAS:
+            if name != _INDEX_NAME:
+                _reject_stray_clauses(name, texts[name])
+            continue
+        title, clauses = parse_file(name, texts[name])
+        titles[stem] = title
+        parsed.extend(clauses)
+    if not parsed:
+        raise CatalogueError("no clause files found", "<catalogue>", 0,
+                             f"add at least one of {', '.join(a + '.md' for a in AREAS)}")
+    by_id: dict[str, Clause] = {}
+    for clause in parsed:
+        first = by_id.get(clause.id)
+        if first is not None:
+            raise CatalogueError(
+                f"duplicate ID {clause.id} (first defined at {first.file}:{first.line})",
+                clause.file, clause.line,
+                "IDs are stable and unique: give the new clause a new ID, never reuse one",
+            )
+        by_id[clause.id] = clause
+    for clause in parsed:
+        for ref in clause.see:
+            if ref not in by_id:
+                close = difflib.get_close_matches(ref, list(by_id), n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                raise CatalogueError(
+                    f"see: of {clause.id} refers to {ref}, which no clause defines", clause.file,
+                    clause.line, f"correct the ID{hint} or drop it from see:",
+                )
+    return Catalogue(by_id, titles)
+
+
+def _area_order(name: str) -> tuple[int, str]:
+    order = list(AREAS)
+    stem = name[:-3]
+    return (order.index(stem) if stem in order else len(order), name)
+
+
+def _reject_stray_clauses(name: str, text: str) -> None:
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        head = line.split(":", 1)[0]
+        if line.startswith("## ") and ":" in line and head[3:].isupper() and "-" in head:
+            raise CatalogueError(
+                f"{name} holds clauses but is not a known area", name, lineno,
+                f"move them to one of {', '.join(a + '.md' for a in AREAS)} "
+                "or add the area to AREAS in execspec/spec_parse.py",
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering: specs/README.md (the index) and single clauses for the command line.
+
+_REGEN_ENV = "EXECSPEC_REGEN"
+
+
+def render_index(catalogue: Catalogue) -> str:
+    """The Markdown index committed as ``specs/README.md``: one table per area, with counts."""
+    out = [
+        "# The execspec clause catalogue",
+        "",
+        "<!-- Generated by execspec.spec.render_index(); do not edit by hand. -->",
+        "<!-- Regenerate: EXECSPEC_REGEN=1 python -m pytest tests/spec -q -->",
+        "",
+        "The contract of the thread side of `concurrent.futures`, as numbered clauses in our own",
+        "words. Each clause file below is the source; this page is its index. Status is",
+        "*documented* (the docs promise it), *implementation-defined* (CPython does it, the docs",
+        "don't promise it) or *upstream-divergence* (CPython breaks its own docs; the clause",
+        "follows the docs and cites the issue). Versions lie within "
+        f"3.{MIN_MINOR}-3.{MAX_MINOR}.",
+        "",
+        "| area | clauses | documented | implementation-defined | upstream-divergence |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    groups = catalogue.by_area()
+    for area, clauses in groups.items():
+        counts = [sum(c.status == s for c in clauses) for s in STATUSES]
+        title = catalogue.titles.get(area, area)
+        out.append(f"| [{title}]({area}.md) | {len(clauses)} | "
+                   + " | ".join(str(n) for n in counts) + " |")
+    totals = [len(catalogue.by_status(s)) for s in STATUSES]
+    out.append(f"| **total** | **{len(catalogue)}** | " + " | ".join(f"**{n}**" for n in totals)
+               + " |")
+    for area, clauses in groups.items():
+        out += ["", f"## {catalogue.titles.get(area, area)}", "",
+                "| ID | title | status | versions |", "| --- | --- | --- | --- |"]
+        for c in clauses:
+            status = f"{c.status} ({c.issue})" if c.issue else c.status
+            anchor = _github_anchor(f"{c.id}: {c.title}")
+            out.append(f"| [{c.id}]({c.area}.md#{anchor}) | {_cell(c.title)} | {status} | "
+                       f"{c.versions} |")
+    return "\n".join(out) + "\n"
+
+
+def render_clause(clause: Clause) -> str:
+    """One clause as plain text, e.g. for ``execspec spec FUT-CANCEL-RUNNING``."""
+    status = f"{clause.status} ({clause.issue})" if clause.issue else clause.status
+    lines = [f"{clause.id}: {clause.title}", "", clause.statement, "",
+             f"  doc:      {clause.doc}", f"  versions: {clause.versions}",
+             f"  status:   {status}"]
+    if clause.see:
+        lines.append(f"  see:      {', '.join(clause.see)}")
+    lines.append(f"  source:   specs/{clause.file}:{clause.line}")
+    return "\n".join(lines)
+
+
+def index_is_stale(catalogue: Catalogue, index_path: str | os.PathLike[str]) -> bool:
+    """True if ``index_path`` differs from :func:`render_index`; rewrites it when the
+    environment variable ``EXECSPEC_REGEN`` is set (then returns False)."""
+    path = Path(index_path)
+    expected = render_index(catalogue)
+    if os.environ.get(_REGEN_ENV):
+        path.write_text(expected, encoding="utf-8")
+        return False
+    return not path.exists() or path.read_text(encoding="utf-8") != expected
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _github_anchor(heading: str) -> str:
+    keep = "".join(ch for ch in heading.lower() if ch.isalnum() or ch in " -_")
+    return keep.replace(" ", "-")
