@@ -71,8 +71,8 @@ class Catalogue:
     ``titles`` maps each area (file stem) to its level-1 heading.
     """
 
-    clauses: Mapping[str, Clause]
-    titles: Mapping[str, str]
+    clauses: dict[str, Clause]
+    titles: dict[str, str]
 
     def get(self, clause_id: str) -> Clause:
         """The clause with this ID; ``KeyError`` naming the closest IDs if there is none."""
@@ -103,7 +103,7 @@ class Catalogue:
         """Clauses with this status, in catalogue order."""
         return [c for c in self.clauses.values() if c.status == status]
 
-    def applicable(self, version: tuple[int, ...]) -> list[Clause]:
+    def applicable(self, version: tuple[object, ...]) -> list[Clause]:
         """Clauses that hold for ``version`` (e.g. ``(3, 11)`` or ``sys.version_info``)."""
         return [c for c in self.clauses.values() if c.holds_for(version)]
 

@@ -1,7 +1,9 @@
 """The clause IDs other parts of execspec already cite: the catalogue must define every one.
 
 Grown only, never renamed: model transitions, impl comments and machine rules name these IDs.
-The test suite checks that :func:`execspec.spec.load` defines each of them.
+The test suite checks that :func:`execspec.spec.load` defines each of them. This list began
+as ``specs/CLAUSE_IDS.txt``, the contract the parts were written against before the catalogue
+existed.
 """
 
 __all__ = ["REQUIRED_IDS"]

@@ -100,7 +100,7 @@ class Versions:
 
     minors: frozenset[tuple[int, int]]
 
-    def holds_for(self, version: tuple[int, ...]) -> bool:
+    def holds_for(self, version: tuple[object, ...]) -> bool:
         """True if ``version`` (e.g. ``(3, 11)`` or ``sys.version_info``) is covered."""
         return tuple(version[:2]) in self.minors
 
@@ -178,7 +178,7 @@ class Clause:
         """True for the safety invariants (IDs prefixed ``INV-``) the model explorer checks."""
         return self.id.startswith("INV-")
 
-    def holds_for(self, version: tuple[int, ...]) -> bool:
+    def holds_for(self, version: tuple[object, ...]) -> bool:
         """True if the clause holds for ``version`` (e.g. ``(3, 11)``)."""
         return self.versions.holds_for(version)
 

@@ -35,14 +35,6 @@ def test_catalogue_defines_every_required_id(catalogue: spec.Catalogue) -> None:
     assert not missing, f"clause IDs cited elsewhere but not defined: {missing}"
 
 
-def test_required_ids_include_the_contract_file_while_it_exists() -> None:
-    contract = SPECS_DIR / "CLAUSE_IDS.txt"
-    if not contract.exists():
-        pytest.skip("CLAUSE_IDS.txt has been folded into execspec.spec_ids.REQUIRED_IDS")
-    lines = [ln for ln in contract.read_text().splitlines() if not ln.startswith("#")]
-    assert set(" ".join(lines).split()) <= REQUIRED_IDS
-
-
 def test_invariants_are_exactly_the_inv_clauses(catalogue: spec.Catalogue) -> None:
     invariants = catalogue.invariants()
     assert invariants and all(c.area == "invariants" for c in invariants)
