@@ -1,0 +1,9 @@
+"""Scheduling strategies: who runs next at each scheduling point (see ``strategy.py``)."""
+
+from execspec.sched.strategies.dfs import DFSStrategy, NondeterministicScenario
+from execspec.sched.strategies.pct import PCTStrategy
+from execspec.sched.strategies.random import RandomStrategy, default_seed
+from execspec.sched.strategies.replay import ReplayDivergence, ReplayStrategy
+
+__all__ = ["DFSStrategy", "NondeterministicScenario", "PCTStrategy", "RandomStrategy",
+           "ReplayDivergence", "ReplayStrategy", "default_seed"]

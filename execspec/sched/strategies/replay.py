@@ -1,0 +1,94 @@
+"""Replay a recorded schedule, checking at every step that the program still agrees with it.
+
+A schedule is the list of synchronisation operations chosen, as (thread, kind, label) — not
+bytecode counts — so it survives interpreter upgrades and edits that keep the same operations.
+When the program no longer does what the schedule says, replay stops trusting it and records a
+``ReplayDivergence`` naming the step, what was expected and what was seen; it then keeps the
+execution going with the lowest enabled thread so the caller still gets an outcome.
+
+>>> from execspec.sched.strategy import Op
+>>> s = ReplayStrategy([(1, "acquire", "Lock#0.acquire")])
+>>> s.begin_execution()
+True
+>>> s.choose([Op(0, "yield"), Op(1, "acquire", 0, "Lock#0.acquire")], 0)
+1
+>>> s.end_execution(False); s.divergence is None
+True
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from execspec.sched.strategy import Op
+
+Step = tuple[int, str, str]  # (thread id, op kind, op label)
+
+
+class ReplayDivergence(Exception):
+    """The program's operations stopped matching the recorded schedule."""
+
+    def __init__(self, step: int, expected: str, seen: str) -> None:
+        super().__init__(f"replay diverged at step {step}: the schedule expects {expected}, "
+                         f"but {seen}. The code under test (or the Python/executor version) "
+                         "changed since the schedule was recorded; re-record it by exploring again.")
+        self.step = step
+        self.expected = expected
+        self.seen = seen
+
+
+def _show(step: Step) -> str:
+    thread, kind, label = step
+    return f"thread {thread} to do {label or kind}"
+
+
+class ReplayStrategy:
+    """Runs exactly one execution, making the recorded choices."""
+
+    name = "replay"
+
+    def __init__(self, steps: Sequence[Step], *, seed: int = 0) -> None:
+        self.steps: list[Step] = [(int(t), str(k), str(lab)) for t, k, lab in steps]
+        self.seed = seed
+        self.execution = -1
+        self.divergence: ReplayDivergence | None = None
+        self._pos = 0
+
+    def begin_execution(self) -> bool:
+        if self.execution >= 0:
+            return False
+        self.execution = 0
+        return True
+
+    def choose(self, enabled: Sequence[Op], step: int) -> int:
+        pos = self._pos
+        self._pos = pos + 1
+        if self.divergence is not None:
+            return 0
+        if pos >= len(self.steps):
+            self._diverge(pos, "the execution to be over",
+                          f"threads {[op.thread for op in enabled]} can still run")
+            return 0
+        thread, kind, label = self.steps[pos]
+        for idx, op in enumerate(enabled):
+            if op.thread == thread:
+                if op.kind != kind or op.label != label:
+                    self._diverge(pos, _show((thread, kind, label)),
+                                  f"thread {thread} is about to do {op.label or op.kind}")
+                return idx
+        runnable = ", ".join(f"{op.thread} ({op.label or op.kind})" for op in enabled)
+        self._diverge(pos, _show((thread, kind, label)),
+                      f"thread {thread} cannot run; runnable are: {runnable}")
+        return 0
+
+    def _diverge(self, pos: int, expected: str, seen: str) -> None:
+        self.divergence = ReplayDivergence(pos, expected, seen)
+
+    def end_execution(self, failed: bool) -> None:
+        if self.divergence is None and self._pos < len(self.steps):
+            self._diverge(self._pos, _show(self.steps[self._pos]),
+                          f"the execution ended after {self._pos} steps")
+
+    def describe(self) -> dict[str, object]:
+        """What a schedule file records about the current execution."""
+        return {"name": self.name, "seed": self.seed}
