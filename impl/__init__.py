@@ -1,1 +1,48 @@
-"""execspec.impl: a reference executor (drop-in for the thread side of concurrent.futures)."""
+"""execspec.impl: a reference executor, a drop-in for the thread side of concurrent.futures.
+
+Change one import and keep going: the names, signatures and behaviour follow the
+``concurrent.futures`` documentation as of Python 3.14 (``map(buffersize=)`` included) on
+Python 3.10 and later. Where CPython's code and its docs disagree, this follows the docs:
+a future cancelled by ``cancel()`` counts as done for wait()/as_completed() at once
+(gh-92001), and an exception that is falsy is still raised by ``result()`` (gh-132063).
+
+Interoperability with the stdlib:
+
+- The exceptions *are* the stdlib's classes, so ``except concurrent.futures.CancelledError``
+  catches ours and vice versa.
+- ``Future`` subclasses ``concurrent.futures.Future`` and ``ThreadPoolExecutor`` subclasses
+  the stdlib's, so ``asyncio.wrap_future``, ``loop.run_in_executor`` and
+  ``loop.set_default_executor`` accept them.
+- ``execspec.impl.wait``/``as_completed`` accept futures of any executor, stdlib's included.
+  The stdlib's ``concurrent.futures.wait``/``as_completed`` do NOT accept our futures: they
+  reach into private attributes (``_condition``) ours do not have, and raise AttributeError.
+
+>>> from execspec.impl import ThreadPoolExecutor, as_completed
+>>> with ThreadPoolExecutor(max_workers=4) as ex:
+...     futures = [ex.submit(pow, 2, n) for n in range(5)]
+...     sorted(f.result() for f in as_completed(futures))
+[1, 2, 4, 8, 16]
+"""
+
+from concurrent.futures import BrokenExecutor, CancelledError, InvalidStateError, TimeoutError
+
+from ._executor import Executor
+from ._future import Future
+from ._thread import BrokenThreadPool, ThreadPoolExecutor
+from ._waiting import ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, DoneAndNotDoneFutures, as_completed, wait
+
+# MOD-NAMES: the thread side of concurrent.futures' public names
+__all__ = [
+    "FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED",
+    "CancelledError", "TimeoutError", "InvalidStateError", "BrokenExecutor", "BrokenThreadPool",
+    "Future", "Executor", "ThreadPoolExecutor", "wait", "as_completed", "DoneAndNotDoneFutures",
+]  # fmt: skip
+
+
+def __getattr__(name: str) -> object:
+    if name in ("ProcessPoolExecutor", "InterpreterPoolExecutor", "BrokenProcessPool"):
+        raise AttributeError(
+            f"execspec.impl covers only the thread side of concurrent.futures; "
+            f"use concurrent.futures.{name} for {name}"
+        )
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

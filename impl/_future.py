@@ -1,0 +1,277 @@
+"""Future: the state of one call, and the only place that state changes.
+
+Design (why it is fast): the stdlib gives every future its own Condition, which costs an
+RLock, a deque and two lists per call. Here a future is five slots. One module-wide lock,
+``_lock``, guards every state change of every future; it is held for a few bytecodes at a
+time, never while user code runs. A thread that has to block allocates a private Lock
+(the "gate"), parks it on the future and sleeps on it; completion opens the gates.
+
+    worker                          waiter (result(timeout))
+    ------                          ------
+                                    with _lock: not done -> park gate
+    with _lock: FINISHED,
+      take gates, open them         gate.acquire(timeout) returns True
+    run callbacks (no lock held)    read _value (stable once done)
+
+If the waiter times out, it re-checks under ``_lock``: a completion that raced with the
+deadline wins (INV-NO-LOST-WAKEUP), and otherwise the gate is removed so nothing leaks.
+
+Reading ``_status`` without the lock is safe: it only moves forward (INV-DONE-MONOTONE), and
+``_value``/``_error`` are written before ``_status`` becomes FINISHED.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as _cf
+import logging
+import math
+import os
+import threading
+from typing import Any, Callable, TypeVar
+
+# EXC-*: the very classes of concurrent.futures, so ``except concurrent.futures.X`` catches
+# ours and ours catches theirs (a user who changes one import keeps working handlers).
+from concurrent.futures import CancelledError, InvalidStateError, TimeoutError
+
+__all__ = ["Future", "CancelledError", "InvalidStateError", "TimeoutError", "check_timeout"]
+
+_T = TypeVar("_T")
+
+_log = logging.getLogger("concurrent.futures")  # the logger users of the stdlib configure
+
+# FUT-STATES: the four states, ordered so that ``state >= CANCELLED`` means done.
+PENDING = 0  # entered at creation (FUT-CREATE-PENDING)
+RUNNING = 1  # entered by set_running_or_notify_cancel() on a pending future (FUT-RUNNING)
+CANCELLED = 2  # entered by cancel() on a pending future; done at once (FUT-CANCELLED)
+FINISHED = 3  # entered by set_result()/set_exception() (FUT-SET-RESULT, FUT-SET-EXCEPTION)
+_STATE_NAMES = ("pending", "running", "cancelled", "finished")
+
+# Guards every future's state, gates and callback list. Never held while user code runs.
+_lock = threading.Lock()
+
+if hasattr(os, "register_at_fork") and hasattr(_lock, "_at_fork_reinit"):
+    # TPE-FORK: hold the lock across fork() so the child never inherits it mid-update.
+    os.register_at_fork(
+        before=_lock.acquire, after_in_parent=_lock.release, after_in_child=_lock._at_fork_reinit
+    )
+
+_TIMEOUT_MAX = float(getattr(threading, "TIMEOUT_MAX", 1e9))
+
+
+def check_timeout(timeout: object) -> float | None:
+    """Return ``timeout`` as a float, or raise a clear error for a value that is not one.
+
+    FUT-TIMEOUT-NUMBER: a timeout is None (no limit) or a non-negative int or float.
+    """
+    if timeout is None:
+        return None
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise TypeError(f"timeout must be None or a number of seconds, not {type(timeout).__name__}")
+    if timeout < 0 or math.isnan(timeout):
+        raise ValueError(f"timeout must be None or a non-negative number of seconds, not {timeout!r}")
+    return float(timeout)
+
+
+class Future(_cf.Future[_T]):
+    """The result of a call that may not have happened yet.
+
+    A subclass of ``concurrent.futures.Future`` (so ``asyncio.wrap_future`` and isinstance
+    checks accept it) that shares none of its machinery. Executors create futures; code
+    outside an executor only creates them for tests or adapters.
+
+    >>> f = Future()
+    >>> f.set_result(42)
+    >>> f.result(), f.done()
+    (42, True)
+    """
+
+    __slots__ = ("_status", "_value", "_error", "_gates", "_callbacks")
+
+    def __init__(self) -> None:  # FUT-CREATE-PENDING (no Condition: see the module docstring)
+        self._status = PENDING
+        self._value: Any = None
+        self._error: BaseException | None = None
+        self._gates: list[Callable[[], object]] | None = None
+        self._callbacks: list[Callable[[Future[_T]], object]] | None = None
+
+    @property
+    def _condition(self) -> threading.Condition:  # type: ignore[override]
+        # only the stdlib's wait()/as_completed() read this private attribute of its futures
+        raise AttributeError(
+            "execspec.impl futures have no _condition, so concurrent.futures.wait() and "
+            "as_completed() cannot watch them; use execspec.impl.wait()/as_completed(), "
+            "which accept futures of any executor"
+        )
+
+    def __repr__(self) -> str:
+        state, exc = self._status, self._error
+        if state == FINISHED:
+            what = "raised" if exc is not None else "returned"
+            obj: object = exc if exc is not None else self._value
+            return f"<{type(self).__name__} at {id(self):#x} state=finished {what} {type(obj).__name__}>"
+        return f"<{type(self).__name__} at {id(self):#x} state={_STATE_NAMES[state]}>"
+
+    def cancel(self) -> bool:
+        """Cancel the call if it has not started; return True if the future is now cancelled."""
+        with _lock:
+            state = self._status
+            if state == CANCELLED:
+                return True  # FUT-CANCEL-CANCELLED
+            if state != PENDING:
+                return False  # FUT-CANCEL-RUNNING, FUT-CANCEL-FINISHED
+            # FUT-CANCEL-PENDING, WAIT-CANCELLED-COUNTS: done now, for every waiter (gh-92001)
+            callbacks = self._settle(CANCELLED)
+        if callbacks:
+            self._run_callbacks(callbacks)
+        return True
+
+    def cancelled(self) -> bool:
+        """True if the future was cancelled (FUT-CANCELLED)."""
+        return self._status == CANCELLED
+
+    def running(self) -> bool:
+        """True while the call is executing (FUT-RUNNING)."""
+        return self._status == RUNNING
+
+    def done(self) -> bool:
+        """True once the future finished or was cancelled (FUT-DONE)."""
+        return self._status >= CANCELLED
+
+    def result(self, timeout: float | None = None) -> _T:
+        """Return the call's value, waiting up to ``timeout`` seconds (None: no limit).
+
+        Raises CancelledError if cancelled, TimeoutError on timeout, and the call's own
+        exception if it raised one.
+        """
+        if self._status < CANCELLED:
+            self._wait(timeout)  # FUT-RESULT-WAITS, FUT-RESULT-TIMEOUT
+        if self._status == CANCELLED:
+            raise CancelledError()  # FUT-RESULT-CANCELLED
+        exc = self._error
+        if exc is not None:  # FUT-RESULT-FALSY-EXC: `is not None`, not truth (gh-132063)
+            try:
+                raise exc  # FUT-RESULT-RAISES
+            finally:
+                del exc, self  # the traceback would otherwise tie the frame to the future
+        return self._value  # type: ignore[no-any-return]  # FUT-RESULT-VALUE
+
+    def exception(self, timeout: float | None = None) -> BaseException | None:
+        """Return the call's exception (None if it returned), waiting like result()."""
+        if self._status < CANCELLED:
+            self._wait(timeout)  # FUT-EXCEPTION-WAITS, FUT-EXCEPTION-TIMEOUT
+        if self._status == CANCELLED:
+            raise CancelledError()  # FUT-EXCEPTION-CANCELLED
+        return self._error  # FUT-EXCEPTION-VALUE
+
+    def add_done_callback(self, fn: Callable[[Future[_T]], object]) -> None:
+        """Call ``fn(future)`` once the future is done; at once, here, if it already is."""
+        if not callable(fn):
+            raise TypeError(f"add_done_callback() needs a callable taking the future, got {fn!r}")
+        with _lock:
+            if self._status < CANCELLED:  # FUT-CB-ORDER: kept in the order added
+                if self._callbacks is None:
+                    self._callbacks = [fn]
+                else:
+                    self._callbacks.append(fn)
+                return
+        self._run_callbacks([fn])  # FUT-CB-ALREADY-DONE: in the calling thread
+
+    def set_running_or_notify_cancel(self) -> bool:
+        """For executors: mark the future running (True), or report it cancelled (False)."""
+        with _lock:
+            state = self._status
+            if state == PENDING:
+                self._status = RUNNING  # FUT-SRN-PENDING
+                return True
+            if state == CANCELLED:
+                return False  # FUT-SRN-CANCELLED: waiters were already woken by cancel()
+        raise RuntimeError(f"set_running_or_notify_cancel() on a future that is {_STATE_NAMES[state]}")
+
+    def set_result(self, result: _T) -> None:
+        """For executors: finish the future with ``result`` (InvalidStateError if done)."""
+        if not self._finish(result, None):
+            raise InvalidStateError(f"set_result() on a future that is already done: {self!r}")
+
+    def set_exception(self, exception: BaseException | None) -> None:
+        """For executors: finish the future with ``exception`` (InvalidStateError if done)."""
+        if not isinstance(exception, BaseException):
+            raise TypeError(f"set_exception() needs an exception instance, got {exception!r}")
+        if not self._finish(None, exception):
+            raise InvalidStateError(f"set_exception() on a future that is already done: {self!r}")
+
+    # -- internal protocol, shared with the executor and with wait()/as_completed() ----------
+
+    def _start(self) -> bool:
+        """For the worker: PENDING -> RUNNING; False (skip the call) in any other state."""
+        with _lock:
+            if self._status != PENDING:
+                return False  # INV-CANCELLED-NEVER-RUNS, INV-RUN-AT-MOST-ONCE
+            self._status = RUNNING
+            return True
+
+    def _finish(self, result: Any, exception: BaseException | None) -> bool:
+        """Move to FINISHED unless already done; False if it was (FUT-SET-INVALID)."""
+        with _lock:
+            if self._status >= CANCELLED:
+                return False
+            # FUT-SET-ON-PENDING: a pending future may be finished directly
+            self._value = result
+            self._error = exception
+            callbacks = self._settle(FINISHED)
+        if callbacks:
+            self._run_callbacks(callbacks)
+        return True
+
+    def _settle(self, state: int) -> list[Callable[[Future[_T]], object]] | None:
+        """Under ``_lock``: enter a done state, open every gate, hand back the callbacks."""
+        self._status = state  # INV-TERMINAL-STABLE: nothing leaves a done state
+        gates = self._gates
+        if gates is not None:
+            self._gates = None
+            for open_gate in gates:  # FUT-WAKES-WAITERS
+                open_gate()
+        callbacks = self._callbacks
+        self._callbacks = None  # FUT-CB-ONCE: each runs once, then is dropped
+        return callbacks
+
+    def _run_callbacks(self, callbacks: list[Callable[[Future[_T]], object]]) -> None:
+        for fn in callbacks:  # FUT-CB-ON-DONE, FUT-CB-THREAD: in the completing thread
+            try:
+                fn(self)
+            except Exception:  # FUT-CB-RAISES: logged, then the next callback runs
+                _log.exception("exception calling callback for %r", self)
+            # FUT-CB-BASEEXCEPTION: anything else propagates (the docs leave it undefined)
+
+    def _park(self, open_gate: Callable[[], object]) -> bool:
+        """Under ``_lock``: park a gate opener to be called once done; False if done already."""
+        if self._status >= CANCELLED:
+            return False
+        if self._gates is None:
+            self._gates = [open_gate]
+        else:
+            self._gates.append(open_gate)
+        return True
+
+    def _unpark(self, open_gate: Callable[[], object]) -> None:
+        """Under ``_lock``: remove a gate opener parked by a waiter that stopped waiting."""
+        if self._gates is not None:
+            try:
+                self._gates.remove(open_gate)
+            except ValueError:
+                pass
+
+    def _wait(self, timeout: float | None) -> None:
+        """Block until done; TimeoutError after ``timeout`` seconds."""
+        limit = check_timeout(timeout)
+        gate = threading.Lock()
+        gate.acquire()
+        with _lock:
+            if not self._park(gate.release):
+                return
+        if gate.acquire(True, -1 if limit is None else min(limit, _TIMEOUT_MAX)):
+            return
+        with _lock:
+            if self._status >= CANCELLED:
+                return  # INV-NO-LOST-WAKEUP: finished right at the deadline; report it
+            self._unpark(gate.release)
+        raise TimeoutError()  # FUT-RESULT-TIMEOUT, FUT-EXCEPTION-TIMEOUT

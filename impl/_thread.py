@@ -1,0 +1,263 @@
+"""ThreadPoolExecutor: a queue of calls and the threads that run them.
+
+The state a worker needs lives in a ``_Pool``, not in the executor, so workers hold no
+reference to the executor and an executor dropped without shutdown() can be collected; its
+weakref callback then tells the idle workers to leave (TPE-GC-DROPPED).
+
+Stopping uses one ``None`` on the queue: a worker that takes it puts it back and exits, so
+one signal reaches every worker, and it comes after every call queued before it.
+
+Idle workers are counted in ``_Pool.idle``: a worker that finds the queue empty adds one
+(under the pool lock, where every put happens), and submit() spends one instead of
+starting a thread (TPE-IDLE-REUSE). A count is never more than the workers that are about
+to block on the queue, so a call is never left queued while a worker could be started.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import queue
+import threading
+import weakref
+from concurrent.futures import BrokenExecutor
+from concurrent.futures.thread import BrokenThreadPool
+from typing import Any, Callable, ParamSpec, TypeVar
+
+import concurrent.futures as _cf
+
+from ._executor import Executor
+from ._future import Future
+
+_T = TypeVar("_T")
+_P = ParamSpec("_P")
+_Call = tuple[Future[Any], Callable[..., Any], tuple[Any, ...], dict[str, Any]]
+
+_log = logging.getLogger("concurrent.futures")
+_BROKEN = "a thread initializer failed, so this thread pool cannot run anything"
+_AFTER_SHUTDOWN = "cannot submit to an executor after its shutdown()"
+_AFTER_EXIT = "cannot submit once the interpreter has started to exit"
+
+# TPE-INTERPRETER-EXIT: every live pool, so the exit hook can stop and join them all.
+_registry_lock = threading.Lock()
+_pools: weakref.WeakKeyDictionary[_Pool, None] = weakref.WeakKeyDictionary()
+_exiting = False
+_executor_numbers = itertools.count()
+
+
+class _Pool:
+    __slots__ = (
+        "lock", "queue", "idle", "threads", "max_workers", "prefix",
+        "initializer", "initargs", "refusal", "owner", "__weakref__",
+    )  # fmt: skip
+
+    def __init__(self, max_workers: int, prefix: str, initializer: Callable[..., object] | None,
+                 initargs: tuple[Any, ...]) -> None:  # fmt: skip
+        self.lock = threading.Lock()  # guards every field below, and every queue put
+        self.queue: queue.SimpleQueue[_Call | None] = queue.SimpleQueue()
+        self.idle = 0  # workers that found the queue empty and were not yet handed a call
+        self.threads: set[threading.Thread] = set()  # INV-WORKERS-BOUNDED: <= max_workers
+        self.max_workers = max_workers
+        self.prefix = prefix
+        self.initializer = initializer
+        self.initargs = initargs
+        # why submit() must refuse, or None while open; set once (INV-BROKEN-STICKY)
+        self.refusal: BaseException | None = None
+        self.owner: weakref.ref[ThreadPoolExecutor] | None = None
+
+    def refuse(self, error: BaseException) -> None:
+        """Stop accepting calls and let every worker go once the queue is drained."""
+        if self.refusal is None:
+            self.refusal = error
+        self.queue.put(None)
+
+    def drain(self) -> list[Future[Any]]:
+        """Under the lock: take every queued call off the queue; return their futures."""
+        taken: list[Future[Any]] = []
+        while True:
+            try:
+                call = self.queue.get(False)
+            except queue.Empty:
+                return taken
+            if call is not None:
+                taken.append(call[0])
+
+    def owner_gone(self, _: object) -> None:
+        # TPE-GC-DROPPED. Runs inside the garbage collector, perhaps in a thread that holds
+        # self.lock, so it takes no lock: no submit() can race, the executor is gone.
+        self.refuse(RuntimeError(_AFTER_SHUTDOWN))
+
+    def after_fork(self) -> None:
+        # TPE-FORK: the child has none of the parent's threads; its copies of queued calls
+        # belong to the parent. Start empty; workers are started again on demand.
+        self.lock = threading.Lock()
+        self.queue = queue.SimpleQueue()
+        self.idle = 0
+        self.threads = set()
+
+
+def _work(pool: _Pool) -> None:
+    """A worker thread's body: run queued calls until told to stop."""
+    if pool.initializer is not None:
+        try:
+            pool.initializer(*pool.initargs)  # TPE-INITIALIZER-RUNS: once, in each worker
+        except BaseException:
+            _log.critical("thread pool initializer failed", exc_info=True)
+            with pool.lock:  # TPE-INITIALIZER-FAILS-PENDING, TPE-INITIALIZER-FAILS-SUBMIT
+                stranded = pool.drain()
+                pool.refusal = None  # broken wins over a shutdown in progress (INV-BROKEN-STICKY)
+                pool.refuse(BrokenThreadPool(_BROKEN))
+            for f in stranded:
+                f._finish(None, BrokenThreadPool(_BROKEN))
+            return
+    q, lock = pool.queue, pool.lock
+    stopped = False
+    try:
+        while True:
+            if q.empty():
+                with lock:
+                    if q.empty():
+                        pool.idle += 1
+            call = q.get()
+            if call is None:
+                q.put(None)  # pass the stop signal on to the next worker
+                stopped = True
+                return
+            f, fn, args, kwargs = call
+            del call
+            if f._start():  # TPE-FIFO-START: calls start in the order they were queued
+                try:
+                    value = fn(*args, **kwargs)  # EXE-SUBMIT-CALL
+                except BaseException as exc:  # TPE-WORKER-SURVIVES-EXCEPTION
+                    f._finish(None, exc)
+                else:
+                    f._finish(value, None)
+                    del value  # consumed results must not be kept alive by an idle worker
+            del f, fn, args, kwargs
+    finally:
+        if not stopped:  # a done-callback raised a BaseException: make room for a new worker
+            with lock:
+                pool.threads.discard(threading.current_thread())
+
+
+class ThreadPoolExecutor(Executor, _cf.ThreadPoolExecutor):
+    """Runs calls on a pool of at most ``max_workers`` threads, started as needed.
+
+    ``max_workers`` defaults to min(32, CPUs + 4); ``thread_name_prefix`` names the threads;
+    ``initializer(*initargs)`` runs first in each worker, and if it raises, the pool is broken:
+    queued calls fail and later submits raise BrokenThreadPool. A subclass of the stdlib's
+    ThreadPoolExecutor only so that isinstance checks (asyncio's default executor) accept it;
+    none of its machinery is used.
+
+    >>> from execspec.impl import ThreadPoolExecutor
+    >>> with ThreadPoolExecutor(max_workers=2) as ex:
+    ...     ex.submit(sum, [1, 2, 3]).result()
+    6
+    """
+
+    def __init__(self, max_workers: int | None = None, thread_name_prefix: str = "",
+                 initializer: Callable[..., object] | None = None, initargs: tuple[Any, ...] = ()) -> None:  # fmt: skip
+        if max_workers is None:
+            # TPE-MAX-WORKERS-DEFAULT-313 (process_cpu_count), -38 before 3.13
+            cpus = getattr(os, "process_cpu_count", os.cpu_count)()
+            max_workers = min(32, (cpus or 1) + 4)
+        elif isinstance(max_workers, bool) or not isinstance(max_workers, int):
+            raise TypeError(f"max_workers must be an int or None, not {type(max_workers).__name__}")  # TPE-MAX-WORKERS-TYPE
+        elif max_workers <= 0:
+            raise ValueError(f"max_workers must be at least 1, got {max_workers}")  # TPE-MAX-WORKERS-INVALID
+        if initializer is not None and not callable(initializer):
+            raise TypeError(f"initializer must be callable or None, got {initializer!r}")  # TPE-INITIALIZER-NOT-CALLABLE
+        if not isinstance(thread_name_prefix, str):
+            raise TypeError(f"thread_name_prefix must be a str, not {type(thread_name_prefix).__name__}")
+        # TPE-THREAD-NAME-PREFIX: threads are named "<prefix>_<n>"
+        prefix = thread_name_prefix or f"ThreadPoolExecutor-{next(_executor_numbers)}"
+        self._pool = pool = _Pool(max_workers, prefix, initializer, tuple(initargs))
+        pool.owner = weakref.ref(self, pool.owner_gone)
+        with _registry_lock:
+            if _exiting:
+                pool.refusal = RuntimeError(_AFTER_EXIT)  # TPE-SUBMIT-AFTER-EXIT
+            _pools[pool] = None
+
+    def submit(self, fn: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs) -> Future[_T]:
+        """Schedule ``fn(*args, **kwargs)`` on a worker and return its Future at once."""
+        if not callable(fn):
+            raise TypeError(f"submit() needs a callable as its first argument, got {fn!r}")
+        f: Future[_T] = Future()  # EXE-SUBMIT-RETURNS-FUTURE
+        pool = self._pool
+        with pool.lock:
+            if pool.refusal is not None:
+                # EXE-SUBMIT-AFTER-SHUTDOWN, TPE-SUBMIT-AFTER-EXIT, TPE-INITIALIZER-FAILS-SUBMIT
+                raise _fresh(pool.refusal)
+            pool.queue.put((f, fn, args, kwargs))  # EXE-SUBMIT-FN-POSITIONAL: fn is positional-only
+            if pool.idle:
+                pool.idle -= 1  # TPE-IDLE-REUSE: an idle worker will take it
+            elif len(pool.threads) < pool.max_workers:  # TPE-LAZY-THREADS, TPE-MAX-WORKERS-BOUND
+                _start_worker(pool)
+        return f
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Stop accepting calls; with ``wait``, return once every queued call has run and
+        the workers have exited. ``cancel_futures`` cancels the calls not yet started.
+
+        >>> from execspec.impl import ThreadPoolExecutor
+        >>> ex = ThreadPoolExecutor(1)
+        >>> f = ex.submit(len, "abc")
+        >>> ex.shutdown()
+        >>> f.result()
+        3
+        """
+        pool = self._pool
+        with pool.lock:
+            # EXE-SHUTDOWN-CANCEL-FUTURES: queued calls are cancelled, running ones finish
+            stranded = pool.drain() if cancel_futures else []
+            pool.refuse(RuntimeError(_AFTER_SHUTDOWN))  # EXE-SHUTDOWN-REPEAT: harmless again
+            threads = list(pool.threads)
+        for f in stranded:
+            f.cancel()
+        if wait:  # EXE-SHUTDOWN-WAIT (EXE-SHUTDOWN-NOWAIT: otherwise return at once)
+            me = threading.current_thread()
+            for t in threads:
+                if t is not me:  # shutdown() from one of our own calls cannot join itself
+                    t.join()
+
+
+def _start_worker(pool: _Pool) -> None:
+    """Under the pool lock: start one more worker thread."""
+    t = threading.Thread(name=f"{pool.prefix}_{len(pool.threads)}", target=_work, args=(pool,))
+    t.start()
+    pool.threads.add(t)
+
+
+def _fresh(error: BaseException) -> BaseException:
+    # a new instance per raise, so tracebacks of separate submit() calls don't pile up
+    return type(error)(*error.args)
+
+
+def _at_exit() -> None:
+    """TPE-INTERPRETER-EXIT: run what is queued and join the workers, before atexit runs."""
+    global _exiting
+    with _registry_lock:
+        _exiting = True
+        pools = list(_pools)
+    for pool in pools:
+        with pool.lock:
+            pool.refuse(RuntimeError(_AFTER_EXIT))  # TPE-SUBMIT-AFTER-EXIT
+            threads = list(pool.threads)
+        for t in threads:
+            t.join()
+
+
+def _after_fork_in_child() -> None:
+    _registry_lock._at_fork_reinit()  # type: ignore[attr-defined]
+    for pool in list(_pools):
+        pool.after_fork()
+
+
+threading._register_atexit(_at_exit)  # type: ignore[attr-defined]
+if hasattr(os, "register_at_fork") and hasattr(_registry_lock, "_at_fork_reinit"):
+    os.register_at_fork(
+        before=_registry_lock.acquire, after_in_parent=_registry_lock.release, after_in_child=_after_fork_in_child
+    )
+
+__all__ = ["ThreadPoolExecutor", "BrokenThreadPool", "BrokenExecutor"]

@@ -1,0 +1,183 @@
+"""wait() and as_completed(): one waiter watching many futures.
+
+A waiter is a ``_Collector``: a gate (a Lock held until there is news) and a tally, both
+changed only under the futures' shared lock. It is parked on each of our pending futures,
+so a completion and the check "is everything done?" can never interleave badly
+(INV-NO-LOST-WAKEUP). Futures from other libraries (the stdlib's, say) are watched through
+their public ``add_done_callback``; such a callback cannot be removed, so it stays on that
+future, harmlessly, until the future is done.
+
+``fired`` is True exactly when the gate has been opened and nobody has closed it since;
+it keeps ``gate.release()`` from being called twice.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as _cf
+import functools
+import threading
+import time
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, TypeVar
+
+from . import _future
+from ._future import Future, TimeoutError, check_timeout
+
+_T = TypeVar("_T")
+
+# MOD-CONSTANTS: the same strings as concurrent.futures, so either module's constant works.
+FIRST_COMPLETED = "FIRST_COMPLETED"
+FIRST_EXCEPTION = "FIRST_EXCEPTION"
+ALL_COMPLETED = "ALL_COMPLETED"
+_RETURN_WHEN = (FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED)
+
+
+class DoneAndNotDoneFutures(NamedTuple):
+    """What wait() returns: the futures that are done, and those that are not."""
+
+    done: set[Any]
+    not_done: set[Any]
+
+
+def _raised(f: _cf.Future[Any]) -> bool:
+    # FUT-RESULT-FALSY-EXC: compare with None; an exception's truth value is irrelevant
+    return not f.cancelled() and f.exception() is not None
+
+
+class _Collector:
+    __slots__ = ("gate", "fired", "remaining", "mode", "ready")
+
+    def __init__(self, count: int, mode: str) -> None:
+        self.gate = threading.Lock()
+        self.gate.acquire()
+        self.fired = False
+        self.remaining = count  # futures not yet seen done
+        self.mode = mode
+        self.ready: list[_cf.Future[Any]] = []  # as_completed only: done, not yet yielded
+
+    def note(self, f: _cf.Future[Any]) -> None:
+        """Under the futures' lock: ``f`` is done."""
+        self.remaining -= 1
+        if self.mode == "stream":
+            self.ready.append(f)
+        elif not (
+            self.remaining == 0  # WAIT-ALL-COMPLETED
+            or self.mode == FIRST_COMPLETED  # WAIT-FIRST-COMPLETED
+            or (self.mode == FIRST_EXCEPTION and _raised(f))  # WAIT-FIRST-EXCEPTION
+        ):
+            return
+        if not self.fired:
+            self.fired = True
+            self.gate.release()
+
+    def note_foreign(self, f: _cf.Future[Any]) -> None:
+        with _future._lock:
+            self.note(f)
+
+    def watch(self, fs: set[_cf.Future[Any]]) -> list[tuple[Future[Any], Callable[[], None]]]:
+        """Note the done futures and park on the others; return what to unpark later."""
+        parked: list[tuple[Future[Any], Callable[[], None]]] = []
+        foreign: list[_cf.Future[Any]] = []
+        with _future._lock:
+            for f in fs:
+                if isinstance(f, Future):
+                    opener = functools.partial(self.note, f)
+                    if f._park(opener):
+                        parked.append((f, opener))
+                    else:
+                        self.note(f)  # WAIT-ALREADY-DONE, AC-DONE-FIRST
+                else:
+                    foreign.append(f)  # WAIT-MIXED-EXECUTORS, AC-MIXED-EXECUTORS
+            if self.remaining == 0 and not self.fired:  # WAIT-EMPTY
+                self.fired = True
+                self.gate.release()
+        for f in foreign:
+            f.add_done_callback(self.note_foreign)  # runs at once if already done
+        return parked
+
+    def unwatch(self, parked: list[tuple[Future[Any], Callable[[], None]]]) -> None:
+        with _future._lock:
+            self.fired = True  # late news must not touch the gate again
+            for f, opener in parked:
+                f._unpark(opener)
+
+
+def wait(
+    fs: Iterable[_cf.Future[_T]], timeout: float | None = None, return_when: str = ALL_COMPLETED
+) -> DoneAndNotDoneFutures:
+    """Wait for futures (from any executors) and return ``(done, not_done)`` sets.
+
+    ``return_when`` is FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED (the default);
+    ``timeout`` (seconds, None for no limit) caps the wait, which then just returns.
+    A cancelled future counts as done.
+
+    >>> from execspec.impl import ThreadPoolExecutor, wait
+    >>> with ThreadPoolExecutor(2) as ex:
+    ...     done, not_done = wait([ex.submit(pow, 2, n) for n in range(3)])
+    >>> sorted(f.result() for f in done), not_done
+    ([1, 2, 4], set())
+    """
+    limit = check_timeout(timeout)
+    if return_when not in _RETURN_WHEN:  # WAIT-RETURN-WHEN-INVALID
+        raise ValueError(
+            f"return_when must be FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED, not {return_when!r}"
+        )
+    futures = set(fs)  # WAIT-DUPLICATES
+    collector = _Collector(len(futures), return_when)  # WAIT-DEFAULT-ALL
+    parked = collector.watch(futures)
+    try:
+        if not collector.fired:
+            # WAIT-TIMEOUT: on timeout just report; never raise
+            collector.gate.acquire(True, -1 if limit is None else min(limit, _future._TIMEOUT_MAX))
+    finally:
+        collector.unwatch(parked)
+    # WAIT-RETURNS-SETS, WAIT-CANCELLED-COUNTS: done() includes cancelled (gh-92001)
+    done = {f for f in futures if f.done()}
+    return DoneAndNotDoneFutures(done, futures - done)
+
+
+def as_completed(fs: Iterable[_cf.Future[_T]], timeout: float | None = None) -> Iterator[_cf.Future[_T]]:
+    """Yield the futures (from any executors) as they finish or are cancelled.
+
+    Futures already done come first; each future is yielded once. With a ``timeout``
+    (seconds, counted from this call), ``next()`` raises TimeoutError once it expires.
+
+    >>> from execspec.impl import ThreadPoolExecutor, as_completed
+    >>> with ThreadPoolExecutor(2) as ex:
+    ...     sorted(f.result() for f in as_completed(ex.submit(abs, -n) for n in range(3)))
+    [0, 1, 2]
+    """
+    limit = check_timeout(timeout)
+    # AC-TIMEOUT: the clock starts now, at the call, not at the first next()
+    deadline = None if limit is None else time.monotonic() + limit
+    return _yield_as_completed(set(fs), deadline)  # AC-ANY-ITERABLE, AC-DUPLICATES
+
+
+def _yield_as_completed(futures: set[_cf.Future[_T]], deadline: float | None) -> Iterator[_cf.Future[_T]]:
+    total = len(futures)  # AC-EMPTY: nothing to yield, no waiting
+    collector = _Collector(total, "stream")
+    parked = collector.watch(futures)
+    yielded = 0
+    try:
+        while yielded < total:
+            with _future._lock:
+                batch, collector.ready = collector.ready, []
+            if batch:
+                yielded += len(batch)
+                for f in batch:  # AC-YIELDS-AS-COMPLETE, AC-CANCELLED-COUNTS
+                    yield f
+                del batch, f  # a consumed future is not kept alive by this generator
+                continue
+            if deadline is None:
+                collector.gate.acquire()
+            else:
+                left = deadline - time.monotonic()
+                if left <= 0 or not collector.gate.acquire(True, min(left, _future._TIMEOUT_MAX)):
+                    with _future._lock:
+                        if collector.ready:
+                            continue  # news arrived right at the deadline: deliver it first
+                    raise TimeoutError(f"{total - yielded} of {total} futures not done after the timeout")
+            with _future._lock:
+                collector.fired = False  # we hold the gate again; the next note reopens it
+    finally:
+        collector.unwatch(parked)
+
