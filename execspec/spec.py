@@ -26,6 +26,8 @@ from typing import Iterable, Iterator, Mapping, Protocol
 from execspec.spec_ids import REQUIRED_IDS
 from execspec.spec_parse import (
     AREAS,
+    DOCS_URL,
+    ID_RE,
     MAX_MINOR,
     MIN_MINOR,
     STATUSES,
@@ -39,20 +41,22 @@ from execspec.spec_parse import (
 
 __all__ = [
     "AREAS",
-    "REQUIRED_IDS",
-    "STATUSES",
     "Catalogue",
     "CatalogueError",
     "Clause",
+    "DOCS_URL",
+    "REQUIRED_IDS",
+    "STATUSES",
+    "SUPPORTED_VERSIONS",
     "Status",
     "Versions",
+    "index_is_stale",
     "load",
     "load_dir",
+    "parse_texts",
     "parse_versions",
     "render_clause",
     "render_index",
-    "index_is_stale",
-    "SUPPORTED_VERSIONS",
 ]
 
 #: Every Python version the catalogue speaks about, oldest first: (3, 8) ... (3, 14).
@@ -60,7 +64,8 @@ SUPPORTED_VERSIONS: tuple[tuple[int, int], ...] = tuple(
     (3, m) for m in range(MIN_MINOR, MAX_MINOR + 1)
 )
 
-#: Files in specs/ that are not clause files (the generated index, generated diagrams, ...).
+#: The generated index (see render_index). Other non-area files, e.g. generated diagrams, are
+#: skipped too unless they hold clause headings.
 _INDEX_NAME = "README.md"
 
 
@@ -185,8 +190,7 @@ def _area_order(name: str) -> tuple[int, str]:
 
 def _reject_stray_clauses(name: str, text: str) -> None:
     for lineno, line in enumerate(text.splitlines(), start=1):
-        head = line.split(":", 1)[0]
-        if line.startswith("## ") and ":" in line and head[3:].isupper() and "-" in head:
+        if line.startswith("## ") and ID_RE.fullmatch(line[3:].split(":", 1)[0].strip()):
             raise CatalogueError(
                 f"{name} holds clauses but is not a known area", name, lineno,
                 f"move them to one of {', '.join(a + '.md' for a in AREAS)} "

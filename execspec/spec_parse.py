@@ -28,6 +28,7 @@ from typing import Iterator, Literal
 __all__ = [
     "AREAS",
     "DOCS_URL",
+    "ID_RE",
     "MAX_MINOR",
     "MIN_MINOR",
     "STATUSES",
@@ -63,6 +64,7 @@ AREAS: dict[str, tuple[str, str]] = {
     "invariants": ("INV", "Safety invariants"),
 }
 
+#: A clause ID: upper-case words joined by single hyphens, the first naming the area (FUT-...).
 ID_RE = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+")
 _HEADING_RE = re.compile(r"## (?P<id>\S+?):\s+(?P<title>\S.*)")
 _FIELD_RE = re.compile(r"- (?P<key>[a-z]+):\s*(?P<value>.*)")

@@ -96,3 +96,31 @@ def test_committed_index_is_current(catalogue: spec.Catalogue) -> None:
     assert not stale, (
         "specs/README.md is stale; regenerate it: EXECSPEC_REGEN=1 python -m pytest tests/spec -q"
     )
+
+
+# Anchors of https://docs.python.org/3/library/concurrent.futures.html (from its reST source):
+# a `doc:` pointing anywhere else on that page is a typo.
+DOC_ANCHORS = frozenset(
+    {"module-concurrent.futures", "executor-objects", "threadpoolexecutor",
+     "threadpoolexecutor-example", "future-objects", "module-functions", "exception-classes"}
+    | {f"concurrent.futures.{name}" for name in (
+        "Executor", "Executor.submit", "Executor.map", "Executor.shutdown", "ThreadPoolExecutor",
+        "Future", "Future.cancel", "Future.cancelled", "Future.running", "Future.done",
+        "Future.result", "Future.exception", "Future.add_done_callback",
+        "Future.set_running_or_notify_cancel", "Future.set_result", "Future.set_exception",
+        "wait", "as_completed", "FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED",
+        "CancelledError", "TimeoutError", "BrokenExecutor", "InvalidStateError",
+        "thread.BrokenThreadPool")}
+)
+
+
+def test_doc_links_point_at_existing_sections(catalogue: spec.Catalogue) -> None:
+    bad = [(c.id, c.doc) for c in catalogue
+           if c.doc.startswith(spec.DOCS_URL) and c.doc.split("#", 1)[1] not in DOC_ANCHORS]
+    assert not bad, f"doc: anchors that the docs page does not have: {bad}"
+
+
+def test_documented_clauses_cite_the_docs_page(catalogue: spec.Catalogue) -> None:
+    off_page = [c.id for c in catalogue
+                if c.status != "implementation-defined" and not c.doc.startswith(spec.DOCS_URL)]
+    assert not off_page
