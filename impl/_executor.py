@@ -63,11 +63,11 @@ class Executor(_cf.Executor):
         if buffersize is None:
             # EXE-MAP-EAGER: every call is submitted before map() returns
             fs = collections.deque([submit(fn, *args) for args in inputs])
-            return _in_order(fs, deadline, None)
+            return _primed(_in_order(fs, deadline, None))
         # EXE-MAP-BUFFERSIZE-LAZY: only the first `buffersize` inputs are read now
         fs = collections.deque([submit(fn, *args) for args in itertools.islice(inputs, buffersize)])
         # a weak reference, so an unfinished iterator does not keep the executor alive
-        return _in_order(fs, deadline, (weakref.ref(self), fn, inputs))
+        return _primed(_in_order(fs, deadline, (weakref.ref(self), fn, inputs)))
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         """Release the executor's resources; later submit() calls raise RuntimeError."""
@@ -91,6 +91,7 @@ def _in_order(
     refill: tuple[weakref.ref[Executor], Callable[..., _T], Iterator[tuple[Any, ...]]] | None,
 ) -> Iterator[_T]:
     try:
+        yield None  # type: ignore[misc]  # see _primed()
         while fs:
             if refill is not None:
                 # EXE-MAP-BUFFERSIZE: one new call goes in as one result comes out
@@ -106,6 +107,13 @@ def _in_order(
     finally:
         for f in fs:  # EXE-MAP-CLOSE-CANCELS: closing or dropping the iterator cancels the rest
             f.cancel()
+
+
+def _primed(it: Iterator[_T]) -> Iterator[_T]:
+    # Step the generator into its try block, so close() or garbage collection before the
+    # first next() still runs its finally and cancels the calls (EXE-MAP-CLOSE-CANCELS).
+    next(it)
+    return it
 
 
 def _result_before(f: Future[_T], deadline: float) -> _T:
