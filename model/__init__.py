@@ -1,1 +1,115 @@
-"""Executable model of concurrent.futures (pure: no threads, clocks or I/O)."""
+"""execspec.model: an executable model of the concurrent.futures thread pool (pure).
+
+A state machine of futures, the pool (open, shutting down, broken, terminated; a queue; worker
+slots; idle workers; the initializer) and blocked callers. No threads, clocks, I/O or
+randomness: every state is an immutable, hashable value, and every question has a set answer.
+
+The API
+=======
+
+States (:mod:`.states`)
+    ``initial(max_workers, init)`` a fresh executor. ``State`` holds ``futures`` (a future is its
+    index, its *fid*), ``pool``, ``waiters`` (blocked calls; a waiter is its index, its *wid*)
+    and ``iterators`` (as_completed). ``phase(pool)`` is OPEN / SHUTTING_DOWN / TERMINATED /
+    BROKEN. Results a call can show: ``Returned(value)``, ``Raised(exc_name)``,
+    ``Blocked(wid)``; a future's outcome is ``Ok(value)`` or ``Err(exc_name)``. A task that
+    returns gives its own fid as its value.
+
+Client operations (:mod:`.ops`)
+    ``Submit(task)``, ``Map(tasks)``, ``NewFuture()``, ``Cancel(fid)``, ``Query(fid)``,
+    ``GetResult(fid, timeout)``, ``GetException(fid, timeout)``, ``AddDoneCallback(fid)``,
+    ``SetRunningOrNotifyCancel(fid)``, ``SetResult(fid)``, ``SetException(fid)``,
+    ``Shutdown(wait, cancel_futures)``, ``Wait(fids, return_when, timeout)``,
+    ``AsCompleted(fids, timeout)``, ``AsCompletedNext(iterator)``, ``InterpreterExit()``,
+    ``DropExecutor()``. A timeout is ``Timeout.ZERO`` / ``FINITE`` / ``NONE`` (no clocks: a
+    finite timeout may fire at any moment its condition does not hold).
+
+``allowed(state, op, options) -> frozenset[Outcome]``
+    Every outcome the contract allows: ``Outcome(result, state, rule)``.
+``internal_successors(state, options) -> tuple[Step, ...]``
+    Every internal step possible now (a worker starts, runs its initializer, takes a task, the
+    task returns or raises, a callback runs, a blocked call wakes or times out, a worker exits):
+    ``Step(rule, label, state)``.
+``closure(states, options)``, ``advance(beliefs, op, observed, seen, options)``, ``view(state)``,
+``observe(beliefs, seen)``, ``explain(beliefs, op)`` (:mod:`.observe`)
+    For the conformance machine: a belief state (the set of model states consistent with what
+    was observed) narrowed after each call; empty means the executor broke the contract.
+``RULES[rule].cites`` (:mod:`.rules`)
+    The clause IDs each transition encodes. ``INVARIANTS`` (:mod:`.invariants`) the INV-*
+    checks; ``CHECKED_ELSEWHERE`` (:mod:`.coverage`) the clauses the model does not encode.
+``Options(fifo, gh92001)``; ``DOCS`` (default) and ``CPYTHON``
+    Where CPython differs from the docs (gh-92001) or fixes what the docs leave open (FIFO
+    start), ``CPYTHON`` models CPython; the conformance machine can check a target under both.
+``explore(bounds)``, ``main_report(names)`` (:mod:`.explore`)
+    The explicit-state explorer; ``BOUNDS`` names configurations, ``model/manifest.json``
+    records their counts. Broken variants in :mod:`.broken`; Mermaid diagrams in :mod:`.diagram`.
+
+>>> s = initial(max_workers=1)
+>>> (o,) = allowed(s, Submit())
+>>> o.result, o.rule
+(Returned(value=0), 'submit.accepted')
+>>> [step.rule for step in internal_successors(o.state)]
+['worker.takes']
+"""
+
+from execspec.model.explore import BOUNDS, Bounds, Report, explore, main_report
+from execspec.model.invariants import INVARIANTS, Invariant
+from execspec.model.observe import FutureView, View, advance, closure, explain, observe, view
+from execspec.model.ops import (
+    AddDoneCallback,
+    AsCompleted,
+    AsCompletedNext,
+    Cancel,
+    DropExecutor,
+    GetException,
+    GetResult,
+    InterpreterExit,
+    InvalidOperation,
+    Map,
+    NewFuture,
+    Op,
+    Query,
+    SetException,
+    SetResult,
+    SetRunningOrNotifyCancel,
+    Shutdown,
+    Submit,
+    Wait,
+    allowed,
+    internal_successors,
+)
+from execspec.model.rules import RULES, Rule, cites
+from execspec.model.states import (
+    CPYTHON,
+    DOCS,
+    Blocked,
+    DoneAndNotDone,
+    Err,
+    FState,
+    InitKind,
+    Ok,
+    Options,
+    Outcome,
+    Phase,
+    Raised,
+    Result,
+    Returned,
+    ReturnWhen,
+    State,
+    Step,
+    TaskKind,
+    Timeout,
+    initial,
+    phase,
+)
+
+__all__ = [
+    "AddDoneCallback", "AsCompleted", "AsCompletedNext", "BOUNDS", "Blocked", "Bounds", "CPYTHON",
+    "Cancel", "DOCS", "DoneAndNotDone", "DropExecutor", "Err", "FState", "FutureView",
+    "GetException", "GetResult", "INVARIANTS", "InitKind", "InterpreterExit", "Invariant",
+    "InvalidOperation", "Map", "NewFuture", "Ok", "Op", "Options", "Outcome", "Phase", "Query",
+    "RULES", "Raised", "Report", "Result", "Returned", "ReturnWhen", "Rule", "SetException",
+    "SetResult", "SetRunningOrNotifyCancel", "Shutdown", "State", "Step", "Submit", "TaskKind",
+    "Timeout", "View", "Wait", "advance", "allowed", "cites", "closure", "explain", "explore",
+    "initial", "internal_successors", "main_report", "observe", "phase", "view",
+]

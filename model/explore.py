@@ -1,0 +1,264 @@
+"""An explicit-state explorer: every reachable model state for small bounds, every invariant.
+
+Breadth-first, like TLC: from a fresh executor it fires every client operation the
+:class:`Bounds` allow and every internal step, in every order, stores each distinct state once,
+and checks every invariant of :mod:`execspec.model.invariants` on every state and step. Being
+breadth-first, the first violation it meets has a shortest path, which it prints step by step.
+
+>>> report = explore(BOUNDS["tiny"])
+>>> report.ok, report.distinct_states > 0
+(True, True)
+>>> print(main_report(["tiny"]))  # doctest: +ELLIPSIS
+bounds tiny: ... distinct states, ... transitions, depth ..., no invariant violated ...
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from execspec.model import ops as O
+from execspec.model.invariants import violated_by_step, violated_in_state
+from execspec.model.states import (
+    DOCS,
+    Blocked,
+    InitKind,
+    Options,
+    Outcome,
+    Raised,
+    Result,
+    Returned,
+    ReturnWhen,
+    State,
+    Step,
+    TaskKind,
+    Timeout,
+    initial,
+)
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """How much of the model to explore: each bound a documented setting."""
+
+    max_workers: int = 1
+    futures: int = 2  # futures made over a run (submitted or bare)
+    bare: int = 0  # of which at most this many bare Future() objects
+    tasks: tuple[TaskKind, ...] = (TaskKind.RETURNS, TaskKind.RAISES)
+    init: InitKind = InitKind.NONE
+    callbacks: int = 1  # add_done_callback calls per future
+    waiters: int = 1  # blocked calls over a run
+    timeouts: tuple[Timeout, ...] = (Timeout.ZERO, Timeout.NONE)
+    return_when: tuple[ReturnWhen, ...] = tuple(ReturnWhen)
+    iterators: int = 0  # as_completed() calls over a run
+    shutdown: bool = True  # shutdown(wait, cancel_futures) in all four forms
+    exit: bool = False  # interpreter exit
+    drop: bool = False  # dropping the executor
+    options: Options = DOCS
+
+
+#: Named bound configurations; ``model/manifest.json`` records what each explores.
+BOUNDS: dict[str, Bounds] = {
+    "tiny": Bounds(futures=1),
+    "w1f2": Bounds(max_workers=1, futures=2, exit=True, drop=True),
+    "w2f2": Bounds(max_workers=2, futures=2),
+    "bare2": Bounds(max_workers=1, futures=2, bare=2, tasks=(TaskKind.RETURNS,)),
+    "init-fails": Bounds(max_workers=2, futures=2, init=InitKind.FAILS, tasks=(TaskKind.RETURNS,)),
+    "init-ok": Bounds(max_workers=2, futures=2, init=InitKind.OK, tasks=(TaskKind.RETURNS,)),
+    "ac": Bounds(max_workers=1, futures=2, iterators=1, tasks=(TaskKind.RETURNS,), shutdown=False,
+                 return_when=(), timeouts=(Timeout.ZERO, Timeout.FINITE)),
+    "cpython": Bounds(max_workers=1, futures=2, options=Options(fifo=True, gh92001=True)),
+    # slow tier
+    "w2f3": Bounds(max_workers=2, futures=3, tasks=(TaskKind.RETURNS,)),
+    "w2f3-full": Bounds(max_workers=2, futures=3, timeouts=tuple(Timeout), iterators=1),
+}
+FAST = ("tiny", "w1f2", "w2f2", "bare2", "init-fails", "init-ok", "ac", "cpython")
+SLOW = ("w2f3", "w2f3-full")
+
+AllowedFn = Callable[[State, "O.Op", Options], frozenset[Outcome]]
+InternalFn = Callable[[State, Options], tuple[Step, ...]]
+
+
+@dataclass(frozen=True)
+class Model:
+    """The transition relation the explorer walks; broken variants swap a function."""
+
+    name: str = "docs"
+    allowed: AllowedFn = O.allowed
+    internal: InternalFn = O.internal_successors
+
+
+def client_ops(s: State, b: Bounds) -> Iterator[O.Op]:
+    """Every client operation the bounds allow in ``s``."""
+    n, p = len(s.futures), s.pool
+    fids = tuple(range(n))
+    if not p.dropped:
+        if n < b.futures:
+            yield from (O.Submit(t) for t in b.tasks)
+        if b.shutdown:
+            yield from (O.Shutdown(w, c) for w in (False, True) for c in (False, True))
+        if b.exit and not p.exiting:
+            yield O.InterpreterExit()
+        if b.drop:
+            yield O.DropExecutor()
+    if n < b.futures and sum(f.task is None for f in s.futures) < b.bare:
+        yield O.NewFuture()
+    for fid, f in enumerate(s.futures):
+        yield O.Cancel(fid)
+        yield from (O.GetResult(fid, t) for t in b.timeouts)
+        if f.n_callbacks < b.callbacks:
+            yield O.AddDoneCallback(fid)
+        if f.task is None:
+            yield from (O.SetRunningOrNotifyCancel(fid), O.SetResult(fid), O.SetException(fid))
+    if fids:
+        yield from (O.Wait(fids, rw, t) for rw in b.return_when for t in b.timeouts)
+        if len(s.iterators) < b.iterators:
+            yield from (O.AsCompleted(fids, t) for t in b.timeouts)
+    for i, it in enumerate(s.iterators):
+        if not it.over and not any(w.blocked and w.iterator == i for w in s.waiters):
+            yield O.AsCompletedNext(i)
+
+
+def describe(op: O.Op, r: Result) -> str:
+    """A client call and what it showed, as a reader would write it."""
+    fid = getattr(op, "fid", None)
+    name = type(op).__name__
+    call = {
+        "Submit": lambda: f"submit({getattr(op, 'task').value})",
+        "Cancel": lambda: f"f{fid}.cancel()",
+        "GetResult": lambda: f"f{fid}.result(timeout={getattr(op, 'timeout').value})",
+        "GetException": lambda: f"f{fid}.exception(timeout={getattr(op, 'timeout').value})",
+        "AddDoneCallback": lambda: f"f{fid}.add_done_callback(cb)",
+        "Shutdown": lambda: f"shutdown(wait={getattr(op, 'wait')}, cancel_futures={getattr(op, 'cancel_futures')})",
+        "Wait": lambda: f"wait({list(getattr(op, 'fids'))}, {getattr(op, 'return_when').value}, timeout={getattr(op, 'timeout').value})",
+        "AsCompleted": lambda: f"as_completed({list(getattr(op, 'fids'))}, timeout={getattr(op, 'timeout').value})",
+        "AsCompletedNext": lambda: f"next(it{getattr(op, 'iterator')})",
+    }.get(name, lambda: f"f{fid}.{name}()" if fid is not None else f"{name}()")()
+    if isinstance(r, Returned):
+        shown = f"-> {r.value!r}"
+    elif isinstance(r, Raised):
+        shown = f"raises {r.exc}"
+    else:
+        shown = f"blocks (waiter {r.waiter})"
+    return f"{call} {shown}"
+
+
+def successors(s: State, b: Bounds, model: Model) -> Iterator[tuple[str, str, State]]:
+    """(rule, label, next state) for every client outcome and internal step within bounds."""
+    for op in client_ops(s, b):
+        for o in model.allowed(s, op, b.options):
+            if isinstance(o.result, Blocked) and len(o.state.waiters) > b.waiters:
+                continue
+            yield o.rule, describe(op, o.result), o.state
+    for st in model.internal(s, b.options):
+        yield st.rule, st.label, st.state
+
+
+@dataclass(frozen=True)
+class Violation:
+    """An invariant broken, and the shortest path that breaks it."""
+
+    invariants: tuple[str, ...]
+    path: tuple[tuple[str, str], ...]  # (rule, label) per step from the initial state
+    state: State
+
+    def render(self) -> str:
+        """The counterexample, step by step."""
+        lines = [f"invariant {', '.join(self.invariants)} violated after {len(self.path)} steps (shortest, BFS):"]
+        lines.append("  0  initial state: a fresh executor, no futures")
+        for i, (rule, label) in enumerate(self.path, 1):
+            lines.append(f"  {i:<2} {label:<60} [{rule}]")
+        lines.append(f"  state: {self.state}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Report:
+    """What one exploration saw, like TLC's summary."""
+
+    bounds: str
+    model: str
+    distinct_states: int
+    transitions: int
+    depth: int
+    seconds: float
+    quiescent_states: int
+    violation: Violation | None = None
+    rules_fired: frozenset[str] = field(default=frozenset())
+
+    @property
+    def ok(self) -> bool:
+        """No invariant was violated."""
+        return self.violation is None
+
+    def render(self) -> str:
+        """One summary line (and the counterexample, if any)."""
+        verdict = "no invariant violated" if self.ok else "INVARIANT VIOLATED"
+        line = (
+            f"bounds {self.bounds}: {self.distinct_states} distinct states, {self.transitions} "
+            f"transitions, depth {self.depth}, {verdict} ({self.seconds:.2f} s, model {self.model})"
+        )
+        return line if self.violation is None else line + "\n" + self.violation.render()
+
+
+def explore(b: Bounds, model: Model = Model(), name: str = "custom") -> Report:
+    """Walk every reachable state within ``b``; stop at the first invariant violated."""
+    name = next((k for k, v in BOUNDS.items() if v == b), name)
+    start = time.perf_counter()
+    init = initial(b.max_workers, b.init)
+    parent: dict[State, tuple[State, str, str] | None] = {init: None}
+    frontier, depth, transitions, quiescent = deque([(init, 0)]), 0, 0, 0
+    fired: set[str] = set()
+
+    def report(violation: Violation | None) -> Report:
+        return Report(name, model.name, len(parent), transitions, depth, time.perf_counter() - start,
+                      quiescent, violation, frozenset(fired))
+
+    while frontier:
+        s, d = frontier.popleft()
+        depth = max(depth, d)
+        internal = model.internal(s, b.options)
+        quiescent += not internal
+        bad = violated_in_state(s, b.options, quiescent=not internal)
+        if bad:
+            return report(Violation(tuple(dict.fromkeys(i.id for i in bad)), _path(parent, s), s))
+        for rule, label, t in successors(s, b, model):
+            transitions += 1
+            fired.add(rule)
+            bad = violated_by_step(s, t)
+            if t not in parent:
+                parent[t] = (s, rule, label)
+                frontier.append((t, d + 1))
+            if bad:
+                path = _path(parent, s) + ((rule, label),)
+                return report(Violation(tuple(dict.fromkeys(i.id for i in bad)), path, t))
+    return report(None)
+
+
+def _path(parent: dict[State, tuple[State, str, str] | None], s: State) -> tuple[tuple[str, str], ...]:
+    steps: list[tuple[str, str]] = []
+    link = parent[s]
+    while link is not None:
+        prev, rule, label = link
+        steps.append((rule, label))
+        link = parent[prev]
+    return tuple(reversed(steps))
+
+
+def main_report(bounds: Sequence[str] | None = None) -> str:
+    """Explore the named bound configurations (default: the fast tier, or ``EXECSPEC_BOUNDS``,
+    comma-separated) and return one summary line each; what ``execspec explore`` prints."""
+    if bounds is None:
+        env = os.environ.get("EXECSPEC_BOUNDS")
+        bounds = env.split(",") if env else FAST
+    unknown = [n for n in bounds if n not in BOUNDS]
+    if unknown:
+        raise ValueError(f"unknown bounds {unknown}: choose from {sorted(BOUNDS)}")
+    return "\n".join(explore(BOUNDS[n], name=n).render() for n in bounds)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(main_report())

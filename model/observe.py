@@ -1,0 +1,94 @@
+"""Checking observations against the model: views, closures and belief states.
+
+A real executor runs internal steps whenever it likes, so after a client call returns the
+model can be in any state reachable from the call's outcome by internal steps: its *closure*.
+The conformance machine keeps a *belief state* — the set of model states consistent with
+everything observed so far — and narrows it after every call with :func:`advance`::
+
+    beliefs = frozenset({initial(max_workers=2)})
+    beliefs = advance(beliefs, Submit(), Returned(0))          # submit returned future 0
+    beliefs = advance(beliefs, Cancel(0), Returned(False))     # it was already running
+    assert beliefs, "no model state explains what the executor did"
+
+An empty belief state means the executor did something the contract does not allow;
+:func:`explain` then says what was allowed and which rules (and so clauses) say so.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from execspec.model.ops import Op, allowed, internal_successors
+from execspec.model.rules import cites
+from execspec.model.states import DOCS, FState, Options, Result, Settled, State
+
+
+@dataclass(frozen=True)
+class FutureView:
+    """What a client can see of one future."""
+
+    state: FState
+    outcome: Settled | None  # the value returned or the exception raised, once FINISHED
+    called: tuple[int, ...]  # callbacks called so far (numbered in order of addition)
+    started: bool  # the call began (a task's side effect shows it)
+
+
+@dataclass(frozen=True)
+class View:
+    """What a client can see of a whole state: futures and what each blocked call returned."""
+
+    futures: tuple[FutureView, ...]
+    waiters: tuple[Result | None, ...]  # None: still blocked
+
+
+def view(s: State) -> View:
+    """The observable part of a model state."""
+    return View(
+        futures=tuple(FutureView(f.state, f.outcome, f.called, f.runs > 0) for f in s.futures),
+        waiters=tuple(w.result for w in s.waiters),
+    )
+
+
+def closure(states: Iterable[State], opts: Options = DOCS) -> frozenset[State]:
+    """Every state reachable from ``states`` by internal steps alone (the states included)."""
+    seen = set(states)
+    todo = deque(seen)
+    while todo:
+        for step in internal_successors(todo.popleft(), opts):
+            if step.state not in seen:
+                seen.add(step.state)
+                todo.append(step.state)
+    return frozenset(seen)
+
+
+def advance(
+    beliefs: Iterable[State],
+    op: Op,
+    observed: Result,
+    seen: View | None = None,
+    opts: Options = DOCS,
+) -> frozenset[State]:
+    """The model states consistent with ``op`` having shown ``observed`` (and, if given, the
+    system now showing ``seen``). Empty when no allowed behaviour explains the observation."""
+    before = closure(beliefs, opts)
+    after = {o.state for s in before for o in allowed(s, op, opts) if o.result == observed}
+    states = closure(after, opts)
+    if seen is not None:
+        states = frozenset(s for s in states if view(s) == seen)
+    return states
+
+
+def observe(beliefs: Iterable[State], seen: View, opts: Options = DOCS) -> frozenset[State]:
+    """Narrow the beliefs to states (after any internal steps) that show ``seen``."""
+    return frozenset(s for s in closure(beliefs, opts) if view(s) == seen)
+
+
+def explain(beliefs: Iterable[State], op: Op, opts: Options = DOCS) -> dict[Result, tuple[str, ...]]:
+    """Each result ``op`` may show from these beliefs, with the clause IDs that allow it."""
+    out: dict[Result, set[str]] = {}
+    for s in closure(beliefs, opts):
+        for o in allowed(s, op, opts):
+            out.setdefault(o.result, set()).update(cites(o.rule))
+    return {r: tuple(sorted(c)) for r, c in out.items()}

@@ -1,0 +1,221 @@
+"""The pool: submit, map, cancel, shutdown, interpreter exit, dropping it, and what workers do.
+
+Lifecycle (the phase is derived from the pool's flags, see :func:`~execspec.model.states.phase`)::
+
+    OPEN --shutdown() / exit / drop--> SHUTTING_DOWN --last worker exits--> TERMINATED
+    OPEN or SHUTTING_DOWN --an initializer raises--> BROKEN (for good: INV-BROKEN-STICKY)
+
+Workers are spawned lazily, one per submit while no idle worker is free for the new call and
+fewer than ``max_workers`` are alive (TPE-LAZY-THREADS, TPE-IDLE-REUSE). A worker runs its
+initializer first, then takes queued calls one at a time; once the pool is stopping and the
+queue is empty, an idle worker exits. Which queued call an idle worker takes is
+implementation-defined (any, by the docs; the oldest, in CPython: ``Options.fifo``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from execspec.model import future as F
+from execspec.model.states import (
+    Blocked,
+    Err,
+    FState,
+    Fut,
+    InitKind,
+    Ok,
+    Options,
+    Outcome,
+    Raised,
+    Returned,
+    State,
+    Step,
+    TaskKind,
+    Waiter,
+    WaitKind,
+    Worker,
+    WorkerStatus,
+)
+from execspec.model.waiters import settle
+
+
+def spawn_needed(idle: int, queued: int, live: int, max_workers: int) -> bool:
+    """Whether ``submit()`` starts a new worker; ``queued`` counts calls queued before this one.
+
+    TPE-IDLE-REUSE: an idle worker not already claimed by a queued call is reused.
+    TPE-MAX-WORKERS-BOUND: never more than ``max_workers`` alive.
+
+    pre: 0 <= live <= max_workers and 0 <= idle <= live and queued >= 0
+    post: not _ or live < max_workers
+    post: not _ or idle <= queued
+    post: _ or live > 0 or max_workers == 0
+    """
+    return idle <= queued and live < max_workers
+
+
+def _refusals(s: State, rule_prefix: str) -> set[Outcome]:
+    """Why the pool refuses new work now (several reasons may hold: any may be reported)."""
+    p, out = s.pool, set()
+    if p.broken:
+        out.add(Outcome(Raised("BrokenThreadPool"), s, f"{rule_prefix}.broken"))
+    if p.shutdown:
+        out.add(Outcome(Raised("RuntimeError"), s, f"{rule_prefix}.after-shutdown"))
+    if p.exiting:
+        after_exit = "submit.after-exit" if rule_prefix == "submit" else "map.after-shutdown"
+        out.add(Outcome(Raised("RuntimeError"), s, after_exit))
+    return out
+
+
+def _accept(s: State, task: TaskKind) -> tuple[int, State]:
+    p = s.pool
+    fid = len(s.futures)
+    s = replace(s, futures=s.futures + (Fut(task=task),))
+    workers = p.workers
+    if spawn_needed(p.idle(), len(p.queue), len(p.workers), p.max_workers):
+        first = WorkerStatus.IDLE if p.init is InitKind.NONE else WorkerStatus.STARTING
+        workers = workers + (Worker(first),)
+    return fid, s.with_pool(queue=p.queue + (fid,), workers=workers)
+
+
+def submit(s: State, task: TaskKind) -> frozenset[Outcome]:
+    """``executor.submit(fn)``: a new pending future (its fid), or a refusal."""
+    refused = _refusals(s, "submit")
+    if refused:
+        return frozenset(refused)
+    fid, s2 = _accept(s, task)
+    return frozenset({Outcome(Returned(fid), s2, "submit.accepted")})
+
+
+def map_call(s: State, tasks: tuple[TaskKind, ...]) -> frozenset[Outcome]:
+    """``executor.map(fn, items)``: every item submitted at once (EXE-MAP-EAGER).
+
+    Returns the fids in item order; iterating the map is ``result(timeout)`` on each in turn.
+    """
+    refused = _refusals(s, "map")
+    if refused:
+        return frozenset(refused)
+    fids = []
+    for task in tasks:
+        fid, s = _accept(s, task)
+        fids.append(fid)
+    return frozenset({Outcome(Returned(tuple(fids)), s, "map.accepted")})
+
+
+def cancel(s: State, fid: int, opts: Options) -> frozenset[Outcome]:
+    """``f.cancel()``; a cancelled queued call leaves the queue (or, with gh-92001, waits there
+    for a worker to notice it)."""
+    f = s.futures[fid]
+    ok, new = F.cancel(f)
+    if f.state is not FState.PENDING:
+        rule = {FState.RUNNING: "cancel.running", FState.FINISHED: "cancel.finished"}.get(
+            f.state, "cancel.cancelled"
+        )
+        return frozenset({Outcome(Returned(ok), s, rule)})
+    s2 = settle(s, fid, F.call_all_callbacks(new), opts)  # FUT-CB-THREAD: the caller calls them
+    if not opts.gh92001 and fid in s2.pool.queue:
+        s2 = s2.with_pool(queue=tuple(q for q in s2.pool.queue if q != fid))
+    return frozenset({Outcome(Returned(True), s2, "cancel.pending")})
+
+
+def shutdown(s: State, wait: bool, cancel_futures: bool, opts: Options) -> frozenset[Outcome]:
+    """``executor.shutdown(wait, cancel_futures)``; repeating it is harmless (EXE-SHUTDOWN-REPEAT)."""
+    s = s.with_pool(shutdown=True)
+    if cancel_futures:  # EXE-SHUTDOWN-CANCEL-FUTURES: queued calls are cancelled, running ones go on
+        for fid in s.pool.queue:
+            f = s.futures[fid]
+            if f.state is FState.PENDING:
+                s = settle(s, fid, F.call_all_callbacks(F.cancel(f)[1]), opts)
+        s = s.with_pool(queue=())
+    if not wait:
+        return frozenset({Outcome(Returned(None), s, "shutdown.returns")})
+    return frozenset({_join(s, WaitKind.SHUTDOWN, "shutdown.joins")})
+
+
+def _join(s: State, kind: WaitKind, rule: str) -> Outcome:
+    if not s.pool.workers:
+        return Outcome(Returned(None), s, rule)
+    s2 = replace(s, waiters=s.waiters + (Waiter(kind),))
+    return Outcome(Blocked(len(s.waiters)), s2, rule)
+
+
+def interpreter_exit(s: State) -> frozenset[Outcome]:
+    """The main thread exits: queued calls still run, then every worker is joined."""
+    return frozenset({_join(s.with_pool(exiting=True), WaitKind.EXIT, "exit.begins")})
+
+
+def drop(s: State) -> frozenset[Outcome]:
+    """The client drops the executor without shutting it down (TPE-GC-DROPPED)."""
+    return frozenset({Outcome(Returned(None), s.with_pool(dropped=True), "executor.dropped")})
+
+
+# ---- internal steps ------------------------------------------------------------------------
+
+
+def _swap(s: State, old: Worker, new: Worker | None) -> State:
+    workers = list(s.pool.workers)
+    workers.remove(old)
+    if new is not None:
+        workers.append(new)
+    return s.with_pool(workers=tuple(workers))
+
+
+def _init_fails(s: State, w: Worker, opts: Options) -> State:
+    # TPE-INITIALIZER-FAILS-PENDING: every queued call fails with BrokenThreadPool
+    s = _swap(s, w, None).with_pool(broken=True)
+    for fid in s.pool.queue:
+        if s.futures[fid].state is FState.PENDING:
+            s = settle(s, fid, F.finish(s.futures[fid], Err("BrokenThreadPool")), opts)
+    return s.with_pool(queue=())
+
+
+def _outcome_of(fid: int, task: TaskKind | None) -> Ok | Err:
+    if task is TaskKind.RAISES:
+        return Err("TaskError")
+    if task is TaskKind.RAISES_FALSY:
+        return Err("FalsyError")
+    return Ok(fid)
+
+
+def worker_steps(s: State, opts: Options) -> list[Step]:
+    """Every move a worker may make now (identical workers counted once)."""
+    steps: list[Step] = []
+    p = s.pool
+    for w in sorted(set(p.workers)):
+        if w.status is WorkerStatus.STARTING:
+            if p.init is InitKind.FAILS:
+                steps.append(Step("worker.init-fails", "initializer raises", _init_fails(s, w, opts)))
+            else:
+                steps.append(Step("worker.init-ok", "initializer returns", _swap(s, w, Worker(WorkerStatus.IDLE))))
+        elif w.status is WorkerStatus.BUSY:
+            f = s.futures[w.task]
+            outcome = _outcome_of(w.task, f.task)
+            rule = "task.returns" if isinstance(outcome, Ok) else "task.raises"
+            s2 = settle(_swap(s, w, Worker(WorkerStatus.IDLE)), w.task, F.finish(f, outcome), opts)
+            steps.append(Step(rule, f"f{w.task} {rule.split('.')[1]}", s2))
+        elif p.queue:
+            choices = p.queue[:1] if opts.fifo else tuple(sorted(set(p.queue)))
+            for fid in choices:
+                steps.append(_take(s, w, fid, opts))
+        elif p.stopping:
+            steps.append(Step("worker.exits", "idle worker exits", _swap(s, w, None)))
+    return steps
+
+
+def _take(s: State, w: Worker, fid: int, opts: Options) -> Step:
+    queue = list(s.pool.queue)
+    queue.remove(fid)
+    s = s.with_pool(queue=tuple(queue))
+    f = s.futures[fid]
+    if f.state is FState.CANCELLED:  # only with gh-92001: cancel() left it queued
+        return Step("worker.skips-cancelled", f"worker skips cancelled f{fid}", settle(s, fid, F.notice_cancel(f), opts))
+    s = _swap(s, w, Worker(WorkerStatus.BUSY, fid))
+    return Step("worker.takes", f"worker starts f{fid}", s.with_fut(fid, F.start(f)))
+
+
+def callback_steps(s: State) -> list[Step]:
+    """The thread that completed a future calls its callbacks, one step each."""
+    return [
+        Step("callback.runs", f"f{fid} callback {f.callbacks[0]} runs", s.with_fut(fid, F.call_next_callback(f)))
+        for fid, f in enumerate(s.futures)
+        if f.done and f.callbacks
+    ]

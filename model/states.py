@@ -1,0 +1,352 @@
+"""Model states: futures, the pool, waiters and as_completed iterators, as immutable values.
+
+Every state is a frozen dataclass built from enums, ints and tuples, so it is hashable and an
+explorer can store millions of them. Every named state says how it is entered, like CPython's
+``_base.py`` does; the invariant a field carries is written on the field (and made executable in
+:mod:`execspec.model.invariants`).
+
+Identity: a future is its index in ``State.futures`` (its *fid*), a waiter its index in
+``State.waiters`` (its *wid*), an as_completed iterator its index in ``State.iterators``.
+Workers have no identity (a thread's name is not state), so ``Pool.workers`` is kept sorted:
+two pools that differ only in which thread runs which task are the same state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, replace
+from enum import Enum
+from typing import Union
+
+
+class FState(Enum):
+    """The public state of a Future (FUT-STATES)."""
+
+    PENDING = "PENDING"  # at creation (FUT-CREATE-PENDING)
+    RUNNING = "RUNNING"  # a worker started the call, or set_running_or_notify_cancel() said True
+    CANCELLED = "CANCELLED"  # cancel() returned True, or shutdown(cancel_futures=True) drained it
+    FINISHED = "FINISHED"  # the call returned or raised, or set_result()/set_exception()
+
+
+#: The states a future never leaves (INV-TERMINAL-STABLE).
+TERMINAL = frozenset({FState.CANCELLED, FState.FINISHED})
+
+
+class TaskKind(Enum):
+    """What a submitted callable does when a worker runs it (chosen by the client)."""
+
+    RETURNS = "returns"  # returns its own fid as its value
+    RAISES = "raises"  # raises TaskError
+    RAISES_FALSY = "raises-falsy"  # raises an exception whose bool() is False (FUT-RESULT-FALSY-EXC)
+
+
+class InitKind(Enum):
+    """The pool's initializer (TPE-INITIALIZER-RUNS)."""
+
+    NONE = "none"  # no initializer: a new worker is idle at once
+    OK = "ok"  # an initializer that returns
+    FAILS = "fails"  # an initializer that raises: the pool breaks
+
+
+class Timeout(Enum):
+    """A timeout argument, without clocks: only whether it can fire, and whether at once."""
+
+    ZERO = "0"  # timeout=0: never blocks; fails at once when the condition does not hold
+    FINITE = "t"  # timeout=t>0: may block; may fire at any moment the condition does not hold
+    NONE = "None"  # timeout=None: blocks until the condition holds
+
+
+class ReturnWhen(Enum):
+    """``wait(return_when=...)`` (WAIT-FIRST-COMPLETED, WAIT-FIRST-EXCEPTION, WAIT-ALL-COMPLETED)."""
+
+    FIRST_COMPLETED = "FIRST_COMPLETED"
+    FIRST_EXCEPTION = "FIRST_EXCEPTION"
+    ALL_COMPLETED = "ALL_COMPLETED"
+
+
+class WorkerStatus(Enum):
+    """A live worker thread. An exited worker is removed from the pool."""
+
+    STARTING = "starting"  # spawned, initializer not yet run (only when there is an initializer)
+    IDLE = "idle"  # waiting on the queue; entered after start, or after finishing a task
+    BUSY = "busy"  # running one task (INV-RUNNING-HAS-WORKER)
+
+
+class WaitKind(Enum):
+    """What a blocked client call is waiting for."""
+
+    RESULT = "result"  # Future.result(timeout) on a future not yet done
+    EXCEPTION = "exception"  # Future.exception(timeout) on a future not yet done
+    WAIT = "wait"  # concurrent.futures.wait(...)
+    AS_COMPLETED = "as_completed"  # next() on an as_completed iterator
+    SHUTDOWN = "shutdown"  # shutdown(wait=True) joining the workers
+    EXIT = "exit"  # interpreter exit joining the workers (TPE-INTERPRETER-EXIT)
+
+
+class Phase(Enum):
+    """The pool's lifecycle phase, derived from its flags (see :func:`phase`)."""
+
+    OPEN = "open"  # accepts submit()
+    SHUTTING_DOWN = "shutting_down"  # shutdown/exit/drop began; queued and running work goes on
+    TERMINATED = "terminated"  # shut down, queue empty, every worker exited
+    BROKEN = "broken"  # an initializer failed; sticky (INV-BROKEN-STICKY)
+
+
+# ---- values ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ok:
+    """A future's outcome: the call returned ``value``."""
+
+    value: Hashable
+
+
+@dataclass(frozen=True)
+class Err:
+    """A future's outcome: the call raised an exception of class ``exc`` (a name)."""
+
+    exc: str
+
+
+Settled = Union[Ok, Err]
+
+
+@dataclass(frozen=True)
+class Returned:
+    """An observable result: the client call returned ``value``."""
+
+    value: Hashable
+
+
+@dataclass(frozen=True)
+class Raised:
+    """An observable result: the client call raised an exception of class ``exc``."""
+
+    exc: str
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """An observable result: the client call is blocked; its return shows as waiter ``waiter``."""
+
+    waiter: int
+
+
+Result = Union[Returned, Raised, Blocked]
+
+
+@dataclass(frozen=True)
+class DoneAndNotDone:
+    """What ``wait()`` returns: two sets of fids (WAIT-RETURNS-SETS)."""
+
+    done: frozenset[int]
+    not_done: frozenset[int]
+
+
+# ---- futures --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fut:
+    """One future.
+
+    ``task`` is None for a bare ``Future()`` made by the client; otherwise the future belongs to
+    the pool and ``task`` says what its call does.
+    """
+
+    task: TaskKind | None
+    state: FState = FState.PENDING
+    outcome: Settled | None = None  # set exactly when state is FINISHED (INV-RESULT-STABLE)
+    notified: bool = False  # CANCELLED and seen by set_running_or_notify_cancel()
+    runs: int = 0  # times the call began (INV-RUN-AT-MOST-ONCE: <= 1; 0 if CANCELLED)
+    callbacks: tuple[int, ...] = ()  # registered, not yet called, in order of addition
+    called: tuple[int, ...] = ()  # called, in call order; never a duplicate (INV-CB-EXACTLY-ONCE)
+
+    @property
+    def done(self) -> bool:
+        """``Future.done()``: cancelled or finished (FUT-DONE)."""
+        return self.state in TERMINAL
+
+    @property
+    def n_callbacks(self) -> int:
+        """How many callbacks were ever added."""
+        return len(self.callbacks) + len(self.called)
+
+
+# ---- pool -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Worker:
+    """A live worker thread; ``task`` is the fid it runs when BUSY, else -1."""
+
+    status: WorkerStatus
+    task: int = -1
+
+    def __lt__(self, other: object) -> bool:  # enums don't order; sort by (status name, task)
+        if not isinstance(other, Worker):
+            return NotImplemented
+        return (self.status.value, self.task) < (other.status.value, other.task)
+
+
+@dataclass(frozen=True)
+class Pool:
+    """The ThreadPoolExecutor.
+
+    ``queue`` holds fids in submission order; ``workers`` is sorted (workers have no identity)
+    and never longer than ``max_workers`` (INV-WORKERS-BOUNDED).
+    """
+
+    max_workers: int = 1
+    init: InitKind = InitKind.NONE
+    queue: tuple[int, ...] = ()
+    workers: tuple[Worker, ...] = ()
+    shutdown: bool = False  # shutdown() was called (EXE-SHUTDOWN-REPEAT: stays True)
+    broken: bool = False  # an initializer failed (INV-BROKEN-STICKY: stays True)
+    exiting: bool = False  # the interpreter began to exit (TPE-INTERPRETER-EXIT)
+    dropped: bool = False  # the client dropped its last reference (TPE-GC-DROPPED)
+
+    @property
+    def stopping(self) -> bool:
+        """Workers may exit once the queue is empty."""
+        return self.shutdown or self.exiting or self.dropped
+
+    def idle(self) -> int:
+        """Idle workers."""
+        return sum(1 for w in self.workers if w.status is WorkerStatus.IDLE)
+
+
+def phase(pool: Pool) -> Phase:
+    """The lifecycle phase a pool is in."""
+    if pool.broken:
+        return Phase.BROKEN
+    if not pool.stopping:
+        return Phase.OPEN
+    if pool.workers or pool.queue:
+        return Phase.SHUTTING_DOWN
+    return Phase.TERMINATED
+
+
+# ---- waiters --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Waiter:
+    """A blocked client call, and once it returns, what it returned.
+
+    ``signalled`` is set by whatever made its condition true (FUT-WAKES-WAITERS); a blocked
+    waiter whose condition holds and that is not signalled is a lost wake-up
+    (INV-NO-LOST-WAKEUP).
+    """
+
+    kind: WaitKind
+    fids: tuple[int, ...] = ()  # sorted, no duplicates
+    return_when: ReturnWhen = ReturnWhen.ALL_COMPLETED
+    timeout: Timeout = Timeout.NONE
+    iterator: int = -1  # AS_COMPLETED: the iterator's index
+    signalled: bool = False
+    result: Result | None = None  # None while blocked
+
+    @property
+    def blocked(self) -> bool:
+        """The call has not returned yet."""
+        return self.result is None
+
+
+@dataclass(frozen=True)
+class AcIter:
+    """An ``as_completed()`` iterator (AC-YIELDS-AS-COMPLETE)."""
+
+    fids: tuple[int, ...]  # sorted, no duplicates (AC-DUPLICATES)
+    early: frozenset[int]  # done before the call, not yet yielded: yielded first (AC-DONE-FIRST)
+    arrived: tuple[int, ...] = ()  # done since the call, not yet yielded, in completion order
+    yielded: tuple[int, ...] = ()
+    timeout: Timeout = Timeout.NONE
+    over: bool = False  # StopIteration or TimeoutError was raised; the generator is finished
+
+    @property
+    def pending(self) -> frozenset[int]:
+        """Fids not yet done (for waiting purposes)."""
+        return frozenset(self.fids) - self.early - set(self.arrived) - set(self.yielded)
+
+
+# ---- the whole state ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class State:
+    """Everything the model knows: futures, the pool, blocked calls, as_completed iterators."""
+
+    futures: tuple[Fut, ...] = ()
+    pool: Pool = Pool()
+    waiters: tuple[Waiter, ...] = ()
+    iterators: tuple[AcIter, ...] = ()
+
+    def fut(self, fid: int) -> Fut:
+        """The future ``fid``."""
+        return self.futures[fid]
+
+    def with_fut(self, fid: int, f: Fut) -> State:
+        """This state with future ``fid`` replaced."""
+        futures = self.futures[:fid] + (f,) + self.futures[fid + 1 :]
+        return replace(self, futures=futures)
+
+    def with_pool(self, **changes: object) -> State:
+        """This state with pool fields changed (workers re-sorted)."""
+        pool = replace(self.pool, **changes)  # type: ignore[arg-type]
+        if "workers" in changes:
+            pool = replace(pool, workers=tuple(sorted(pool.workers)))
+        return replace(self, pool=pool)
+
+
+def initial(max_workers: int = 1, init: InitKind = InitKind.NONE) -> State:
+    """A fresh executor and no futures yet (TPE-LAZY-THREADS: no worker either).
+
+    >>> initial(2).pool.workers
+    ()
+    """
+    return State(pool=Pool(max_workers=max_workers, init=init))
+
+
+@dataclass(frozen=True)
+class Options:
+    """Which reading of the contract the model follows.
+
+    The default follows the docs. ``CPYTHON`` switches on what CPython does where it is
+    implementation-defined or diverges from its docs, so the checker can tell a documented
+    divergence from a new bug.
+    """
+
+    fifo: bool = False  # TPE-FIFO-START: CPython starts queued calls in submission order
+    gh92001: bool = False  # WAIT-CANCELLED-COUNTS / AC-CANCELLED-COUNTS: CPython counts a
+    # future cancelled by cancel() as done for wait()/as_completed() only once a worker has
+    # dequeued it (CANCELLED_AND_NOTIFIED); one cancelled by shutdown(cancel_futures=True) never.
+
+
+DOCS = Options()
+CPYTHON = Options(fifo=True, gh92001=True)
+
+
+# ---- what a transition produces -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One allowed outcome of a client operation: what the call shows, and the state after it.
+
+    ``rule`` names the transition (see :data:`execspec.model.rules.RULES` for its clauses).
+    """
+
+    result: Result
+    state: State
+    rule: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """One internal step (a worker moves, a blocked call wakes): its rule, a label, the state after."""
+
+    rule: str
+    label: str
+    state: State
