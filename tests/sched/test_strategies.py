@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import itertools
 import math
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Sequence
 
 import pytest
 
 from execspec.sched.strategies import DFSStrategy, PCTStrategy, RandomStrategy, ReplayStrategy
+from execspec.sched.strategies.hypothesis import search
 from execspec.sched.strategy import Op, Strategy
 
 Instr = tuple[str, str]  # (kind, object name): lock/unlock a lock, read/write a variable, or spawn
@@ -25,6 +27,7 @@ Instr = tuple[str, str]  # (kind, object name): lock/unlock a lock, read/write a
 class Run:
     outcome: str                    # "ok", "deadlock" or "lost-update"
     choices: list[Op] = field(default_factory=list)
+    enabled_at: list[set[int]] = field(default_factory=list)  # threads enabled at each step
     memory: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -40,7 +43,12 @@ class Run:
 
 
 def run_program(threads: Sequence[Sequence[Instr]], strategy: Strategy) -> Run | None:
-    """One execution of ``threads`` under ``strategy``; None when the strategy is exhausted."""
+    """One execution of ``threads`` under ``strategy``; None when the strategy is exhausted.
+
+    Mirrors the runtime's calling convention: steps are numbered from 1, the strategy is asked
+    only when two or more operations are enabled, and ``observe`` (when the strategy has it)
+    gets every step's operation before ``end_execution``.
+    """
     if not strategy.begin_execution():
         return None
     names = sorted({name for t in threads for _, name in t})
@@ -61,7 +69,9 @@ def run_program(threads: Sequence[Sequence[Instr]], strategy: Strategy) -> Run |
                 enabled.append(Op(t, kind, obj[name], f"{name}.{kind}"))
         if not enabled:
             break
-        op = enabled[strategy.choose(enabled, step)]
+        step += 1
+        run.enabled_at.append({op.thread for op in enabled})
+        op = enabled[strategy.choose(enabled, step) if len(enabled) > 1 else 0]
         run.choices.append(op)
         kind, name = threads[op.thread][pc[op.thread]]
         if kind == "lock":
@@ -73,12 +83,14 @@ def run_program(threads: Sequence[Sequence[Instr]], strategy: Strategy) -> Run |
         elif kind == "write":
             memory[name] = reg[op.thread] + 1
         pc[op.thread] += 1
-        step += 1
     if any(pc[t] < len(p) for t, p in enumerate(threads)):
         run.outcome = "deadlock"
-    elif any(memory.get(n, 0) != sum((k, n) == ("write", n) for t in threads for k, _ in t if _ == n)
-             for n in memory):
+    elif any(kind == "read" for t in threads for kind, _ in t) and any(
+            memory[n] != sum(1 for t in threads for k, m in t if (k, m) == ("write", n)) for n in memory):
         run.outcome = "lost-update"
+    observe = getattr(strategy, "observe", None)
+    if observe is not None:
+        observe(run.choices)
     strategy.end_execution(run.outcome != "ok")
     return run
 
@@ -106,17 +118,15 @@ LOST_UPDATE = [[("read", "n"), ("write", "n")], [("read", "n"), ("write", "n")]]
 
 
 def preemptions(run: Run) -> int:
-    count, prev = 0, None
-    for i, op in enumerate(run.choices):
-        # a switch away from a thread that could still run is a preemption
-        if prev is not None and op.thread != prev and _was_enabled(run, i, prev):
+    """Switches away from a thread that could still run, counted as the strategy can see them:
+    only at a decision that directly follows another decision."""
+    count = 0
+    decision = [len(e) > 1 for e in run.enabled_at]
+    for k in range(1, len(run.choices)):
+        prev, op = run.choices[k - 1].thread, run.choices[k].thread
+        if decision[k] and decision[k - 1] and op != prev and prev in run.enabled_at[k]:
             count += 1
-        prev = op.thread
     return count
-
-
-def _was_enabled(run: Run, i: int, thread: int) -> bool:
-    return thread in run.enabled_at[i]  # type: ignore[attr-defined]
 
 
 # --- DFS ---------------------------------------------------------------------------------
@@ -162,48 +172,12 @@ def test_reductions_collapse_independent_threads() -> None:
     assert len(dpor) == 1
 
 
-def _bounded_reference(program: list[list[Instr]], bound: int) -> set[tuple[int, ...]]:
-    out = set()
-    for run in all_runs(program, _Tracking(DFSStrategy(reduction="none"))):
-        if preemptions(run) <= bound:
-            out.add(tuple(run.threads))
-    return out
-
-
-class _Tracking:
-    """Wraps a strategy and records the enabled threads at each step on the run."""
-
-    def __init__(self, inner: DFSStrategy) -> None:
-        self.inner = inner
-        self.enabled: list[set[int]] = []
-
-    def begin_execution(self) -> bool:
-        self.enabled = []
-        return self.inner.begin_execution()
-
-    def choose(self, enabled: Sequence[Op], step: int) -> int:
-        self.enabled.append({op.thread for op in enabled})
-        return self.inner.choose(enabled, step)
-
-    def end_execution(self, failed: bool) -> None:
-        self.inner.end_execution(failed)
-
-
-def _all_tracked(program: list[list[Instr]], inner: DFSStrategy) -> list[Run]:
-    s = _Tracking(inner)
-    runs = []
-    while (run := run_program(program, s)) is not None:
-        run.enabled_at = s.enabled  # type: ignore[attr-defined]
-        runs.append(run)
-    return runs
-
-
 @pytest.mark.parametrize("bound", [0, 1, 2])
 @pytest.mark.parametrize("program", [shared(2, 3), shared(3, 2), LOCK_INVERSION])
 def test_preemption_bound_explores_exactly_the_bounded_schedules(bound: int, program: list[list[Instr]]) -> None:
-    reference = {tuple(r.threads) for r in _all_tracked(program, DFSStrategy(reduction="none"))
+    reference = {tuple(r.threads) for r in all_runs(program, DFSStrategy(reduction="none"))
                  if preemptions(r) <= bound}
-    bounded = _all_tracked(program, DFSStrategy(reduction="none", preemption_bound=bound))
+    bounded = all_runs(program, DFSStrategy(reduction="none", preemption_bound=bound))
     assert {tuple(r.threads) for r in bounded} == reference
     assert len(bounded) == len(reference)
 
@@ -314,7 +288,7 @@ def test_replay_of_a_changed_program_says_where_it_diverged() -> None:
     replay = ReplayStrategy([(op.thread, op.kind, op.label) for op in run.choices])
     run_program(changed, replay)
     assert replay.divergence is not None
-    assert replay.divergence.step == 1
+    assert replay.divergence.step == 2  # steps count from 1, as in traces
     assert "B.lock" in str(replay.divergence) and "C.lock" in str(replay.divergence)
 
 
@@ -322,3 +296,44 @@ def test_replay_runs_exactly_once() -> None:
     replay = ReplayStrategy([])
     assert run_program([[("write", "x")]], replay) is not None
     assert run_program([[("write", "x")]], replay) is None
+
+
+# --- Hypothesis ----------------------------------------------------------------------------
+
+def test_hypothesis_shrinks_the_lost_update_to_one_context_switch() -> None:
+    def run(strategy: Strategy) -> Run:
+        result = run_program(LOST_UPDATE, strategy)
+        assert result is not None
+        return result
+
+    found = search(run, lambda r: r.outcome == "lost-update", key=b"test-lost-update",
+                   max_examples=300, database=None)
+    assert found is not None and found.outcome == "lost-update"
+    switches = sum(a.thread != b.thread for a, b in zip(found.choices, found.choices[1:]))
+    assert switches == 2  # 0 reads, 1 reads and writes, 0 writes: the minimal interleaving
+    assert found.threads == [0, 1, 1, 0]
+
+
+def test_hypothesis_search_reports_nothing_on_a_correct_program() -> None:
+    locked = [[("lock", "L"), ("read", "n"), ("write", "n"), ("unlock", "L")]] * 2
+
+    def run(strategy: Strategy) -> Run:
+        result = run_program(locked, strategy)
+        assert result is not None
+        return result
+
+    assert search(run, lambda r: r.outcome != "ok", key=b"test-locked", max_examples=100,
+                  database=None) is None
+
+
+def test_hypothesis_failures_land_in_the_example_database(tmp_path: Path) -> None:
+    from hypothesis.database import DirectoryBasedExampleDatabase
+
+    def run(strategy: Strategy) -> Run:
+        result = run_program(LOST_UPDATE, strategy)
+        assert result is not None
+        return result
+
+    db = DirectoryBasedExampleDatabase(str(tmp_path))
+    search(run, lambda r: r.outcome == "lost-update", key=b"test-db", max_examples=300, database=db)
+    assert list(tmp_path.rglob("*")), "the shrunk failure was not saved"

@@ -19,6 +19,13 @@ Reductions (``reduction=``), all relying only on ``Op.conflicts_with``:
              objects). A thread first enabled after step ``s`` inherits the clock of the thread
              that ran ``s`` (it was started, or released, by it).
 
+The runtime asks only when two or more operations are enabled, so nodes are *decisions*; the
+steps in between (one thread enabled) are not seen while running. Two consequences, both
+handled: a switch right after such a forced step is not counted as a preemption (who ran last is
+unknown), and a node after a gap starts with an empty sleep set — during a forced step every
+enabled thread but one is blocked, so any sleeper was the one that ran. DPOR needs every step;
+the driver hands the full list of operations to ``observe`` before ``end_execution``.
+
 Open question: with a preemption bound, sleep sets and DPOR may prune a schedule whose only
 bounded equivalent was itself pruned (Coons et al., OOPSLA 2013); bounded + reduced search is a
 heuristic, unbounded + reduced search is complete.
@@ -55,8 +62,9 @@ class _Node:
     """One scheduling point on the current path."""
 
     enabled: tuple[Op, ...]
+    step: int                   # the runtime's step number of this decision
     chosen: int                 # thread id run here on the current path
-    prev: int | None            # thread that ran the step before (None at the root)
+    prev: int | None            # thread that ran the step before (None: root, or unknown)
     preemptions: int            # preemptions used before this node
     sleep: dict[int, Op]        # asleep on entry: thread -> its (unchanged) next op
     todo: list[int] = field(default_factory=list)  # alternatives left, in serial order
@@ -91,6 +99,8 @@ class DFSStrategy:
         self._frozen = len(self._path)  # prefix nodes are never backtracked (split units)
         self._depth = 0
         self._prev: int | None = None
+        self._last_step = -1
+        self._trace: list[Op] | None = None  # every step of the current execution (observe)
         self._used = 0
         self._blocked = False
         self._started = False
@@ -105,6 +115,8 @@ class DFSStrategy:
         self.execution += 1
         self._depth = 0
         self._prev = None
+        self._last_step = -1
+        self._trace = None
         self._used = 0
         self._blocked = False
         return True
@@ -113,6 +125,10 @@ class DFSStrategy:
         i = self._depth
         self._depth = i + 1
         self.transitions += 1
+        gap = step != self._last_step + 1
+        self._last_step = step
+        if gap:
+            self._prev = None  # forced steps ran in between: who ran last is unknown
         if i < len(self._path):
             node = self._path[i]
             for idx, op in enumerate(enabled):
@@ -120,37 +136,39 @@ class DFSStrategy:
                     break
             else:
                 raise NondeterministicScenario(
-                    f"at step {i} the schedule runs thread {node.chosen}, but only threads "
+                    f"at step {step} the schedule runs thread {node.chosen}, but only threads "
                     f"{[op.thread for op in enabled]} are enabled: the scenario is not "
                     "deterministic under the shim (real threads, real time or randomness?)")
-            if node.costs_preemption(node.chosen):
-                self._used += 1
-            self._prev = node.chosen
-            return idx
-        node = self._new_node(tuple(enabled))
-        self._path.append(node)
+        else:
+            node = self._new_node(tuple(enabled), step, gap)
+            self._path.append(node)
+            idx = next(k for k, op in enumerate(enabled) if op.thread == node.chosen)
         if node.costs_preemption(node.chosen):
             self._used += 1
         self._prev = node.chosen
-        return next(k for k, op in enumerate(enabled) if op.thread == node.chosen)
+        return idx
 
-    def _new_node(self, enabled: tuple[Op, ...]) -> _Node:
+    def _new_node(self, enabled: tuple[Op, ...], step: int, gap: bool) -> _Node:
         sleep: dict[int, Op] = {}
         if self.reduction != "none" and self._path and not self._blocked:
-            parent = self._path[-1]
-            ran = parent.op_of(parent.chosen)
-            current = {op.thread: op for op in enabled}
-            for asleep in (*parent.sleep.values(), *parent.done):
-                if not asleep.conflicts_with(ran) and current.get(asleep.thread) == asleep:
-                    sleep[asleep.thread] = asleep
-        node = _Node(enabled, enabled[0].thread, self._prev, self._used, sleep)
+            sleepers = _still_asleep(self._path[-1])
+            if gap and sleepers:
+                # A forced step ran while a sleeper was enabled: only the sleeper itself
+                # could have been the one enabled thread, so its sleeping op ran.
+                self._blocked = True
+            elif not gap:
+                current = {op.thread: op for op in enabled}
+                sleep = {op.thread: op for op in sleepers if current.get(op.thread) == op}
+        node = _Node(enabled, step, enabled[0].thread, self._prev, self._used, sleep)
         allowed = [] if self._blocked else [
-            op.thread for op in enabled if op.thread not in sleep and self._within_bound(node, op.thread)]
+            op.thread for op in enabled
+            if op.thread not in sleep and self._within_bound(node, op.thread)]
         if not allowed:
             # Sleep-set blocked (or nothing left within the bound): this execution is
             # equivalent to one already explored; finish it without branching.
             self._blocked = True
-            node.chosen = node.prev if node.prev in {op.thread for op in enabled} else enabled[0].thread
+            threads = [op.thread for op in enabled]
+            node.chosen = node.prev if node.prev in threads else threads[0]
             return node
         if node.prev in allowed:  # run on without a context switch first
             allowed.remove(node.prev)
@@ -160,11 +178,19 @@ class DFSStrategy:
             node.todo = allowed[1:]
         return node
 
+    def observe(self, ops: Sequence[Op]) -> None:
+        """The operation run at every step of the execution that just ended (for DPOR)."""
+        self._trace = list(ops)
+
     def _within_bound(self, node: _Node, thread: int) -> bool:
         bound = self.preemption_bound
         return bound is None or node.preemptions + node.costs_preemption(thread) <= bound
 
     def end_execution(self, failed: bool) -> None:
+        path = self._path[: self._depth]
+        if (not self._blocked and self.reduction != "none" and path and self._trace is not None
+                and len(self._trace) > path[-1].step and _still_asleep(path[-1])):
+            self._blocked = True  # the forced steps after the last decision ran a sleeper
         if self._blocked:
             self.redundant += 1
         if self.reduction == "dpor":
@@ -190,37 +216,51 @@ class DFSStrategy:
         among them) the operations threads are stuck on are unknown: each thread's pending
         operation is then assumed to conflict with every step not ordered before it.
         """
+        path = self._path[: self._depth]
+        node_at = {node.step: j for j, node in enumerate(path)}
+        trace = self._trace
+        if trace is None:  # not observed: every step was a decision (or nothing better known)
+            trace = [node.op_of(node.chosen) for node in path]
+            node_at = {k: j for j, k in enumerate(range(1, len(path) + 1))}
+        first = path[0].step if path else 1
         clocks: dict[int, dict[int, int]] = {}    # thread -> vector clock
         history: dict[int, list[tuple[int, int, dict[int, int]]]] = {}  # obj -> [(step, thread, clock)]
-        local: list[int] = []                     # step -> its index within its thread
-        for i, node in enumerate(self._path[: self._depth]):
-            for seen in node.enabled:
-                if seen.thread not in clocks:  # first seen: started by whoever ran just before
-                    clocks[seen.thread] = dict(clocks[self._path[i - 1].chosen]) if i else {}
-            op = node.op_of(node.chosen)
+        local: dict[int, int] = {}                # step -> its index within its thread
+        ran: dict[int, int] = {}                  # step -> thread
+        for k, op in enumerate(trace, start=1):
+            j = node_at.get(k)
+            newcomers = [o.thread for o in path[j].enabled] if j is not None else []
+            for t in (*newcomers, op.thread):
+                if t not in clocks:  # first seen: started by whoever ran just before
+                    clocks[t] = dict(clocks[ran[k - 1]]) if k - 1 in ran else {}
             p = op.thread
             clock = clocks[p]
             if op.obj is not None:
                 accesses = history.setdefault(op.obj, [])
-                for j, q, _ in reversed(accesses):
-                    if clock.get(q, 0) >= local[j]:
-                        break  # ordered before i, and so is everything earlier on this object
+                for i, q, _ in reversed(accesses):
+                    if clock.get(q, 0) >= local[i]:
+                        break  # ordered before k, and so is everything earlier on this object
                     if q != p:
-                        self._backtrack(j, p)
+                        self._race(node_at, i, p)
                 if accesses:
                     for t, c in accesses[-1][2].items():
                         if clock.get(t, 0) < c:
                             clock[t] = c
             clock[p] = clock.get(p, 0) + 1
-            local.append(clock[p])
+            local[k] = clock[p]
+            ran[k] = p
             if op.obj is not None:
-                history[op.obj].append((i, p, dict(clock)))
+                history[op.obj].append((k, p, dict(clock)))
         if failed:
-            steps = self._path[: self._depth]
             for thread, known in clocks.items():
-                for j, step in enumerate(steps):
-                    if step.chosen != thread and known.get(step.chosen, 0) < local[j]:
-                        self._backtrack(j, thread)
+                for k, q in ran.items():
+                    if k >= first and q != thread and known.get(q, 0) < local[k]:
+                        self._race(node_at, k, thread)
+
+    def _race(self, node_at: dict[int, int], step: int, thread: int) -> None:
+        j = node_at.get(step)
+        if j is not None:  # a forced step has no alternative to add
+            self._backtrack(j, thread)
 
     def _backtrack(self, j: int, thread: int) -> None:
         if j < self._frozen:
@@ -274,6 +314,12 @@ class DFSStrategy:
         return units
 
 
+def _still_asleep(parent: _Node) -> list[Op]:
+    """Ops asleep at ``parent`` or explored there before, that its chosen op leaves asleep."""
+    ran = parent.op_of(parent.chosen)
+    return [op for op in (*parent.sleep.values(), *parent.done) if not op.conflicts_with(ran)]
+
+
 def _copy(node: _Node, *, todo: bool = True) -> _Node:
-    return _Node(node.enabled, node.chosen, node.prev, node.preemptions, dict(node.sleep),
+    return _Node(node.enabled, node.step, node.chosen, node.prev, node.preemptions, dict(node.sleep),
                  list(node.todo) if todo else [], list(node.done))

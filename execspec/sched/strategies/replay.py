@@ -3,16 +3,18 @@
 A schedule is the list of synchronisation operations chosen, as (thread, kind, label) — not
 bytecode counts — so it survives interpreter upgrades and edits that keep the same operations.
 When the program no longer does what the schedule says, replay stops trusting it and records a
-``ReplayDivergence`` naming the step, what was expected and what was seen; it then keeps the
-execution going with the lowest enabled thread so the caller still gets an outcome.
+``ReplayDivergence`` naming the step (numbered from 1, as in traces), what was expected and
+what was seen; it then keeps the execution going with the first enabled thread so the caller
+still gets an outcome. Steps where only one thread could run are checked by ``observe``, which
+the driver calls with every operation run once the execution is over.
 
 >>> from execspec.sched.strategy import Op
 >>> s = ReplayStrategy([(1, "acquire", "Lock#0.acquire")])
 >>> s.begin_execution()
 True
->>> s.choose([Op(0, "yield"), Op(1, "acquire", 0, "Lock#0.acquire")], 0)
+>>> s.choose([Op(0, "yield"), Op(1, "acquire", 0, "Lock#0.acquire")], 1)
 1
->>> s.end_execution(False); s.divergence is None
+>>> s.observe([Op(1, "acquire", 0, "Lock#0.acquire")]); s.divergence is None
 True
 """
 
@@ -52,7 +54,6 @@ class ReplayStrategy:
         self.seed = seed
         self.execution = -1
         self.divergence: ReplayDivergence | None = None
-        self._pos = 0
 
     def begin_execution(self) -> bool:
         if self.execution >= 0:
@@ -61,33 +62,46 @@ class ReplayStrategy:
         return True
 
     def choose(self, enabled: Sequence[Op], step: int) -> int:
-        pos = self._pos
-        self._pos = pos + 1
+        # ``step`` is the runtime's 1-based step number; the schedule lists every step,
+        # including those where only one thread could run (checked later, in ``observe``).
         if self.divergence is not None:
             return 0
-        if pos >= len(self.steps):
-            self._diverge(pos, "the execution to be over",
+        if step > len(self.steps):
+            self._diverge(step, "the execution to be over",
                           f"threads {[op.thread for op in enabled]} can still run")
             return 0
-        thread, kind, label = self.steps[pos]
+        thread, kind, label = self.steps[step - 1]
         for idx, op in enumerate(enabled):
             if op.thread == thread:
                 if op.kind != kind or op.label != label:
-                    self._diverge(pos, _show((thread, kind, label)),
+                    self._diverge(step, _show((thread, kind, label)),
                                   f"thread {thread} is about to do {op.label or op.kind}")
                 return idx
         runnable = ", ".join(f"{op.thread} ({op.label or op.kind})" for op in enabled)
-        self._diverge(pos, _show((thread, kind, label)),
+        self._diverge(step, _show((thread, kind, label)),
                       f"thread {thread} cannot run; runnable are: {runnable}")
         return 0
 
-    def _diverge(self, pos: int, expected: str, seen: str) -> None:
-        self.divergence = ReplayDivergence(pos, expected, seen)
+    def _diverge(self, step: int, expected: str, seen: str) -> None:
+        self.divergence = ReplayDivergence(step, expected, seen)
+
+    def observe(self, ops: Sequence[Op]) -> None:
+        """Check every step run (decisions and forced steps) against the schedule."""
+        if self.divergence is not None:
+            return
+        for step, (op, want) in enumerate(zip(ops, self.steps), start=1):
+            if (op.thread, op.kind, op.label) != want:
+                self._diverge(step, _show(want), f"thread {op.thread} did {op.label or op.kind}")
+                return
+        if len(ops) < len(self.steps):
+            self._diverge(len(ops) + 1, _show(self.steps[len(ops)]),
+                          f"the execution ended after {len(ops)} steps")
+        elif len(ops) > len(self.steps):
+            self._diverge(len(self.steps) + 1, "the execution to be over",
+                          f"thread {ops[len(self.steps)].thread} did {ops[len(self.steps)].label}")
 
     def end_execution(self, failed: bool) -> None:
-        if self.divergence is None and self._pos < len(self.steps):
-            self._diverge(self._pos, _show(self.steps[self._pos]),
-                          f"the execution ended after {self._pos} steps")
+        pass
 
     def describe(self) -> dict[str, object]:
         """What a schedule file records about the current execution."""

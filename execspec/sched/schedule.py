@@ -1,0 +1,177 @@
+"""Schedule files: one failing (or passing) execution, written down so it replays exactly.
+
+A schedule records the synchronisation operations chosen, as (thread id, op kind, op label),
+plus what is needed to run it again: the scenario's importable name and arguments, the
+modules loaded under the shim, the step bound, and the strategy and seed that found it. It
+does not record bytecode offsets, so it survives interpreter upgrades.
+
+>>> s = Schedule(steps=[(0, "start", "Thread#1.start")], strategy={"name": "random", "seed": 0},
+...              scenario="execspec.sched.examples.docs:wait_on_future")
+>>> Schedule.from_json(s.to_json()) == s
+True
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from execspec.sched.strategies.replay import Step
+from execspec.sched.strategy import Op, Strategy
+
+FORMAT = "execspec-schedule"
+VERSION = 1
+
+
+class ScheduleFileError(ValueError):
+    """A schedule file that cannot be used; the message says what is wrong and what to do."""
+
+
+@dataclass
+class Schedule:
+    """One execution: the choices made and how to run the same program again."""
+
+    steps: list[Step]
+    strategy: dict[str, Any] = field(default_factory=dict)  # name, seed, execution, ...
+    scenario: str | None = None     # "package.module:function", None when not importable
+    scenario_args: dict[str, Any] = field(default_factory=dict)  # keyword arguments (JSON)
+    modules: list[str] = field(default_factory=lambda: ["concurrent.futures"])
+    max_steps: int = 20_000
+    outcome: str | None = None      # outcome name when recorded, e.g. "DEADLOCK"
+    report: str | None = None       # the rendered report when recorded
+
+    def to_json(self) -> str:
+        """The file's text: stable key order, one step per line."""
+        head = asdict(self)
+        steps = head.pop("steps")
+        body = json.dumps({"format": FORMAT, "version": VERSION, **head}, indent=1, sort_keys=True)
+        lines = ",\n  ".join(json.dumps(list(s)) for s in steps)
+        listing = f"\n  {lines}\n " if steps else ""
+        return body[:-2] + f',\n "steps": [{listing}]\n}}\n'
+
+    def save(self, path: str | Path) -> Path:
+        """Write the schedule to ``path`` (parents created) and return the path."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self.to_json(), encoding="utf-8")
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> Schedule:
+        """Read a schedule file, or raise ``ScheduleFileError`` saying what is wrong."""
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ScheduleFileError(f"cannot read schedule file {path}: {exc.strerror}") from None
+        return cls.from_json(text, source=str(path))
+
+    @classmethod
+    def from_json(cls, text: str, *, source: str = "<schedule>") -> Schedule:
+        """Parse a schedule file's text; see ``load``."""
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ScheduleFileError(
+                f"{source} is not valid JSON (line {exc.lineno}: {exc.msg}); the file is corrupt "
+                "or truncated: re-record it by exploring again") from None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise ScheduleFileError(f"{source} is not an execspec schedule file (no "
+                                    f'"format": "{FORMAT}"); pass a file written by explore')
+        version = data.get("version")
+        if version != VERSION:
+            raise ScheduleFileError(
+                f"{source} is schedule format version {version!r}, this execspec reads version "
+                f"{VERSION}; re-record it with this execspec, or replay it with the one that wrote it")
+        try:
+            steps = [_step(s) for s in data["steps"]]
+            schedule = cls(steps=steps, strategy=dict(data["strategy"]),
+                           scenario=data["scenario"], scenario_args=dict(data["scenario_args"]),
+                           modules=[str(m) for m in data["modules"]],
+                           max_steps=int(data["max_steps"]), outcome=data["outcome"],
+                           report=data["report"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ScheduleFileError(f"{source} is missing or has a malformed field ({exc!r}); "
+                                    "the file was edited or truncated: re-record it") from None
+        return schedule
+
+    def strategy_for_replay(self) -> Strategy:
+        """A fresh ``ReplayStrategy`` making this schedule's choices."""
+        from execspec.sched.strategies.replay import ReplayStrategy
+        return ReplayStrategy(self.steps, seed=int(self.strategy.get("seed", 0)))
+
+    def resolve_scenario(self) -> Callable[..., object]:
+        """The scenario callable this schedule was recorded on."""
+        if self.scenario is None:
+            raise ScheduleFileError("this schedule's scenario was not importable when recorded "
+                                    "(a lambda or closure?); define it at module level and re-record")
+        return resolve_scenario(self.scenario, self.scenario_args)
+
+
+def _step(raw: object) -> Step:
+    if not (isinstance(raw, list) and len(raw) == 3 and isinstance(raw[0], int)
+            and isinstance(raw[1], str) and isinstance(raw[2], str)):
+        raise ValueError(f"step {raw!r} is not [thread id, op kind, op label]")
+    return (raw[0], raw[1], raw[2])
+
+
+def scenario_name(scenario: Callable[..., object]) -> tuple[str, dict[str, Any]] | None:
+    """``("module:qualname", kwargs)`` for a module-level function or a ``functools.partial``
+    of one with JSON-able keyword arguments; None when it cannot be imported by name."""
+    kwargs: dict[str, Any] = {}
+    func: Any = scenario
+    if isinstance(scenario, functools.partial):
+        if scenario.args:
+            return None
+        kwargs = dict(scenario.keywords)
+        func = scenario.func
+    module, qualname = getattr(func, "__module__", None), getattr(func, "__qualname__", "")
+    if not module or "<" in qualname or module == "__main__":
+        return None
+    try:
+        json.dumps(kwargs)
+        if resolve_scenario(f"{module}:{qualname}", {}) is not func:
+            return None
+    except (TypeError, ValueError, ImportError, AttributeError):
+        return None
+    return f"{module}:{qualname}", kwargs
+
+
+def resolve_scenario(name: str, kwargs: dict[str, Any]) -> Callable[..., object]:
+    """Import ``"module:qualname"`` and bind ``kwargs``."""
+    module_name, _, qualname = name.partition(":")
+    if not qualname:
+        raise ScheduleFileError(f"scenario {name!r} should look like 'package.module:function'")
+    obj: Any = importlib.import_module(module_name)
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    if not callable(obj):
+        raise ScheduleFileError(f"scenario {name!r} is not callable")
+    return functools.partial(obj, **kwargs) if kwargs else obj
+
+
+class Recorder:
+    """Wraps a strategy and keeps the operations chosen in the current execution."""
+
+    def __init__(self, inner: Strategy) -> None:
+        self.inner = inner
+        self.choices: list[Op] = []
+
+    def begin_execution(self) -> bool:
+        self.choices = []
+        return self.inner.begin_execution()
+
+    def choose(self, enabled: Sequence[Op], step: int) -> int:
+        index = self.inner.choose(enabled, step)
+        self.choices.append(enabled[index])
+        return index
+
+    def end_execution(self, failed: bool) -> None:
+        self.inner.end_execution(failed)
+
+    def steps(self) -> list[Step]:
+        """The current execution's choices as schedule steps."""
+        return [(op.thread, op.kind, op.label) for op in self.choices]

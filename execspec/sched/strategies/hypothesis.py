@@ -1,0 +1,111 @@
+"""Choices drawn from Hypothesis data, so a failing interleaving shrinks to a minimal one.
+
+Choice 0 always means "keep running the thread that ran last" (when it still can), and higher
+numbers mean switching; Hypothesis shrinks integers towards 0, so a shrunk schedule is one with
+as few context switches as the failure allows. Failing choice sequences are stored in
+Hypothesis's example database under a key derived from the scenario's name, and replayed first
+on the next run.
+
+Inside a Hypothesis test (``data = st.data()``)::
+
+    execution = run_once(scenario, HypothesisStrategy(data))
+
+or, to search and shrink in one call, ``search(run, failed, key=b"my-scenario")`` with
+``run(strategy) -> result``:
+
+>>> from execspec.sched.strategy import Op
+>>> def run(strategy):
+...     strategy.begin_execution()
+...     order = [strategy.choose([Op(0, "w"), Op(1, "w")], 0), strategy.choose([Op(0, "w"), Op(1, "w")], 1)]
+...     strategy.end_execution(False)
+...     return order
+>>> search(run, lambda order: order[0] != order[1], key=b"doc", max_examples=50, database=None)
+[0, 1]
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence, TypeVar, cast
+
+import hypothesis
+import hypothesis.strategies as st
+
+from execspec.sched.strategy import Op, Strategy
+
+R = TypeVar("R")
+
+
+class HypothesisStrategy:
+    """One execution whose every choice is ``data.draw(integers(0, n - 1))``."""
+
+    name = "hypothesis"
+
+    def __init__(self, data: st.DataObject) -> None:
+        self.data = data
+        self.seed = 0  # Hypothesis owns the randomness; its seed is in its own report
+        self.execution = -1
+        self._prev: int | None = None
+
+    def begin_execution(self) -> bool:
+        if self.execution >= 0:
+            return False
+        self.execution = 0
+        self._prev = None
+        return True
+
+    def choose(self, enabled: Sequence[Op], step: int) -> int:
+        n = len(enabled)
+        if n == 1:
+            index = 0
+        else:
+            # order: the previous thread first (no switch), then the others as given
+            order = list(range(n))
+            for i, op in enumerate(enabled):
+                if op.thread == self._prev:
+                    order.insert(0, order.pop(i))
+                    break
+            index = order[self.data.draw(st.integers(0, n - 1), label=f"step {step}")]
+        self._prev = enabled[index].thread
+        return index
+
+    def end_execution(self, failed: bool) -> None:
+        pass
+
+    def describe(self) -> dict[str, object]:
+        """What a schedule file records about the current execution."""
+        return {"name": self.name, "seed": self.seed}
+
+
+class _Found(Exception):
+    def __init__(self, result: object) -> None:
+        super().__init__("failing interleaving")
+        self.result = result
+
+
+def search(run: Callable[[Strategy], R], failed: Callable[[R], bool], *, key: bytes,
+           max_examples: int = 200, seed: int = 0, **settings: Any) -> R | None:
+    """Run ``run(HypothesisStrategy)`` until ``failed(result)``; return the shrunk result.
+
+    ``key`` names the scenario in the example database (``database=None`` to keep none);
+    ``seed`` makes the search deterministic. Further keyword arguments go to
+    ``hypothesis.settings`` (``deadline`` is off: schedules are not timed).
+    """
+    options: dict[str, Any] = {"max_examples": max_examples, "deadline": None,
+                               "suppress_health_check": list(hypothesis.HealthCheck),
+                               "print_blob": False, **settings}
+
+    @hypothesis.settings(**options)
+    @hypothesis.seed(seed)
+    @hypothesis.given(st.data())
+    def interleavings(data: st.DataObject) -> None:
+        result = run(HypothesisStrategy(data))
+        if failed(result):
+            raise _Found(result)
+
+    inner: Any = interleavings.hypothesis.inner_test  # type: ignore[attr-defined]
+    inner._hypothesis_internal_add_digest = key  # a database key per scenario, as stateful does
+    try:
+        interleavings()
+    except _Found as found:
+        return cast(R, found.result)
+    return None
