@@ -28,7 +28,8 @@ from typing import Any, Callable, ParamSpec, TypeVar
 import concurrent.futures as _cf
 
 from ._executor import Executor
-from ._future import Future
+from . import _future
+from ._future import FINISHED, RUNNING, Future
 
 _T = TypeVar("_T")
 _P = ParamSpec("_P")
@@ -112,13 +113,14 @@ def _work(pool: _Pool) -> None:
                 f._finish(None, BrokenThreadPool(_BROKEN))
             return
     q, lock = pool.queue, pool.lock
-    stopped = False
+    stopped = counted = False
     try:
         while True:
-            if q.empty():
+            if not counted and q.empty():
                 with lock:
                     if q.empty():
                         pool.idle += 1
+            counted = False
             call = q.get()
             if call is None:
                 q.put(None)  # pass the stop signal on to the next worker
@@ -130,15 +132,38 @@ def _work(pool: _Pool) -> None:
                 try:
                     value = fn(*args, **kwargs)  # EXE-SUBMIT-CALL
                 except BaseException as exc:  # TPE-WORKER-SURVIVES-EXCEPTION
-                    f._finish(None, exc)
+                    counted = _complete(pool, f, None, exc)
                 else:
-                    f._finish(value, None)
+                    counted = _complete(pool, f, value, None)
                     del value  # consumed results must not be kept alive by an idle worker
             del f, fn, args, kwargs
     finally:
         if not stopped:  # a done-callback raised a BaseException: make room for a new worker
             with lock:
                 pool.threads.discard(threading.current_thread())
+
+
+def _complete(pool: _Pool, f: Future[Any], value: Any, exc: BaseException | None) -> bool:
+    """Finish ``f``; True if this worker was counted idle before anyone could see it done.
+
+    TPE-IDLE-REUSE: counting the worker idle before the waiters wake means a submit() made
+    after result() returns reuses it. Not so when callbacks are due: they run in this thread
+    first and may block, and a worker that is busy must not be counted idle.
+    """
+    with _future._lock:
+        if f._status != RUNNING:
+            return False  # someone called set_result() on a running future: theirs stands
+        f._value, f._error = value, exc
+        counted = False
+        if f._callbacks is None and pool.queue.empty():
+            with pool.lock:  # lock order: futures' lock, then pool lock (nowhere the reverse)
+                if pool.queue.empty():
+                    pool.idle += 1
+                    counted = True
+        callbacks = f._settle(FINISHED)
+    if callbacks:
+        f._run_callbacks(callbacks)
+    return counted
 
 
 class ThreadPoolExecutor(Executor, _cf.ThreadPoolExecutor):

@@ -156,8 +156,10 @@ def test_shutdown_cancel_futures_cancels_queued_not_running(ex1: impl.ThreadPool
     running = ex1.submit(gate, "ran")
     gate.wait_started()
     queued = [ex1.submit(abs, -i) for i in range(5)]
-    threading.Timer(0.0, gate.open).start()  # opens while shutdown waits
-    ex1.shutdown(wait=True, cancel_futures=True)
+    ex1.shutdown(wait=False, cancel_futures=True)
+    assert running.running()
+    gate.open()
+    ex1.shutdown(wait=True)
     assert running.result(0) == "ran"
     assert all(f.cancelled() for f in queued)
     with pytest.raises(CancelledError):
