@@ -1,0 +1,242 @@
+"""Run module code unmodified in fresh module objects bound to the shim.
+
+A ``ModuleTable`` belongs to one execution. Each module it loads is a new ``ModuleType``
+into which a *cached* code object is executed, with a private ``__builtins__`` whose
+``__import__`` resolves names like this:
+
+=================================  ==================================================
+``threading``, ``queue``, ``time``  the execution's shim modules (``_thread``, ``atexit``
+``os``                              and ``os``, a proxy of the real one, too)
+a *managed* name                    a fresh copy, loaded by this table (the roots passed
+                                    to ``run_once(modules=...)``, ``env.load`` and
+                                    ``env.load_source``, and everything under them)
+a parent of a managed name          a stub package, so ``import concurrent.futures``
+                                    never writes into the real ``concurrent`` package
+anything else                       the real module, from ``sys.modules``
+=================================  ==================================================
+
+Nothing in ``sys.modules`` is added, removed or patched, so real threads keep using the
+real ``threading`` while an execution runs. Relative imports and lazy imports inside
+functions (``concurrent.futures.__getattr__``) go through the same ``__import__``, because
+functions find their builtins through their module's globals.
+"""
+
+from __future__ import annotations
+
+import builtins
+import importlib
+import importlib.machinery
+import importlib.util
+import os
+import tokenize
+import types
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Sequence
+
+__all__ = ["ModuleSource", "ModuleTable", "SHIM_MODULES", "find_module_source"]
+
+#: names resolved to the execution's shim instead of the real module
+SHIM_MODULES = frozenset({"threading", "queue", "time", "os", "_thread", "atexit"})
+
+
+@dataclass(frozen=True)
+class ModuleSource:
+    """A module's compiled code, cached across executions."""
+
+    name: str
+    filename: str
+    code: types.CodeType | None  # None: a namespace package (nothing to run)
+    is_package: bool
+    spec: importlib.machinery.ModuleSpec
+
+
+_SOURCES: dict[tuple[str | None, str, str], ModuleSource | None] = {}
+_SCRIPTS: dict[tuple[str, str], types.CodeType] = {}
+
+
+def _compile_file(path: str) -> types.CodeType:
+    with tokenize.open(path) as f:
+        text = f.read()
+    return compile(text, path, "exec", dont_inherit=True)
+
+
+def find_module_source(name: str, root: tuple[str, str | None]) -> ModuleSource | None:
+    """The code for ``name`` under ``root`` = (root module name, source dir or None)."""
+    prefix, directory = root
+    key = (directory, prefix, name)
+    if key in _SOURCES:
+        return _SOURCES[key]
+    src = _find_in_dir(name, prefix, directory) if directory else _find_importable(name)
+    _SOURCES[key] = src
+    return src
+
+
+def _find_importable(name: str) -> ModuleSource | None:
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    if spec is None:
+        return None
+    is_pkg = spec.submodule_search_locations is not None
+    loader = spec.loader
+    if spec.origin is None or loader is None or not hasattr(loader, "get_code"):
+        if is_pkg:
+            return ModuleSource(name, "", None, True, spec)
+        return None
+    code = loader.get_code(name)
+    if code is None:
+        return None
+    return ModuleSource(name, spec.origin, code, is_pkg, spec)
+
+
+def _find_in_dir(name: str, prefix: str, directory: str) -> ModuleSource | None:
+    rel = name[len(prefix):].lstrip(".")
+    base = os.path.join(directory, *rel.split(".")) if rel else directory
+    for path, is_pkg in ((os.path.join(base, "__init__.py"), True), (base + ".py", False)):
+        if os.path.isfile(path):
+            spec = importlib.machinery.ModuleSpec(name, None, origin=path, is_package=is_pkg)
+            if is_pkg:
+                spec.submodule_search_locations = [os.path.dirname(path)]
+            return ModuleSource(name, path, _compile_file(path), is_pkg, spec)
+    return None
+
+
+class ModuleTable:
+    """The modules one execution sees: shims, fresh copies of managed modules, real others."""
+
+    def __init__(self, shim: Callable[[str], types.ModuleType],
+                 roots: Sequence[tuple[str, str | None]] = ()) -> None:
+        self._shim = shim
+        self.roots: list[tuple[str, str | None]] = list(roots)
+        self.modules: dict[str, types.ModuleType] = {}
+        self.files: set[str] = set()  # filenames of fresh modules (reports mark their frames)
+        self.builtins: dict[str, Any] = dict(builtins.__dict__)
+        self.builtins["__import__"] = self.import_
+
+    # -- roots ---------------------------------------------------------------------------
+
+    def add_root(self, name: str, directory: str | None = None) -> None:
+        """Manage ``name`` and its submodules (from ``directory`` when given)."""
+        if (name, directory) not in self.roots:
+            self.roots.insert(0, (name, directory))
+
+    def _root_of(self, name: str) -> tuple[str, str | None] | None:
+        best: tuple[str, str | None] | None = None
+        for root in self.roots:
+            p = root[0]
+            if (name == p or name.startswith(p + ".")) and (best is None or len(p) > len(best[0])):
+                best = root
+        return best
+
+    def _is_ancestor(self, name: str) -> bool:
+        return any(root[0].startswith(name + ".") for root in self.roots)
+
+    # -- import --------------------------------------------------------------------------
+
+    def import_(self, name: str, globals: Mapping[str, Any] | None = None,
+                locals: Mapping[str, Any] | None = None, fromlist: Sequence[str] | None = (),
+                level: int = 0) -> types.ModuleType:
+        """The ``__import__`` of every module this table loads."""
+        if level > 0:
+            name = _resolve(name, globals or {}, level)
+        mod = self.get(name)
+        if not fromlist:
+            top = name.partition(".")[0]
+            return mod if top == name else self.get(top)
+        if hasattr(mod, "__path__"):
+            for sub in fromlist:
+                if sub == "*":
+                    for s in getattr(mod, "__all__", ()):
+                        self._maybe_sub(mod, s)
+                else:
+                    self._maybe_sub(mod, sub)
+        return mod
+
+    def _maybe_sub(self, mod: types.ModuleType, sub: str) -> None:
+        if not hasattr(mod, sub):
+            try:
+                self.get(f"{mod.__name__}.{sub}")
+            except ModuleNotFoundError:
+                pass
+
+    def get(self, name: str) -> types.ModuleType:
+        """The module ``name`` as seen by this execution (loading it if needed)."""
+        mod = self.modules.get(name)
+        if mod is not None:
+            return mod
+        if name in SHIM_MODULES:
+            mod = self.modules[name] = self._shim(name)
+            return mod
+        root = self._root_of(name)
+        if root is None:
+            if self._is_ancestor(name):
+                return self._stub(name)
+            return importlib.import_module(name)
+        return self._load(name, root)
+
+    def _stub(self, name: str) -> types.ModuleType:
+        mod = types.ModuleType(name, f"Stub parent of modules loaded under the shim ({name}).")
+        mod.__path__ = []
+        try:
+            real: types.ModuleType | None = importlib.import_module(name)
+        except ImportError:
+            real = None
+        if real is not None:
+            mod.__dict__["__getattr__"] = lambda attr: getattr(real, attr)
+        self.modules[name] = mod
+        return mod
+
+    def _load(self, name: str, root: tuple[str, str | None]) -> types.ModuleType:
+        src = find_module_source(name, root)
+        if src is None:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        parent_name, _, child = name.rpartition(".")
+        parent = self.get(parent_name) if parent_name else None
+        mod = types.ModuleType(name)
+        d = mod.__dict__
+        d["__file__"] = src.filename
+        d["__builtins__"] = self.builtins
+        d["__package__"] = name if src.is_package else parent_name
+        d["__spec__"] = src.spec
+        d["__loader__"] = None
+        if src.is_package:
+            d["__path__"] = list(src.spec.submodule_search_locations or [])
+        self.modules[name] = mod
+        if src.code is not None:
+            self.files.add(src.filename)
+            try:
+                exec(src.code, d)
+            except BaseException:
+                del self.modules[name]
+                raise
+        if parent is not None:
+            setattr(parent, child, mod)
+        return mod
+
+    def exec_source(self, source: str, name: str = "__scenario__",
+                    filename: str | None = None) -> types.ModuleType:
+        """Run ``source`` as a fresh module whose imports resolve through this table."""
+        fname = filename or f"<{name}>"
+        code = _SCRIPTS.get((fname, source))
+        if code is None:
+            code = _SCRIPTS[(fname, source)] = compile(source, fname, "exec", dont_inherit=True)
+        mod = types.ModuleType(name)
+        mod.__dict__["__builtins__"] = self.builtins
+        self.files.discard(fname)  # scenario code is user code, not the executor's
+        exec(code, mod.__dict__)
+        return mod
+
+
+def _resolve(name: str, globals: Mapping[str, Any], level: int) -> str:
+    package = globals.get("__package__")
+    if package is None:
+        modname = globals.get("__name__", "")
+        package = modname if "__path__" in globals else modname.rpartition(".")[0]
+    if not package:
+        raise ImportError("attempted relative import with no known parent package")
+    bits = package.rsplit(".", level - 1)
+    if len(bits) < level:
+        raise ImportError("attempted relative import beyond top-level package")
+    base = bits[0]
+    return f"{base}.{name}" if name else base

@@ -1,0 +1,428 @@
+"""Shim locks and friends: Lock, RLock, Condition, Semaphore, BoundedSemaphore, Event, Barrier.
+
+Each operation that reads or writes shared synchronisation state is a scheduling point
+(``Runtime.point``); a blocking one passes a ``ready()`` predicate, so the kernel never
+offers a thread whose operation could not proceed. The state change happens after the
+point returns, atomically with respect to every other controlled thread.
+
+Used from outside a controlled thread (a weakref callback run by the garbage collector in
+the runner, say), an operation that need not block just happens, without a scheduling
+point; one that would have to block raises ``RuntimeError`` instead of hanging.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from execspec.sched.runtime import CThread, Runtime, current_cthread, make_op
+
+__all__ = ["Barrier", "BoundedSemaphore", "BrokenBarrierError", "Condition", "Event", "Lock",
+           "RLock", "Semaphore", "Prim", "TIMEOUT_MAX"]
+
+TIMEOUT_MAX = 9223372036.0  # the value of threading.TIMEOUT_MAX on 64-bit Linux
+
+_OUTSIDE = object()  # owner of a lock taken outside any controlled thread
+
+
+class Prim:
+    """Base of shim objects: the execution that made it, an id for Ops, a name for reports."""
+
+    _kind = "Prim"
+    _rt: Runtime | None
+    _oid: int
+    _name: str
+
+    def __init__(self) -> None:
+        th = current_cthread()
+        if th is None:
+            self._rt, self._oid = None, -1
+        else:
+            self._rt = th.rt
+            self._oid = th.rt.new_oid()
+        self._name = f"{self._kind}#{self._oid}"
+
+    def _me(self) -> CThread | None:
+        """The running controlled thread, or None when outside this object's execution
+        (a collector callback for an object of an earlier execution must not schedule)."""
+        th = current_cthread()
+        if th is None or th.rt is not self._rt:
+            return None
+        return th
+
+    def _op(self, th: CThread, kind: str) -> Any:
+        return make_op(th.tid, kind, self._oid, self._name)
+
+    def _cannot_block(self, what: str) -> RuntimeError:
+        return RuntimeError(
+            f"{self._name}.{what} would block outside a controlled thread; call it from the "
+            "scenario or from a thread the scenario starts")
+
+
+def _deadline(rt: Runtime, timeout: float | None) -> float | None:
+    if timeout is None:
+        return None
+    return rt.clock + max(float(timeout), 0.0)
+
+
+class Lock(Prim):
+    """``threading.Lock``: any thread may release it; records its holder for reports."""
+
+    _kind = "Lock"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._owner: object = None
+
+    def _free(self) -> bool:
+        return self._owner is None
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        """Acquire the lock, waiting (in virtual time) up to ``timeout`` seconds."""
+        if not blocking and timeout != -1:
+            raise ValueError("can't specify a timeout for a non-blocking call")
+        if timeout < 0 and timeout != -1:
+            raise ValueError("timeout value must be a non-negative number")
+        th = self._me()
+        if th is None:
+            if self._owner is None:
+                self._owner = _OUTSIDE
+                return True
+            if not blocking or timeout == 0:
+                return False
+            raise self._cannot_block("acquire()")
+        rt = th.rt
+        if not blocking or timeout == 0:
+            rt.point(th, self._op(th, "try_acquire"))
+        elif timeout == -1:
+            th.waiting_on = self
+            rt.point(th, self._op(th, "acquire"), self._free)
+            th.waiting_on = None
+        else:
+            dl = rt.clock + timeout
+            th.waiting_on = self
+            rt.point(th, self._op(th, "acquire"), lambda: self._owner is None or rt.clock >= dl, dl)
+            th.waiting_on = None
+        if self._owner is None:
+            self._owner = th
+            return True
+        return False
+
+    __enter__ = acquire
+    acquire_lock = acquire
+
+    def release(self) -> None:
+        """Release the lock; RuntimeError if it is not locked."""
+        th = self._me()
+        if th is not None:
+            th.rt.point(th, self._op(th, "release"))
+        if self._owner is None:
+            raise RuntimeError("release unlocked lock")
+        self._owner = None
+
+    release_lock = release
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    def locked(self) -> bool:
+        """True while held (not a scheduling point)."""
+        return self._owner is not None
+
+    locked_lock = locked
+
+    def _at_fork_reinit(self) -> None:
+        self._owner = None
+
+    # Condition support: a plain Lock is "owned" by whoever acquired it.
+    def _is_owned(self) -> bool:
+        return self._owner is not None and self._owner is current_cthread()
+
+    def _release_save(self) -> int:
+        self._owner = None
+        return 1
+
+    def _acquire_restore(self, th: CThread, state: int) -> None:
+        self._owner = th
+
+    def __repr__(self) -> str:
+        return f"<shim {'locked' if self._owner else 'unlocked'} {self._name}>"
+
+
+class RLock(Lock):
+    """``threading.RLock``: re-entrant; only the owner may release it."""
+
+    _kind = "RLock"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._count = 0
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        """Acquire (re-entrantly: a nested acquire by the owner is not a scheduling point)."""
+        th = self._me()
+        if th is not None and self._owner is th:
+            self._count += 1
+            return True
+        got = super().acquire(blocking, timeout)
+        if got:
+            self._count = 1
+        return got
+
+    __enter__ = acquire
+
+    def release(self) -> None:
+        """Release one level; RuntimeError unless the caller owns it."""
+        th = self._me()
+        if self._owner is None or (self._owner is not th and self._owner is not _OUTSIDE):
+            raise RuntimeError("cannot release un-acquired lock")
+        if self._count > 1:
+            self._count -= 1
+            return
+        if th is not None:
+            th.rt.point(th, self._op(th, "release"))
+        self._count = 0
+        self._owner = None
+
+    def _is_owned(self) -> bool:
+        return self._owner is not None and self._owner is current_cthread()
+
+    def _release_save(self) -> int:
+        count, self._count, self._owner = self._count, 0, None
+        return count
+
+    def _acquire_restore(self, th: CThread, state: int) -> None:
+        self._owner, self._count = th, state
+
+    def _at_fork_reinit(self) -> None:
+        self._owner, self._count = None, 0
+
+
+class _Waiter:
+    __slots__ = ("notified",)
+
+    def __init__(self) -> None:
+        self.notified = False
+
+
+class Condition(Prim):
+    """``threading.Condition``; its operations use its lock's id, since wait releases it."""
+
+    _kind = "Condition"
+
+    def __init__(self, lock: Lock | None = None) -> None:
+        super().__init__()
+        if lock is None:
+            lock = RLock()
+        if not isinstance(lock, Lock):
+            raise TypeError(f"shim Condition needs a shim Lock or RLock, not {lock!r}: create "
+                            "it with the scenario's env.threading")
+        self._lock = lock
+        self.acquire = lock.acquire
+        self.release = lock.release
+        self._waiters: list[_Waiter] = []
+
+    def __enter__(self) -> bool:
+        return self._lock.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
+
+    def _op(self, th: CThread, kind: str) -> Any:
+        return make_op(th.tid, kind, self._lock._oid, self._name)
+
+    def _owned_by(self, what: str) -> CThread:
+        th = self._me()
+        if th is None:
+            raise self._cannot_block(what)
+        if self._lock._owner is not th:
+            raise RuntimeError(f"cannot {what.split('(')[0]} on un-acquired lock")
+        return th
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Release the lock, wait for a notify (or the virtual timeout), reacquire."""
+        th = self._owned_by("wait()")
+        rt = th.rt
+        rt.point(th, self._op(th, "wait"))
+        tok = _Waiter()
+        self._waiters.append(tok)
+        lock = self._lock
+        saved = lock._release_save()
+        dl = _deadline(rt, timeout)
+        ready: Callable[[], bool]
+        if dl is None:
+            ready = lambda: tok.notified and lock._owner is None  # noqa: E731
+        else:
+            ready = lambda: (tok.notified or rt.clock >= dl) and lock._owner is None  # noqa: E731
+        th.waiting_on = self
+        rt.point(th, self._op(th, "wake"), ready, dl)
+        th.waiting_on = None
+        lock._acquire_restore(th, saved)
+        if tok.notified:
+            return True
+        self._waiters.remove(tok)
+        return False
+
+    def wait_for(self, predicate: Callable[[], Any], timeout: float | None = None) -> Any:
+        """Wait until ``predicate()`` is true or the (virtual) timeout passes."""
+        result = predicate()
+        if result:
+            return result
+        th = self._owned_by("wait_for()")
+        end = _deadline(th.rt, timeout)
+        while not result:
+            if end is not None:
+                left = end - th.rt.clock
+                if left <= 0:
+                    break
+                self.wait(left)
+            else:
+                self.wait()
+            result = predicate()
+        return result
+
+    def notify(self, n: int = 1) -> None:
+        """Wake up to ``n`` waiters, oldest first."""
+        th = self._owned_by("notify()")
+        th.rt.point(th, self._op(th, "notify"))
+        waiters = self._waiters
+        while waiters and n > 0:
+            waiters.pop(0).notified = True
+            n -= 1
+
+    def notify_all(self) -> None:
+        """Wake every waiter."""
+        self.notify(len(self._waiters) or 1)
+
+    notifyAll = notify_all
+
+    def __repr__(self) -> str:
+        return f"<shim {self._name}({self._lock!r}, {len(self._waiters)} waiting)>"
+
+
+class Semaphore(Prim):
+    """``threading.Semaphore``."""
+
+    _kind = "Semaphore"
+
+    def __init__(self, value: int = 1) -> None:
+        if value < 0:
+            raise ValueError("semaphore initial value must be >= 0")
+        super().__init__()
+        self._value = value
+
+    def _positive(self) -> bool:
+        return self._value > 0
+
+    def acquire(self, blocking: bool = True, timeout: float | None = None) -> bool:
+        """Decrement, waiting (virtual time) while the value is zero."""
+        if not blocking and timeout is not None:
+            raise ValueError("can't specify timeout for non-blocking acquire")
+        th = self._me()
+        if th is None:
+            if self._value > 0:
+                self._value -= 1
+                return True
+            if not blocking or timeout == 0:
+                return False
+            raise self._cannot_block("acquire()")
+        rt = th.rt
+        if not blocking or (timeout is not None and timeout <= 0):
+            rt.point(th, self._op(th, "try_acquire"))
+        else:
+            dl = _deadline(rt, timeout)
+            th.waiting_on = self
+            if dl is None:
+                rt.point(th, self._op(th, "acquire"), self._positive)
+            else:
+                rt.point(th, self._op(th, "acquire"),
+                         lambda: self._value > 0 or rt.clock >= dl, dl)
+            th.waiting_on = None
+        if self._value > 0:
+            self._value -= 1
+            return True
+        return False
+
+    __enter__ = acquire
+
+    def release(self, n: int = 1) -> None:
+        """Increment by ``n``."""
+        if n < 1:
+            raise ValueError("n must be one or more")
+        th = self._me()
+        if th is not None:
+            th.rt.point(th, self._op(th, "release"))
+        self._check_release(n)
+        self._value += n
+
+    def _check_release(self, n: int) -> None:
+        pass
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+class BoundedSemaphore(Semaphore):
+    """``threading.BoundedSemaphore``: releasing above the initial value is an error."""
+
+    _kind = "BoundedSemaphore"
+
+    def __init__(self, value: int = 1) -> None:
+        super().__init__(value)
+        self._initial_value = value
+
+    def _check_release(self, n: int) -> None:
+        if self._value + n > self._initial_value:
+            raise ValueError("Semaphore released too many times")
+
+
+class Event(Prim):
+    """``threading.Event``."""
+
+    _kind = "Event"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._flag = False
+
+    def is_set(self) -> bool:
+        """The flag (not a scheduling point)."""
+        return self._flag
+
+    isSet = is_set
+
+    def _is_set(self) -> bool:
+        return self._flag
+
+    def set(self) -> None:
+        """Set the flag, enabling every waiter."""
+        th = self._me()
+        if th is not None:
+            th.rt.point(th, self._op(th, "set"))
+        self._flag = True
+
+    def clear(self) -> None:
+        """Reset the flag."""
+        th = self._me()
+        if th is not None:
+            th.rt.point(th, self._op(th, "clear"))
+        self._flag = False
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until the flag is set or the virtual timeout passes; return the flag."""
+        th = self._me()
+        if th is None:
+            if self._flag or timeout == 0:
+                return self._flag
+            raise self._cannot_block("wait()")
+        rt = th.rt
+        dl = _deadline(rt, timeout)
+        th.waiting_on = self
+        if dl is None:
+            rt.point(th, self._op(th, "wait"), self._is_set)
+        else:
+            rt.point(th, self._op(th, "wait"), lambda: self._flag or rt.clock >= dl, dl)
+        th.waiting_on = None
+        return self._flag
+
+    def _at_fork_reinit(self) -> None:
+        self._flag = False
