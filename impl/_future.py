@@ -254,11 +254,11 @@ class Future(_cf.Future[_T]):
 
     def _unpark(self, open_gate: Callable[[], object]) -> None:
         """Under ``_lock``: remove a gate opener parked by a waiter that stopped waiting."""
-        if self._gates is not None:
-            try:
-                self._gates.remove(open_gate)
-            except ValueError:
-                pass
+        gates = self._gates
+        if gates is not None and open_gate in gates:
+            gates.remove(open_gate)
+            if not gates:
+                self._gates = None  # a pending future that nobody waits on holds no list
 
     def _wait(self, timeout: float | None) -> None:
         """Block until done; TimeoutError after ``timeout`` seconds."""
