@@ -201,14 +201,6 @@ class Future(_cf.Future[_T]):
 
     # -- internal protocol, shared with the executor and with wait()/as_completed() ----------
 
-    def _start(self) -> bool:
-        """For the worker: PENDING -> RUNNING; False (skip the call) in any other state."""
-        with _lock:
-            if self._status != PENDING:
-                return False  # INV-CANCELLED-NEVER-RUNS, INV-RUN-AT-MOST-ONCE
-            self._status = RUNNING
-            return True
-
     def _finish(self, result: Any, exception: BaseException | None) -> bool:
         """Move to FINISHED unless already done; False if it was (FUT-SET-INVALID)."""
         with _lock:

@@ -29,7 +29,7 @@ import concurrent.futures as _cf
 
 from ._executor import Executor
 from . import _future
-from ._future import FINISHED, RUNNING, Future
+from ._future import FINISHED, PENDING, RUNNING, Future
 
 _T = TypeVar("_T")
 _P = ParamSpec("_P")
@@ -112,7 +112,7 @@ def _work(pool: _Pool) -> None:
             for f in stranded:
                 f._finish(None, BrokenThreadPool(_BROKEN))
             return
-    q, lock = pool.queue, pool.lock
+    q, lock, flock = pool.queue, pool.lock, _future._lock
     stopped = counted = False
     try:
         while True:
@@ -120,7 +120,6 @@ def _work(pool: _Pool) -> None:
                 with lock:
                     if q.empty():
                         pool.idle += 1
-            counted = False
             call = q.get()
             if call is None:
                 q.put(None)  # pass the stop signal on to the next worker
@@ -128,42 +127,39 @@ def _work(pool: _Pool) -> None:
                 return
             f, fn, args, kwargs = call
             del call
-            if f._start():  # TPE-FIFO-START: calls start in the order they were queued
+            with flock:  # TPE-FIFO-START: calls start in the order they were queued
+                runs = f._status == PENDING  # INV-CANCELLED-NEVER-RUNS, INV-RUN-AT-MOST-ONCE
+                if runs:
+                    f._status = RUNNING
+            counted = False
+            if runs:
+                error = None
                 try:
                     value = fn(*args, **kwargs)  # EXE-SUBMIT-CALL
                 except BaseException as exc:  # TPE-WORKER-SURVIVES-EXCEPTION
-                    counted = _complete(pool, f, None, exc)
-                else:
-                    counted = _complete(pool, f, value, None)
-                    del value  # consumed results must not be kept alive by an idle worker
+                    value, error = None, exc
+                callbacks = None
+                with flock:
+                    if f._status == RUNNING:  # else someone set_result() it while running: theirs stands
+                        f._value, f._error = value, error
+                        # TPE-IDLE-REUSE: count this worker idle *before* waiters wake, so a
+                        # submit() made after result() returns reuses it; not when callbacks are
+                        # due, since they run here first and may block. Lock order: futures'
+                        # lock, then pool lock (never the reverse).
+                        if f._callbacks is None and q.empty():
+                            with lock:
+                                if q.empty():
+                                    pool.idle += 1
+                                    counted = True
+                        callbacks = f._settle(FINISHED)
+                if callbacks:
+                    f._run_callbacks(callbacks)
+                del value, error, callbacks  # an idle worker keeps no result alive
             del f, fn, args, kwargs
     finally:
         if not stopped:  # a done-callback raised a BaseException: make room for a new worker
             with lock:
                 pool.threads.discard(threading.current_thread())
-
-
-def _complete(pool: _Pool, f: Future[Any], value: Any, exc: BaseException | None) -> bool:
-    """Finish ``f``; True if this worker was counted idle before anyone could see it done.
-
-    TPE-IDLE-REUSE: counting the worker idle before the waiters wake means a submit() made
-    after result() returns reuses it. Not so when callbacks are due: they run in this thread
-    first and may block, and a worker that is busy must not be counted idle.
-    """
-    with _future._lock:
-        if f._status != RUNNING:
-            return False  # someone called set_result() on a running future: theirs stands
-        f._value, f._error = value, exc
-        counted = False
-        if f._callbacks is None and pool.queue.empty():
-            with pool.lock:  # lock order: futures' lock, then pool lock (nowhere the reverse)
-                if pool.queue.empty():
-                    pool.idle += 1
-                    counted = True
-        callbacks = f._settle(FINISHED)
-    if callbacks:
-        f._run_callbacks(callbacks)
-    return counted
 
 
 class ThreadPoolExecutor(Executor, _cf.ThreadPoolExecutor):
