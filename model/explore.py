@@ -19,6 +19,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Union
 
 from execspec.model import ops as O
 from execspec.model.invariants import violated_by_step, violated_in_state
@@ -146,15 +147,40 @@ def describe(op: O.Op, r: Result) -> str:
     return f"{call} {shown}"
 
 
-def successors(s: State, b: Bounds, model: Model) -> Iterator[tuple[str, str, State]]:
+Label = Union[str, tuple["O.Op", Result]]  # a step's label, or the call and its result
+
+
+def label_text(label: Label) -> str:
+    """A label as text (calls are described only when a path is printed)."""
+    return label if isinstance(label, str) else describe(*label)
+
+
+def successors(s: State, b: Bounds, model: Model) -> Iterator[tuple[str, Label, State]]:
     """(rule, label, next state) for every client outcome and internal step within bounds."""
     for op in client_ops(s, b):
         for o in model.allowed(s, op, b.options):
             if isinstance(o.result, Blocked) and len(o.state.waiters) > b.waiters:
                 continue
-            yield o.rule, describe(op, o.result), o.state
+            yield o.rule, (op, o.result), o.state
     for st in model.internal(s, b.options):
         yield st.rule, st.label, st.state
+
+
+def render_state(s: State) -> str:
+    """A state in one line: futures, pool, blocked calls."""
+    def fut(i: int) -> str:
+        f = s.futures[i]
+        extra = [f"outcome={f.outcome}" if f.outcome else "", f"runs={f.runs}" if f.runs else "",
+                 f"callbacks called={list(f.called)} pending={list(f.callbacks)}" if f.n_callbacks else ""]
+        return " ".join([f"f{i}{'' if f.task else ' (bare)'} {f.state.value}"] + [e for e in extra if e])
+
+    p = s.pool
+    workers = [w.status.value + (f" f{w.task}" if w.task >= 0 else "") for w in p.workers]
+    flags = [n for n in ("shutdown", "broken", "exiting", "dropped", "joined") if getattr(p, n)]
+    parts = [fut(i) for i in range(len(s.futures))]
+    parts.append(f"pool max_workers={p.max_workers} queue={['f%d' % q for q in p.queue]} workers={workers} {' '.join(flags)}".rstrip())
+    parts += [f"waiter {i} {w.kind.value} {'signalled' if w.signalled else ''} {w.result or 'blocked'}" for i, w in enumerate(s.waiters)]
+    return " | ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -171,7 +197,7 @@ class Violation:
         lines.append("  0  initial state: a fresh executor, no futures")
         for i, (rule, label) in enumerate(self.path, 1):
             lines.append(f"  {i:<2} {label:<60} [{rule}]")
-        lines.append(f"  state: {self.state}")
+        lines.append(f"  state: {render_state(self.state)}")
         return "\n".join(lines)
 
 
@@ -209,7 +235,7 @@ def explore(b: Bounds, model: Model = Model(), name: str = "custom") -> Report:
     name = next((k for k, v in BOUNDS.items() if v == b), name)
     start = time.perf_counter()
     init = initial(b.max_workers, b.init)
-    parent: dict[State, tuple[State, str, str] | None] = {init: None}
+    parent: dict[State, tuple[State, str, Label] | None] = {init: None}
     frontier, depth, transitions, quiescent = deque([(init, 0)]), 0, 0, 0
     fired: set[str] = set()
 
@@ -228,22 +254,23 @@ def explore(b: Bounds, model: Model = Model(), name: str = "custom") -> Report:
         for rule, label, t in successors(s, b, model):
             transitions += 1
             fired.add(rule)
-            bad = violated_by_step(s, t)
+            call = label if isinstance(label, tuple) else None
+            bad = [] if t is s and call is None else violated_by_step(s, t, call, b.options)
             if t not in parent:
                 parent[t] = (s, rule, label)
                 frontier.append((t, d + 1))
             if bad:
-                path = _path(parent, s) + ((rule, label),)
+                path = _path(parent, s) + ((rule, label_text(label)),)
                 return report(Violation(tuple(dict.fromkeys(i.id for i in bad)), path, t))
     return report(None)
 
 
-def _path(parent: dict[State, tuple[State, str, str] | None], s: State) -> tuple[tuple[str, str], ...]:
+def _path(parent: dict[State, tuple[State, str, Label] | None], s: State) -> tuple[tuple[str, str], ...]:
     steps: list[tuple[str, str]] = []
     link = parent[s]
     while link is not None:
         prev, rule, label = link
-        steps.append((rule, label))
+        steps.append((rule, label_text(label)))
         link = parent[prev]
     return tuple(reversed(steps))
 

@@ -85,6 +85,17 @@ def add_callback(f: Fut) -> tuple[bool, Fut]:
     return False, replace(f, callbacks=f.callbacks + (number,))
 
 
+def add_callback_behind(f: Fut) -> Fut:
+    """``add_done_callback(fn)`` on a done future whose earlier callbacks are not all called
+    yet: ``fn`` waits its turn (FUT-CB-ORDER) instead of being called at once
+    (FUT-CB-ALREADY-DONE). The docs allow both readings in that window; CPython calls at once.
+
+    pre: f.done and len(f.callbacks) > 0
+    post: _.callbacks == f.callbacks + (f.n_callbacks,) and _.called == f.called
+    """
+    return replace(f, callbacks=f.callbacks + (f.n_callbacks,))
+
+
 def call_next_callback(f: Fut) -> Fut:
     """The completing thread calls the oldest callback not yet called (FUT-CB-ORDER).
 

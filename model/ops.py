@@ -206,9 +206,14 @@ def _future_op(s: State, op: Op, opts: Options) -> frozenset[Outcome]:
         value = (f.state is FState.CANCELLED, f.state is FState.RUNNING, f.done)
         return frozenset({Outcome(Returned(value), s, "query")})
     if isinstance(op, AddDoneCallback):
-        now, f = F.add_callback(s.futures[op.fid])
+        before = s.futures[op.fid]
+        now, f = F.add_callback(before)
         rule = "callback.add-done" if now else "callback.add-pending"
-        return frozenset({Outcome(Returned(None), s.with_fut(op.fid, f), rule)})
+        outcomes = {Outcome(Returned(None), s.with_fut(op.fid, f), rule)}
+        if before.done and before.callbacks:  # earlier callbacks still being called
+            behind = s.with_fut(op.fid, F.add_callback_behind(before))
+            outcomes.add(Outcome(Returned(None), behind, "callback.add-behind"))
+        return frozenset(outcomes)
     if isinstance(op, SetRunningOrNotifyCancel):
         f = s.futures[op.fid]
         if f.state is FState.PENDING:

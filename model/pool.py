@@ -133,7 +133,7 @@ def shutdown(s: State, wait: bool, cancel_futures: bool, opts: Options) -> froze
 
 def _join(s: State, kind: WaitKind, rule: str) -> Outcome:
     if not s.pool.workers:
-        return Outcome(Returned(None), s, rule)
+        return Outcome(Returned(None), s.with_pool(joined=True), rule)
     s2 = replace(s, waiters=s.waiters + (Waiter(kind),))
     return Outcome(Blocked(len(s.waiters)), s2, rule)
 

@@ -56,16 +56,20 @@ RULES: dict[str, Rule] = _table(
     ("result.value", C, "FUT-RESULT-VALUE", "return the call's value"),
     ("result.raises", C, "FUT-RESULT-RAISES FUT-RESULT-FALSY-EXC", "raise the call's exception"),
     ("result.cancelled", C, "FUT-RESULT-CANCELLED EXC-CANCELLED", "CancelledError"),
-    ("result.timeout", C, "FUT-RESULT-TIMEOUT EXC-TIMEOUT", "TimeoutError at once (timeout=0)"),
+    ("result.timeout", C, "FUT-RESULT-TIMEOUT EXC-TIMEOUT FUT-TIMEOUT-NONPOSITIVE",
+     "TimeoutError at once (timeout <= 0)"),
     ("result.blocks", C, "FUT-RESULT-WAITS", "block until done or timeout"),
     ("exception.value", C, "FUT-EXCEPTION-VALUE", "return the exception, or None"),
     ("exception.cancelled", C, "FUT-EXCEPTION-CANCELLED EXC-CANCELLED", "CancelledError"),
-    ("exception.timeout", C, "FUT-EXCEPTION-TIMEOUT EXC-TIMEOUT", "TimeoutError at once"),
+    ("exception.timeout", C, "FUT-EXCEPTION-TIMEOUT EXC-TIMEOUT FUT-TIMEOUT-NONPOSITIVE",
+     "TimeoutError at once"),
     ("exception.blocks", C, "FUT-EXCEPTION-WAITS", "block until done or timeout"),
     # -- callbacks -------------------------------------------------------------------------
     ("callback.add-pending", C, "FUT-CB-ORDER FUT-CB-ON-DONE", "remember it, to call when done"),
     ("callback.add-done", C, "FUT-CB-ALREADY-DONE FUT-CB-THREAD FUT-CB-RAISES",
      "already done: call it now, in the calling thread"),
+    ("callback.add-behind", C, "FUT-CB-ORDER",
+     "done, but earlier callbacks not yet called: call it after them (FUT-CB-ORDER reading)"),
     # -- bare futures (for executor writers) -----------------------------------------------
     ("future.new", C, "FUT-CREATE-PENDING", "Future() is PENDING"),
     ("srnc.pending", C, "FUT-SRN-PENDING", "PENDING becomes RUNNING; returns True"),
@@ -80,9 +84,9 @@ RULES: dict[str, Rule] = _table(
     # -- shutdown, exit, drop --------------------------------------------------------------
     ("shutdown.returns", C,
      "EXE-SHUTDOWN-NOWAIT EXE-SHUTDOWN-CANCEL-FUTURES EXE-SHUTDOWN-KEEPS-RUNNING"
-     " EXE-SHUTDOWN-REPEAT", "flag shutdown (optionally cancel queued futures); return at once"),
+     " EXE-SHUTDOWN-REPEAT EXE-SHUTDOWN-CANCELLED-DONE", "flag shutdown (optionally cancel queued futures); return at once"),
     ("shutdown.joins", C, "EXE-SHUTDOWN-WAIT EXE-SHUTDOWN-CANCEL-FUTURES EXE-SHUTDOWN-KEEPS-RUNNING"
-     " EXE-SHUTDOWN-REPEAT EXE-CONTEXT-EXIT EXE-CONTEXT-EXCEPTION",
+     " EXE-SHUTDOWN-REPEAT EXE-SHUTDOWN-CANCELLED-DONE EXE-CONTEXT-EXIT EXE-CONTEXT-EXCEPTION",
      "flag shutdown (optionally cancel queued futures), then join every worker"),
     ("exit.begins", C, "TPE-INTERPRETER-EXIT EXE-SHUTDOWN-PROGRAM-EXIT",
      "interpreter exit: no new work; join every worker after the queue drains"),
@@ -92,14 +96,14 @@ RULES: dict[str, Rule] = _table(
      "WAIT-RETURNS-SETS WAIT-DUPLICATES WAIT-ALREADY-DONE WAIT-EMPTY WAIT-DEFAULT-ALL"
      " WAIT-FIRST-COMPLETED WAIT-FIRST-EXCEPTION WAIT-ALL-COMPLETED WAIT-CANCELLED-COUNTS"
      " WAIT-MIXED-EXECUTORS", "the condition holds already: return (done, not_done)"),
-    ("wait.timeout", C, "WAIT-TIMEOUT", "timeout=0 and the condition fails: return at once"),
+    ("wait.timeout", C, "WAIT-TIMEOUT FUT-TIMEOUT-NONPOSITIVE", "timeout=0 and the condition fails: return at once"),
     ("wait.blocks", C, "WAIT-FIRST-COMPLETED WAIT-FIRST-EXCEPTION WAIT-ALL-COMPLETED",
      "block until the condition holds or the timeout fires"),
     ("ac.start", C, "AC-DUPLICATES AC-DONE-FIRST AC-MIXED-EXECUTORS AC-CANCELLED-COUNTS",
      "as_completed(): note which futures are done already"),
     ("ac.yields", C, "AC-YIELDS-AS-COMPLETE AC-DONE-FIRST", "next(): yield a done future"),
     ("ac.stops", C, "AC-EMPTY AC-YIELDS-AS-COMPLETE", "next(): every future yielded"),
-    ("ac.timeout", C, "AC-TIMEOUT EXC-TIMEOUT", "next() with timeout 0 and nothing done"),
+    ("ac.timeout", C, "AC-TIMEOUT EXC-TIMEOUT FUT-TIMEOUT-NONPOSITIVE", "next() with timeout 0 and nothing done"),
     ("ac.blocks", C, "AC-YIELDS-AS-COMPLETE", "next(): block until one more future is done"),
     # -- workers (internal) ----------------------------------------------------------------
     ("worker.init-ok", I, "TPE-INITIALIZER-RUNS", "the initializer returns; the worker is idle"),

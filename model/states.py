@@ -19,6 +19,15 @@ from enum import Enum
 from typing import Union
 
 
+def _cached_hash(obj: object) -> int:
+    """Hash a frozen dataclass once: states are hashed many times by the explorer."""
+    h: int | None = obj.__dict__.get("_hash")
+    if h is None:
+        h = hash(tuple(getattr(obj, f) for f in obj.__dataclass_fields__))  # type: ignore[attr-defined]
+        object.__setattr__(obj, "_hash", h)
+    return h
+
+
 class FState(Enum):
     """The public state of a Future (FUT-STATES)."""
 
@@ -163,6 +172,9 @@ class Fut:
     callbacks: tuple[int, ...] = ()  # registered, not yet called, in order of addition
     called: tuple[int, ...] = ()  # called, in call order; never a duplicate (INV-CB-EXACTLY-ONCE)
 
+    def __hash__(self) -> int:
+        return _cached_hash(self)
+
     @property
     def done(self) -> bool:
         """``Future.done()``: cancelled or finished (FUT-DONE)."""
@@ -206,6 +218,10 @@ class Pool:
     broken: bool = False  # an initializer failed (INV-BROKEN-STICKY: stays True)
     exiting: bool = False  # the interpreter began to exit (TPE-INTERPRETER-EXIT)
     dropped: bool = False  # the client dropped its last reference (TPE-GC-DROPPED)
+    joined: bool = False  # a shutdown(wait=True) or the exit join returned (INV-SHUTDOWN-WAIT-ALL-DONE)
+
+    def __hash__(self) -> int:
+        return _cached_hash(self)
 
     @property
     def stopping(self) -> bool:
@@ -248,6 +264,9 @@ class Waiter:
     signalled: bool = False
     result: Result | None = None  # None while blocked
 
+    def __hash__(self) -> int:
+        return _cached_hash(self)
+
     @property
     def blocked(self) -> bool:
         """The call has not returned yet."""
@@ -264,6 +283,7 @@ class AcIter:
     yielded: tuple[int, ...] = ()
     timeout: Timeout = Timeout.NONE
     over: bool = False  # StopIteration or TimeoutError was raised; the generator is finished
+    timed_out: bool = False  # it was TimeoutError (else, once over, every future was yielded)
 
     @property
     def pending(self) -> frozenset[int]:
@@ -283,6 +303,9 @@ class State:
     waiters: tuple[Waiter, ...] = ()
     iterators: tuple[AcIter, ...] = ()
 
+    def __hash__(self) -> int:
+        return _cached_hash(self)
+
     def fut(self, fid: int) -> Fut:
         """The future ``fid``."""
         return self.futures[fid]
@@ -290,14 +313,14 @@ class State:
     def with_fut(self, fid: int, f: Fut) -> State:
         """This state with future ``fid`` replaced."""
         futures = self.futures[:fid] + (f,) + self.futures[fid + 1 :]
-        return replace(self, futures=futures)
+        return State(futures, self.pool, self.waiters, self.iterators)
 
     def with_pool(self, **changes: object) -> State:
         """This state with pool fields changed (workers re-sorted)."""
         pool = replace(self.pool, **changes)  # type: ignore[arg-type]
         if "workers" in changes:
             pool = replace(pool, workers=tuple(sorted(pool.workers)))
-        return replace(self, pool=pool)
+        return State(self.futures, pool, self.waiters, self.iterators)
 
 
 def initial(max_workers: int = 1, init: InitKind = InitKind.NONE) -> State:
@@ -319,9 +342,11 @@ class Options:
     """
 
     fifo: bool = False  # TPE-FIFO-START: CPython starts queued calls in submission order
-    gh92001: bool = False  # WAIT-CANCELLED-COUNTS / AC-CANCELLED-COUNTS: CPython counts a
-    # future cancelled by cancel() as done for wait()/as_completed() only once a worker has
-    # dequeued it (CANCELLED_AND_NOTIFIED); one cancelled by shutdown(cancel_futures=True) never.
+    gh92001: bool = False  # WAIT-CANCELLED-COUNTS / AC-CANCELLED-COUNTS (gh-92001): CPython
+    # counts a future cancelled by cancel() as done for wait()/as_completed() only once a worker
+    # has dequeued it (CANCELLED_AND_NOTIFIED); and (EXE-SHUTDOWN-CANCELLED-DONE, gh-87893) one
+    # cancelled by shutdown(cancel_futures=True) never. Both have the same root: CPython's
+    # waiters are told about a cancellation only by set_running_or_notify_cancel().
 
 
 DOCS = Options()

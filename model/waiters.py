@@ -175,7 +175,8 @@ def as_completed_next(s: State, iid: int) -> frozenset[Outcome]:
     if it.arrived:
         return frozenset({Outcome(Returned(it.arrived[0]), _yield_arrived(s, iid), "ac.yields")})
     if it.timeout is Timeout.ZERO:
-        return frozenset({Outcome(Raised("TimeoutError"), _with_iter(s, iid, replace(it, over=True)), "ac.timeout")})
+        timed_out = _with_iter(s, iid, replace(it, over=True, timed_out=True))
+        return frozenset({Outcome(Raised("TimeoutError"), timed_out, "ac.timeout")})
     r, s2 = _block(s, Waiter(WaitKind.AS_COMPLETED, fids=it.fids, timeout=it.timeout, iterator=iid))
     return frozenset({Outcome(r, s2, "ac.blocks")})
 
@@ -208,6 +209,7 @@ def _wake_result(s: State, w: Waiter, opts: Options) -> tuple[Result, State]:
         s = _with_iter(s, w.iterator, replace(it, over=True))
     else:
         r = Returned(None)  # shutdown(wait=True) and the exit join return None
+        s = s.with_pool(joined=True)
     assert r is not None
     return r, s
 
@@ -234,5 +236,5 @@ def _time_out(s: State, wid: int, opts: Options) -> State:
         return _finish_waiter(s, wid, Returned(_split(s, w.fids, opts)))  # WAIT-TIMEOUT: no raise
     if w.kind is WaitKind.AS_COMPLETED:
         it = s.iterators[w.iterator]
-        s = _with_iter(s, w.iterator, replace(it, over=True))
+        s = _with_iter(s, w.iterator, replace(it, over=True, timed_out=True))
     return _finish_waiter(s, wid, Raised("TimeoutError"))
