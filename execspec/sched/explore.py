@@ -1,0 +1,324 @@
+"""The exploration driver: run a scenario under a strategy, schedule after schedule.
+
+``explore`` counts schedules, groups failures by kind, keeps the first failing execution and
+writes its schedule file. Given a ``concurrent.futures`` executor it splits the work — seed
+ranges for random and PCT, DFS subtrees — runs the pieces there, and merges them in serial
+order, so the result is identical to a serial run (same counts, same failures, same first
+failure); pieces past the first failure or the budget are cancelled or discarded.
+
+>>> from execspec.sched.explore import explore
+>>> from execspec.sched.strategies import RandomStrategy
+>>> result = explore("execspec.sched.examples.lost_update:lost_update", RandomStrategy(seed=0),
+...                  max_schedules=200, schedule_dir=None)
+>>> result.failures[0].outcome
+'EXCEPTION'
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+from execspec.sched.schedule import Schedule, resolve_scenario, scenario_name
+from execspec.sched.strategy import Op, Strategy
+
+if TYPE_CHECKING:
+    from execspec.sched.runtime import Execution
+
+Scenario = Callable[..., object]
+MAX_SCHEDULES_ENV = "EXECSPEC_MAX_SCHEDULES"
+DEFAULT_SCHEDULE_DIR = "execspec-schedules"
+
+
+@dataclass
+class Failure:
+    """One kind of failure, as first seen."""
+
+    key: str                 # outcome and the report's first line: what makes failures distinct
+    outcome: str             # Outcome name, e.g. "DEADLOCK"
+    report: str              # the rendered report
+    schedule: Schedule       # replays this execution
+    index: int               # 0-based number of the schedule that found it
+
+
+@dataclass
+class Exploration:
+    """What ``explore`` found."""
+
+    strategy: dict[str, Any]              # the strategy's name and parameters (seed, depth ...)
+    schedules: int = 0                    # executions run
+    steps: int = 0                        # scheduling steps over all executions
+    decisions: int = 0                    # steps where more than one thread could run
+    redundant: int = 0                    # DFS: executions that ended sleep-set blocked
+    exhausted: bool = False               # the strategy had nothing left to explore
+    failures: list[Failure] = field(default_factory=list)  # distinct, in order of discovery
+    first_failure: Execution | None = None  # re-run from its schedule, with its full trace
+    schedule_file: Path | None = None       # where the first failure's schedule was written
+
+    @property
+    def failed(self) -> bool:
+        """True when some schedule failed."""
+        return bool(self.failures)
+
+    def summary(self) -> str:
+        """A few deterministic lines: strategy and seed, counts, the first failure."""
+        params = ", ".join(f"{k}={v}" for k, v in self.strategy.items() if k != "name")
+        lines = [f"{self.strategy.get('name')} ({params}): {self.schedules} schedules, "
+                 f"{len(self.failures)} distinct failures"
+                 + (" (search complete)" if self.exhausted else "")]
+        for f in self.failures:
+            lines.append(f"  schedule #{f.index + 1}: {f.key}")
+        return "\n".join(lines)
+
+
+@dataclass
+class _Part:
+    """What one piece of work found (picklable; merged in order by the driver)."""
+
+    steps: list[int] = field(default_factory=list)      # per execution
+    decisions: list[int] = field(default_factory=list)  # per execution
+    failures: list[tuple[int, str, str, str, list[tuple[int, str, str]], dict[str, Any]]] = \
+        field(default_factory=list)  # (index in part, key, outcome, report, steps, strategy)
+    redundant: int = 0
+    exhausted: bool = False
+
+
+class _Steered:
+    """Hands the runtime a strategy's ``choose`` while the driver owns begin/end."""
+
+    __slots__ = ("choose",)
+
+    def __init__(self, choose: Callable[[Sequence[Op], int], int]) -> None:
+        self.choose = choose
+
+    def begin_execution(self) -> bool:
+        return True
+
+    def end_execution(self, failed: bool) -> None:
+        pass
+
+
+def run_with(scenario: Scenario, strategy: Strategy, *, max_steps: int = 20_000,
+             modules: Sequence[str] = ("concurrent.futures",)) -> Execution | None:
+    """One execution of ``scenario`` under ``strategy`` (None when it has nothing left)."""
+    from execspec.sched.runtime import run_once
+
+    if not strategy.begin_execution():
+        return None
+    execution = run_once(scenario, _Steered(strategy.choose), max_steps=max_steps,
+                         modules=modules)
+    observe = getattr(strategy, "observe", None)
+    if observe is not None:
+        observe(execution.ops)
+    strategy.end_execution(execution.failed)
+    return execution
+
+
+def failure_key(execution: Execution) -> str:
+    """What makes two failures the same: the outcome and the report's headline."""
+    report = execution.report.render() if execution.report is not None else ""
+    headline = report.strip().splitlines()[0] if report.strip() else ""
+    return f"{execution.outcome.name}: {headline}" if headline else execution.outcome.name
+
+
+def _explore_part(scenario: Scenario | tuple[str, dict[str, Any]], strategy: Strategy,
+                  budget: int, stop_on_first_failure: bool, max_steps: int,
+                  modules: Sequence[str]) -> _Part:
+    """Run up to ``budget`` executions of ``strategy`` (in a worker, or in-process)."""
+    if isinstance(scenario, tuple):
+        scenario = resolve_scenario(*scenario)
+    part = _Part()
+    seen: set[str] = set()
+    describe: Callable[[], dict[str, Any]] = getattr(strategy, "describe", dict)
+    while len(part.steps) < budget:
+        before = getattr(strategy, "transitions", 0)
+        execution = run_with(scenario, strategy, max_steps=max_steps, modules=modules)
+        if execution is None:
+            part.exhausted = True
+            break
+        part.steps.append(execution.steps)
+        part.decisions.append(getattr(strategy, "transitions", 0) - before)
+        if execution.failed:
+            key = failure_key(execution)
+            if key not in seen:
+                seen.add(key)
+                report = execution.report.render() if execution.report is not None else ""
+                steps = [(op.thread, op.kind, op.label) for op in execution.ops]
+                part.failures.append((len(part.steps) - 1, key, execution.outcome.name, report,
+                                      steps, describe()))
+            if stop_on_first_failure:
+                break
+    part.redundant = int(getattr(strategy, "redundant", 0))
+    return part
+
+
+def explore(scenario: Scenario | str, strategy: Strategy, *, max_schedules: int | None = None,
+            stop_on_first_failure: bool = True, executor: cf.Executor | str | None = None,
+            parts: int | None = None, max_steps: int = 20_000,
+            modules: Sequence[str] = ("concurrent.futures",),
+            schedule_dir: str | Path | None = DEFAULT_SCHEDULE_DIR) -> Exploration:
+    """Run ``scenario`` under ``strategy`` for up to ``max_schedules`` executions.
+
+    ``scenario`` is a callable taking the shim ``Env``, or its importable name
+    ``"package.module:function"``. ``max_schedules`` defaults to ``$EXECSPEC_MAX_SCHEDULES``
+    or 1000. ``executor`` (any ``concurrent.futures.Executor``, or ``"process"`` for a process
+    pool over this machine's cores) spreads the work in ``parts`` pieces; the scenario must
+    then be importable by name (a module-level function or a ``functools.partial`` of one
+    with JSON keyword arguments). The first failure's schedule is written under
+    ``schedule_dir`` (None: not written).
+    """
+    if max_schedules is None:
+        max_schedules = int(os.environ.get(MAX_SCHEDULES_ENV, "1000"))
+    func = resolve_scenario(scenario, {}) if isinstance(scenario, str) else scenario
+    name = scenario_name(func)
+    describe: Callable[[], dict[str, Any]] = getattr(strategy, "describe", lambda: {})
+    header = {k: v for k, v in describe().items() if k != "execution"}
+    result = Exploration(strategy=header or {"name": type(strategy).__name__})
+    common = (stop_on_first_failure, max_steps, tuple(modules))
+    # The first execution always runs here: it calibrates PCT and opens the DFS tree.
+    first = _explore_part(func, strategy, min(1, max_schedules), *common)
+    pieces = [first]
+    splitter = getattr(strategy, "split", None)
+    remaining = max_schedules - len(first.steps)
+    done = first.exhausted or remaining <= 0 or (first.failures and stop_on_first_failure)
+    if not done and executor is not None and splitter is not None:
+        if name is None:
+            raise ValueError("to explore over an executor the scenario must be importable by "
+                             "name: define it at module level (or pass 'module:function')")
+        pieces += _run_split(name, splitter, remaining, executor, parts, common)
+    elif not done:
+        pieces.append(_explore_part(func, strategy, remaining, *common))
+    _merge(result, pieces, max_schedules, stop_on_first_failure)
+    _finish(result, func, name, max_steps, modules, schedule_dir)
+    return result
+
+
+def _run_split(name: tuple[str, dict[str, Any]], splitter: Callable[[int, int], list[Strategy]],
+               budget: int, executor: cf.Executor | str, parts: int | None,
+               common: tuple[bool, int, tuple[str, ...]]) -> list[_Part]:
+    owned = None
+    if isinstance(executor, str):
+        if executor != "process":
+            raise ValueError(f"executor={executor!r}: pass an Executor or 'process'")
+        # forkserver, not fork: a forked child would inherit the parent's runner thread
+        # bookkeeping without the thread itself.
+        context = multiprocessing.get_context("forkserver")
+        owned = executor = cf.ProcessPoolExecutor(os.cpu_count() or 1, mp_context=context)
+    try:
+        n = parts or 4 * (getattr(executor, "_max_workers", None) or os.cpu_count() or 1)
+        try:
+            units = splitter(n, budget)
+        except NotImplementedError:
+            units = []
+        groups = _group(units, n)
+        futures = [executor.submit(_explore_part, name, g, budget, *common) for g in groups]
+        out: list[_Part] = []
+        total = 0
+        for fut in futures:
+            part = fut.result()
+            out.append(part)
+            total += len(part.steps)
+            if total >= budget or (part.failures and common[0]):
+                break
+        for fut in futures:
+            fut.cancel()
+        return out
+    finally:
+        if owned is not None:
+            owned.shutdown(wait=True, cancel_futures=True)
+
+
+class _Chain:
+    """Several strategies run one after another: a contiguous run of split units."""
+
+    def __init__(self, units: Sequence[Strategy]) -> None:
+        self.units = list(units)
+        self.at = 0
+        self.redundant = 0
+        self.transitions = 0
+
+    def begin_execution(self) -> bool:
+        while self.at < len(self.units):
+            if self.units[self.at].begin_execution():
+                self.choose = self.units[self.at].choose  # type: ignore[method-assign]
+                return True
+            self.at += 1
+        self.redundant = sum(int(getattr(u, "redundant", 0)) for u in self.units)
+        return False
+
+    def choose(self, enabled: Sequence[Op], step: int) -> int:
+        return self.units[self.at].choose(enabled, step)
+
+    def observe(self, ops: Sequence[Op]) -> None:
+        observe = getattr(self.units[self.at], "observe", None)
+        if observe is not None:
+            observe(ops)
+
+    def end_execution(self, failed: bool) -> None:
+        unit = self.units[self.at]
+        unit.end_execution(failed)
+        self.transitions = sum(int(getattr(u, "transitions", 0)) for u in self.units)
+        self.redundant = sum(int(getattr(u, "redundant", 0)) for u in self.units)
+
+    def describe(self) -> dict[str, Any]:
+        describe: Callable[[], dict[str, Any]] = getattr(self.units[self.at], "describe", dict)
+        return describe()
+
+
+def _group(units: list[Strategy], n: int) -> list[Strategy]:
+    """At most ``n`` consecutive groups (order kept); random/PCT ranges pass through."""
+    if len(units) <= n:
+        return units
+    size = -(-len(units) // n)
+    return [_Chain(units[i:i + size]) for i in range(0, len(units), size)]
+
+
+def _merge(result: Exploration, pieces: list[_Part], budget: int, stop: bool) -> None:
+    """Concatenate pieces in serial order, cut at the budget or the first failure."""
+    seen: set[str] = set()
+    exhausted = True
+    for part in pieces:
+        base = result.schedules
+        take = min(len(part.steps), budget - base)
+        for index, key, outcome, report, steps, strategy in part.failures:
+            if index < take and key not in seen:
+                seen.add(key)
+                schedule = Schedule(steps=list(steps), strategy=strategy, outcome=outcome,
+                                    report=report)
+                result.failures.append(Failure(key, outcome, report, schedule, base + index))
+        if stop and result.failures:
+            take = min(take, result.failures[0].index - base + 1)
+        result.schedules += take
+        result.steps += sum(part.steps[:take])
+        result.decisions += sum(part.decisions[:take])
+        result.redundant += part.redundant
+        exhausted = part.exhausted and take == len(part.steps)
+        if (stop and result.failures) or result.schedules >= budget:
+            break
+    result.exhausted = exhausted and not (stop and result.failures)
+
+
+def _finish(result: Exploration, func: Scenario, name: tuple[str, dict[str, Any]] | None,
+            max_steps: int, modules: Sequence[str], schedule_dir: str | Path | None) -> None:
+    """Re-run the first failure from its schedule and write its schedule file."""
+    if not result.failures:
+        return
+    failure = result.failures[0]
+    schedule = failure.schedule
+    schedule.scenario, schedule.scenario_args = name if name else (None, {})
+    schedule.modules, schedule.max_steps = list(modules), max_steps
+    result.first_failure = run_with(func, schedule.strategy_for_replay(), max_steps=max_steps,
+                                    modules=modules)
+    if schedule_dir is not None:
+        label = "scenario"
+        if name:
+            label = "-".join([name[0].rpartition(":")[2], *(str(v) for v in name[1].values())])
+        label = "".join(c if c.isalnum() or c in "_=" else "-" for c in label)
+        strat = schedule.strategy
+        path = Path(schedule_dir) / (f"{label}-{strat.get('name')}-seed{strat.get('seed', 0)}"
+                                     f"-{failure.index + 1}.json")
+        result.schedule_file = schedule.save(path)
