@@ -17,6 +17,9 @@ Interoperability with the stdlib:
   The stdlib's ``concurrent.futures.wait``/``as_completed`` do NOT accept our futures: they
   reach into private attributes (``_condition``) ours do not have, and raise AttributeError.
 
+Stricter than CPython, on purpose: a negative or NaN timeout, a ``max_workers`` that is not
+an int (or is a bool) and a non-callable ``fn`` are refused at the call with a clear error.
+
 >>> from execspec.impl import ThreadPoolExecutor, as_completed
 >>> with ThreadPoolExecutor(max_workers=4) as ex:
 ...     futures = [ex.submit(pow, 2, n) for n in range(5)]
@@ -25,10 +28,11 @@ Interoperability with the stdlib:
 """
 
 from concurrent.futures import BrokenExecutor, CancelledError, InvalidStateError, TimeoutError
+from concurrent.futures.thread import BrokenThreadPool
 
 from ._executor import Executor
 from ._future import Future
-from ._thread import BrokenThreadPool, ThreadPoolExecutor
+from ._thread import ThreadPoolExecutor
 from ._waiting import ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, DoneAndNotDoneFutures, as_completed, wait
 
 # MOD-NAMES: the thread side of concurrent.futures' public names

@@ -10,7 +10,7 @@ import weakref
 from types import TracebackType
 from typing import Any, Callable, Iterable, Iterator, ParamSpec, TypeVar
 
-from ._future import Future, check_timeout
+from ._future import Future, check_count, check_timeout
 
 _T = TypeVar("_T")
 _P = ParamSpec("_P")
@@ -29,14 +29,8 @@ class Executor(_cf.Executor):
         """Schedule ``fn(*args, **kwargs)`` and return a Future for its outcome."""
         raise NotImplementedError(f"{type(self).__name__} must implement submit()")
 
-    def map(
-        self,
-        fn: Callable[..., _T],
-        *iterables: Iterable[Any],
-        timeout: float | None = None,
-        chunksize: int = 1,
-        buffersize: int | None = None,
-    ) -> Iterator[_T]:
+    def map(self, fn: Callable[..., _T], *iterables: Iterable[Any], timeout: float | None = None,
+            chunksize: int = 1, buffersize: int | None = None) -> Iterator[_T]:  # fmt: skip
         """Like ``map(fn, *iterables)``, with the calls run by this executor.
 
         Results come in input order. Without ``buffersize`` every call is submitted now;
@@ -50,11 +44,8 @@ class Executor(_cf.Executor):
         [32, 9]
         """
         limit = check_timeout(timeout)
-        if buffersize is not None:  # EXE-MAP-BUFFERSIZE-INVALID
-            if isinstance(buffersize, bool) or not isinstance(buffersize, int):
-                raise TypeError(f"buffersize must be an int or None, not {type(buffersize).__name__}")
-            if buffersize < 1:
-                raise ValueError(f"buffersize must be at least 1, got {buffersize}")
+        if buffersize is not None:
+            check_count("buffersize", buffersize)  # EXE-MAP-BUFFERSIZE-INVALID
         if not callable(fn):
             raise TypeError(f"map() needs a callable, got {fn!r}")
         deadline = None if limit is None else time.monotonic() + limit  # EXE-MAP-TIMEOUT
@@ -75,12 +66,7 @@ class Executor(_cf.Executor):
     def __enter__(self: _Self) -> _Self:
         return self  # EXE-CONTEXT-ENTER
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, typ: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         # EXE-CONTEXT-EXIT, EXE-CONTEXT-EXCEPTION: wait for the work; never swallow `exc`
         self.shutdown(wait=True)
 

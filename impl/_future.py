@@ -33,7 +33,7 @@ from typing import Any, Callable, TypeVar
 # ours and ours catches theirs (a user who changes one import keeps working handlers).
 from concurrent.futures import CancelledError, InvalidStateError, TimeoutError
 
-__all__ = ["Future", "CancelledError", "InvalidStateError", "TimeoutError", "check_timeout"]
+__all__ = ["Future", "CancelledError", "InvalidStateError", "TimeoutError", "check_timeout", "check_count"]
 
 _T = TypeVar("_T")
 
@@ -51,18 +51,13 @@ _lock = threading.Lock()
 
 if hasattr(os, "register_at_fork") and hasattr(_lock, "_at_fork_reinit"):
     # TPE-FORK: hold the lock across fork() so the child never inherits it mid-update.
-    os.register_at_fork(
-        before=_lock.acquire, after_in_parent=_lock.release, after_in_child=_lock._at_fork_reinit
-    )
+    os.register_at_fork(before=_lock.acquire, after_in_parent=_lock.release, after_in_child=_lock._at_fork_reinit)
 
 _TIMEOUT_MAX = float(getattr(threading, "TIMEOUT_MAX", 1e9))
 
 
 def check_timeout(timeout: object) -> float | None:
-    """Return ``timeout`` as a float, or raise a clear error for a value that is not one.
-
-    FUT-TIMEOUT-NUMBER: a timeout is None (no limit) or a non-negative int or float.
-    """
+    """FUT-TIMEOUT-NUMBER: a timeout is None (no limit) or a non-negative int or float."""
     if timeout is None:
         return None
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
@@ -70,6 +65,15 @@ def check_timeout(timeout: object) -> float | None:
     if timeout < 0 or math.isnan(timeout):
         raise ValueError(f"timeout must be None or a non-negative number of seconds, not {timeout!r}")
     return float(timeout)
+
+
+def check_count(name: str, value: object) -> int:
+    """An int of at least 1 (bool excluded), or a TypeError/ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int or None, not {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, got {value}")
+    return value
 
 
 class Future(_cf.Future[_T]):

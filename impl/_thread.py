@@ -21,7 +21,6 @@ import os
 import queue
 import threading
 import weakref
-from concurrent.futures import BrokenExecutor
 from concurrent.futures.thread import BrokenThreadPool
 from typing import Any, Callable, ParamSpec, TypeVar
 
@@ -29,7 +28,7 @@ import concurrent.futures as _cf
 
 from ._executor import Executor
 from . import _future
-from ._future import FINISHED, PENDING, RUNNING, Future
+from ._future import FINISHED, PENDING, RUNNING, Future, check_count
 
 _T = TypeVar("_T")
 _P = ParamSpec("_P")
@@ -48,10 +47,8 @@ _executor_numbers = itertools.count()
 
 
 class _Pool:
-    __slots__ = (
-        "lock", "queue", "idle", "threads", "max_workers", "prefix",
-        "initializer", "initargs", "refusal", "owner", "__weakref__",
-    )  # fmt: skip
+    __slots__ = ("lock", "queue", "idle", "threads", "max_workers", "prefix", "initializer", "initargs",
+                 "refusal", "owner", "__weakref__")  # fmt: skip
 
     def __init__(self, max_workers: int, prefix: str, initializer: Callable[..., object] | None,
                  initargs: tuple[Any, ...]) -> None:  # fmt: skip
@@ -183,10 +180,8 @@ class ThreadPoolExecutor(Executor, _cf.ThreadPoolExecutor):
             # TPE-MAX-WORKERS-DEFAULT-313 (process_cpu_count), -38 before 3.13
             cpus = getattr(os, "process_cpu_count", os.cpu_count)()
             max_workers = min(32, (cpus or 1) + 4)
-        elif isinstance(max_workers, bool) or not isinstance(max_workers, int):
-            raise TypeError(f"max_workers must be an int or None, not {type(max_workers).__name__}")  # TPE-MAX-WORKERS-TYPE
-        elif max_workers <= 0:
-            raise ValueError(f"max_workers must be at least 1, got {max_workers}")  # TPE-MAX-WORKERS-INVALID
+        else:  # TPE-MAX-WORKERS-INVALID; TPE-MAX-WORKERS-TYPE (stricter than CPython: ints only)
+            check_count("max_workers", max_workers)
         if initializer is not None and not callable(initializer):
             raise TypeError(f"initializer must be callable or None, got {initializer!r}")  # TPE-INITIALIZER-NOT-CALLABLE
         if not isinstance(thread_name_prefix, str):
@@ -209,7 +204,7 @@ class ThreadPoolExecutor(Executor, _cf.ThreadPoolExecutor):
         with pool.lock:
             if pool.refusal is not None:
                 # EXE-SUBMIT-AFTER-SHUTDOWN, TPE-SUBMIT-AFTER-EXIT, TPE-INITIALIZER-FAILS-SUBMIT
-                raise _fresh(pool.refusal)
+                raise type(pool.refusal)(*pool.refusal.args)  # fresh: tracebacks don't pile up
             pool.queue.put((f, fn, args, kwargs))  # EXE-SUBMIT-FN-POSITIONAL: fn is positional-only
             if pool.idle:
                 pool.idle -= 1  # TPE-IDLE-REUSE: an idle worker will take it
@@ -250,11 +245,6 @@ def _start_worker(pool: _Pool) -> None:
     pool.threads.add(t)
 
 
-def _fresh(error: BaseException) -> BaseException:
-    # a new instance per raise, so tracebacks of separate submit() calls don't pile up
-    return type(error)(*error.args)
-
-
 def _at_exit() -> None:
     """TPE-INTERPRETER-EXIT: run what is queued and join the workers, before atexit runs."""
     global _exiting
@@ -277,8 +267,5 @@ def _after_fork_in_child() -> None:
 
 threading._register_atexit(_at_exit)  # type: ignore[attr-defined]
 if hasattr(os, "register_at_fork") and hasattr(_registry_lock, "_at_fork_reinit"):
-    os.register_at_fork(
-        before=_registry_lock.acquire, after_in_parent=_registry_lock.release, after_in_child=_after_fork_in_child
-    )
-
-__all__ = ["ThreadPoolExecutor", "BrokenThreadPool", "BrokenExecutor"]
+    os.register_at_fork(before=_registry_lock.acquire, after_in_parent=_registry_lock.release,
+                        after_in_child=_after_fork_in_child)  # fmt: skip

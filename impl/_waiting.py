@@ -65,7 +65,10 @@ class _Collector:
             or (self.mode == FIRST_EXCEPTION and _raised(f))  # WAIT-FIRST-EXCEPTION
         ):
             return
-        if not self.fired:
+        self.fire()
+
+    def fire(self) -> None:
+        if not self.fired:  # release() only a gate that is still closed
             self.fired = True
             self.gate.release()
 
@@ -87,9 +90,8 @@ class _Collector:
                         self.note(f)  # WAIT-ALREADY-DONE, AC-DONE-FIRST
                 else:
                     foreign.append(f)  # WAIT-MIXED-EXECUTORS, AC-MIXED-EXECUTORS
-            if self.remaining == 0 and not self.fired:  # WAIT-EMPTY
-                self.fired = True
-                self.gate.release()
+            if self.remaining == 0:  # WAIT-EMPTY, or everything done already
+                self.fire()
         for f in foreign:
             f.add_done_callback(self.note_foreign)  # runs at once if already done
         return parked
@@ -101,9 +103,8 @@ class _Collector:
                 f._unpark(opener)
 
 
-def wait(
-    fs: Iterable[_cf.Future[_T]], timeout: float | None = None, return_when: str = ALL_COMPLETED
-) -> DoneAndNotDoneFutures:
+def wait(fs: Iterable[_cf.Future[_T]], timeout: float | None = None,
+         return_when: str = ALL_COMPLETED) -> DoneAndNotDoneFutures:  # fmt: skip
     """Wait for futures (from any executors) and return ``(done, not_done)`` sets.
 
     ``return_when`` is FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED (the default);
