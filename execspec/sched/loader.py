@@ -23,6 +23,7 @@ functions find their builtins through their module's globals.
 
 from __future__ import annotations
 
+import _thread
 import builtins
 import importlib
 import importlib.machinery
@@ -31,9 +32,14 @@ import os
 import tokenize
 import types
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
-__all__ = ["ModuleSource", "ModuleTable", "SHIM_MODULES", "find_module_source"]
+from execspec.sched.loader_snapshot import plan_module
+
+if TYPE_CHECKING:
+    from execspec.sched.shim_env import Env
+
+__all__ = ["ModuleSource", "ModuleTable", "SHIM_MODULES", "checkin", "checkout", "find_module_source"]
 
 #: names resolved to the execution's shim instead of the real module
 SHIM_MODULES = frozenset({"threading", "queue", "time", "os", "_thread", "atexit"})
@@ -102,24 +108,81 @@ def _find_in_dir(name: str, prefix: str, directory: str) -> ModuleSource | None:
     return None
 
 
-class ModuleTable:
-    """The modules one execution sees: shims, fresh copies of managed modules, real others."""
+class _ModState:
+    """What a module's first run did, so later executions can replay it without running it."""
 
-    def __init__(self, shim: Callable[[str], types.ModuleType],
-                 roots: Sequence[tuple[str, str | None]] = ()) -> None:
-        self._shim = shim
-        self.roots: list[tuple[str, str | None]] = list(roots)
-        self.modules: dict[str, types.ModuleType] = {}
-        self.files: set[str] = set()  # filenames of fresh modules (reports mark their frames)
+    __slots__ = ("base", "count", "events", "resets")
+
+    def __init__(self, base: int) -> None:
+        self.base = base  # shim objects the module creates get ids base, base+1, ...
+        self.count = 0
+        self.events: list[tuple[str, Any]] = []  # ("child", name) | ("reg", (list, entry))
+        self.resets: list[Callable[[], None]] = []
+
+    def next_oid(self) -> int:
+        """The id of the next shim object this module's code creates."""
+        oid = self.base + self.count
+        self.count += 1
+        return oid
+
+
+#: shim objects a loaded module creates get ids from its own block (not the execution's
+#: counter), so they are the same whether the module ran in this execution or was reset
+MODULE_OID_BLOCK = 1_000_000
+
+
+class ModuleTable:
+    """The modules executions see: shims, fresh copies of managed modules, real others.
+
+    One table serves many executions in turn (``checkout``/``checkin``): a managed module
+    runs once; afterwards each execution *activates* it on first import, which restores
+    its state (``loader_snapshot``) and replays what its first run did to the execution
+    (registrations of exit and fork hooks, loads of submodules) in the same order.
+    """
+
+    def __init__(self, roots: Sequence[tuple[str, str | None]] = ()) -> None:
+        self.initial_roots: list[tuple[str, str | None]] = list(roots)
+        self.roots = list(self.initial_roots)
+        self.modules: dict[str, types.ModuleType] = {}  # managed modules, loaded once
+        self.states: dict[str, _ModState] = {}
+        self.permanent: dict[str, types.ModuleType] = {}  # real modules and stubs
+        self.current: dict[str, types.ModuleType] = {}  # what this execution has imported
+        self.shims: dict[str, types.ModuleType] = {}
+        self.files: set[str] = set()  # filenames of managed modules (reports mark their frames)
+        self.reusable = True
+        self.env: Env | None = None
         self.builtins: dict[str, Any] = dict(builtins.__dict__)
         self.builtins["__import__"] = self.import_
+
+    def bind(self, env: Env) -> None:
+        """Start serving a new execution."""
+        from execspec.sched.shim_env import reset_shim_module  # noqa: PLC0415
+
+        self.env = env
+        self.roots = list(self.initial_roots)
+        self.current = dict(self.permanent)
+        for name, mod in self.shims.items():
+            reset_shim_module(name, mod)
+
+    def shim(self, name: str) -> types.ModuleType:
+        """The shim module ``name`` (one object per table, reset for each execution)."""
+        from execspec.sched.shim_env import build_shim_module  # noqa: PLC0415
+
+        mod = self.shims.get(name)
+        if mod is None:
+            mod = self.shims[name] = build_shim_module(name)
+        return mod
 
     # -- roots ---------------------------------------------------------------------------
 
     def add_root(self, name: str, directory: str | None = None) -> None:
         """Manage ``name`` and its submodules (from ``directory`` when given)."""
-        if (name, directory) not in self.roots:
-            self.roots.insert(0, (name, directory))
+        if (name, directory) in self.roots:
+            return
+        self.roots.insert(0, (name, directory))
+        for table in (self.permanent, self.current):
+            for k in [k for k in table if k == name or k.startswith(name + ".")]:
+                del table[k]
 
     def _root_of(self, name: str) -> tuple[str, str | None] | None:
         best: tuple[str, str | None] | None = None
@@ -140,7 +203,7 @@ class ModuleTable:
         """The ``__import__`` of every module this table loads."""
         if level > 0:
             name = _resolve(name, globals or {}, level)
-        mod = self.get(name)
+        mod = self.current.get(name) or self.get(name)
         if not fromlist:
             top = name.partition(".")[0]
             return mod if top == name else self.get(top)
@@ -161,18 +224,20 @@ class ModuleTable:
                 pass
 
     def get(self, name: str) -> types.ModuleType:
-        """The module ``name`` as seen by this execution (loading it if needed)."""
-        mod = self.modules.get(name)
+        """The module ``name`` as seen by the current execution (loading it if needed)."""
+        mod = self.current.get(name)
         if mod is not None:
             return mod
         if name in SHIM_MODULES:
-            mod = self.modules[name] = self._shim(name)
+            mod = self.current[name] = self.shim(name)
             return mod
         root = self._root_of(name)
         if root is None:
-            if self._is_ancestor(name):
-                return self._stub(name)
-            return importlib.import_module(name)
+            mod = self._stub(name) if self._is_ancestor(name) else importlib.import_module(name)
+            self.permanent[name] = self.current[name] = mod
+            return mod
+        if name in self.modules and self.reusable:
+            return self._activate(name)
         return self._load(name, root)
 
     def _stub(self, name: str) -> types.ModuleType:
@@ -184,34 +249,69 @@ class ModuleTable:
             real = None
         if real is not None:
             mod.__dict__["__getattr__"] = lambda attr: getattr(real, attr)
-        self.modules[name] = mod
+        return mod
+
+    def _parent(self, name: str) -> tuple[types.ModuleType | None, str]:
+        parent_name, _, child = name.rpartition(".")
+        return (self.get(parent_name) if parent_name else None), child
+
+    def _activate(self, name: str) -> types.ModuleType:
+        parent, child = self._parent(name)
+        mod = self.current[name] = self.modules[name]
+        state = self.states[name]
+        for reset in state.resets:
+            reset()
+        env = self.env
+        assert env is not None
+        for kind, what in state.events:
+            if kind == "child":
+                if what not in self.current:
+                    self.get(what)
+            else:
+                env.replay_registration(what)
+        if parent is not None:
+            setattr(parent, child, mod)
         return mod
 
     def _load(self, name: str, root: tuple[str, str | None]) -> types.ModuleType:
         src = find_module_source(name, root)
         if src is None:
             raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-        parent_name, _, child = name.rpartition(".")
-        parent = self.get(parent_name) if parent_name else None
+        parent, child = self._parent(name)
         mod = types.ModuleType(name)
         d = mod.__dict__
         d["__file__"] = src.filename
         d["__builtins__"] = self.builtins
-        d["__package__"] = name if src.is_package else parent_name
+        d["__package__"] = name if src.is_package else name.rpartition(".")[0]
         d["__spec__"] = src.spec
         d["__loader__"] = None
         if src.is_package:
             d["__path__"] = list(src.spec.submodule_search_locations or [])
-        self.modules[name] = mod
+        self.modules[name] = self.current[name] = mod
+        assert self.env is not None
+        loading = self.env.rt.loading
+        if loading:
+            loading[-1].events.append(("child", name))
+        state = self.states[name] = _ModState(MODULE_OID_BLOCK * len(self.states) + MODULE_OID_BLOCK)
         if src.code is not None:
             self.files.add(src.filename)
+            loading.append(state)
             try:
                 exec(src.code, d)
             except BaseException:
-                del self.modules[name]
+                del self.modules[name], self.current[name]
+                self.reusable = False
                 raise
+            finally:
+                loading.pop()
+        _name_globals(mod)
         if parent is not None:
             setattr(parent, child, mod)
+        resets = plan_module(mod)
+        if resets is None:
+            self.reusable = False
+        else:
+            state.resets = resets
         return mod
 
     def exec_source(self, source: str, name: str = "__scenario__",
@@ -223,9 +323,47 @@ class ModuleTable:
             code = _SCRIPTS[(fname, source)] = compile(source, fname, "exec", dont_inherit=True)
         mod = types.ModuleType(name)
         mod.__dict__["__builtins__"] = self.builtins
-        self.files.discard(fname)  # scenario code is user code, not the executor's
         exec(code, mod.__dict__)
         return mod
+
+
+def _name_globals(mod: types.ModuleType) -> None:
+    """Name a module's global shim objects after their variables, for traces and reports."""
+    from execspec.sched.shim_sync import Prim  # noqa: PLC0415
+
+    short = mod.__name__.rpartition(".")[2]
+    for var, value in list(mod.__dict__.items()):
+        if isinstance(value, Prim) and value._name == f"{value._kind}#{value._oid}":
+            value._name = f"{short}.{var}"
+
+
+# Tables waiting for their next execution, by initial roots. A table serves one execution
+# at a time; a table whose execution was abandoned is never returned.
+_POOL: dict[tuple[tuple[str, str | None], ...], list[ModuleTable]] = {}
+_POOL_LOCK = _thread.allocate_lock()
+
+
+def checkout(roots: Sequence[tuple[str, str | None]], fresh: bool = False) -> ModuleTable:
+    """A table for a new execution: an idle one with these roots, or a new one."""
+    key = tuple(roots)
+    if not fresh:
+        with _POOL_LOCK:
+            idle = _POOL.get(key)
+            if idle:
+                return idle.pop()
+    return ModuleTable(roots)
+
+
+def checkin(table: ModuleTable) -> None:
+    """Return a table after its execution (dropped unless its modules can be reset)."""
+    if not table.reusable:
+        return
+    table.env = None
+    table.current = {}
+    with _POOL_LOCK:
+        idle = _POOL.setdefault(tuple(table.initial_roots), [])
+        if len(idle) < 8:
+            idle.append(table)
 
 
 def _resolve(name: str, globals: Mapping[str, Any], level: int) -> str:

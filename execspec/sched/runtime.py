@@ -168,11 +168,15 @@ class Runtime:
         self.env: Env | None = None
         self.objects: list[object] = []  # shim objects with state worth reporting (queues)
         self.thread_counter = 0  # for default thread names "Thread-N (target)"
+        self.loading: list[Any] = []  # loader._ModState of the modules being executed
 
     # -- objects and threads -------------------------------------------------------------
 
     def new_oid(self) -> int:
-        """A fresh small integer naming a shim object (creation order, so replays agree)."""
+        """A fresh small integer naming a shim object (creation order, so replays agree);
+        objects a loaded module creates take ids from that module's own block instead."""
+        if self.loading:
+            return self.loading[-1].next_oid()  # type: ignore[no-any-return]
         oid = self.next_oid
         self.next_oid = oid + 1
         return oid
@@ -207,13 +211,7 @@ class Runtime:
         while True:
             if self.main_done and not self._nondaemon_alive():
                 self._finish(Outcome.OK)
-            enabled: list[CThread] = []
-            ops: list[Op] = []
-            for t in self.live:
-                r = t.ready
-                if r is None or r():
-                    enabled.append(t)
-                    ops.append(t.op)
+            enabled = [t for t in self.live if t.ready is None or t.ready()]
             if not enabled:
                 self._stalled()
                 continue
@@ -221,7 +219,10 @@ class Runtime:
             if step > self.max_steps:
                 self.step = self.max_steps
                 self.fail(Outcome.LIVELOCK)
-            t = enabled[self.choose(ops, step) if len(ops) > 1 else 0]
+            if len(enabled) == 1:
+                t = enabled[0]
+            else:
+                t = enabled[self.choose([e.op for e in enabled], step)]
             self.trace.append((t.tid, t.op, self.clock))
             return t
 
@@ -382,6 +383,7 @@ def unfinished(rt: Runtime) -> list[CThread]:
 # their frames are dropped without unwinding, instead of being killed with GreenletExit,
 # which ``except BaseException`` blocks in the code under test would catch and log.
 
+_FRESH_MODULES = os.environ.get("EXECSPEC_FRESH_MODULES", "") not in ("", "0")
 _UNCONTROLLED_TIMEOUT = float(os.environ.get("EXECSPEC_UNCONTROLLED_TIMEOUT", "2.0"))
 
 
@@ -433,13 +435,19 @@ def _runner() -> _Runner:
 
 def run_once(scenario: Callable[[Env], object], strategy: Strategy, *, max_steps: int = 20_000,
              modules: Sequence[str] = ("concurrent.futures",), cpu_count: int = 2,
-             exit_at_end: bool = True, uncontrolled_timeout: float | None = None) -> Execution:
+             exit_at_end: bool = True, uncontrolled_timeout: float | None = None,
+             fresh_modules: bool = _FRESH_MODULES) -> Execution:
     """Run ``scenario(env)`` once as controlled thread 0, letting ``strategy`` choose who runs
     at every scheduling point, and return the ``Execution``.
 
     ``modules`` are loaded fresh under the shim when the scenario (or code it loads) imports
     them. When the scenario returns, interpreter exit is simulated (``env.exit_interpreter()``)
-    unless ``exit_at_end`` is False. ``strategy.end_execution(failed)`` is called before
+    unless ``exit_at_end`` is False. Loaded modules run once and are reset for later
+    executions (``loader_snapshot``); ``fresh_modules=True`` (or the environment variable
+    ``EXECSPEC_FRESH_MODULES=1``) runs their code afresh every time. A controlled thread that
+    makes no scheduling step for ``uncontrolled_timeout`` real seconds (default 2, or
+    ``EXECSPEC_UNCONTROLLED_TIMEOUT``) is reported as UNCONTROLLED_BLOCK.
+    ``strategy.end_execution(failed)`` is called before
     returning; calling ``strategy.begin_execution()`` is the caller's job.
 
     >>> from execspec.sched.runtime import run_once
@@ -454,11 +462,13 @@ def run_once(scenario: Callable[[Env], object], strategy: Strategy, *, max_steps
     >>> run_once(scenario, First()).return_value
     32
     """
-    from execspec.sched.shim_env import Env  # noqa: PLC0415 - env imports this module
+    from execspec.sched.loader import checkin, checkout  # noqa: PLC0415 - they import us
+    from execspec.sched.shim_env import Env  # noqa: PLC0415
 
     def job() -> tuple[Runtime, Execution]:
         rt = runner.rt = Runtime(strategy, max_steps)
-        env = Env(rt, modules, cpu_count)
+        table = checkout([(m, None) for m in modules], fresh_modules)
+        env = Env(rt, table, cpu_count)
 
         def main() -> object:
             rv = scenario(env)
@@ -474,6 +484,7 @@ def run_once(scenario: Callable[[Env], object], strategy: Strategy, *, max_steps
             if enabled:
                 gc.enable()
         assert rt.outcome is not None
+        checkin(table)
         return rt, Execution(rt.outcome, rt.report, rt.trace, rt.thread_names(), rt.step,
                              rt.clock, rt.return_value)
 

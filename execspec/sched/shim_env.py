@@ -16,7 +16,40 @@ from typing import Any, Callable, Sequence, TypeVar
 from execspec.sched.loader import ModuleTable
 from execspec.sched.runtime import Runtime, current_cthread
 
-__all__ = ["Env"]
+__all__ = ["Env", "build_shim_module", "reset_shim_module"]
+
+
+_TEMPLATES: dict[str, dict[str, Any]] = {}
+
+
+def _templates() -> dict[str, dict[str, Any]]:
+    from execspec.sched import shim_os, shim_queue, shim_threading, shim_time  # noqa: PLC0415
+
+    if _TEMPLATES:
+        return _TEMPLATES
+    _TEMPLATES.update({"threading": shim_threading.TEMPLATE, "queue": shim_queue.TEMPLATE,
+            "time": shim_time.TEMPLATE, "os": shim_os.OS_TEMPLATE,
+            "atexit": shim_os.ATEXIT_TEMPLATE, "_thread": shim_os.THREAD_TEMPLATE})
+    return _TEMPLATES
+
+
+def build_shim_module(name: str) -> types.ModuleType:
+    """A new shim module object ``name`` (threading, queue, time, os, _thread, atexit)."""
+    templates = _templates()
+    if name not in templates:
+        raise KeyError(f"no shim module {name!r}; the shim provides {sorted(templates)}")
+    mod = types.ModuleType(name, f"Shim {name} module (execspec.sched).")
+    mod.__dict__.update(templates[name])
+    return mod
+
+
+def reset_shim_module(name: str, mod: types.ModuleType) -> None:
+    """Undo whatever an execution assigned on a shim module (``threading.excepthook`` ...)."""
+    d = mod.__dict__
+    keep = {k: d[k] for k in ("__name__", "__doc__", "__package__", "__loader__", "__spec__")}
+    d.clear()
+    d.update(keep)
+    d.update(_TEMPLATES[name] if _TEMPLATES else _templates()[name])
 
 T = TypeVar("T")
 
@@ -24,7 +57,7 @@ T = TypeVar("T")
 class Env:
     """Shim modules, a module loader and the interpreter-exit event of one execution."""
 
-    def __init__(self, rt: Runtime, modules: Sequence[str] = (), cpu_count: int = 2) -> None:
+    def __init__(self, rt: Runtime, table: ModuleTable, cpu_count: int = 2) -> None:
         self.rt = rt
         rt.env = self
         #: what ``os.cpu_count()``/``process_cpu_count()`` return (fixed: schedules replay anywhere)
@@ -37,29 +70,18 @@ class Env:
         self.fork_hooks: list[dict[str, Callable[[], object] | None]] = []
         self.exiting = False
         self.exited = False
-        self._shims: dict[str, types.ModuleType] = {}
-        self.table = ModuleTable(self.shim, [(m, None) for m in modules])
+        self.table = table
+        table.bind(self)
         self.names: dict[int, tuple[object, str]] = {}
 
     # -- shim modules --------------------------------------------------------------------
 
     def shim(self, name: str) -> types.ModuleType:
         """The execution's shim module ``name`` (threading, queue, time, os, _thread, atexit)."""
-        mod = self._shims.get(name)
-        if mod is None:
-            from execspec.sched import shim_os, shim_queue, shim_threading, shim_time  # noqa: PLC0415
+        return self.table.get(name) if name in self.table.current else self._shim(name)
 
-            builders: dict[str, Callable[[], types.ModuleType]] = {
-                "threading": shim_threading.build_threading_module,
-                "queue": shim_queue.build_queue_module,
-                "time": shim_time.build_time_module,
-                "os": lambda: shim_os.build_os_module(self),
-                "atexit": lambda: shim_os.build_atexit_module(self),
-                "_thread": shim_os.build_thread_module,
-            }
-            if name not in builders:
-                raise KeyError(f"no shim module {name!r}; the shim provides {sorted(builders)}")
-            mod = self._shims[name] = builders[name]()
+    def _shim(self, name: str) -> types.ModuleType:
+        mod = self.table.current[name] = self.table.shim(name)
         return mod
 
     @property
@@ -140,6 +162,18 @@ class Env:
             th.in_exit = False
         self.run_atexits()
         self.exited = True
+
+    def register(self, kind: str, entry: Any) -> None:
+        """Record a hook (``kind``: thread_atexits, atexits or fork_hooks) -- and, while a
+        loaded module runs, remember it so executions that reuse the module get it too."""
+        getattr(self, kind).append(entry)
+        if self.rt.loading:
+            self.rt.loading[-1].events.append(("reg", (kind, entry)))
+
+    def replay_registration(self, what: tuple[str, Any]) -> None:
+        """Re-register a hook a reused module registered when it first ran."""
+        kind, entry = what
+        getattr(self, kind).append(entry)
 
     def run_atexits(self) -> None:
         """Run and clear the ``atexit`` callbacks, last registered first."""

@@ -5,6 +5,8 @@
 schedules are the same on every machine) and ``register_at_fork`` (recorded on the Env,
 never registered with the real interpreter). ``atexit`` records callbacks that
 ``env.exit_interpreter()`` runs. ``_thread`` maps the low-level API onto the shim classes.
+All of them find the execution through the running controlled thread, so one module object
+serves any execution.
 
 ``weakref`` is left real: weak references to shim objects work as they do to any object,
 and a callback the collector runs outside a controlled thread (the stdlib executor's
@@ -16,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import os as _real_os
-import types
 from typing import TYPE_CHECKING, Any, Callable
 
 from execspec.sched.runtime import current_cthread
@@ -26,56 +27,74 @@ from execspec.sched.shim_threading import Thread, get_ident, get_native_id, loca
 if TYPE_CHECKING:
     from execspec.sched.shim_env import Env
 
-__all__ = ["build_atexit_module", "build_os_module", "build_thread_module"]
+__all__ = ["ATEXIT_TEMPLATE", "OS_TEMPLATE", "THREAD_TEMPLATE"]
 
 
-def build_os_module(env: Env) -> types.ModuleType:
-    """A proxy of the real ``os`` with the executor-relevant hooks replaced."""
-    mod = types.ModuleType("os", "Shim os proxy (execspec.sched): real os except a few hooks.")
-
-    def cpu_count() -> int:
-        return env.cpu_count
-
-    def register_at_fork(*, before: Callable[[], object] | None = None,
-                         after_in_parent: Callable[[], object] | None = None,
-                         after_in_child: Callable[[], object] | None = None) -> None:
-        if before is None and after_in_parent is None and after_in_child is None:
-            raise TypeError("At least one argument is required.")
-        env.fork_hooks.append({"before": before, "after_in_parent": after_in_parent,
-                               "after_in_child": after_in_child})
-
-    def getattr_(name: str) -> Any:
-        return getattr(_real_os, name)
-
-    mod.__dict__.update({
-        "cpu_count": cpu_count, "process_cpu_count": cpu_count,
-        "register_at_fork": register_at_fork, "getpid": _real_os.getpid,
-        "path": _real_os.path, "__getattr__": getattr_,
-    })
-    return mod
+def _env(what: str) -> Env:
+    th = current_cthread()
+    if th is None or th.rt.env is None:
+        raise RuntimeError(f"shim {what} outside a controlled thread: call it from the scenario "
+                           "or from a thread the scenario starts")
+    return th.rt.env
 
 
-def build_atexit_module(env: Env) -> types.ModuleType:
-    """An ``atexit`` whose callbacks run at ``env.exit_interpreter()``, after thread hooks."""
-    mod = types.ModuleType("atexit", "Shim atexit (execspec.sched).")
+def cpu_count() -> int:
+    """The execution's fixed CPU count (``run_once(cpu_count=...)``)."""
+    th = current_cthread()
+    if th is None or th.rt.env is None:
+        return _real_os.cpu_count() or 1
+    return th.rt.env.cpu_count
 
-    def register(func: Callable[..., object], *args: Any, **kwargs: Any) -> Callable[..., object]:
-        env.atexits.append((func, functools.partial(func, *args, **kwargs)))
-        return func
 
-    def unregister(func: Callable[..., object]) -> None:
-        env.atexits[:] = [(f, p) for f, p in env.atexits if f != func]
+def register_at_fork(*, before: Callable[[], object] | None = None,
+                     after_in_parent: Callable[[], object] | None = None,
+                     after_in_child: Callable[[], object] | None = None) -> None:
+    """Record fork hooks on the Env (the shim never forks)."""
+    if before is None and after_in_parent is None and after_in_child is None:
+        raise TypeError("At least one argument is required.")
+    _env("os.register_at_fork()").register("fork_hooks", {
+        "before": before, "after_in_parent": after_in_parent, "after_in_child": after_in_child})
 
-    def _ncallbacks() -> int:
-        return len(env.atexits)
 
-    def _clear() -> None:
-        env.atexits.clear()
+def _os_getattr(name: str) -> Any:
+    return getattr(_real_os, name)
 
-    mod.__dict__.update({"register": register, "unregister": unregister,
-                         "_ncallbacks": _ncallbacks, "_clear": _clear,
-                         "_run_exitfuncs": env.run_atexits})
-    return mod
+
+OS_TEMPLATE: dict[str, Any] = {
+    "cpu_count": cpu_count, "process_cpu_count": cpu_count,
+    "register_at_fork": register_at_fork, "getpid": _real_os.getpid,
+    "path": _real_os.path, "__getattr__": _os_getattr,
+}
+
+
+def register(func: Callable[..., object], *args: Any, **kwargs: Any) -> Callable[..., object]:
+    """``atexit.register``: run at ``env.exit_interpreter()``, last registered first."""
+    _env("atexit.register()").register("atexits", (func, functools.partial(func, *args, **kwargs)))
+    return func
+
+
+def unregister(func: Callable[..., object]) -> None:
+    """``atexit.unregister``."""
+    env = _env("atexit.unregister()")
+    env.atexits[:] = [(f, p) for f, p in env.atexits if f != func]
+
+
+def _ncallbacks() -> int:
+    return len(_env("atexit._ncallbacks()").atexits)
+
+
+def _clear() -> None:
+    _env("atexit._clear()").atexits.clear()
+
+
+def _run_exitfuncs() -> None:
+    _env("atexit._run_exitfuncs()").run_atexits()
+
+
+ATEXIT_TEMPLATE: dict[str, Any] = {
+    "register": register, "unregister": unregister, "_ncallbacks": _ncallbacks,
+    "_clear": _clear, "_run_exitfuncs": _run_exitfuncs,
+}
 
 
 def _start_new_thread(function: Callable[..., object], args: tuple[Any, ...],
@@ -92,14 +111,14 @@ def _count() -> int:
     return 0 if th is None else len(th.rt.live) - 1
 
 
-def build_thread_module() -> types.ModuleType:
-    """A ``_thread`` module over the shim classes."""
-    mod = types.ModuleType("_thread", "Shim _thread (execspec.sched).")
-    mod.__dict__.update({
-        "allocate_lock": Lock, "allocate": Lock, "LockType": Lock, "RLock": RLock,
-        "get_ident": get_ident, "get_native_id": get_native_id,
-        "start_new_thread": _start_new_thread, "start_new": _start_new_thread,
-        "error": RuntimeError, "TIMEOUT_MAX": TIMEOUT_MAX, "_local": local,
-        "_count": _count, "stack_size": lambda size=0: 0,
-    })
-    return mod
+def _stack_size(size: int = 0) -> int:
+    return 0
+
+
+THREAD_TEMPLATE: dict[str, Any] = {
+    "allocate_lock": Lock, "allocate": Lock, "LockType": Lock, "RLock": RLock,
+    "get_ident": get_ident, "get_native_id": get_native_id,
+    "start_new_thread": _start_new_thread, "start_new": _start_new_thread,
+    "error": RuntimeError, "TIMEOUT_MAX": TIMEOUT_MAX, "_local": local,
+    "_count": _count, "stack_size": _stack_size,
+}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import heapq
 import queue as _real_queue
-import types
 from collections import deque
 from typing import Any
 
@@ -17,7 +16,7 @@ from execspec.sched.runtime import CThread, current_cthread
 from execspec.sched.shim_sync import Prim
 
 __all__ = ["Empty", "Full", "LifoQueue", "PriorityQueue", "Queue", "SimpleQueue",
-           "build_queue_module"]
+           "TEMPLATE"]
 
 Empty = _real_queue.Empty
 Full = _real_queue.Full
@@ -31,6 +30,11 @@ class SimpleQueue(Prim):
     def __init__(self) -> None:
         super().__init__()
         self._queue: Any = deque()
+        if self._rt is not None:
+            self._rt.objects.append(self)
+
+    def _adopt(self) -> None:
+        super()._adopt()
         if self._rt is not None:
             self._rt.objects.append(self)
 
@@ -184,15 +188,9 @@ class PriorityQueue(Queue):
         return sorted(self._queue)
 
 
-_TEMPLATE: dict[str, Any] = {
+TEMPLATE: dict[str, Any] = {
     "SimpleQueue": SimpleQueue, "Queue": Queue, "LifoQueue": LifoQueue,
     "PriorityQueue": PriorityQueue, "Empty": Empty, "Full": Full,
     "__all__": ["Empty", "Full", "Queue", "PriorityQueue", "LifoQueue", "SimpleQueue"],
 }
 
-
-def build_queue_module() -> types.ModuleType:
-    """A fresh ``queue`` module object bound to the shim."""
-    mod = types.ModuleType("queue", "Shim queue module (execspec.sched).")
-    mod.__dict__.update(_TEMPLATE)
-    return mod

@@ -41,6 +41,11 @@ class Prim:
             self._oid = th.rt.new_oid()
         self._name = f"{self._kind}#{self._oid}"
 
+    def _adopt(self) -> None:
+        """Join the running execution (a module-level object reused from an earlier one)."""
+        th = current_cthread()
+        self._rt = None if th is None else th.rt
+
     def _me(self) -> CThread | None:
         """The running controlled thread, or None when outside this object's execution
         (a collector callback for an object of an earlier execution must not schedule)."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import threading as _real_threading
-import types
 from typing import Any, Callable, Iterable, Mapping
 
 from greenlet import GreenletExit
@@ -22,7 +21,7 @@ from execspec.sched.shim_sync import (
     TIMEOUT_MAX, BoundedSemaphore, Condition, Event, Lock, RLock, Semaphore,
 )
 
-__all__ = ["MainThread", "Thread", "Timer", "build_threading_module", "local"]
+__all__ = ["MainThread", "Thread", "Timer", "TEMPLATE", "local"]
 
 _IDENT_BASE = 140_000_000_000_000  # idents look like CPython's, but are tid-based and stable
 
@@ -310,7 +309,7 @@ def _register_atexit(func: Callable[..., object], *arg: Any, **kwargs: Any) -> N
     assert rt.env is not None
     if rt.env.exiting:
         raise RuntimeError("can't register atexit after shutdown")
-    rt.env.thread_atexits.append(functools.partial(func, *arg, **kwargs))
+    rt.env.register("thread_atexits", functools.partial(func, *arg, **kwargs))
 
 
 def excepthook(args: Any) -> None:
@@ -330,7 +329,7 @@ def _stack_size(size: int = 0) -> int:
     return 0
 
 
-_TEMPLATE: dict[str, Any] = {
+TEMPLATE: dict[str, Any] = {
     "Thread": Thread, "Timer": Timer, "local": local, "Lock": Lock, "RLock": RLock,
     "Condition": Condition, "Semaphore": Semaphore, "BoundedSemaphore": BoundedSemaphore,
     "Event": Event, "Barrier": Barrier, "BrokenBarrierError": BrokenBarrierError,
@@ -343,11 +342,5 @@ _TEMPLATE: dict[str, Any] = {
     "gettrace": _noop, "getprofile": _noop, "stack_size": _stack_size,
     "_allocate_lock": Lock, "_CRLock": None, "_PyRLock": RLock,
 }
-_TEMPLATE["__all__"] = [n for n in _TEMPLATE if not n.startswith("_") and n != "ThreadError"]
+TEMPLATE["__all__"] = [n for n in TEMPLATE if not n.startswith("_") and n != "ThreadError"]
 
-
-def build_threading_module() -> types.ModuleType:
-    """A fresh ``threading`` module object bound to the shim."""
-    mod = types.ModuleType("threading", "Shim threading module (execspec.sched).")
-    mod.__dict__.update(_TEMPLATE)
-    return mod

@@ -9,12 +9,11 @@ shim does not define (``strftime``, ``gmtime`` ...) come from the real module.
 from __future__ import annotations
 
 import time as _real_time
-import types
 from typing import Any
 
 from execspec.sched.runtime import current_cthread, make_op
 
-__all__ = ["EPOCH", "build_time_module", "monotonic", "perf_counter", "sleep", "time"]
+__all__ = ["EPOCH", "TEMPLATE", "monotonic", "perf_counter", "sleep", "time"]
 
 #: wall-clock time at virtual time 0 (2026-01-01T00:00:00Z), fixed so runs replay exactly
 EPOCH = 1_767_225_600.0
@@ -83,15 +82,9 @@ def _module_getattr(name: str) -> Any:
     return getattr(_real_time, name)
 
 
-_TEMPLATE: dict[str, Any] = {
+TEMPLATE: dict[str, Any] = {
     "monotonic": monotonic, "perf_counter": perf_counter, "time": time,
     "monotonic_ns": monotonic_ns, "perf_counter_ns": perf_counter_ns, "time_ns": time_ns,
     "sleep": sleep, "__getattr__": _module_getattr,
 }
 
-
-def build_time_module() -> types.ModuleType:
-    """A fresh ``time`` module object on the virtual clock."""
-    mod = types.ModuleType("time", "Shim time module on the virtual clock (execspec.sched).")
-    mod.__dict__.update(_TEMPLATE)
-    return mod

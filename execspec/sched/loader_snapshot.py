@@ -1,0 +1,164 @@
+"""Put a loaded module back the way its code left it, so the next execution can reuse it.
+
+Executing a module's code is the dominant cost of a short execution (the stdlib's
+``concurrent.futures._base`` alone builds a dozen classes and a namedtuple: ~200 us). So a
+``ModuleTable`` keeps its modules between executions and, before an execution first uses
+a module, *resets* it: every global and every attribute of a class the module defines is
+rebound to what it was right after the module ran, and the mutable objects they hold are
+restored in place.
+
+``plan_module`` walks the module's state once, right after it ran, and returns a list of
+reset actions -- or None when it meets an object it does not know how to restore, in
+which case the table is never reused and every execution runs the code afresh (slower,
+never wrong). Known: immutable values, modules, functions and classes, builtins, loggers
+(process-wide by design), lists, dicts, sets, deques, empty weak containers, shim
+primitives (their ``__dict__`` is restored; ids and names are assigned per module, so
+they are the same in every execution), ``itertools.count`` (rebound to a fresh counter).
+"""
+
+from __future__ import annotations
+
+import importlib.machinery
+import itertools
+import logging
+import re
+import types
+import weakref
+from collections import deque, namedtuple
+from typing import Any, Callable
+
+__all__ = ["plan_module"]
+
+Reset = Callable[[], None]
+
+_IMMUTABLE = (type(None), bool, int, float, complex, str, bytes, range, type(Ellipsis),
+              type(NotImplemented), frozenset)
+_SHARED = (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, type,
+           staticmethod, classmethod, property, types.MemberDescriptorType,
+           types.GetSetDescriptorType, types.WrapperDescriptorType, types.MethodDescriptorType,
+           logging.Logger, types.MethodWrapperType, types.GenericAlias,
+           importlib.machinery.ModuleSpec,
+           type(namedtuple("_T", "a").a))  # namedtuple field getters
+_COUNT_REPR = re.compile(r"count\((-?\d+)\)$")
+
+
+class _Unknown(Exception):
+    """An object whose state the planner cannot restore."""
+
+
+def plan_module(mod: types.ModuleType) -> list[Reset] | None:
+    """Reset actions for ``mod`` (globals and classes it defines), or None if unknowable."""
+    resets: list[Reset] = []
+    seen: set[int] = set()
+    try:
+        _plan_namespace(mod.__dict__, resets, seen, mod.__name__)
+    except _Unknown:
+        return None
+    return resets
+
+
+def _plan_namespace(ns: dict[str, Any], resets: list[Reset], seen: set[int], modname: str) -> None:
+    saved = dict(ns)
+
+    def restore() -> None:
+        if ns != saved:  # compares identities first, in C: cheap when nothing changed
+            ns.clear()
+            ns.update(saved)
+
+    resets.append(restore)
+    for key, value in saved.items():
+        if key != "__builtins__":  # the table's own, the same for every execution
+            _plan_slot(value, resets, seen, modname, lambda v, k=key: ns.__setitem__(k, v))
+
+
+def _plan_class(cls: type, resets: list[Reset], seen: set[int], modname: str) -> None:
+    saved = dict(vars(cls))
+    fixed = ("__dict__", "__weakref__")
+
+    def restore() -> None:
+        current = vars(cls)
+        if current == saved:  # identities first, in C
+            return
+        for k in [k for k in current if k not in saved]:
+            delattr(cls, k)
+        for k, v in saved.items():
+            if k not in fixed and current.get(k, restore) is not v:
+                setattr(cls, k, v)
+
+    resets.append(restore)
+    for key, value in saved.items():
+        if key not in fixed:
+            _plan_slot(value, resets, seen, modname, lambda v, k=key: setattr(cls, k, v))
+
+
+def _plan_slot(value: Any, resets: list[Reset], seen: set[int], modname: str,
+               rebind: Callable[[Any], None]) -> None:
+    """Plan ``value``, held in a slot that ``rebind`` can overwrite."""
+    counter = value.__self__ if type(value) is types.MethodWrapperType else value
+    if type(counter) is itertools.count:
+        m = _COUNT_REPR.match(repr(counter))
+        if m is None:
+            raise _Unknown(repr(counter))
+        start = int(m.group(1))
+        bound = type(value) is types.MethodWrapperType
+        resets.append(lambda: rebind(itertools.count(start).__next__ if bound
+                                     else itertools.count(start)))
+        return
+    _plan_value(value, resets, seen, modname)
+
+
+def _plan_value(value: Any, resets: list[Reset], seen: set[int], modname: str) -> None:
+    if isinstance(value, _IMMUTABLE):
+        return
+    if type(value) is tuple:
+        for v in value:
+            _plan_value(v, resets, seen, modname)
+        return
+    if id(value) in seen:
+        return
+    seen.add(id(value))
+    if isinstance(value, type):
+        if value.__module__ == modname:
+            _plan_class(value, resets, seen, modname)
+        return
+    if isinstance(value, _SHARED):
+        return
+    if type(value) is types.MethodType:
+        _plan_value(value.__self__, resets, seen, modname)
+        return
+    from execspec.sched.shim_sync import Prim  # noqa: PLC0415 - avoid an import cycle
+
+    if isinstance(value, Prim):
+        _plan_instance(value, resets, seen, modname)
+    elif type(value) is list:
+        items = list(value)
+        resets.append(lambda: value.__setitem__(slice(None), items))
+        for v in items:
+            _plan_value(v, resets, seen, modname)
+    elif type(value) in (dict, set, deque):
+        snap = value.copy()
+        resets.append(lambda: (value.clear(), value.update(snap) if type(value) is not deque
+                               else value.extend(snap)))
+        for v in (snap.items() if type(value) is dict else snap):
+            _plan_value(v, resets, seen, modname)
+    elif isinstance(value, (weakref.WeakKeyDictionary, weakref.WeakValueDictionary, weakref.WeakSet)):
+        if len(value):
+            raise _Unknown(f"non-empty {type(value).__name__}")
+        resets.append(value.clear)
+    else:
+        raise _Unknown(type(value).__qualname__)
+
+
+def _plan_instance(obj: Any, resets: list[Reset], seen: set[int], modname: str) -> None:
+    state = dict(obj.__dict__)
+
+    def restore() -> None:
+        d = obj.__dict__
+        d.clear()
+        d.update(state)
+        obj._adopt()
+
+    resets.append(restore)
+    for key, value in state.items():
+        if key != "_rt":
+            _plan_slot(value, resets, seen, modname, lambda v, k=key: obj.__dict__.__setitem__(k, v))
