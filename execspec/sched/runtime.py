@@ -192,7 +192,10 @@ class Runtime:
 
     def point(self, th: CThread, op: Op, ready: Callable[[], bool] | None = None,
               deadline: float | None = None) -> None:
-        """A scheduling point: ``th`` is about to perform ``op`` once ``ready()`` holds."""
+        """A scheduling point: ``th`` is about to perform ``op`` once ``ready()`` holds.
+
+        Returns when ``th`` has been chosen; ``ready()`` holds then (nothing ran since the
+        choice), so the caller performs its operation without re-checking."""
         if self.aborted:
             raise GreenletExit
         th.op = op
@@ -203,8 +206,6 @@ class Runtime:
             nxt.switch()
             if self.aborted:
                 raise GreenletExit
-        th.ready = None
-        th.deadline = None
 
     def _pick(self) -> CThread:
         """Choose the next thread to run (advancing the clock or failing when stuck)."""

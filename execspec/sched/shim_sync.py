@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from execspec.sched.runtime import CThread, Runtime, current_cthread, make_op
+from greenlet import getcurrent
+
+from execspec.sched.runtime import _OPS, CThread, Runtime, current_cthread, make_op
 
 __all__ = ["Barrier", "BoundedSemaphore", "BrokenBarrierError", "Condition", "Event", "Lock",
            "RLock", "Semaphore", "Prim", "TIMEOUT_MAX"]
@@ -83,6 +85,16 @@ class Lock(Prim):
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         """Acquire the lock, waiting (in virtual time) up to ``timeout`` seconds."""
+        th = getcurrent()
+        if blocking is True and timeout == -1 and type(th) is CThread and th.rt is self._rt:
+            # the common case, inlined: ``ready`` holds when point returns
+            op = _OPS.get((th.tid, "acquire", self._oid, self._name)) or self._op(th, "acquire")
+            th.rt.point(th, op, self._free)
+            self._owner = th
+            return True
+        return self._acquire(blocking, timeout)
+
+    def _acquire(self, blocking: bool, timeout: float) -> bool:
         if not blocking and timeout != -1:
             raise ValueError("can't specify a timeout for a non-blocking call")
         if timeout < 0 and timeout != -1:
@@ -117,16 +129,17 @@ class Lock(Prim):
 
     def release(self) -> None:
         """Release the lock; RuntimeError if it is not locked."""
-        th = self._me()
-        if th is not None:
-            th.rt.point(th, self._op(th, "release"))
+        th = getcurrent()
+        if type(th) is CThread and th.rt is self._rt:
+            op = _OPS.get((th.tid, "release", self._oid, self._name)) or self._op(th, "release")
+            th.rt.point(th, op)
         if self._owner is None:
             raise RuntimeError("release unlocked lock")
         self._owner = None
 
     release_lock = release
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, t: object = None, v: object = None, tb: object = None) -> None:
         self.release()
 
     def locked(self) -> bool:
@@ -164,11 +177,18 @@ class RLock(Lock):
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         """Acquire (re-entrantly: a nested acquire by the owner is not a scheduling point)."""
-        th = self._me()
-        if th is not None and self._owner is th:
-            self._count += 1
-            return True
-        got = super().acquire(blocking, timeout)
+        th = getcurrent()
+        if type(th) is CThread and th.rt is self._rt:
+            if self._owner is th:
+                self._count += 1
+                return True
+            if blocking is True and timeout == -1:
+                op = _OPS.get((th.tid, "acquire", self._oid, self._name)) or self._op(th, "acquire")
+                th.rt.point(th, op, self._free)
+                self._owner = th
+                self._count = 1
+                return True
+        got = self._acquire(blocking, timeout)
         if got:
             self._count = 1
         return got
@@ -177,14 +197,17 @@ class RLock(Lock):
 
     def release(self) -> None:
         """Release one level; RuntimeError unless the caller owns it."""
-        th = self._me()
-        if self._owner is None or (self._owner is not th and self._owner is not _OUTSIDE):
+        th = getcurrent()
+        mine = type(th) is CThread and th.rt is self._rt
+        owner = self._owner
+        if owner is None or (owner is not th and owner is not _OUTSIDE):
             raise RuntimeError("cannot release un-acquired lock")
         if self._count > 1:
             self._count -= 1
             return
-        if th is not None:
-            th.rt.point(th, self._op(th, "release"))
+        if mine:
+            op = _OPS.get((th.tid, "release", self._oid, self._name)) or self._op(th, "release")
+            th.rt.point(th, op)
         self._count = 0
         self._owner = None
 
@@ -229,7 +252,7 @@ class Condition(Prim):
     def __enter__(self) -> bool:
         return self._lock.acquire()
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, t: object = None, v: object = None, tb: object = None) -> None:
         self._lock.release()
 
     def _op(self, th: CThread, kind: str) -> Any:
