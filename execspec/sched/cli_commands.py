@@ -62,16 +62,31 @@ EXAMPLES = (
 EXECUTORS = ("concurrent.futures", "execspec.impl")
 
 
-def make_strategy(name: str, seed: int, preemption_bound: int | None = None) -> Strategy:
-    """The strategy called ``name`` ("random", "pct", "dfs", "dfs-dpor", "dfs-none")."""
+DEFAULT_PREEMPTION_BOUND = 2  # CHESS: most concurrency bugs need at most two preemptions
+
+
+def make_strategy(name: str, seed: int = 0,
+                  preemption_bound: int | None = DEFAULT_PREEMPTION_BOUND) -> Strategy:
+    """The strategy called ``name``.
+
+    ``random``; ``pct`` (depth 3); ``dfs`` (sleep sets), ``dfs-dpor`` or ``dfs-none`` (no
+    reduction), each with ``preemption_bound`` (default 2); ``dfs-unbounded`` (sleep sets,
+    no bound: complete, for small scenarios).
+
+    >>> make_strategy("dfs-dpor").describe()["reduction"]
+    'dpor'
+    """
     if name == "random":
         return RandomStrategy(seed)
     if name == "pct":
         return PCTStrategy(depth=3, seed=seed)
-    if name.startswith("dfs"):
+    if name == "dfs-unbounded":
+        return DFSStrategy(reduction="sleep", preemption_bound=None)
+    if name in ("dfs", "dfs-sleep", "dfs-dpor", "dfs-none"):
         reduction = name.partition("-")[2] or "sleep"
         return DFSStrategy(reduction=reduction, preemption_bound=preemption_bound)
-    raise ValueError(f"unknown strategy {name!r}: use random, pct, dfs, dfs-dpor or dfs-none")
+    raise ValueError(f"unknown strategy {name!r}: use random, pct, dfs, dfs-dpor, dfs-none "
+                     "or dfs-unbounded")
 
 
 def deadlocks_main(argv: Sequence[str], out: TextIO | None = None) -> int:
@@ -82,7 +97,7 @@ def deadlocks_main(argv: Sequence[str], out: TextIO | None = None) -> int:
         description="Run the concurrent.futures docs' two deadlock examples, as written, under "
                     "the deterministic scheduler, and print each deadlock report.")
     parser.add_argument("--strategy", default="random",
-                        help="random (default), pct, dfs, dfs-dpor or dfs-none")
+                        help="random (default), pct, dfs, dfs-dpor, dfs-none or dfs-unbounded")
     parser.add_argument("--seed", type=int, default=0, help="seed for random and pct (default 0)")
     parser.add_argument("--max-schedules", type=int, default=1000)
     parser.add_argument("--executor", action="append", metavar="MODULE",

@@ -337,3 +337,12 @@ def test_hypothesis_failures_land_in_the_example_database(tmp_path: Path) -> Non
     db = DirectoryBasedExampleDatabase(str(tmp_path))
     search(run, lambda r: r.outcome == "lost-update", key=b"test-db", max_examples=300, database=db)
     assert list(tmp_path.rglob("*")), "the shrunk failure was not saved"
+
+
+def test_dfs_reports_a_scenario_that_is_not_deterministic() -> None:
+    from execspec.sched.strategies import NondeterministicScenario
+    strategy = DFSStrategy(reduction="none")
+    programs = iter([LOCK_INVERSION, [[("write", "x")] * 4, [("write", "y")] * 4]] * 10)
+    with pytest.raises(NondeterministicScenario, match="not deterministic"):
+        for program in programs:
+            run_program(program, strategy)

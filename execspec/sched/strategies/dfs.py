@@ -107,6 +107,7 @@ class DFSStrategy:
         self.execution = -1
         self.transitions = 0  # scheduling decisions taken over all executions ("states")
         self.redundant = 0    # executions that ended sleep-set blocked
+        self.error: NondeterministicScenario | None = None  # raised by end_execution
 
     def begin_execution(self) -> bool:
         if self._started and len(self._path) <= self._frozen:
@@ -131,14 +132,9 @@ class DFSStrategy:
             self._prev = None  # forced steps ran in between: who ran last is unknown
         if i < len(self._path):
             node = self._path[i]
-            for idx, op in enumerate(enabled):
-                if op.thread == node.chosen:
-                    break
-            else:
-                raise NondeterministicScenario(
-                    f"at step {step} the schedule runs thread {node.chosen}, but only threads "
-                    f"{[op.thread for op in enabled]} are enabled: the scenario is not "
-                    "deterministic under the shim (real threads, real time or randomness?)")
+            if node.step != step or tuple(enabled) != node.enabled:
+                return self._diverged(node, enabled, step)
+            idx = next(k for k, op in enumerate(enabled) if op.thread == node.chosen)
         else:
             node = self._new_node(tuple(enabled), step, gap)
             self._path.append(node)
@@ -147,6 +143,19 @@ class DFSStrategy:
             self._used += 1
         self._prev = node.chosen
         return idx
+
+    def _diverged(self, node: _Node, enabled: Sequence[Op], step: int) -> int:
+        """Replaying the path met different operations: record it, finish without branching."""
+        if self.error is None:
+            self.error = NondeterministicScenario(
+                f"DFS replayed the same choices but at step {step} saw {_ops(enabled)} where "
+                f"the first run saw {_ops(node.enabled)} at step {node.step}: the scenario is "
+                "not deterministic under the shim (real threads or time, randomness, or "
+                "iteration over a set of objects hashed by address?)")
+        del self._path[self._depth - 1:]
+        self._blocked = True
+        self._prev = enabled[0].thread
+        return 0
 
     def _new_node(self, enabled: tuple[Op, ...], step: int, gap: bool) -> _Node:
         sleep: dict[int, Op] = {}
@@ -187,6 +196,8 @@ class DFSStrategy:
         return bound is None or node.preemptions + node.costs_preemption(thread) <= bound
 
     def end_execution(self, failed: bool) -> None:
+        if self.error is not None:
+            raise self.error
         path = self._path[: self._depth]
         if (not self._blocked and self.reduction != "none" and path and self._trace is not None
                 and len(self._trace) > path[-1].step and _still_asleep(path[-1])):
@@ -312,6 +323,10 @@ class DFSStrategy:
             node.todo = []
         del self._path[self._frozen:]  # all remaining work handed out
         return units
+
+
+def _ops(ops: Sequence[Op]) -> str:
+    return "[" + ", ".join(f"{op.thread}:{op.label or op.kind}" for op in ops) + "]"
 
 
 def _still_asleep(parent: _Node) -> list[Op]:
