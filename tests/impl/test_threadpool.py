@@ -65,11 +65,15 @@ def test_initializer_runs_once_in_each_worker_before_calls() -> None:  # TPE-INI
 
 def test_failing_initializer_breaks_the_pool(caplog: pytest.LogCaptureFixture) -> None:
     # TPE-INITIALIZER-FAILS-PENDING, TPE-INITIALIZER-FAILS-SUBMIT, INV-BROKEN-STICKY
+    submitted = threading.Event()
+
     def init() -> None:
+        assert submitted.wait(BOUND)  # fail only once all three calls are queued
         raise OSError("no resource")
 
     ex = impl.ThreadPoolExecutor(1, initializer=init)
     fs = [ex.submit(abs, -i) for i in range(3)]
+    submitted.set()
     for f in fs:
         assert isinstance(f.exception(BOUND), BrokenThreadPool)
     with pytest.raises(BrokenThreadPool, match="initializer"):

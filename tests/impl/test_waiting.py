@@ -110,8 +110,12 @@ def test_wait_mixes_executors_and_stdlib_futures(ex: impl.ThreadPoolExecutor) ->
         gate = threading.Event()
         s = std.submit(gate.wait, BOUND)
         fs = [s, ex.submit(abs, -1), other.submit(abs, -2), done_future()]
-        assert wait(fs, timeout=0, return_when=ALL_COMPLETED).not_done == {s}
-        gate.set()
+        try:
+            assert wait(fs, timeout=BOUND, return_when=FIRST_COMPLETED).done  # any one will do
+            assert wait(fs[1:], timeout=BOUND).not_done == set()
+            assert wait(fs, timeout=0).not_done == {s}
+        finally:
+            gate.set()
         assert wait(fs, timeout=BOUND).done == set(fs)
 
 
