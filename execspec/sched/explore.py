@@ -299,7 +299,9 @@ def _merge(result: Exploration, pieces: list[_Part], budget: int, stop: bool) ->
         exhausted = part.exhausted and take == len(part.steps)
         if (stop and result.failures) or result.schedules >= budget:
             break
-    result.exhausted = exhausted and not (stop and result.failures)
+    # Exhausted: the strategy itself ran out, before the budget (a seed range that ends at
+    # the budget is not the strategy running out).
+    result.exhausted = exhausted and result.schedules < budget and not (stop and result.failures)
 
 
 def _finish(result: Exploration, func: Scenario, name: tuple[str, dict[str, Any]] | None,

@@ -12,7 +12,7 @@ import itertools
 import math
 from pathlib import Path
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 import pytest
 
@@ -96,7 +96,7 @@ def run_program(threads: Sequence[Sequence[Instr]], strategy: Strategy) -> Run |
 
 
 def all_runs(threads: Sequence[Sequence[Instr]], strategy: Strategy, limit: int = 100_000) -> list[Run]:
-    runs = []
+    runs: list[Run] = []
     while len(runs) < limit and (run := run_program(threads, strategy)) is not None:
         runs.append(run)
     return runs
@@ -212,7 +212,7 @@ def test_dfs_split_into_subtrees_equals_the_serial_search(reduction: str, execut
 # --- random and PCT ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("make", [lambda s: RandomStrategy(seed=s), lambda s: PCTStrategy(depth=2, seed=s)])
-def test_same_seed_makes_the_same_choices(make) -> None:  # type: ignore[no-untyped-def]
+def test_same_seed_makes_the_same_choices(make: Callable[[int], Strategy]) -> None:
     a = [r.threads for r in all_runs(shared(3, 3), make(5), limit=50)]
     b = [r.threads for r in all_runs(shared(3, 3), make(5), limit=50)]
     c = [r.threads for r in all_runs(shared(3, 3), make(6), limit=50)]
@@ -221,7 +221,7 @@ def test_same_seed_makes_the_same_choices(make) -> None:  # type: ignore[no-unty
 
 
 @pytest.mark.parametrize("make", [lambda: RandomStrategy(seed=11), lambda: PCTStrategy(depth=3, seed=11)])
-def test_seed_ranges_split_equals_the_serial_run(make) -> None:  # type: ignore[no-untyped-def]
+def test_seed_ranges_split_equals_the_serial_run(make: Callable[[], Any]) -> None:
     serial = [r.threads for r in all_runs(shared(3, 2), make(), limit=40)]
     strategy = make()
     head = [r.threads for r in all_runs(shared(3, 2), strategy, limit=1)]

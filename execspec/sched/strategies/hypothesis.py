@@ -1,8 +1,10 @@
 """Choices drawn from Hypothesis data, so a failing interleaving shrinks to a minimal one.
 
-Choice 0 always means "keep running the thread that ran last" (when it still can), and higher
-numbers mean switching; Hypothesis shrinks integers towards 0, so a shrunk schedule is one with
-as few context switches as the failure allows. Failing choice sequences are stored in
+The choices are drawn in one go when the execution begins — a list of small integers, one per
+decision — because the runtime runs executions on a thread of its own, where Hypothesis cannot
+draw. Choice 0 (also what follows the end of the list) means "keep running the thread that
+ran last", higher numbers mean switching; Hypothesis shrinks lists to short ones and integers
+towards 0, so a shrunk schedule is one with as few context switches as the failure allows. Failing choice sequences are stored in
 Hypothesis's example database under a key derived from the scenario's name, and replayed first
 on the next run.
 
@@ -36,21 +38,27 @@ R = TypeVar("R")
 
 
 class HypothesisStrategy:
-    """One execution whose every choice is ``data.draw(integers(0, n - 1))``."""
+    """One execution whose choices are a list drawn from Hypothesis data."""
 
     name = "hypothesis"
 
-    def __init__(self, data: st.DataObject) -> None:
+    def __init__(self, data: st.DataObject, *, max_decisions: int = 400) -> None:
         self.data = data
+        self.max_decisions = max_decisions
         self.seed = 0  # Hypothesis owns the randomness; its seed is in its own report
         self.execution = -1
         self._prev: int | None = None
+        self._choices: list[int] = []
+        self._at = 0
 
     def begin_execution(self) -> bool:
         if self.execution >= 0:
             return False
         self.execution = 0
         self._prev = None
+        self._choices = self.data.draw(
+            st.lists(st.integers(0, 7), max_size=self.max_decisions), label="choices")
+        self._at = 0
         return True
 
     def choose(self, enabled: Sequence[Op], step: int) -> int:
@@ -64,7 +72,9 @@ class HypothesisStrategy:
                 if op.thread == self._prev:
                     order.insert(0, order.pop(i))
                     break
-            index = order[self.data.draw(st.integers(0, n - 1), label=f"step {step}")]
+            at = self._at
+            self._at = at + 1
+            index = order[self._choices[at] % n if at < len(self._choices) else 0]
         self._prev = enabled[index].thread
         return index
 
