@@ -1,40 +1,256 @@
-"""Failure reports (placeholder: replaced by the full analysis below)."""
+"""Failure reports: what went wrong, in the executor's terms, plus the trace table.
+
+A report is built while the failed execution's greenlets still exist (their frames are the
+evidence) and keeps only plain data, so it can outlive them. ``render()`` gives::
+
+    DEADLOCK: worker 0 (ThreadPoolExecutor-0_0) waits on future b (wait_on_a), run by ...
+
+    Wait-for cycle:
+      worker 0 (ThreadPoolExecutor-0_0), running wait_on_b
+        -> waits on future b (wait_on_a)
+      ...
+    Threads:
+      main thread: interpreter exit: joins worker 0 (ThreadPoolExecutor-0_0)
+          File "<docs ...>", line 14, in <module>
+      ...
+    Trace (one column per thread, one row per step):
+      ...
+
+The wait analysis lives in ``report_waits``; this module words it.
+"""
 
 from __future__ import annotations
 
 import traceback
+from dataclasses import dataclass, field
 from types import FrameType
 from typing import TYPE_CHECKING
+
+from execspec.sched.report_waits import FrameInfo, ThreadWait, WaitGraph, analyze, frame_info, frame_kind
 
 if TYPE_CHECKING:
     from execspec.sched.runtime import CThread, Outcome, Runtime
 
+__all__ = ["Report", "build_report", "has_wait_cycle", "trace_table", "uncontrolled_report"]
 
+#: traces longer than this are shown as their first and last rows
+TRACE_HEAD, TRACE_TAIL = 25, 40
+_COL = 36
+
+
+@dataclass
 class Report:
-    """A failure report."""
+    """A failed execution, explained. ``render()`` is the text a person reads."""
 
-    def __init__(self, text: str) -> None:
-        self.text = text
+    outcome: str
+    headline: str
+    cycle: list[str] = field(default_factory=list)
+    threads: list[ThreadWait] = field(default_factory=list)
+    exception: str = ""
+    details: str = ""
+    trace: str = ""
 
     def render(self) -> str:
-        """The report as text."""
-        return self.text
+        """The whole report as text (headline first)."""
+        out = [self.headline, ""]
+        if self.details:
+            out += [self.details, ""]
+        if self.cycle:
+            out.append("Wait-for cycle:")
+            out += [f"  {line}" for line in self.cycle]
+            out.append("")
+        if self.exception:
+            out += ["Exception:", *[f"  {line}" for line in self.exception.rstrip().splitlines()], ""]
+        if self.threads:
+            out.append("Threads:")
+            for tw in self.threads:
+                state = "finished" if tw.done else (tw.waits or "runnable")
+                task = f", running {tw.task}" if tw.task else ""
+                out.append(f"  {tw.label}{task}: {state}")
+                if not tw.done:
+                    out += [f"      {line}" for line in _stack_lines(tw.stack)]
+            out.append("")
+        if self.trace:
+            out += ["Trace (one column per thread, one row per step):", self.trace]
+        return "\n".join(out).rstrip() + "\n"
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+def _stack_lines(stack: list[FrameInfo]) -> list[str]:
+    """User frames in full; runs of executor/library/shim frames folded into one line."""
+    lines: list[str] = []
+    folded: list[FrameInfo] = []
+
+    def flush() -> None:
+        if folded:
+            where = sorted({_short(f.filename) for f in folded})
+            lines.append(f"[{len(folded)} frame{'s' * (len(folded) > 1)} in {', '.join(where)}]")
+            folded.clear()
+
+    for f in stack:
+        if f.kind == "user":
+            flush()
+            lines += f.render().splitlines()
+        else:
+            folded.append(f)
+    flush()
+    return lines
+
+
+def _short(filename: str) -> str:
+    if "/execspec/sched/" in filename:
+        return "the shim"
+    parts = filename.replace("\\", "/").split("/")
+    return "/".join(parts[-3:]) if len(parts) > 3 else filename
+
+
+# -- building ---------------------------------------------------------------------------
+
+def _graph(rt: Runtime, current: CThread | None) -> WaitGraph:
+    import sys  # noqa: PLC0415
+
+    frame = sys._getframe() if current is not None else None
+    return analyze(rt, current, frame)
 
 
 def has_wait_cycle(rt: Runtime) -> bool:
-    """True when blocked threads wait on each other in a cycle."""
-    return False
+    """True when blocked threads wait on each other in a cycle (through futures and queues)."""
+    from execspec.sched.runtime import current_cthread  # noqa: PLC0415
+
+    try:
+        return _graph(rt, current_cthread()).cycle() is not None
+    except Exception:  # noqa: BLE001 - be conservative: a deadlock is the safer verdict
+        return True
+
+
+def _cycle_lines(g: WaitGraph, cycle: list[tuple[str, int]]) -> list[str]:
+    lines = []
+    for node in cycle:
+        name = g.nodes.get(node, str(node))
+        if node[0] == "thread":
+            tw = g.threads[node[1]]
+            lines.append(f"{name}" + (f", running {tw.task}" if tw.task else ""))
+        else:
+            note = g.notes.get(node, "")
+            lines.append(f"  -> {'waits on ' if node[0] == 'future' else ''}{name}"
+                         + (f" ({note})" if note and node[0] == "queue" else ""))
+    first = g.nodes.get(cycle[0], "")
+    lines.append(f"  -> back to {first}")
+    return lines
+
+
+def _cycle_headline(g: WaitGraph, cycle: list[tuple[str, int]]) -> str:
+    threads = [n for n in cycle if n[0] == "thread"]
+    futures = [n for n in cycle if n[0] == "future"]
+    queues = [n for n in cycle if n[0] == "queue"]
+    if len(threads) == 1 and queues and futures:
+        tw = g.threads[threads[0][1]]
+        fut = g.nodes[futures[0]]
+        busy = g.notes.get(queues[0], "")
+        who = "the only worker" if busy.startswith("the only worker") else tw.label
+        return (f"{who} ({tw.name}) is busy running {tw.task or 'a task'}, which waits on {fut}, "
+                f"queued behind it ({g.notes.get(futures[0], '')})")
+    parts = []
+    for i, node in enumerate(cycle):
+        nxt = cycle[(i + 1) % len(cycle)]
+        if node[0] == "thread" and nxt[0] == "future":
+            parts.append(f"{g.nodes[node]} waits on {g.nodes[nxt]}")
+        elif node[0] == "thread" and nxt[0] == "thread":
+            parts.append(f"{g.nodes[node]} waits on {g.nodes[nxt]}")
+        elif node[0] == "future" and nxt[0] == "thread":
+            parts[-1:] = [f"{parts[-1] if parts else g.nodes[node]}, run by {g.nodes[nxt]}"]
+    return "; ".join(parts) or "threads wait on each other"
 
 
 def build_report(rt: Runtime, outcome: Outcome, exc: BaseException | None,
                  thread: CThread | None) -> Report:
-    """Build the report for a failed execution."""
-    text = f"{outcome.name}\n"
-    if exc is not None:
-        text += "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    return Report(text)
+    """The report for ``outcome``; never raises (a broken analysis is noted, not fatal)."""
+    from execspec.sched.runtime import Outcome, current_cthread  # noqa: PLC0415
+
+    current = current_cthread()
+    try:
+        g: WaitGraph | None = _graph(rt, current)
+        note = ""
+    except Exception as err:  # noqa: BLE001 - keep the report, say what broke
+        g, note = None, f"(wait analysis failed: {err!r})"
+    rep = Report(outcome.name, outcome.name, details=note, trace=trace_table(rt))
+    live = [tw for tw in g.threads.values()] if g is not None else []
+    rep.threads = live
+    if outcome is Outcome.DEADLOCK or outcome is Outcome.LEAKED_THREAD:
+        cycle = g.cycle() if g is not None else None
+        if cycle and g is not None:
+            rep.cycle = _cycle_lines(g, cycle)
+            rep.headline = f"{outcome.name}: {_cycle_headline(g, cycle)}"
+        elif outcome is Outcome.DEADLOCK:
+            rep.headline = "DEADLOCK: no thread can run and no timed wait is pending"
+        else:
+            stuck = [tw for tw in live if not tw.done and tw.tid != 0]
+            rep.headline = "LEAKED_THREAD: " + "; ".join(
+                f"{tw.label} is still alive at interpreter exit ({tw.waits or 'blocked'})"
+                for tw in stuck) if stuck else "LEAKED_THREAD"
+    elif outcome is Outcome.EXCEPTION and exc is not None:
+        who = "the scenario (main thread)" if thread is None or thread.tid == 0 else (
+            g.threads[thread.tid].label if g is not None else thread.shim.name)
+        rep.headline = f"EXCEPTION in {who}: {type(exc).__name__}: {exc}"
+        rep.exception = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    elif outcome is Outcome.LIVELOCK:
+        rep.headline = (f"LIVELOCK: the step bound ({rt.max_steps}) was exceeded at virtual time "
+                        f"{rt.clock:g}; threads were still running (raise max_steps if the "
+                        "scenario is just long)")
+    return rep
 
 
 def uncontrolled_report(rt: Runtime, frame: FrameType | None, stalled_for: float) -> Report:
-    """Report a controlled thread blocked outside the shim."""
-    return Report(f"UNCONTROLLED_BLOCK\n{''.join(traceback.format_stack(frame)) if frame else ''}")
+    """A controlled thread blocked outside the shim: name where, in its own code."""
+    files = rt.env.table.files if rt.env is not None else set()
+    tid = rt.trace[-1][0] if rt.trace else 0
+    th = rt.threads[tid] if tid < len(rt.threads) else None
+    stack: list[FrameInfo] = []
+    f = frame
+    while f is not None:
+        stack.append(frame_info(f, frame_kind(f, files)))
+        f = f.f_back
+    stack.reverse()
+    at = next((s for s in reversed(stack) if s.kind in ("user", "executor")), None)
+    where = f'{at.filename}:{at.lineno} `{at.line}`' if at else "an unknown place"
+    name = th.shim.name if th is not None else "?"
+    rep = Report("UNCONTROLLED_BLOCK",
+                 f"UNCONTROLLED_BLOCK: thread {name} made no scheduling step for "
+                 f"{stalled_for:.1f} s: it blocks outside the shim at {where}",
+                 details=("The shim controls only the primitives of env.threading, env.queue and "
+                          "env.time (and of modules loaded with env.load). A real lock, a real "
+                          "time.sleep or a real queue blocks the whole execution: create them "
+                          "through the scenario's env instead. This execution was abandoned."),
+                 trace=trace_table(rt))
+    rep.threads = [ThreadWait(tid, name, role="blocked thread", waits=f"blocked at {where}",
+                              stack=[s for s in stack if s.kind != "shim"])]
+    return rep
+
+
+# -- the trace table --------------------------------------------------------------------
+
+def trace_table(rt: Runtime) -> str:
+    """One column per thread, one row per step; long traces keep their head and tail."""
+    names = [t.shim.name for t in rt.threads]
+    rows = rt.trace
+    if not names:
+        return ""
+    cols = [f"{i}:{n}"[:_COL] for i, n in enumerate(names)]
+    header = f"{'step':>6} {'time':>8}  " + " ".join(f"{c:<{_COL}}" for c in cols)
+    lines = [header.rstrip(), "-" * min(len(header), 200)]
+
+    def row(i: int) -> str:
+        tid, op, clock = rows[i]
+        cells = ["" for _ in names]
+        cells[tid] = (op.label or op.kind)[:_COL]
+        return (f"{i + 1:>6} {clock:>8g}  " + " ".join(f"{c:<{_COL}}" for c in cells)).rstrip()
+
+    if len(rows) <= TRACE_HEAD + TRACE_TAIL:
+        lines += [row(i) for i in range(len(rows))]
+    else:
+        lines += [row(i) for i in range(TRACE_HEAD)]
+        lines.append(f"{'...':>6} {'':>8}  ({len(rows) - TRACE_HEAD - TRACE_TAIL} steps not shown)")
+        lines += [row(i) for i in range(len(rows) - TRACE_TAIL, len(rows))]
+    return "\n".join(lines)

@@ -1,0 +1,374 @@
+"""Who waits on what, at the executor's level: the analysis behind a deadlock report.
+
+A stuck execution is a set of suspended greenlets. Their frames say everything: the
+innermost shim frame holds the primitive a thread blocks on (its ``self``); walking outward
+through the executor's frames (modules the loader ran) finds the *future* that call waits
+on -- any object with ``result``, ``set_result`` and ``add_done_callback``, usually the
+``self`` of ``Future.result`` -- and, further out, the future the thread is *running*: a
+future-like local of a worker frame, or a work item's ``.future`` (stdlib ``_WorkItem``,
+a tuple ``(future, fn, ...)`` in other executors). Queued futures are found by scanning
+every shim queue of the execution the same way; a queue's *workers* are the threads whose
+executor frames hold it.
+
+From that, a wait-for graph over threads, futures and queues::
+
+    thread --waits on--> future --run by--> thread
+                          future --queued in--> queue --served by--> each of its workers
+    thread --acquires--> lock --held by--> thread        thread --joins--> thread
+
+and its first cycle is the deadlock's explanation. Nothing here is specific to one
+executor: the checker never special-cases ``impl``.
+"""
+
+from __future__ import annotations
+
+import linecache
+import os
+from dataclasses import dataclass, field
+from types import FrameType
+from typing import TYPE_CHECKING, Any, Iterable
+
+if TYPE_CHECKING:
+    from execspec.sched.runtime import CThread, Runtime
+
+__all__ = ["FrameInfo", "ThreadWait", "WaitGraph", "analyze", "is_future"]
+
+_SHIM_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_SHIM_PREFIXES = ("runtime", "shim_", "loader", "report")
+
+
+def _is_shim_file(filename: str) -> bool:
+    """The kernel's own files (not the examples or drivers that live beside them)."""
+    if "greenlet" in filename:
+        return True
+    if not filename.startswith(_SHIM_DIR):
+        return False
+    rest = filename[len(_SHIM_DIR):]
+    return os.sep not in rest and rest.startswith(_SHIM_PREFIXES)
+
+
+def is_future(obj: object) -> bool:
+    """Duck-typed: anything that looks like a ``concurrent.futures.Future``."""
+    return (not isinstance(obj, type) and hasattr(obj, "add_done_callback")
+            and hasattr(obj, "set_result") and hasattr(obj, "result"))
+
+
+@dataclass
+class FrameInfo:
+    """One frame of a thread's stack, as plain data."""
+
+    filename: str
+    lineno: int
+    function: str
+    kind: str  # "user", "executor" (a loaded module), "shim", "library"
+    line: str = ""
+
+    def render(self) -> str:
+        """``file:line in function`` plus the source line."""
+        text = f'File "{self.filename}", line {self.lineno}, in {self.function}'
+        return text + (f"\n    {self.line}" if self.line else "")
+
+
+@dataclass
+class ThreadWait:
+    """What one thread is doing and waiting on."""
+
+    tid: int
+    name: str
+    role: str = ""  # "main thread", "worker 0"
+    task: str | None = None  # the user function it runs (workers)
+    waits: str = ""  # human text: "waits on future b (wait_on_a)"
+    edges: list[tuple[str, int]] = field(default_factory=list)  # wait-for edges (node keys)
+    stack: list[FrameInfo] = field(default_factory=list)
+    done: bool = False
+
+    @property
+    def label(self) -> str:
+        """``worker 0 (ThreadPoolExecutor-0_0)`` / ``main thread``."""
+        if self.role in ("main thread", ""):
+            return self.role or f"thread {self.name}"
+        return f"{self.role} ({self.name})"
+
+
+@dataclass
+class WaitGraph:
+    """Threads, futures and queues of a stuck execution, and who waits on whom."""
+
+    threads: dict[int, ThreadWait]
+    nodes: dict[tuple[str, int], str]  # node key -> human name
+    edges: dict[tuple[str, int], list[tuple[str, int]]]
+    notes: dict[tuple[str, int], str]  # extra words on a node ("queued at position 1 ...")
+
+    def cycle(self) -> list[tuple[str, int]] | None:
+        """The first wait-for cycle through a thread, as a list of node keys."""
+        for start in sorted(k for k in self.edges if k[0] == "thread"):
+            path = _find_cycle(start, self.edges)
+            if path:
+                return path
+        return None
+
+
+def _find_cycle(start: tuple[str, int],
+                edges: dict[tuple[str, int], list[tuple[str, int]]]) -> list[tuple[str, int]] | None:
+    stack: list[tuple[tuple[str, int], int]] = [(start, 0)]
+    path = [start]
+    on_path = {start}
+    while stack:
+        node, i = stack[-1]
+        succ = edges.get(node, [])
+        if i >= len(succ):
+            stack.pop()
+            on_path.discard(path.pop())
+            continue
+        stack[-1] = (node, i + 1)
+        nxt = succ[i]
+        if nxt == start:
+            return list(path)
+        if nxt in on_path or len(path) > 50:
+            continue
+        stack.append((nxt, 0))
+        path.append(nxt)
+        on_path.add(nxt)
+    return None
+
+
+# -- frames -------------------------------------------------------------------------------
+
+def thread_frames(th: CThread, current: FrameType | None) -> list[FrameType]:
+    """A thread's frames, outermost first (``current``: the frame if it is running)."""
+    frame = th.gr_frame if current is None else current
+    frames = []
+    while frame is not None:
+        frames.append(frame)
+        frame = frame.f_back
+    frames.reverse()
+    return frames
+
+
+def frame_kind(frame: FrameType, executor_files: set[str]) -> str:
+    """Classify a frame: shim, executor (a loaded module), library, or user code."""
+    fn = frame.f_code.co_filename
+    if _is_shim_file(fn):
+        return "shim"
+    if fn in executor_files:
+        return "executor"
+    if fn.startswith("<frozen") or "/lib/python3" in fn and "site-packages" not in fn:
+        return "library"
+    return "user"
+
+
+def frame_info(frame: FrameType, kind: str) -> FrameInfo:
+    """Plain data for one frame."""
+    code = frame.f_code
+    line = linecache.getline(code.co_filename, frame.f_lineno).strip()
+    return FrameInfo(code.co_filename, frame.f_lineno, code.co_name, kind, line)
+
+
+def _locals(frame: FrameType) -> Iterable[tuple[str, Any]]:
+    try:
+        return list(frame.f_locals.items())
+    except Exception:  # noqa: BLE001 - a report must not fail on an odd frame
+        return []
+
+
+def _future_in(value: Any) -> tuple[Any, Any] | None:
+    """(future, fn) if ``value`` is a future or a work item holding one."""
+    if is_future(value):
+        return value, None
+    fut = getattr(value, "future", None) if not isinstance(value, (str, bytes, int)) else None
+    if fut is not None and is_future(fut):
+        return fut, getattr(value, "fn", None)
+    if isinstance(value, tuple) and value:
+        futs = [v for v in value if is_future(v)]
+        if len(futs) == 1:
+            fns = [v for v in value if callable(v) and not is_future(v) and not isinstance(v, type)]
+            return futs[0], (fns[0] if fns else None)
+    return None
+
+
+def _futures_in_collection(value: Any) -> list[Any]:
+    if isinstance(value, (set, frozenset, list, tuple)) or type(value).__name__ == "dict_keys":
+        items = list(value)
+    elif isinstance(value, dict):
+        items = list(value)
+    else:
+        return []
+    return [v for v in items if is_future(v)] if len(items) < 1000 else []
+
+
+# -- analysis -----------------------------------------------------------------------------
+
+def analyze(rt: Runtime, current: CThread | None, current_frame: FrameType | None) -> WaitGraph:
+    """Build the wait-for graph of ``rt``'s live threads."""
+    from execspec.sched.shim_queue import SimpleQueue  # noqa: PLC0415
+    from execspec.sched.shim_sync import Condition, Lock, Prim, Semaphore  # noqa: PLC0415
+    from execspec.sched.shim_threading import Thread  # noqa: PLC0415
+
+    env = rt.env
+    files = env.table.files if env is not None else set()
+    names: dict[int, str] = {}  # id(future) -> human name
+    fut_fn: dict[int, Any] = {}
+    run_by: dict[int, int] = {}  # id(future) -> tid running it
+    queued: dict[int, tuple[Any, int]] = {}  # id(future) -> (queue, position)
+    servers: dict[int, list[int]] = {}  # queue oid -> worker tids
+    keep: dict[int, Any] = {}  # id -> object (ids stay valid while we look)
+    threads: dict[int, ThreadWait] = {}
+    blocked: dict[int, tuple[Any, list[Any], str]] = {}  # tid -> (prim, futures waited, mode)
+
+    for q in rt.objects:
+        if isinstance(q, SimpleQueue):
+            for pos, item in enumerate(q.items(), 1):
+                found = _future_in(item)
+                if found:
+                    keep[id(found[0])] = found[0]
+                    queued.setdefault(id(found[0]), (q, pos))
+                    if found[1] is not None:
+                        fut_fn.setdefault(id(found[0]), found[1])
+
+    for th in rt.threads:
+        tw = ThreadWait(th.tid, th.shim.name, done=th.done)
+        threads[th.tid] = tw
+        if th.done or (not th and th.tid != 0 and th is not current):
+            continue
+        frames = thread_frames(th, current_frame if th is current else None)
+        kinds = [frame_kind(f, files) for f in frames]
+        tw.stack = [frame_info(f, k) for f, k in zip(frames, kinds)]
+        # the primitive: innermost shim frame whose self is a shim object or thread
+        prim: Any = None
+        inner = len(frames)
+        for i in range(len(frames) - 1, -1, -1):
+            if kinds[i] != "shim":
+                break
+            s = frames[i].f_locals.get("self")
+            if isinstance(s, (Prim, Thread)) and prim is None:
+                prim = s
+            inner = i
+        # the future waited on: executor frames just outside the blocking call
+        waited: list[Any] = []
+        mode = ""
+        for i in range(inner - 1, -1, -1):
+            if kinds[i] == "user":
+                break
+            loc = dict(_locals(frames[i]))
+            s = loc.get("self")
+            if is_future(s):
+                waited = [s]
+                break
+            fs = [f for v in loc.values() for f in _futures_in_collection(v)]
+            if fs:
+                waited = list(dict.fromkeys(fs))
+                mode = str(loc.get("return_when", "")) or "any"
+                break
+            single = [v for v in loc.values() if is_future(v)]
+            if single:
+                waited = single[:1]
+                break
+        for f in waited:
+            keep[id(f)] = f
+        blocked[th.tid] = (prim, waited, mode)
+        # the task a worker runs, and the future it is running
+        first_user = next((i for i, k in enumerate(kinds) if k == "user"), None)
+        exec_idx = [i for i, k in enumerate(kinds) if k == "executor"]
+        if th.tid != 0 and exec_idx and (first_user is None or exec_idx[0] < first_user):
+            tw.task = frames[first_user].f_code.co_name if first_user is not None else None
+            limit = first_user if first_user is not None else inner
+            for i in range(limit - 1, -1, -1):
+                if kinds[i] != "executor":
+                    continue
+                for var, v in _locals(frames[i]):
+                    found = _future_in(v) if var != "executor" else None
+                    if found and id(found[0]) not in run_by and id(found[0]) not in queued:
+                        run_by[id(found[0])] = th.tid
+                        keep[id(found[0])] = found[0]
+                        fut_fn.setdefault(id(found[0]), found[1] or (
+                            frames[first_user].f_code.co_name if first_user is not None else None))
+                        break
+                else:
+                    continue
+                break
+            for i in exec_idx:
+                for _, v in _locals(frames[i]):
+                    if isinstance(v, SimpleQueue):
+                        servers.setdefault(v._oid, [])
+                        if th.tid not in servers[v._oid]:
+                            servers[v._oid].append(th.tid)
+    # roles
+    threads[0].role = "main thread"
+    for oid, tids in servers.items():
+        for i, tid in enumerate(sorted(tids)):
+            if not threads[tid].role:
+                threads[tid].role = f"worker {i}" if len(servers) == 1 else f"worker {i} of queue #{oid}"
+    # names of futures
+    for key, fut in keep.items():
+        given = env.name_of(fut) if env is not None else None
+        fn = fut_fn.get(key)
+        fname = getattr(fn, "__name__", None) if fn is not None and not isinstance(fn, str) else fn
+        if given:
+            names[key] = f"future {given}" + (f" ({fname})" if fname else "")
+        elif fname:
+            names[key] = f"the future of {fname}"
+        else:
+            names[key] = f"future #{len(names) + 1}"
+
+    nodes: dict[tuple[str, int], str] = {}
+    edges: dict[tuple[str, int], list[tuple[str, int]]] = {}
+    notes: dict[tuple[str, int], str] = {}
+    for tid, tw in threads.items():
+        nodes[("thread", tid)] = tw.label
+    for key, fut in keep.items():
+        node = ("future", key)
+        nodes[node] = names[key]
+        if key in run_by:
+            edges[node] = [("thread", run_by[key])]
+            notes[node] = f"run by {threads[run_by[key]].label}"
+        elif key in queued:
+            q, pos = queued[key]
+            qnode = ("queue", q._oid)
+            nodes[qnode] = q._name
+            edges[node] = [qnode]
+            ws = servers.get(q._oid, [])
+            notes[node] = f"queued at position {pos} of {q._name}"
+            edges[qnode] = [("thread", t) for t in ws]
+            if len(ws) == 1:
+                notes[qnode] = f"the only worker, {threads[ws[0]].label}, is busy"
+            elif ws:
+                notes[qnode] = f"all {len(ws)} workers are busy"
+            else:
+                notes[qnode] = "no worker serves it"
+        else:
+            state = getattr(fut, "_state", None) or getattr(fut, "_status", None)
+            notes[node] = "not running and not queued: nothing will complete it" + (
+                f" (state {state})" if state else "")
+    for tid, (prim, waited, mode) in blocked.items():
+        tw = threads[tid]
+        node = ("thread", tid)
+        owner = getattr(prim, "_owner", None)
+        if waited:
+            edges[node] = [("future", id(f)) for f in waited]
+            what = ", ".join(names[id(f)] for f in waited)
+            if len(waited) > 1:
+                tw.waits = f"waits on {'all' if 'ALL' in mode else 'any'} of {what}"
+            else:
+                tw.waits = f"waits on {what}"
+            tw.waits += "".join(f"; {names[id(f)]} is {notes[('future', id(f))]}" for f in waited[:1]
+                                if ("future", id(f)) in notes)
+        elif isinstance(prim, Thread):
+            g = prim._glet
+            tgt = threads.get(g.tid) if g is not None else None
+            if tgt is not None:
+                edges[node] = [("thread", tgt.tid)]
+            exiting = rt.threads[tid].in_exit or (tid == 0 and env is not None and env.exiting)
+            tw.waits = ("interpreter exit: joins " if exiting else "joins ") + (
+                tgt.label if tgt else prim.name)
+        elif isinstance(prim, Lock) and owner is not None and getattr(owner, "tid", None) is not None:
+            edges[node] = [("thread", owner.tid)]
+            tw.waits = f"waits for {prim._name}, held by {threads[owner.tid].label}"
+        elif isinstance(prim, SimpleQueue):
+            tw.waits = f"idle: waits for work on {prim._name}" if servers.get(prim._oid) and \
+                tid in servers[prim._oid] else f"waits for an item on {prim._name}"
+        elif isinstance(prim, (Condition, Semaphore)) or isinstance(prim, Prim):
+            tw.waits = f"waits on {prim._name} (nothing that could wake it is running)"
+        elif prim is None and not rt.threads[tid].done:
+            op = rt.threads[tid].op
+            tw.waits = f"at {op.label or op.kind}"
+    return WaitGraph(threads, nodes, edges, notes)
