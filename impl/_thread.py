@@ -55,7 +55,9 @@ class _Pool:
         self.lock = threading.Lock()  # guards every field below, and every queue put
         self.queue: queue.SimpleQueue[_Call | None] = queue.SimpleQueue()
         self.idle = 0  # workers that found the queue empty and were not yet handed a call
-        self.threads: set[threading.Thread] = set()  # INV-WORKERS-BOUNDED: <= max_workers
+        # INV-WORKERS-BOUNDED: <= max_workers. A dict, not a set: joins go in start order, so
+        # a run replays exactly under a deterministic scheduler (a set iterates by address)
+        self.threads: dict[threading.Thread, None] = {}
         self.max_workers = max_workers
         self.prefix = prefix
         self.initializer = initializer
@@ -92,7 +94,7 @@ class _Pool:
         self.lock = threading.Lock()
         self.queue = queue.SimpleQueue()
         self.idle = 0
-        self.threads = set()
+        self.threads = {}
 
 
 def _work(pool: _Pool) -> None:
@@ -156,7 +158,7 @@ def _work(pool: _Pool) -> None:
     finally:
         if not stopped:  # a done-callback raised a BaseException: make room for a new worker
             with lock:
-                pool.threads.discard(threading.current_thread())
+                pool.threads.pop(threading.current_thread(), None)
 
 
 class ThreadPoolExecutor(Executor, _cf.ThreadPoolExecutor):
@@ -242,7 +244,7 @@ def _start_worker(pool: _Pool) -> None:
     """Under the pool lock: start one more worker thread."""
     t = threading.Thread(name=f"{pool.prefix}_{len(pool.threads)}", target=_work, args=(pool,))
     t.start()
-    pool.threads.add(t)
+    pool.threads[t] = None
 
 
 def _at_exit() -> None:

@@ -76,7 +76,7 @@ class _Collector:
         with _future._lock:
             self.note(f)
 
-    def watch(self, fs: set[_cf.Future[Any]]) -> list[tuple[Future[Any], Callable[[], None]]]:
+    def watch(self, fs: Iterable[_cf.Future[Any]]) -> list[tuple[Future[Any], Callable[[], None]]]:
         """Note the done futures and park on the others; return what to unpark later."""
         parked: list[tuple[Future[Any], Callable[[], None]]] = []
         foreign: list[_cf.Future[Any]] = []
@@ -122,7 +122,7 @@ def wait(fs: Iterable[_cf.Future[_T]], timeout: float | None = None,
         raise ValueError(
             f"return_when must be FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED, not {return_when!r}"
         )
-    futures = set(fs)  # WAIT-DUPLICATES
+    futures = dict.fromkeys(fs)  # WAIT-DUPLICATES; input order kept, so runs replay exactly
     collector = _Collector(len(futures), return_when)  # WAIT-DEFAULT-ALL
     parked = collector.watch(futures)
     try:
@@ -133,7 +133,7 @@ def wait(fs: Iterable[_cf.Future[_T]], timeout: float | None = None,
         collector.unwatch(parked)
     # WAIT-RETURNS-SETS, WAIT-CANCELLED-COUNTS: done() includes cancelled (gh-92001)
     done = {f for f in futures if f.done()}
-    return DoneAndNotDoneFutures(done, futures - done)
+    return DoneAndNotDoneFutures(done, set(futures) - done)
 
 
 def as_completed(fs: Iterable[_cf.Future[_T]], timeout: float | None = None) -> Iterator[_cf.Future[_T]]:
@@ -150,10 +150,11 @@ def as_completed(fs: Iterable[_cf.Future[_T]], timeout: float | None = None) -> 
     limit = check_timeout(timeout)
     # AC-TIMEOUT: the clock starts now, at the call, not at the first next()
     deadline = None if limit is None else time.monotonic() + limit
-    return _yield_as_completed(set(fs), deadline)  # AC-ANY-ITERABLE, AC-DUPLICATES
+    # AC-ANY-ITERABLE, AC-DUPLICATES: read now, once each, in input order (no address order)
+    return _yield_as_completed(dict.fromkeys(fs), deadline)
 
 
-def _yield_as_completed(futures: set[_cf.Future[_T]], deadline: float | None) -> Iterator[_cf.Future[_T]]:
+def _yield_as_completed(futures: dict[_cf.Future[_T], None], deadline: float | None) -> Iterator[_cf.Future[_T]]:
     total = len(futures)  # AC-EMPTY: nothing to yield, no waiting
     collector = _Collector(total, "stream")
     parked = collector.watch(futures)
