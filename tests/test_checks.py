@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from execspec.check import check_target, run_threads
@@ -47,3 +49,36 @@ def test_a_target_that_cannot_be_imported_is_reported_clearly() -> None:
 
     with pytest.raises(TargetError, match="cannot import"):
         check_target(Target.parse("no_such_module_xyz:Pool"))
+
+
+@pytest.mark.parametrize(
+    ("bad", "clause"),
+    [
+        ("known_bad:NoCancel", "FUT-CANCEL-PENDING"),
+        ("known_bad:MapOutOfOrder", "EXE-MAP-ORDER"),
+        ("known_bad:CallbackTwice", "FUT-CB-ONCE"),
+        ("known_bad:InitializerIgnored", "TPE-INITIALIZER-FAILS-PENDING"),
+    ],
+)
+def test_a_known_bad_executor_is_caught_under_the_shim(bad: str, clause: str, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from execspec.shim_checks import run_shim
+
+    monkeypatch.setenv("EXECSPEC_SCHEDULE_DIR", str(tmp_path))
+    outcomes, skipped = run_shim(Target.parse(bad), schedules=5)
+    assert skipped is None
+    failed = {c for o in outcomes if not o.passed for c in o.check.clauses}
+    assert clause in failed
+    # Every failure names a schedule file that exists, so it can be replayed.
+    for o in outcomes:
+        if not o.passed and "replay:" in (o.error or ""):
+            assert Path(o.error.split("replay: execspec replay ")[1].rstrip(")")).exists()  # type: ignore[union-attr]
+
+
+def test_impl_passes_every_check_under_the_shim(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from execspec.shim_checks import run_shim
+
+    monkeypatch.setenv("EXECSPEC_SCHEDULE_DIR", str(tmp_path))
+    outcomes, skipped = run_shim(Target.parse("impl"), schedules=10)
+    assert skipped is None
+    assert [o.error for o in outcomes if not o.passed] == []
