@@ -485,7 +485,8 @@ def run_once(scenario: Callable[[Env], object], strategy: Strategy, *, max_steps
             if enabled:
                 gc.enable()
         assert rt.outcome is not None
-        checkin(table)
+        if not runner.abandoned:
+            checkin(table)
         return rt, Execution(rt.outcome, rt.report, rt.trace, rt.thread_names(), rt.step,
                              rt.clock, rt.return_value)
 

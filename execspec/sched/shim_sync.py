@@ -43,6 +43,9 @@ class Prim:
             self._oid = th.rt.new_oid()
         self._name = f"{self._kind}#{self._oid}"
 
+    def __hash__(self) -> int:
+        return self._oid  # creation order, so sets of shim objects iterate the same way each run
+
     def _adopt(self) -> None:
         """Join the running execution (a module-level object reused from an earlier one)."""
         th = current_cthread()

@@ -166,6 +166,11 @@ class Thread:
         """Alias of ``name = value``."""
         self.name = value
 
+    def __hash__(self) -> int:
+        # By creation order, not address: the stdlib joins ``set(self._threads)`` in
+        # iteration order, which must be the same in every execution for replay.
+        return self._oid
+
     def __repr__(self) -> str:
         status = "initial" if not self._started else ("started" if self.is_alive() else "stopped")
         return f"<shim {type(self).__name__}({self._name}, {status}{' daemon' if self._daemonic else ''})>"

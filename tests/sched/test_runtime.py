@@ -1,0 +1,202 @@
+"""The kernel: one controlled thread at a time, every outcome, traces that replay."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from execspec.sched.runtime import Execution, Outcome, run_once
+
+from tests.sched._runtime_helpers import First, Newest, Scripted, Seeded, run
+
+
+def _pool(env: Any) -> list[int]:
+    cf = env.load("concurrent.futures")
+    with cf.ThreadPoolExecutor(max_workers=2) as ex:
+        fs = [ex.submit(pow, 2, i) for i in range(4)]
+        return [f.result() for f in fs]
+
+
+def test_stdlib_pool_gives_the_right_results_on_every_schedule() -> None:
+    for seed in range(25):
+        ex = run(_pool, Seeded(seed))
+        assert ex.outcome is Outcome.OK, ex.report and ex.report.render()
+        assert ex.return_value == [1, 2, 4, 8]
+
+
+def test_execution_exposes_trace_schedule_and_ops() -> None:
+    ex = run(_pool, Seeded(3))
+    assert len(ex.trace) == len(ex.schedule) == len(ex.ops) == ex.steps
+    first = ex.trace[0]
+    assert (first.index, first.thread, first.thread_name) == (1, 0, "MainThread")
+    assert {s.thread_name for s in ex.trace} >= {"MainThread", "ThreadPoolExecutor-0_0"}
+    assert all(s.label == s.op.label and s.op.thread == s.thread for s in ex.trace)
+    assert not ex.failed and ex.report is None
+
+
+def test_the_same_choices_replay_the_same_trace() -> None:
+    a = run(_pool, Seeded(11))
+    b = run(_pool, Scripted(a.schedule))
+    assert [s.label for s in a.trace] == [s.label for s in b.trace]
+    assert a.schedule == b.schedule
+
+
+def test_fresh_and_reused_modules_give_identical_traces() -> None:
+    fresh = run(_pool, Seeded(5), fresh_modules=True)
+    reused = [run(_pool, Seeded(5)) for _ in range(3)]
+    for r in reused:
+        assert [s.label for s in r.trace] == [s.label for s in fresh.trace]
+        assert [s.op for s in r.trace] == [s.op for s in fresh.trace]
+
+
+def test_strategy_is_asked_only_when_there_is_a_choice_and_told_the_end() -> None:
+    class Recording(Seeded):
+        def __init__(self) -> None:
+            super().__init__(0)
+            self.sizes: list[int] = []
+            self.ended: list[bool] = []
+
+        def choose(self, enabled: Any, step: int) -> int:
+            self.sizes.append(len(enabled))
+            return super().choose(enabled, step)
+
+        def end_execution(self, failed: bool) -> None:
+            self.ended.append(failed)
+    s = Recording()
+    run_once(_pool, s)
+    assert s.sizes and min(s.sizes) >= 2 and s.ended == [False]
+
+
+def test_exception_in_a_thread_is_reported_with_its_traceback() -> None:
+    def scenario(env: Any) -> None:
+        def boom() -> None:
+            raise ValueError("kaboom")
+        t = env.threading.Thread(target=boom, name="bomber")
+        t.start()
+        t.join()
+    ex = run(scenario)
+    assert ex.outcome is Outcome.EXCEPTION
+    text = ex.report.render() if ex.report else ""
+    assert "EXCEPTION in thread bomber: ValueError: kaboom" in text
+    assert "in boom" in text
+
+
+def test_a_replaced_excepthook_handles_the_exception_instead() -> None:
+    def scenario(env: Any) -> list[str]:
+        seen: list[str] = []
+        env.threading.excepthook = lambda args: seen.append(repr(args.exc_value))
+        t = env.threading.Thread(target=lambda: 1 / 0)
+        t.start()
+        t.join()
+        return seen
+    ex = run(scenario)
+    assert ex.outcome is Outcome.OK and ex.return_value == ["ZeroDivisionError('division by zero')"]
+    # ... and the hook does not leak into the next execution
+    assert run(scenario.__wrapped__ if hasattr(scenario, "__wrapped__") else _raise_in_thread).outcome \
+        is Outcome.EXCEPTION
+
+
+def _raise_in_thread(env: Any) -> None:
+    t = env.threading.Thread(target=lambda: 1 / 0)
+    t.start()
+    t.join()
+
+
+def test_exception_in_the_scenario_is_reported() -> None:
+    def scenario(env: Any) -> None:
+        raise KeyError("missing")
+    ex = run(scenario)
+    assert ex.outcome is Outcome.EXCEPTION
+    assert ex.report is not None and "the scenario (main thread): KeyError" in ex.report.headline
+
+
+def test_a_thread_alive_at_interpreter_exit_is_reported_as_leaked() -> None:
+    def scenario(env: Any) -> None:
+        ev = env.threading.Event()
+        env.threading.Thread(target=ev.wait, name="forever").start()
+    ex = run(scenario)
+    assert ex.outcome is Outcome.LEAKED_THREAD
+    assert ex.report is not None and "forever" in ex.report.headline
+    assert "still alive at interpreter exit" in ex.report.headline
+
+
+def test_daemon_threads_do_not_leak_and_exit_hooks_run_in_order() -> None:
+    def scenario(env: Any) -> list[str]:
+        th = env.threading
+        log: list[str] = []
+        th.Thread(target=th.Event().wait, daemon=True).start()
+        th._register_atexit(log.append, "threading hook 1")
+        th._register_atexit(log.append, "threading hook 2")
+        env.load("atexit").register(log.append, "atexit")
+        env.exit_interpreter()
+        return log
+    ex = run(scenario, modules=("atexit",))
+    assert ex.outcome is Outcome.OK
+    assert ex.return_value == ["threading hook 2", "threading hook 1", "atexit"]
+
+
+def test_a_livelock_hits_the_step_bound() -> None:
+    def scenario(env: Any) -> None:
+        flag = {"go": False}
+
+        def spin() -> None:
+            while not flag["go"]:
+                env.time.sleep(0)
+        t = env.threading.Thread(target=spin)
+        t.start()
+        t.join()
+    ex = run(scenario, max_steps=300)
+    assert ex.outcome is Outcome.LIVELOCK and ex.steps == 300
+    assert ex.report is not None and "step bound (300)" in ex.report.headline
+
+
+def test_thread_api_names_idents_and_liveness() -> None:
+    def scenario(env: Any) -> dict[str, Any]:
+        th = env.threading
+        out: dict[str, Any] = {}
+
+        def job() -> None:
+            out["current"] = th.current_thread().name
+            out["ident"] = th.get_ident()
+        t = th.Thread(target=job)
+        out["before"] = (t.is_alive(), t.ident)
+        t.start()
+        out["count"] = th.active_count()
+        t.join()
+        out["after"] = t.is_alive()
+        out["main"] = th.main_thread().name
+        out["name"] = t.name
+        out["t_ident"] = t.ident
+        return out
+    r = run(scenario, Newest()).return_value
+    assert isinstance(r, dict)
+    assert r["before"] == (False, None) and r["after"] is False
+    assert r["current"] == r["name"] == "Thread-1 (job)" and r["main"] == "MainThread"
+    assert r["ident"] == r["t_ident"] and r["count"] == 2  # no scheduling point after start()
+
+
+def test_join_with_timeout_returns_on_the_virtual_clock() -> None:
+    def scenario(env: Any) -> tuple[bool, float]:
+        ev = env.threading.Event()
+        t = env.threading.Thread(target=ev.wait)
+        t.start()
+        t.join(timeout=4)
+        alive = t.is_alive()
+        ev.set()
+        t.join()
+        return alive, env.time.monotonic() - 1000
+    assert run(scenario).return_value == (True, 4.0)
+
+
+def test_deadlock_is_detected_when_no_thread_can_run() -> None:
+    def scenario(env: Any) -> None:
+        lock = env.threading.Lock()
+        lock.acquire()
+        lock.acquire()
+    ex = run(scenario)
+    assert ex.outcome is Outcome.DEADLOCK and isinstance(ex, Execution)
+    assert ex.report is not None and "Lock" in ex.report.render()
+
+
+def test_first_strategy_runs_main_first() -> None:
+    ex = run(_pool, First())
+    assert ex.trace[0].thread == 0 and ex.outcome is Outcome.OK
