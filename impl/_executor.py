@@ -27,7 +27,7 @@ class Executor(_cf.Executor):
 
     def submit(self, fn: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs) -> Future[_T]:
         """Schedule ``fn(*args, **kwargs)`` and return a Future for its outcome."""
-        raise NotImplementedError(f"{type(self).__name__} must implement submit()")
+        raise NotImplementedError(f"{type(self).__name__} must implement submit()")  # EXE-ABSTRACT
 
     def map(self, fn: Callable[..., _T], *iterables: Iterable[Any], timeout: float | None = None,
             chunksize: int = 1, buffersize: int | None = None) -> Iterator[_T]:  # fmt: skip

@@ -231,7 +231,7 @@ class ThreadPoolExecutor(Executor, _cf.ThreadPoolExecutor):
             stranded = pool.drain() if cancel_futures else []
             pool.refuse(RuntimeError(_AFTER_SHUTDOWN))  # EXE-SHUTDOWN-REPEAT: harmless again
             threads = list(pool.threads)
-        for f in stranded:
+        for f in stranded:  # EXE-SHUTDOWN-CANCELLED-DONE: done for waiters at once (gh-87893)
             f.cancel()
         if wait:  # EXE-SHUTDOWN-WAIT (EXE-SHUTDOWN-NOWAIT: otherwise return at once)
             me = threading.current_thread()
@@ -248,7 +248,8 @@ def _start_worker(pool: _Pool) -> None:
 
 
 def _at_exit() -> None:
-    """TPE-INTERPRETER-EXIT: run what is queued and join the workers, before atexit runs."""
+    """Run what is queued and join the workers (TPE-INTERPRETER-EXIT), before any atexit
+    handler runs (TPE-EXIT-BEFORE-ATEXIT: threading calls this hook first)."""
     global _exiting
     with _registry_lock:
         _exiting = True

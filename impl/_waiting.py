@@ -131,7 +131,7 @@ def wait(fs: Iterable[_cf.Future[_T]], timeout: float | None = None,
             collector.gate.acquire(True, -1 if limit is None else min(limit, _future._TIMEOUT_MAX))
     finally:
         collector.unwatch(parked)
-    # WAIT-RETURNS-SETS, WAIT-CANCELLED-COUNTS: done() includes cancelled (gh-92001)
+    # WAIT-RETURNS-SETS, INV-WAIT-PARTITION; WAIT-CANCELLED-COUNTS: done() includes cancelled (gh-92001)
     done = {f for f in futures if f.done()}
     return DoneAndNotDoneFutures(done, set(futures) - done)
 

@@ -166,6 +166,17 @@ def test_shutdown_cancel_futures_cancels_queued_not_running(ex1: impl.ThreadPool
         queued[0].result(0)
 
 
+def test_futures_cancelled_by_shutdown_count_as_done(ex1: impl.ThreadPoolExecutor, gate: Gate) -> None:
+    # EXE-SHUTDOWN-CANCELLED-DONE (gh-87893: CPython's wait/as_completed block on these forever)
+    ex1.submit(gate)
+    gate.wait_started()
+    queued = [ex1.submit(abs, -i) for i in range(3)]
+    ex1.shutdown(wait=False, cancel_futures=True)
+    assert impl.wait(queued, timeout=BOUND) == (set(queued), set())
+    assert set(impl.as_completed(queued, timeout=BOUND)) == set(queued)
+    gate.open()
+
+
 def test_shutdown_twice_is_harmless(ex: impl.ThreadPoolExecutor) -> None:  # EXE-SHUTDOWN-REPEAT
     ex.submit(abs, 1).result(BOUND)
     ex.shutdown()
@@ -195,7 +206,7 @@ def test_context_manager_does_not_swallow_exceptions() -> None:  # EXE-CONTEXT-E
     assert f.result(0) == 1
 
 
-def test_base_executor_needs_submit_and_provides_map() -> None:
+def test_base_executor_needs_submit_and_provides_map() -> None:  # EXE-ABSTRACT
     class Inline(impl.Executor):
         def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> impl.Future[Any]:
             f: impl.Future[Any] = impl.Future()

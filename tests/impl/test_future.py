@@ -17,7 +17,7 @@ class FalsyError(Exception):
         return False
 
 
-def test_new_future_is_pending_and_not_done() -> None:  # FUT-CREATE-PENDING, FUT-STATES
+def test_new_future_is_pending_and_not_done() -> None:  # FUT-CREATE-PENDING, FUT-STATES, FUT-DONE, FUT-RUNNING
     f: Future[int] = Future()
     assert (f.running(), f.cancelled(), f.done()) == (False, False, False)
     assert "state=pending" in repr(f)
@@ -52,13 +52,14 @@ def test_pending_future_can_be_cancelled() -> None:  # FUT-CANCEL-PENDING, FUT-C
     f: Future[int] = Future()
     assert f.cancel() and f.cancelled() and f.done()
     assert f.cancel()  # FUT-CANCEL-CANCELLED: still True
+    assert not f.set_running_or_notify_cancel() and f.done()  # INV-DONE-MONOTONE
     with pytest.raises(CancelledError):
         f.result()  # FUT-RESULT-CANCELLED
     with pytest.raises(CancelledError):
         f.exception()  # FUT-EXCEPTION-CANCELLED
 
 
-def test_running_and_finished_futures_cannot_be_cancelled() -> None:  # FUT-CANCEL-RUNNING, -FINISHED
+def test_running_and_finished_futures_cannot_be_cancelled() -> None:  # FUT-CANCEL-RUNNING, FUT-CANCEL-FINISHED
     running: Future[int] = Future()
     assert running.set_running_or_notify_cancel()  # FUT-SRN-PENDING
     assert running.running() and not running.cancel() and running.running()
@@ -67,7 +68,7 @@ def test_running_and_finished_futures_cannot_be_cancelled() -> None:  # FUT-CANC
     assert not finished.cancel() and finished.result() == 1
 
 
-def test_set_running_reports_cancellation_and_rejects_other_states() -> None:  # FUT-SRN-*
+def test_set_running_reports_cancellation_and_rejects_other_states() -> None:  # FUT-SRN-CANCELLED, FUT-SRN-OTHER
     cancelled: Future[int] = Future()
     cancelled.cancel()
     assert cancelled.set_running_or_notify_cancel() is False  # FUT-SRN-CANCELLED
@@ -149,7 +150,7 @@ def test_cancel_wakes_a_blocked_result() -> None:  # FUT-CANCEL-PENDING, FUT-WAK
 
 
 @pytest.mark.parametrize("timeout", [0, 0.01])
-def test_result_and_exception_time_out_on_a_pending_future(timeout: float) -> None:  # FUT-*-TIMEOUT
+def test_result_and_exception_time_out_on_a_pending_future(timeout: float) -> None:  # FUT-RESULT-TIMEOUT, FUT-EXCEPTION-TIMEOUT
     f: Future[int] = Future()
     with pytest.raises(TimeoutError):
         f.result(timeout)
@@ -159,17 +160,19 @@ def test_result_and_exception_time_out_on_a_pending_future(timeout: float) -> No
     assert f.result(0) == 1 and f._gates is None
 
 
-def test_callbacks_run_once_in_order_with_the_future() -> None:  # FUT-CB-ON-DONE, -ORDER, -ONCE
+def test_callbacks_run_once_in_order_with_the_future() -> None:  # FUT-CB-ON-DONE, FUT-CB-ORDER, FUT-CB-ONCE
     f: Future[int] = Future()
     seen: list[tuple[str, object]] = []
     f.add_done_callback(lambda g: seen.append(("a", g)))
     f.add_done_callback(lambda g: seen.append(("b", g)))
+    # INV-CB-SEES-DONE: inside a callback the future is done and its outcome readable at once
+    f.add_done_callback(lambda g: seen.append(("done", g.done() and g.result(0))))
     assert seen == []
     f.set_result(1)
-    assert seen == [("a", f), ("b", f)]
+    assert seen == [("a", f), ("b", f), ("done", 1)]
     with pytest.raises(InvalidStateError):
         f.set_result(2)
-    assert len(seen) == 2  # INV-CB-EXACTLY-ONCE
+    assert len(seen) == 3  # INV-CB-EXACTLY-ONCE
 
 
 def test_callback_on_done_future_runs_at_once_in_this_thread() -> None:  # FUT-CB-ALREADY-DONE, FUT-CB-THREAD

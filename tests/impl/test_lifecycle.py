@@ -60,7 +60,7 @@ EXIT_SCRIPT = """
 
 
 def test_interpreter_exit_runs_queued_work_and_joins_before_atexit() -> None:
-    # TPE-INTERPRETER-EXIT, EXE-SHUTDOWN-PROGRAM-EXIT, TPE-SUBMIT-AFTER-EXIT
+    # TPE-INTERPRETER-EXIT, TPE-EXIT-BEFORE-ATEXIT, EXE-SHUTDOWN-PROGRAM-EXIT, TPE-SUBMIT-AFTER-EXIT
     out = run_script(EXIT_SCRIPT)
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()

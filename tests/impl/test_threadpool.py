@@ -13,14 +13,17 @@ from execspec.impl import BrokenThreadPool
 from .conftest import BOUND, Gate
 
 
-def test_default_max_workers_follows_cpu_count() -> None:  # TPE-MAX-WORKERS-DEFAULT-38/-313
+def test_default_max_workers_follows_cpu_count() -> None:
+    # TPE-MAX-WORKERS-DEFAULT-38, TPE-MAX-WORKERS-DEFAULT-313 (process_cpu_count), never
+    # TPE-MAX-WORKERS-DEFAULT-35 (five per CPU)
     cpus = getattr(os, "process_cpu_count", os.cpu_count)() or 1
     ex = impl.ThreadPoolExecutor()
     assert ex._pool.max_workers == min(32, cpus + 4)
     ex.shutdown()
 
 
-def test_threads_start_lazily_and_never_exceed_max_workers() -> None:  # TPE-LAZY-THREADS, TPE-MAX-WORKERS-BOUND
+def test_threads_start_lazily_and_never_exceed_max_workers() -> None:
+    # TPE-LAZY-THREADS, TPE-MAX-WORKERS-BOUND, INV-PROGRESS (queued calls start while capacity is free)
     ex = impl.ThreadPoolExecutor(3)
     assert len(ex._pool.threads) == 0
     gates = [Gate() for _ in range(6)]

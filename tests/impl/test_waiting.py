@@ -28,8 +28,8 @@ def failed_future() -> Future[object]:
 def test_wait_returns_named_sets_and_defaults_to_all_completed(ex: impl.ThreadPoolExecutor) -> None:
     # WAIT-RETURNS-SETS, WAIT-DEFAULT-ALL, WAIT-ALL-COMPLETED
     fs = [ex.submit(abs, -i) for i in range(10)]
-    result = wait(fs)
-    assert result.done == set(fs) and result.not_done == set()
+    result = wait(fs + fs[:3])
+    assert result.done == set(fs) and result.not_done == set()  # INV-WAIT-PARTITION
     assert isinstance(result, tuple) and result[0] is result.done
 
 
@@ -64,7 +64,7 @@ def test_first_exception_returns_on_a_raise_not_on_a_cancel(ex: impl.ThreadPoolE
     assert wait([blocked, c], timeout=0, return_when=FIRST_EXCEPTION).not_done == {blocked}
     bad = ex.submit(int, "x")
     done, not_done = wait([blocked, bad, c], timeout=BOUND, return_when=FIRST_EXCEPTION)
-    assert done == {bad, c} and not_done == {blocked}
+    assert done == {bad, c} and not_done == {blocked}  # INV-WAIT-PARTITION: disjoint, covers all
 
 
 def test_first_exception_without_exceptions_is_all_completed() -> None:  # WAIT-FIRST-EXCEPTION
@@ -177,7 +177,12 @@ def test_as_completed_closed_early_leaves_nothing_parked() -> None:
     assert pending._gates is None
 
 
-def test_as_completed_sees_completions_from_many_threads(ex: impl.ThreadPoolExecutor) -> None:  # INV-NO-LOST-WAKEUP
+def test_as_completed_sees_completions_from_many_threads(ex: impl.ThreadPoolExecutor) -> None:
+    # INV-NO-LOST-WAKEUP, INV-AC-YIELDS-DONE-ONCE: each given future, done, exactly once
     for _ in range(20):
         fs = [ex.submit(abs, -i) for i in range(50)]
-        assert len(list(impl.as_completed(fs, timeout=BOUND))) == 50
+        seen = []
+        for f in impl.as_completed(fs + fs[::2], timeout=BOUND):
+            assert f.done()
+            seen.append(f)
+        assert len(seen) == 50 and set(seen) == set(fs)
