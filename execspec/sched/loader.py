@@ -97,15 +97,27 @@ def _find_importable(name: str) -> ModuleSource | None:
 
 
 def _find_in_dir(name: str, prefix: str, directory: str) -> ModuleSource | None:
+    """``directory`` is the root package's own directory (``.../concurrent/futures``) or the
+    directory that contains the root package or module (``.../site`` holding ``mymod.py``)."""
+    tail = prefix.rpartition(".")[2]
     rel = name[len(prefix):].lstrip(".")
+    if not os.path.isfile(os.path.join(directory, "__init__.py")):
+        if os.path.isdir(os.path.join(directory, tail)):
+            directory = os.path.join(directory, tail)
+        elif not rel:
+            return _source_file(name, os.path.join(directory, tail + ".py"), False)
     base = os.path.join(directory, *rel.split(".")) if rel else directory
-    for path, is_pkg in ((os.path.join(base, "__init__.py"), True), (base + ".py", False)):
-        if os.path.isfile(path):
-            spec = importlib.machinery.ModuleSpec(name, None, origin=path, is_package=is_pkg)
-            if is_pkg:
-                spec.submodule_search_locations = [os.path.dirname(path)]
-            return ModuleSource(name, path, _compile_file(path), is_pkg, spec)
-    return None
+    return (_source_file(name, os.path.join(base, "__init__.py"), True)
+            or _source_file(name, base + ".py", False))
+
+
+def _source_file(name: str, path: str, is_pkg: bool) -> ModuleSource | None:
+    if not os.path.isfile(path):
+        return None
+    spec = importlib.machinery.ModuleSpec(name, None, origin=path, is_package=is_pkg)
+    if is_pkg:
+        spec.submodule_search_locations = [os.path.dirname(path)]
+    return ModuleSource(name, path, _compile_file(path), is_pkg, spec)
 
 
 class _ModState:
@@ -143,8 +155,9 @@ class ModuleTable:
     def __init__(self, roots: Sequence[tuple[str, str | None]] = ()) -> None:
         self.initial_roots: list[tuple[str, str | None]] = list(roots)
         self.roots = list(self.initial_roots)
-        self.modules: dict[str, types.ModuleType] = {}  # managed modules, loaded once
-        self.states: dict[str, _ModState] = {}
+        # managed modules, loaded once, by (name, root): a name can come from several places
+        self.modules: dict[tuple[str, tuple[str, str | None]], types.ModuleType] = {}
+        self.states: dict[tuple[str, tuple[str, str | None]], _ModState] = {}
         self.permanent: dict[str, types.ModuleType] = {}  # real modules and stubs
         self.current: dict[str, types.ModuleType] = {}  # what this execution has imported
         self.shims: dict[str, types.ModuleType] = {}
@@ -236,8 +249,8 @@ class ModuleTable:
             mod = self._stub(name) if self._is_ancestor(name) else importlib.import_module(name)
             self.permanent[name] = self.current[name] = mod
             return mod
-        if name in self.modules and self.reusable:
-            return self._activate(name)
+        if (name, root) in self.modules and self.reusable:
+            return self._activate(name, root)
         return self._load(name, root)
 
     def _stub(self, name: str) -> types.ModuleType:
@@ -255,10 +268,10 @@ class ModuleTable:
         parent_name, _, child = name.rpartition(".")
         return (self.get(parent_name) if parent_name else None), child
 
-    def _activate(self, name: str) -> types.ModuleType:
+    def _activate(self, name: str, root: tuple[str, str | None]) -> types.ModuleType:
         parent, child = self._parent(name)
-        mod = self.current[name] = self.modules[name]
-        state = self.states[name]
+        mod = self.current[name] = self.modules[(name, root)]
+        state = self.states[(name, root)]
         for reset in state.resets:
             reset()
         env = self.env
@@ -287,19 +300,22 @@ class ModuleTable:
         d["__loader__"] = None
         if src.is_package:
             d["__path__"] = list(src.spec.submodule_search_locations or [])
-        self.modules[name] = self.current[name] = mod
+        key = (name, root)
+        self.modules[key] = self.current[name] = mod
         assert self.env is not None
         loading = self.env.rt.loading
         if loading:
             loading[-1].events.append(("child", name))
-        state = self.states[name] = _ModState(MODULE_OID_BLOCK * len(self.states) + MODULE_OID_BLOCK)
+        old = self.states.get(key)
+        base = old.base if old else MODULE_OID_BLOCK * (len(self.states) + 1)
+        state = self.states[key] = _ModState(base)
         if src.code is not None:
             self.files.add(src.filename)
             loading.append(state)
             try:
                 exec(src.code, d)
             except BaseException:
-                del self.modules[name], self.current[name]
+                del self.modules[key], self.current[name]
                 self.reusable = False
                 raise
             finally:

@@ -14,7 +14,7 @@ import types
 from typing import Any, Callable, Sequence, TypeVar
 
 from execspec.sched.loader import ModuleTable
-from execspec.sched.runtime import Runtime, current_cthread
+from execspec.sched.runtime import Runtime, current_cthread, make_op
 
 __all__ = ["Env", "build_shim_module", "reset_shim_module"]
 
@@ -150,6 +150,9 @@ class Env:
         th = current_cthread()
         if th is None or th.tid != 0:
             raise RuntimeError("exit_interpreter() must be called from the scenario (main thread)")
+        # Exit begins: a scheduling point of its own, since other threads may run between
+        # the main script's last statement and the first exit hook.
+        self.rt.point(th, make_op(th.tid, "interpreter_exit", None, ""))
         self.exiting = True
         for hook in reversed(self.thread_atexits):
             hook()
