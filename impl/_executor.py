@@ -96,9 +96,7 @@ def _in_order(
 
 
 def _primed(it: Iterator[_T]) -> Iterator[_T]:
-    # Step the generator into its try block, so close() or garbage collection before the
-    # first next() still runs its finally and cancels the calls (EXE-MAP-CLOSE-CANCELS).
-    next(it)
+    next(it)  # into the try block: closing before the first next() still cancels (EXE-MAP-CLOSE-CANCELS)
     return it
 
 

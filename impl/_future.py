@@ -100,12 +100,9 @@ class Future(_cf.Future[_T]):
 
     @property
     def _condition(self) -> threading.Condition:  # type: ignore[override]
-        # only the stdlib's wait()/as_completed() read this private attribute of its futures
-        raise AttributeError(
-            "execspec.impl futures have no _condition, so concurrent.futures.wait() and "
-            "as_completed() cannot watch them; use execspec.impl.wait()/as_completed(), "
-            "which accept futures of any executor"
-        )
+        # read only by the stdlib's wait()/as_completed(), which cannot watch our futures
+        raise AttributeError("concurrent.futures.wait()/as_completed() cannot watch execspec.impl futures; "
+                             "use execspec.impl.wait()/as_completed(), which accept futures of any executor")
 
     def __repr__(self) -> str:
         state, exc = self._status, self._error
@@ -174,9 +171,8 @@ class Future(_cf.Future[_T]):
         with _lock:
             if self._status < CANCELLED:  # FUT-CB-ORDER: kept in the order added
                 if self._callbacks is None:
-                    self._callbacks = [fn]
-                else:
-                    self._callbacks.append(fn)
+                    self._callbacks = []
+                self._callbacks.append(fn)
                 return
         self._run_callbacks([fn])  # FUT-CB-ALREADY-DONE: in the calling thread
 
@@ -243,9 +239,8 @@ class Future(_cf.Future[_T]):
         if self._status >= CANCELLED:
             return False
         if self._gates is None:
-            self._gates = [open_gate]
-        else:
-            self._gates.append(open_gate)
+            self._gates = []
+        self._gates.append(open_gate)
         return True
 
     def _unpark(self, open_gate: Callable[[], object]) -> None:

@@ -88,15 +88,6 @@ class _Pool:
         # self.lock, so it takes no lock: no submit() can race, the executor is gone.
         self.refuse(RuntimeError(_AFTER_SHUTDOWN))
 
-    def after_fork(self) -> None:
-        # TPE-FORK: the child has none of the parent's threads; its copies of queued calls
-        # belong to the parent. Start empty; workers are started again on demand.
-        self.lock = threading.Lock()
-        self.queue = queue.SimpleQueue()
-        self.idle = 0
-        self.threads = {}
-
-
 def _work(pool: _Pool) -> None:
     """A worker thread's body: run queued calls until told to stop."""
     if pool.initializer is not None:
@@ -211,7 +202,9 @@ class ThreadPoolExecutor(Executor, _cf.ThreadPoolExecutor):
             if pool.idle:
                 pool.idle -= 1  # TPE-IDLE-REUSE: an idle worker will take it
             elif len(pool.threads) < pool.max_workers:  # TPE-LAZY-THREADS, TPE-MAX-WORKERS-BOUND
-                _start_worker(pool)
+                t = threading.Thread(name=f"{pool.prefix}_{len(pool.threads)}", target=_work, args=(pool,))
+                t.start()
+                pool.threads[t] = None
         return f
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
@@ -240,13 +233,6 @@ class ThreadPoolExecutor(Executor, _cf.ThreadPoolExecutor):
                     t.join()
 
 
-def _start_worker(pool: _Pool) -> None:
-    """Under the pool lock: start one more worker thread."""
-    t = threading.Thread(name=f"{pool.prefix}_{len(pool.threads)}", target=_work, args=(pool,))
-    t.start()
-    pool.threads[t] = None
-
-
 def _at_exit() -> None:
     """Run what is queued and join the workers (TPE-INTERPRETER-EXIT), before any atexit
     handler runs (TPE-EXIT-BEFORE-ATEXIT: threading calls this hook first)."""
@@ -263,9 +249,11 @@ def _at_exit() -> None:
 
 
 def _after_fork_in_child() -> None:
+    # TPE-FORK: the child has none of the parent's threads, and its copies of queued calls
+    # belong to the parent; each pool starts empty and starts workers again on demand.
     _registry_lock._at_fork_reinit()  # type: ignore[attr-defined]
     for pool in list(_pools):
-        pool.after_fork()
+        pool.lock, pool.queue, pool.idle, pool.threads = threading.Lock(), queue.SimpleQueue(), 0, {}
 
 
 threading._register_atexit(_at_exit)  # type: ignore[attr-defined]

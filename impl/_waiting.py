@@ -38,11 +38,6 @@ class DoneAndNotDoneFutures(NamedTuple):
     not_done: set[Any]
 
 
-def _raised(f: _cf.Future[Any]) -> bool:
-    # FUT-RESULT-FALSY-EXC: compare with None; an exception's truth value is irrelevant
-    return not f.cancelled() and f.exception() is not None
-
-
 class _Collector:
     __slots__ = ("gate", "fired", "remaining", "mode", "ready")
 
@@ -62,7 +57,8 @@ class _Collector:
         elif not (
             self.remaining == 0  # WAIT-ALL-COMPLETED
             or self.mode == FIRST_COMPLETED  # WAIT-FIRST-COMPLETED
-            or (self.mode == FIRST_EXCEPTION and _raised(f))  # WAIT-FIRST-EXCEPTION
+            # WAIT-FIRST-EXCEPTION; FUT-RESULT-FALSY-EXC: `is not None`, never the exception's truth
+            or (self.mode == FIRST_EXCEPTION and not f.cancelled() and f.exception() is not None)
         ):
             return
         self.fire()
@@ -119,9 +115,7 @@ def wait(fs: Iterable[_cf.Future[_T]], timeout: float | None = None,
     """
     limit = check_timeout(timeout)
     if return_when not in _RETURN_WHEN:  # WAIT-RETURN-WHEN-INVALID
-        raise ValueError(
-            f"return_when must be FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED, not {return_when!r}"
-        )
+        raise ValueError(f"return_when must be FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED, not {return_when!r}")
     futures = dict.fromkeys(fs)  # WAIT-DUPLICATES; input order kept, so runs replay exactly
     collector = _Collector(len(futures), return_when)  # WAIT-DEFAULT-ALL
     parked = collector.watch(futures)
