@@ -24,6 +24,7 @@ from typing import Union
 from execspec.model import ops as O
 from execspec.model.invariants import violated_by_step, violated_in_state
 from execspec.model.states import (
+    CPYTHON,
     DOCS,
     Blocked,
     InitKind,
@@ -61,23 +62,31 @@ class Bounds:
     options: Options = DOCS
 
 
+_R, _X = TaskKind.RETURNS, TaskKind.RAISES
+_FC, _FE, _AC = ReturnWhen.FIRST_COMPLETED, ReturnWhen.FIRST_EXCEPTION, ReturnWhen.ALL_COMPLETED
+
 #: Named bound configurations; ``model/manifest.json`` records what each explores.
 BOUNDS: dict[str, Bounds] = {
+    # fast tier: every area of the model, a few seconds in all
     "tiny": Bounds(futures=1),
-    "w1f2": Bounds(max_workers=1, futures=2, exit=True, drop=True),
-    "w2f2": Bounds(max_workers=2, futures=2),
-    "bare2": Bounds(max_workers=1, futures=2, bare=2, tasks=(TaskKind.RETURNS,)),
-    "init-fails": Bounds(max_workers=2, futures=2, init=InitKind.FAILS, tasks=(TaskKind.RETURNS,)),
-    "init-ok": Bounds(max_workers=2, futures=2, init=InitKind.OK, tasks=(TaskKind.RETURNS,)),
-    "ac": Bounds(max_workers=1, futures=2, iterators=1, tasks=(TaskKind.RETURNS,), shutdown=False,
-                 return_when=(), timeouts=(Timeout.ZERO, Timeout.FINITE)),
-    "cpython": Bounds(max_workers=1, futures=2, options=Options(fifo=True, gh92001=True)),
-    # slow tier
-    "w2f3": Bounds(max_workers=2, futures=3, tasks=(TaskKind.RETURNS,)),
-    "w2f3-full": Bounds(max_workers=2, futures=3, timeouts=tuple(Timeout), iterators=1),
+    "w2f2": Bounds(max_workers=2, futures=2, tasks=(_R,), return_when=(_FC,)),
+    "w1f2-exit": Bounds(futures=2, tasks=(_X,), return_when=(_FE,), timeouts=(Timeout.NONE,), exit=True, drop=True),
+    "bare2": Bounds(futures=2, bare=2, tasks=(), return_when=(_FC,), timeouts=(Timeout.NONE,), shutdown=False),
+    "mixed": Bounds(futures=2, bare=1, tasks=(_R,), return_when=(_AC,), timeouts=(Timeout.NONE,), shutdown=False),
+    "init-ok": Bounds(max_workers=2, futures=2, init=InitKind.OK, tasks=(_R,), return_when=(_FC,), timeouts=(Timeout.NONE,)),
+    "init-fails": Bounds(max_workers=2, futures=2, init=InitKind.FAILS, tasks=(_R,), return_when=(_FC,)),
+    "ac": Bounds(futures=2, iterators=1, tasks=(_R,), return_when=(), timeouts=(Timeout.FINITE,), shutdown=False),
+    "cpython": Bounds(futures=2, tasks=(_R,), return_when=(_AC,), options=CPYTHON),
+    # slow tier: every operation in every form
+    "w1f2-full": Bounds(futures=2, exit=True, drop=True),
+    "w2f2-full": Bounds(max_workers=2, futures=2),
+    "bare2-full": Bounds(futures=2, bare=2, tasks=(_R,)),
+    "init-ok-full": Bounds(max_workers=2, futures=2, init=InitKind.OK),
+    "cpython-full": Bounds(futures=2, options=CPYTHON),
+    "w2f3": Bounds(max_workers=2, futures=3, tasks=(_R,), return_when=(_FC,), timeouts=(Timeout.NONE,)),
 }
-FAST = ("tiny", "w1f2", "w2f2", "bare2", "init-fails", "init-ok", "ac", "cpython")
-SLOW = ("w2f3", "w2f3-full")
+FAST = ("tiny", "w2f2", "w1f2-exit", "bare2", "mixed", "init-ok", "init-fails", "ac", "cpython")
+SLOW = tuple(n for n in BOUNDS if n not in FAST)
 
 AllowedFn = Callable[[State, "O.Op", Options], frozenset[Outcome]]
 InternalFn = Callable[[State, Options], tuple[Step, ...]]
@@ -230,8 +239,13 @@ class Report:
         return line if self.violation is None else line + "\n" + self.violation.render()
 
 
-def explore(b: Bounds, model: Model = Model(), name: str = "custom") -> Report:
-    """Walk every reachable state within ``b``; stop at the first invariant violated."""
+Visit = Callable[[State, str, State], None]
+
+
+def explore(b: Bounds, model: Model = Model(), name: str = "custom", visit: Visit | None = None) -> Report:
+    """Walk every reachable state within ``b``; stop at the first invariant violated.
+
+    ``visit(before, rule, after)`` is called on every transition (the diagrams use it)."""
     name = next((k for k, v in BOUNDS.items() if v == b), name)
     start = time.perf_counter()
     init = initial(b.max_workers, b.init)
@@ -254,6 +268,8 @@ def explore(b: Bounds, model: Model = Model(), name: str = "custom") -> Report:
         for rule, label, t in successors(s, b, model):
             transitions += 1
             fired.add(rule)
+            if visit is not None:
+                visit(s, rule, t)
             call = label if isinstance(label, tuple) else None
             bad = [] if t is s and call is None else violated_by_step(s, t, call, b.options)
             if t not in parent:

@@ -139,6 +139,7 @@ def has_exception(f: Fut) -> bool:
 def result_now(f: Fut) -> Result | None:
     """What ``result()`` does on this future now; None when it would have to wait.
 
+    pre: (f.outcome is not None) == (f.state == FState.FINISHED)
     post: (_ is None) == (f.state not in (FState.CANCELLED, FState.FINISHED))
     """
     if f.state is FState.CANCELLED:
@@ -155,6 +156,7 @@ def result_now(f: Fut) -> Result | None:
 def exception_now(f: Fut) -> Result | None:
     """What ``exception()`` does on this future now; None when it would have to wait.
 
+    pre: (f.outcome is not None) == (f.state == FState.FINISHED)
     post: (_ is None) == (f.state not in (FState.CANCELLED, FState.FINISHED))
     """
     if f.state is FState.CANCELLED:

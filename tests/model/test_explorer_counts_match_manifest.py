@@ -1,0 +1,83 @@
+"""The explorer sees exactly the state counts recorded in model/manifest.json, and no invariant
+is violated, for every named bound configuration.
+
+Like tlaplus/Examples' manifest: an accidental change to the model shows up as changed counts.
+After an intended change, regenerate with ``EXECSPEC_REGEN=1 python -m pytest tests/model``
+(add ``-m slow`` for the slow tier's entries) and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from execspec.model.explore import BOUNDS, FAST, SLOW, Report, explore, main_report
+
+MANIFEST = Path(__file__).resolve().parents[2] / "model" / "manifest.json"
+REGEN = os.environ.get("EXECSPEC_REGEN") == "1"
+COUNTED = ("distinct_states", "transitions", "depth", "quiescent_states")
+
+
+def _load() -> dict[str, dict[str, object]]:
+    if not MANIFEST.exists():
+        return {}
+    data: dict[str, dict[str, object]] = json.loads(MANIFEST.read_text(encoding="utf-8"))["bounds"]
+    return data
+
+
+def _record(name: str, report: Report) -> None:
+    entries = _load()
+    entries[name] = {
+        "tier": "fast" if name in FAST else "slow",
+        **{k: getattr(report, k) for k in COUNTED},
+        "seconds": round(report.seconds, 2),  # informational only: never compared
+    }
+    ordered = {n: entries[n] for n in BOUNDS if n in entries}
+    text = json.dumps({"about": "Expected explorer counts per bound configuration "
+                       "(execspec.model.explore.BOUNDS); seconds are informational.",
+                       "bounds": ordered}, indent=2)
+    MANIFEST.write_text(text + "\n", encoding="utf-8")
+
+
+def _check(name: str) -> None:
+    report = explore(BOUNDS[name], name=name)
+    assert report.ok, report.render()
+    if REGEN:
+        _record(name, report)
+        return
+    expected = _load().get(name)
+    assert expected is not None, f"{name} is not in {MANIFEST.name}: run with EXECSPEC_REGEN=1"
+    seen = {k: getattr(report, k) for k in COUNTED}
+    assert seen == {k: expected[k] for k in COUNTED}, (
+        f"bounds {name}: the explorer saw {seen}, the manifest records "
+        f"{ {k: expected[k] for k in COUNTED} }; if the model change is intended, regenerate "
+        "with EXECSPEC_REGEN=1 and review the diff"
+    )
+
+
+@pytest.mark.parametrize("name", FAST)
+def test_explorer_counts_match_manifest(name: str) -> None:
+    _check(name)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("name", SLOW)
+def test_explorer_counts_match_manifest_at_larger_bounds(name: str) -> None:
+    _check(name)
+
+
+def test_every_named_bound_configuration_is_in_the_manifest() -> None:
+    assert set(_load()) == set(BOUNDS) or REGEN, (
+        f"manifest entries {sorted(_load())} differ from BOUNDS {sorted(BOUNDS)}"
+    )
+
+
+def test_main_report_prints_one_summary_line_per_configuration() -> None:
+    text = main_report(["tiny"])
+    assert text.startswith("bounds tiny: ") and "distinct states" in text and "no invariant violated" in text
+    with pytest.raises(ValueError, match="unknown bounds"):
+        main_report(["no-such-bounds"])

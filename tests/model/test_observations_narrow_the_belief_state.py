@@ -1,0 +1,77 @@
+"""Belief-state tracking: what the conformance machine will use to check a real executor."""
+
+from __future__ import annotations
+
+from execspec.model import (
+    CPYTHON,
+    DOCS,
+    Options,
+    State,
+    Blocked,
+    Cancel,
+    DoneAndNotDone,
+    FState,
+    GetResult,
+    Returned,
+    Submit,
+    Timeout,
+    Wait,
+    advance,
+    closure,
+    explain,
+    initial,
+    observe,
+    view,
+)
+
+
+def test_closure_contains_every_internal_interleaving() -> None:
+    beliefs = advance({initial(2)}, Submit(), Returned(0))
+    beliefs = advance(beliefs, Submit(), Returned(1))
+    states = {tuple(f.state for f in s.futures) for s in closure(beliefs)}
+    assert (FState.FINISHED, FState.PENDING) in states  # any queued call may start first
+    assert (FState.PENDING, FState.FINISHED) in states
+
+
+def test_an_allowed_observation_keeps_some_belief() -> None:
+    beliefs = advance({initial(1)}, Submit(), Returned(0))
+    assert advance(beliefs, Cancel(0), Returned(False))  # it may have started already
+    assert advance(beliefs, Cancel(0), Returned(True))  # or not
+
+
+def test_a_forbidden_observation_empties_the_belief_state() -> None:
+    beliefs = advance({initial(1)}, Submit(), Returned(0))
+    beliefs = advance(beliefs, GetResult(0, Timeout.ZERO), Returned(0))  # it finished
+    assert not advance(beliefs, Cancel(0), Returned(True))  # FUT-CANCEL-FINISHED
+    assert set(explain(beliefs, Cancel(0))) == {Returned(False)}
+    assert "FUT-CANCEL-FINISHED" in explain(beliefs, Cancel(0))[Returned(False)]
+
+
+def test_views_filter_states_by_what_the_client_sees() -> None:
+    beliefs = advance({initial(1)}, Submit(), Returned(0))
+    started = [s for s in closure(beliefs) if s.futures[0].state is FState.RUNNING]
+    seen = view(started[0])
+    narrowed = observe(beliefs, seen)
+    assert narrowed and all(view(s) == seen for s in narrowed)
+
+
+def test_a_blocked_call_returns_as_a_waiter_result_in_the_view() -> None:
+    beliefs = advance({initial(1)}, Submit(), Returned(0))
+    beliefs = advance(beliefs, GetResult(0, Timeout.NONE), Blocked(0))
+    returned = [s for s in closure(beliefs) if view(s).waiters == (Returned(0),)]
+    assert returned, "the model never lets the blocked result() return the value"
+
+
+def _second_future_cancelled_while_queued(opts: Options) -> frozenset[State]:
+    b = advance({initial(1)}, Submit(), Returned(0), opts=opts)
+    b = advance(b, Submit(), Returned(1), opts=opts)
+    return advance(b, Cancel(1), Returned(True), opts=opts)
+
+
+def test_cpython_variant_explains_gh92001_where_the_docs_do_not() -> None:
+    not_counted = Returned(DoneAndNotDone(frozenset(), frozenset({1})))
+    docs = _second_future_cancelled_while_queued(DOCS)
+    assert not advance(docs, Wait((1,), timeout=Timeout.ZERO), not_counted)  # WAIT-CANCELLED-COUNTS
+    cpython = _second_future_cancelled_while_queued(CPYTHON)
+    assert advance(cpython, Wait((1,), timeout=Timeout.ZERO), not_counted, opts=CPYTHON)
+    assert advance(cpython, Wait((1,)), Blocked(0), opts=CPYTHON)

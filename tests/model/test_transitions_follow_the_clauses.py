@@ -1,0 +1,318 @@
+"""The model's answers for single operations, clause by clause (each test names its clause)."""
+
+from __future__ import annotations
+
+from execspec.model import (
+    CPYTHON,
+    AddDoneCallback,
+    AsCompleted,
+    AsCompletedNext,
+    Blocked,
+    Cancel,
+    DoneAndNotDone,
+    DropExecutor,
+    Err,
+    FState,
+    GetException,
+    GetResult,
+    InitKind,
+    InterpreterExit,
+    InvalidOperation,
+    Map,
+    NewFuture,
+    Ok,
+    Op,
+    Options,
+    Phase,
+    Query,
+    Raised,
+    Returned,
+    ReturnWhen,
+    SetException,
+    SetResult,
+    SetRunningOrNotifyCancel,
+    Shutdown,
+    State,
+    Submit,
+    TaskKind,
+    Timeout,
+    Wait,
+    allowed,
+    initial,
+    internal_successors,
+    phase,
+)
+from execspec.model.states import DOCS
+
+import pytest
+
+
+def one(s: State, op: Op, opts: Options = DOCS) -> tuple[object, State, str]:
+    """The single outcome of a deterministic operation."""
+    (o,) = allowed(s, op, opts)
+    return o.result, o.state, o.rule
+
+
+def step(s: State, rule: str, label_part: str = "", opts: Options = DOCS) -> State:
+    """Take the internal step with this rule (and label fragment)."""
+    matches = [st for st in internal_successors(s, opts) if st.rule == rule and label_part in st.label]
+    assert matches, f"no {rule} step among {[st.label for st in internal_successors(s, opts)]}"
+    return matches[0].state
+
+
+def running(max_workers: int = 1, task: TaskKind = TaskKind.RETURNS) -> State:
+    _, s, _ = one(initial(max_workers), Submit(task))
+    return step(s, "worker.takes")
+
+
+def test_fut_create_pending_and_lazy_threads() -> None:
+    s = initial(2)
+    assert s.pool.workers == ()  # TPE-LAZY-THREADS
+    r, s, rule = one(s, Submit())
+    assert r == Returned(0) and s.futures[0].state is FState.PENDING and rule == "submit.accepted"
+    assert len(s.pool.workers) == 1
+
+
+def test_tpe_idle_reuse_no_new_thread_while_an_idle_worker_is_free() -> None:
+    s = running()
+    s = step(s, "task.returns")
+    _, s, _ = one(s, Submit())
+    assert len(s.pool.workers) == 1
+    _, s, _ = one(initial(3), Submit())
+    _, s, _ = one(s, Submit())  # the first worker has not taken f0 yet: a second is spawned
+    assert len(s.pool.workers) == 2
+
+
+def test_tpe_max_workers_bound() -> None:
+    s = initial(1)
+    for _ in range(3):
+        _, s, _ = one(s, Submit())
+    assert len(s.pool.workers) == 1 and s.pool.queue == (0, 1, 2)
+
+
+def test_fut_cancel_pending_running_finished_cancelled() -> None:
+    _, s, _ = one(initial(1), Submit())
+    r, s2, rule = one(s, Cancel(0))
+    assert (r, s2.futures[0].state, rule) == (Returned(True), FState.CANCELLED, "cancel.pending")
+    assert s2.pool.queue == ()
+    assert one(s2, Cancel(0))[0] == Returned(True)  # FUT-CANCEL-CANCELLED
+    s = running()
+    assert one(s, Cancel(0))[:1] == (Returned(False),) and one(s, Cancel(0))[1] == s  # FUT-CANCEL-RUNNING
+    s = step(s, "task.returns")
+    assert one(s, Cancel(0))[0] == Returned(False)  # FUT-CANCEL-FINISHED
+
+
+def test_fut_running_cancelled_done_queries() -> None:
+    s = running()
+    assert one(s, Query(0))[0] == Returned((False, True, False))
+    s = step(s, "task.returns")
+    assert one(s, Query(0))[0] == Returned((False, False, True))
+
+
+def test_fut_result_value_raises_cancelled_timeout_waits() -> None:
+    s = step(running(), "task.returns")
+    assert one(s, GetResult(0, Timeout.ZERO))[0] == Returned(0)
+    s = step(running(task=TaskKind.RAISES_FALSY), "task.raises")
+    assert one(s, GetResult(0))[0] == Raised("FalsyError")  # FUT-RESULT-FALSY-EXC
+    assert one(s, GetException(0))[0] == Returned(Err("FalsyError"))
+    s = running()
+    assert one(s, GetResult(0, Timeout.ZERO))[0] == Raised("TimeoutError")
+    r, s2, _ = one(s, GetResult(0, Timeout.NONE))
+    assert r == Blocked(0) and s2.waiters[0].blocked
+    _, s, _ = one(initial(1), Submit())
+    _, s, _ = one(s, Cancel(0))
+    assert one(s, GetResult(0))[0] == Raised("CancelledError")
+    assert one(s, GetException(0))[0] == Raised("CancelledError")
+
+
+def test_fut_result_waits_then_wakes_with_the_value() -> None:
+    _, s, _ = one(running(), GetResult(0))
+    assert not [st for st in internal_successors(s) if st.rule == "waiter.wakes"]
+    s = step(s, "task.returns")
+    assert s.waiters[0].signalled  # FUT-WAKES-WAITERS
+    s = step(s, "waiter.wakes")
+    assert s.waiters[0].result == Returned(0)
+
+
+def test_finite_timeout_fires_only_while_the_condition_fails() -> None:
+    _, s, _ = one(running(), GetResult(0, Timeout.FINITE))
+    assert any(st.rule == "waiter.times-out" for st in internal_successors(s))
+    s = step(s, "task.returns")
+    assert not any(st.rule == "waiter.times-out" for st in internal_successors(s))
+
+
+def test_fut_cb_on_done_order_and_already_done() -> None:
+    s = running()
+    _, s, _ = one(s, AddDoneCallback(0))
+    _, s, _ = one(s, AddDoneCallback(0))
+    s = step(s, "task.returns")
+    assert s.futures[0].called == ()  # called by the completing thread, one step each
+    s = step(s, "callback.runs")
+    s = step(s, "callback.runs")
+    assert s.futures[0].called == (0, 1)  # FUT-CB-ORDER
+    _, s, rule = one(s, AddDoneCallback(0))
+    assert s.futures[0].called == (0, 1, 2) and rule == "callback.add-done"  # FUT-CB-ALREADY-DONE
+
+
+def test_callback_added_while_earlier_ones_are_pending_may_run_now_or_behind() -> None:
+    s = running()
+    _, s, _ = one(s, AddDoneCallback(0))
+    s = step(s, "task.returns")
+    rules = {o.rule for o in allowed(s, AddDoneCallback(0))}
+    assert rules == {"callback.add-done", "callback.add-behind"}
+
+
+def test_cancel_calls_callbacks_in_the_cancelling_thread() -> None:
+    _, s, _ = one(initial(1), Submit())
+    _, s, _ = one(s, AddDoneCallback(0))
+    _, s, _ = one(s, Cancel(0))
+    assert s.futures[0].called == (0,)  # FUT-CB-THREAD: before cancel() returns
+
+
+def test_fut_srn_and_set_on_bare_futures() -> None:
+    _, s, _ = one(initial(), NewFuture())
+    r, s2, _ = one(s, SetRunningOrNotifyCancel(0))
+    assert r == Returned(True) and s2.futures[0].state is FState.RUNNING
+    assert one(s2, SetRunningOrNotifyCancel(0))[0] == Raised("RuntimeError")  # FUT-SRN-OTHER
+    _, s3, _ = one(s, Cancel(0))
+    assert one(s3, SetRunningOrNotifyCancel(0))[0] == Returned(False)  # FUT-SRN-CANCELLED
+    _, s4, _ = one(s, SetResult(0, "v"))  # FUT-SET-ON-PENDING
+    assert s4.futures[0].outcome == Ok("v")
+    assert one(s4, SetException(0))[0] == Raised("InvalidStateError")  # FUT-SET-INVALID
+    assert one(s3, SetResult(0))[0] == Raised("InvalidStateError")
+
+
+def test_bare_future_methods_are_refused_on_pool_futures() -> None:
+    _, s, _ = one(initial(), Submit())
+    with pytest.raises(InvalidOperation, match="NewFuture"):
+        allowed(s, SetResult(0))
+    with pytest.raises(InvalidOperation, match="no future 3"):
+        allowed(s, Cancel(3))
+
+
+def test_exe_submit_and_map_after_shutdown_raise_runtime_error() -> None:
+    _, s, _ = one(initial(), Shutdown(wait=False))
+    assert one(s, Submit())[0] == Raised("RuntimeError")
+    assert one(s, Map((TaskKind.RETURNS,)))[0] == Raised("RuntimeError")
+
+
+def test_exe_map_submits_every_item_at_once_in_order() -> None:
+    r, s, rule = one(initial(2), Map((TaskKind.RETURNS, TaskKind.RAISES, TaskKind.RETURNS)))
+    assert r == Returned((0, 1, 2)) and s.pool.queue == (0, 1, 2) and rule == "map.accepted"
+
+
+def test_exe_shutdown_cancel_futures_keeps_running_ones() -> None:
+    s = running()
+    _, s, _ = one(s, Submit())
+    r, s, _ = one(s, Shutdown(wait=True, cancel_futures=True))
+    assert isinstance(r, Blocked)
+    assert [f.state for f in s.futures] == [FState.RUNNING, FState.CANCELLED]
+    s = step(s, "task.returns")
+    s = step(s, "worker.exits")
+    s = step(s, "join.returns")
+    assert s.pool.joined and phase(s.pool) is Phase.TERMINATED
+
+
+def test_exe_shutdown_repeat_is_harmless() -> None:
+    _, s, _ = one(initial(), Shutdown(wait=True))
+    assert one(s, Shutdown(wait=True))[0] == Returned(None)
+
+
+def test_tpe_initializer_fails_breaks_the_pool_and_pending_futures() -> None:
+    _, s, _ = one(initial(2, InitKind.FAILS), Submit())
+    _, s, _ = one(s, Submit())
+    s = step(s, "worker.init-fails")
+    assert s.pool.broken and phase(s.pool) is Phase.BROKEN
+    assert all(f.outcome == Err("BrokenThreadPool") for f in s.futures)
+    assert one(s, Submit())[0] == Raised("BrokenThreadPool")  # TPE-INITIALIZER-FAILS-SUBMIT
+
+
+def test_broken_and_shut_down_pool_may_refuse_either_way() -> None:
+    _, s, _ = one(initial(1, InitKind.FAILS), Submit())
+    s = step(s, "worker.init-fails")
+    _, s, _ = one(s, Shutdown(wait=False))
+    assert {o.result for o in allowed(s, Submit())} == {Raised("BrokenThreadPool"), Raised("RuntimeError")}
+
+
+def test_tpe_interpreter_exit_runs_queued_work_then_joins() -> None:
+    _, s, _ = one(initial(1), Submit())
+    r, s, _ = one(s, InterpreterExit())
+    assert isinstance(r, Blocked)
+    assert one(s, Submit())[0] == Raised("RuntimeError")  # TPE-SUBMIT-AFTER-EXIT
+    s = step(s, "worker.takes")
+    assert not any(st.rule == "join.returns" for st in internal_successors(s))
+
+
+def test_tpe_gc_dropped_workers_finish_the_queue_and_exit() -> None:
+    _, s, _ = one(initial(1), Submit())
+    _, s, _ = one(s, DropExecutor())
+    with pytest.raises(InvalidOperation, match="dropped"):
+        allowed(s, Submit())
+    s = step(step(step(s, "worker.takes"), "task.returns"), "worker.exits")
+    assert s.futures[0].state is FState.FINISHED and s.pool.workers == ()
+
+
+def test_wait_each_return_when_and_timeout() -> None:
+    s = running(2)
+    _, s, _ = one(s, Submit(TaskKind.RAISES))
+    assert one(s, Wait((0, 1), ReturnWhen.FIRST_COMPLETED, Timeout.ZERO))[0] == Returned(
+        DoneAndNotDone(frozenset(), frozenset({0, 1}))
+    )  # WAIT-TIMEOUT: returns, does not raise
+    s = step(s, "worker.takes", "f1")
+    s = step(s, "task.raises")
+    for rw in (ReturnWhen.FIRST_COMPLETED, ReturnWhen.FIRST_EXCEPTION):
+        r, _, rule = one(s, Wait((0, 1, 1), rw))
+        assert r == Returned(DoneAndNotDone(frozenset({1}), frozenset({0}))) and rule == "wait.returns"
+    assert isinstance(one(s, Wait((0, 1)))[0], Blocked)  # WAIT-DEFAULT-ALL
+    assert one(s, Wait(()))[0] == Returned(DoneAndNotDone(frozenset(), frozenset()))  # WAIT-EMPTY
+
+
+def test_wait_cancelled_counts_by_the_docs_not_in_cpython() -> None:
+    s = running()
+    _, s, _ = one(s, Submit())
+    _, s, _ = one(s, Cancel(1))
+    assert one(s, Wait((1,)))[0] == Returned(DoneAndNotDone(frozenset({1}), frozenset()))
+    _, s, _ = one(running(), Submit(), CPYTHON)
+    _, s, _ = one(s, Cancel(1), CPYTHON)
+    r, s, _ = one(s, Wait((1,)), CPYTHON)  # gh-92001: blocks until a worker dequeues f1
+    assert isinstance(r, Blocked)
+    s = step(step(s, "task.returns", opts=CPYTHON), "worker.skips-cancelled", opts=CPYTHON)
+    assert s.waiters[0].signalled
+
+
+def test_as_completed_yields_done_first_then_in_completion_order() -> None:
+    s = initial(2)
+    for _ in range(3):
+        _, s, _ = one(s, Submit())
+    s = step(s, "worker.takes", "f2")
+    s = step(s, "task.returns")
+    r, s, _ = one(s, AsCompleted((0, 1, 2, 2)))
+    assert r == Returned(0)
+    r, s, _ = one(s, AsCompletedNext(0))
+    assert r == Returned(2)  # AC-DONE-FIRST
+    s = step(s, "worker.takes", "f1")
+    s = step(s, "worker.takes", "f0")
+    s = step(s, "task.returns", "f1")
+    s = step(s, "task.returns", "f0")
+    r, s, _ = one(s, AsCompletedNext(0))
+    assert r == Returned(1)  # AC-YIELDS-AS-COMPLETE: f1 completed before f0
+    r, s, _ = one(s, AsCompletedNext(0))
+    assert r == Returned(0)
+    assert one(s, AsCompletedNext(0))[0] == Raised("StopIteration")
+
+
+def test_as_completed_empty_stops_and_timeout_zero_raises() -> None:
+    _, s, _ = one(initial(), AsCompleted(()))
+    assert one(s, AsCompletedNext(0))[0] == Raised("StopIteration")  # AC-EMPTY
+    _, s, _ = one(running(), AsCompleted((0,), Timeout.ZERO))
+    assert one(s, AsCompletedNext(0))[0] == Raised("TimeoutError")  # AC-TIMEOUT
+
+
+def test_tpe_fifo_start_is_cpythons_choice_not_the_docs() -> None:
+    s = initial(1)
+    for _ in range(2):
+        _, s, _ = one(s, Submit())
+    assert {st.label for st in internal_successors(s) if st.rule == "worker.takes"} == {
+        "worker starts f0", "worker starts f1"}
+    assert {st.label for st in internal_successors(s, CPYTHON) if st.rule == "worker.takes"} == {
+        "worker starts f0"}
