@@ -127,16 +127,22 @@ def has_wait_cycle(rt: Runtime) -> bool:
 
 def _cycle_lines(g: WaitGraph, cycle: list[tuple[str, int]]) -> list[str]:
     lines = []
-    for node in cycle:
+    for i, node in enumerate(cycle):
         name = g.nodes.get(node, str(node))
         if node[0] == "thread":
             tw = g.threads[node[1]]
+            if i:
+                prev = cycle[i - 1]
+                if prev[0] == "thread":
+                    lines.append(f"  -> {g.via.get((prev, node), 'waits on')}")
             lines.append(f"{name}" + (f", running {tw.task}" if tw.task else ""))
         else:
             note = g.notes.get(node, "")
             lines.append(f"  -> {'waits on ' if node[0] == 'future' else ''}{name}"
                          + (f" ({note})" if note and node[0] == "queue" else ""))
     first = g.nodes.get(cycle[0], "")
+    if cycle[-1][0] == "thread":
+        lines.append(f"  -> {g.via.get((cycle[-1], cycle[0]), 'waits on')}")
     lines.append(f"  -> back to {first}")
     return lines
 
@@ -150,18 +156,29 @@ def _cycle_headline(g: WaitGraph, cycle: list[tuple[str, int]]) -> str:
         fut = g.nodes[futures[0]]
         busy = g.notes.get(queues[0], "")
         who = "the only worker" if busy.startswith("the only worker") else tw.label
+        where = g.notes.get(futures[0], "").replace("queued at ", "")
         return (f"{who} ({tw.name}) is busy running {tw.task or 'a task'}, which waits on {fut}, "
-                f"queued behind it ({g.notes.get(futures[0], '')})")
-    parts = []
+                f"queued behind it ({where})")
+    def short(node: tuple[str, int]) -> str:
+        if node[0] == "thread":
+            tw = g.threads[node[1]]
+            return tw.role if tw.role else tw.label
+        return g.nodes.get(node, str(node))
+
+    # "worker 0 waits on future b (wait_on_a), run by worker 1, which waits on ..., run by worker 0"
+    text = short(cycle[0])
     for i, node in enumerate(cycle):
         nxt = cycle[(i + 1) % len(cycle)]
-        if node[0] == "thread" and nxt[0] == "future":
-            parts.append(f"{g.nodes[node]} waits on {g.nodes[nxt]}")
-        elif node[0] == "thread" and nxt[0] == "thread":
-            parts.append(f"{g.nodes[node]} waits on {g.nodes[nxt]}")
+        if node[0] == "thread":
+            how = g.via.get((node, nxt), "waits on")  # "waits for lock B, held by" / "joins"
+            text += (" " if i == 0 else ", which ") + f"{how} {short(nxt)}"
         elif node[0] == "future" and nxt[0] == "thread":
-            parts[-1:] = [f"{parts[-1] if parts else g.nodes[node]}, run by {g.nodes[nxt]}"]
-    return "; ".join(parts) or "threads wait on each other"
+            text += f", run by {short(nxt)}"
+        elif node[0] == "future" and nxt[0] == "queue":
+            text += f", queued in {short(nxt)}"
+        elif node[0] == "queue":
+            text += f", served by {short(nxt)}"
+    return text
 
 
 def build_report(rt: Runtime, outcome: Outcome, exc: BaseException | None,

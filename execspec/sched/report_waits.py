@@ -98,6 +98,8 @@ class WaitGraph:
     nodes: dict[tuple[str, int], str]  # node key -> human name
     edges: dict[tuple[str, int], list[tuple[str, int]]]
     notes: dict[tuple[str, int], str]  # extra words on a node ("queued at position 1 ...")
+    #: how a thread waits on another directly: "waits for lock B, held by", "joins"
+    via: dict[tuple[tuple[str, int], tuple[str, int]], str] = field(default_factory=dict)
 
     def cycle(self) -> list[tuple[str, int]] | None:
         """The first wait-for cycle through a thread, as a list of node keys."""
@@ -313,6 +315,7 @@ def analyze(rt: Runtime, current: CThread | None, current_frame: FrameType | Non
     nodes: dict[tuple[str, int], str] = {}
     edges: dict[tuple[str, int], list[tuple[str, int]]] = {}
     notes: dict[tuple[str, int], str] = {}
+    via: dict[tuple[tuple[str, int], tuple[str, int]], str] = {}
     for tid, tw in threads.items():
         nodes[("thread", tid)] = tw.label
     for key, fut in keep.items():
@@ -327,7 +330,7 @@ def analyze(rt: Runtime, current: CThread | None, current_frame: FrameType | Non
             nodes[qnode] = q._name
             edges[node] = [qnode]
             ws = servers.get(q._oid, [])
-            notes[node] = f"queued at position {pos} of {q._name}"
+            notes[node] = f"queued at position {pos} in {q._name}"
             edges[qnode] = [("thread", t) for t in ws]
             if len(ws) == 1:
                 notes[qnode] = f"the only worker, {threads[ws[0]].label}, is busy"
@@ -357,11 +360,13 @@ def analyze(rt: Runtime, current: CThread | None, current_frame: FrameType | Non
             tgt = threads.get(g.tid) if g is not None else None
             if tgt is not None:
                 edges[node] = [("thread", tgt.tid)]
+                via[(node, ("thread", tgt.tid))] = "joins"
             exiting = rt.threads[tid].in_exit or (tid == 0 and env is not None and env.exiting)
             tw.waits = ("interpreter exit: joins " if exiting else "joins ") + (
                 tgt.label if tgt else prim.name)
         elif isinstance(prim, Lock) and owner is not None and getattr(owner, "tid", None) is not None:
             edges[node] = [("thread", owner.tid)]
+            via[(node, ("thread", owner.tid))] = f"waits for {prim._name}, held by"
             tw.waits = f"waits for {prim._name}, held by {threads[owner.tid].label}"
         elif isinstance(prim, SimpleQueue):
             tw.waits = f"idle: waits for work on {prim._name}" if servers.get(prim._oid) and \
@@ -371,4 +376,4 @@ def analyze(rt: Runtime, current: CThread | None, current_frame: FrameType | Non
         elif prim is None and not rt.threads[tid].done:
             op = rt.threads[tid].op
             tw.waits = f"at {op.label or op.kind}"
-    return WaitGraph(threads, nodes, edges, notes)
+    return WaitGraph(threads, nodes, edges, notes, via)

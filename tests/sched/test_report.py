@@ -1,0 +1,152 @@
+"""Reports a person can act on: the docs' deadlocks with their cycles named at the
+executor's level (stdlib and impl), blocks outside the shim, and the trace table."""
+
+from __future__ import annotations
+
+import functools
+import re
+import queue as real_queue
+import threading as real_threading
+import time as real_time
+from typing import Any
+
+import pytest
+
+from execspec.sched.examples import docs
+from execspec.sched.runtime import Outcome, run_once
+
+from tests.sched._runtime_helpers import First, Newest, Seeded, run
+
+EXECUTORS = ["concurrent.futures", "execspec.impl"]
+
+
+@pytest.mark.parametrize("executor", EXECUTORS)
+def test_docs_first_example_deadlocks_on_every_schedule_with_the_cycle_named(executor: str) -> None:
+    scenario = functools.partial(docs.wait_on_each_other, executor=executor)
+    for seed in range(12):
+        start = real_time.monotonic()
+        ex = run_once(scenario, Seeded(seed))
+        assert real_time.monotonic() - start < 1.0
+        assert ex.outcome is Outcome.DEADLOCK and ex.report is not None
+        head = ex.report.headline
+        assert head.startswith("DEADLOCK: worker 0 waits on future ")
+        assert "run by worker 1, which waits on future " in head and head.endswith("run by worker 0")
+        assert {"future a (wait_on_b)", "future b (wait_on_a)"} <= set(
+            part.split(", run by")[0].split("waits on ")[-1] for part in head.split("which"))
+        text = ex.report.render()
+        assert "print(b.result())" in text and "print(a.result())" in text  # the user's lines
+        assert "main thread: interpreter exit: joins worker" in text
+        assert ex.virtual_time == 5  # both sleeps really happened, on the virtual clock
+
+
+@pytest.mark.parametrize("executor", EXECUTORS)
+def test_docs_second_example_reports_the_busy_only_worker(executor: str) -> None:
+    ex = run_once(functools.partial(docs.wait_on_future, executor=executor), Newest())
+    assert ex.outcome is Outcome.DEADLOCK and ex.report is not None
+    assert ex.report.headline.startswith(
+        "DEADLOCK: the only worker (ThreadPoolExecutor-0_0) is busy running wait_on_future, "
+        "which waits on the future of pow, queued behind it (position 1 in SimpleQueue#")
+    assert "print(f.result())" in ex.report.render()
+
+
+@pytest.mark.parametrize("executor", EXECUTORS)
+def test_docs_second_example_with_two_workers_passes(executor: str) -> None:
+    scenario = functools.partial(docs.wait_on_future, executor=executor, max_workers=2)
+    for strategy in [First(), Newest(), *(Seeded(s) for s in range(25))]:
+        ex = run_once(scenario, strategy)
+        assert ex.outcome is Outcome.OK, ex.report and ex.report.render()
+
+
+def test_a_block_on_a_real_lock_is_reported_not_hung() -> None:
+    real_lock = real_threading.Lock()
+    real_lock.acquire()
+
+    def scenario(env: Any) -> None:
+        env.threading.Lock().acquire()  # a shim step first, so the trace is not empty
+        real_lock.acquire()  # held by the test: blocks the runner for real
+        real_lock.release()
+    start = real_time.monotonic()
+    ex = run(scenario, uncontrolled_timeout=0.3)
+    took = real_time.monotonic() - start
+    real_lock.release()  # let the abandoned runner finish
+    assert ex.outcome is Outcome.UNCONTROLLED_BLOCK and ex.report is not None
+    assert took < 10
+    assert "blocks outside the shim at" in ex.report.headline
+    assert "real_lock.acquire()" in ex.report.headline
+    assert "test_report.py" in ex.report.render()
+    # the next execution gets a new runner and works
+    assert run(lambda env: 7).return_value == 7
+
+
+def test_a_block_on_a_real_queue_in_a_worker_is_reported() -> None:
+    q: real_queue.Queue[int] = real_queue.Queue()
+
+    def scenario(env: Any) -> None:
+        t = env.threading.Thread(target=q.get, name="stuck-worker")
+        t.start()
+        t.join()
+    ex = run(scenario, Newest(), uncontrolled_timeout=0.3)
+    q.put(1)
+    assert ex.outcome is Outcome.UNCONTROLLED_BLOCK and ex.report is not None
+    assert "thread stuck-worker" in ex.report.headline
+
+
+def test_trace_table_has_a_column_per_thread_and_folds_long_traces() -> None:
+    def short(env: Any) -> None:
+        lock = env.threading.Lock()
+        lock.acquire()
+        lock.acquire()
+    text = run(short).report.render()  # type: ignore[union-attr]
+    table = text.split("Trace (one column per thread, one row per step):\n")[1]
+    assert table.splitlines()[0].split() == ["step", "time", "0:MainThread"]
+    assert re.search(r"Lock#\d+\.acquire", table)
+
+    def long(env: Any) -> None:
+        ev = env.threading.Event()
+
+        def spin() -> None:
+            for _ in range(100):
+                env.time.sleep(0)
+            ev.wait()
+        t = env.threading.Thread(target=spin, name="spinner")
+        t.start()
+        t.join()
+    rep = run(long, Newest()).report
+    assert rep is not None
+    table = rep.trace
+    assert "1:spinner" in table.splitlines()[0]
+    assert "steps not shown" in table
+    assert len(table.splitlines()) < 80
+
+
+def test_deadlock_report_names_the_lock_holder() -> None:
+    def scenario(env: Any) -> None:
+        th = env.threading
+        a, b = th.Lock(), th.Lock()
+        env.name(a, "lock A")
+        env.name(b, "lock B")
+
+        def one() -> None:
+            with a:
+                env.time.sleep(1)
+                with b:
+                    pass
+
+        def two() -> None:
+            with b:
+                env.time.sleep(1)
+                with a:
+                    pass
+        ts = [th.Thread(target=f, name=f.__name__) for f in (one, two)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+    ex = run(scenario)
+    assert ex.outcome is Outcome.DEADLOCK and ex.report is not None
+    text = ex.report.render()
+    assert ex.report.headline in (
+        "DEADLOCK: thread one waits for lock B, held by thread two, which waits for lock A, held by thread one",
+        "DEADLOCK: thread two waits for lock A, held by thread one, which waits for lock B, held by thread two")
+    assert "thread one: waits for lock B, held by thread two" in text
+    assert "Wait-for cycle:" in text
