@@ -46,8 +46,10 @@ CANCELLED = 2  # entered by cancel() on a pending future; done at once (FUT-CANC
 FINISHED = 3  # entered by set_result()/set_exception() (FUT-SET-RESULT, FUT-SET-EXCEPTION)
 _STATE_NAMES = ("pending", "running", "cancelled", "finished")
 
-# Guards every future's state, gates and callback list. Never held while user code runs.
-_lock = threading.Lock()
+# Guards every future's state, gates and callback list. Never held while user code runs, except
+# what the garbage collector runs (a __del__, a weakref callback) when an allocation under it
+# triggers a collection; that code may touch futures too, hence reentrant.
+_lock = threading.RLock()
 
 if hasattr(os, "register_at_fork") and hasattr(_lock, "_at_fork_reinit"):
     # TPE-FORK: hold the lock across fork() so the child never inherits it mid-update.

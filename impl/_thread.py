@@ -40,7 +40,7 @@ _AFTER_SHUTDOWN = "cannot submit to an executor after its shutdown()"
 _AFTER_EXIT = "cannot submit once the interpreter has started to exit"
 
 # TPE-INTERPRETER-EXIT: every live pool, so the exit hook can stop and join them all.
-_registry_lock = threading.Lock()
+_registry_lock = threading.RLock()
 _pools: weakref.WeakKeyDictionary[_Pool, None] = weakref.WeakKeyDictionary()
 _exiting = False
 _executor_numbers = itertools.count()
@@ -52,7 +52,7 @@ class _Pool:
 
     def __init__(self, max_workers: int, prefix: str, initializer: Callable[..., object] | None,
                  initargs: tuple[Any, ...]) -> None:  # fmt: skip
-        self.lock = threading.Lock()  # guards every field below, and every queue put
+        self.lock = threading.RLock()  # guards the fields below and every put (reentrant: see _future._lock)
         self.queue: queue.SimpleQueue[_Call | None] = queue.SimpleQueue()
         self.idle = 0  # workers that found the queue empty and were not yet handed a call
         # INV-WORKERS-BOUNDED: <= max_workers. A dict, not a set: joins go in start order, so
@@ -253,7 +253,7 @@ def _after_fork_in_child() -> None:
     # belong to the parent; each pool starts empty and starts workers again on demand.
     _registry_lock._at_fork_reinit()  # type: ignore[attr-defined]
     for pool in list(_pools):
-        pool.lock, pool.queue, pool.idle, pool.threads = threading.Lock(), queue.SimpleQueue(), 0, {}
+        pool.lock, pool.queue, pool.idle, pool.threads = threading.RLock(), queue.SimpleQueue(), 0, {}
 
 
 threading._register_atexit(_at_exit)  # type: ignore[attr-defined]

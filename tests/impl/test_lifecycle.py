@@ -189,3 +189,16 @@ def test_finished_futures_are_not_kept_by_the_executor(ex: impl.ThreadPoolExecut
 def test_worker_thread_is_not_daemon_so_exit_waits_for_it() -> None:  # TPE-INTERPRETER-EXIT
     with impl.ThreadPoolExecutor(1) as ex:
         assert ex.submit(lambda: threading.current_thread().daemon).result(BOUND) is False
+
+
+def test_code_run_by_the_collector_inside_our_locks_can_use_futures(ex: impl.ThreadPoolExecutor) -> None:
+    # A __del__ or weakref callback may run on any allocation, including one made while this
+    # thread holds impl's locks; if it touches futures or submits, it must not deadlock.
+    from execspec.impl import _future
+
+    f: impl.Future[int] = impl.Future()
+    with _future._lock:  # as if a collection ran inside one of our critical sections
+        assert f.cancel() and f.cancelled()
+    with ex._pool.lock:
+        g = ex.submit(abs, -1)
+    assert g.result(BOUND) == 1
