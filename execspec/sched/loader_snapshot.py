@@ -18,6 +18,7 @@ they are the same in every execution), ``itertools.count`` (rebound to a fresh c
 
 from __future__ import annotations
 
+import functools
 import importlib.machinery
 import itertools
 import logging
@@ -38,7 +39,7 @@ _SHARED = (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, type
            types.GetSetDescriptorType, types.WrapperDescriptorType, types.MethodDescriptorType,
            logging.Logger, types.MethodWrapperType, types.GenericAlias,
            importlib.machinery.ModuleSpec,
-           type(namedtuple("_T", "a").a))  # namedtuple field getters
+           type(namedtuple("_T", "a").a))  # type: ignore[attr-defined]  # field getters
 _COUNT_REPR = re.compile(r"count\((-?\d+)\)$")
 
 
@@ -68,7 +69,7 @@ def _plan_namespace(ns: dict[str, Any], resets: list[Reset], seen: set[int], mod
     resets.append(restore)
     for key, value in saved.items():
         if key != "__builtins__":  # the table's own, the same for every execution
-            _plan_slot(value, resets, seen, modname, lambda v, k=key: ns.__setitem__(k, v))
+            _plan_slot(value, resets, seen, modname, functools.partial(ns.__setitem__, key))
 
 
 def _plan_class(cls: type, resets: list[Reset], seen: set[int], modname: str) -> None:
@@ -88,7 +89,7 @@ def _plan_class(cls: type, resets: list[Reset], seen: set[int], modname: str) ->
     resets.append(restore)
     for key, value in saved.items():
         if key not in fixed:
-            _plan_slot(value, resets, seen, modname, lambda v, k=key: setattr(cls, k, v))
+            _plan_slot(value, resets, seen, modname, functools.partial(setattr, cls, key))
 
 
 def _plan_slot(value: Any, resets: list[Reset], seen: set[int], modname: str,
@@ -137,8 +138,15 @@ def _plan_value(value: Any, resets: list[Reset], seen: set[int], modname: str) -
             _plan_value(v, resets, seen, modname)
     elif type(value) in (dict, set, deque):
         snap = value.copy()
-        resets.append(lambda: (value.clear(), value.update(snap) if type(value) is not deque
-                               else value.extend(snap)))
+
+        def refill() -> None:
+            value.clear()
+            if type(value) is deque:
+                value.extend(snap)
+            else:
+                value.update(snap)
+
+        resets.append(refill)
         for v in (snap.items() if type(value) is dict else snap):
             _plan_value(v, resets, seen, modname)
     elif isinstance(value, (weakref.WeakKeyDictionary, weakref.WeakValueDictionary, weakref.WeakSet)):
@@ -161,4 +169,4 @@ def _plan_instance(obj: Any, resets: list[Reset], seen: set[int], modname: str) 
     resets.append(restore)
     for key, value in state.items():
         if key != "_rt":
-            _plan_slot(value, resets, seen, modname, lambda v, k=key: obj.__dict__.__setitem__(k, v))
+            _plan_slot(value, resets, seen, modname, functools.partial(obj.__dict__.__setitem__, key))

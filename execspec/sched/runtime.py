@@ -55,7 +55,7 @@ import time as _real_time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from greenlet import GreenletExit, getcurrent, greenlet
+from greenlet import GreenletExit, getcurrent, greenlet  # type: ignore[import-untyped,unused-ignore]
 
 from execspec.sched.strategy import Op, Strategy
 
@@ -113,7 +113,7 @@ def make_op(tid: int, kind: str, oid: int | None, name: str) -> Op:
     return op
 
 
-class CThread(greenlet):  # type: ignore[misc]
+class CThread(greenlet):  # type: ignore[misc,unused-ignore]
     """A controlled thread: a greenlet plus what the kernel needs to schedule it."""
 
     rt: Runtime

@@ -128,7 +128,7 @@ class Env:
         """Give ``obj`` (a future, a lock ...) a human name for reports; returns ``obj``."""
         if hasattr(obj, "_oid") and hasattr(obj, "_name") and not isinstance(obj, type):
             try:
-                obj._name = label  # type: ignore[attr-defined]
+                obj._name = label
             except AttributeError:
                 pass
         self.names[id(obj)] = (obj, label)

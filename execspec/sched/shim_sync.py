@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from greenlet import getcurrent
+from greenlet import getcurrent  # type: ignore[import-untyped,unused-ignore]
 
 from execspec.sched.runtime import _OPS, CThread, Runtime, current_cthread, make_op
 

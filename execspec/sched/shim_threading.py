@@ -13,7 +13,7 @@ import functools
 import threading as _real_threading
 from typing import Any, Callable, Iterable, Mapping
 
-from greenlet import GreenletExit
+from greenlet import GreenletExit  # type: ignore[import-untyped,unused-ignore]
 
 from execspec.sched.runtime import Abort, CThread, Outcome, Runtime, current_cthread, make_op
 from execspec.sched.shim_barrier import Barrier, BrokenBarrierError
@@ -278,7 +278,8 @@ def _switch(self: local) -> None:
 def current_thread() -> Thread:
     """The running controlled thread's Thread object."""
     th = current_cthread()
-    return _OUTSIDE if th is None else th.shim  # type: ignore[no-any-return]
+    shim: Thread = _OUTSIDE if th is None else th.shim
+    return shim
 
 
 def get_ident() -> int:
@@ -295,7 +296,8 @@ def get_native_id() -> int:
 
 def main_thread() -> Thread:
     """Thread 0, which runs the scenario."""
-    return _need_thread("main_thread()").rt.threads[0].shim  # type: ignore[no-any-return]
+    shim: Thread = _need_thread("main_thread()").rt.threads[0].shim
+    return shim
 
 
 def enumerate() -> list[Thread]:  # noqa: A001 - the real name
