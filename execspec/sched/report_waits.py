@@ -203,7 +203,8 @@ def _futures_in_collection(value: Any) -> list[Any]:
 def analyze(rt: Runtime, current: CThread | None, current_frame: FrameType | None) -> WaitGraph:
     """Build the wait-for graph of ``rt``'s live threads."""
     from execspec.sched.shim_queue import SimpleQueue  # noqa: PLC0415
-    from execspec.sched.shim_sync import Condition, Lock, Prim, Semaphore  # noqa: PLC0415
+    from execspec.sched.shim_semaphore import Semaphore  # noqa: PLC0415
+    from execspec.sched.shim_sync import Condition, Lock, Prim  # noqa: PLC0415
     from execspec.sched.shim_threading import Thread  # noqa: PLC0415
 
     env = rt.env

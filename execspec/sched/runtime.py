@@ -45,13 +45,8 @@ the clock" as an operation of its own.
 
 from __future__ import annotations
 
-import _thread
 import enum
-import gc
-import os
 import sys
-import threading as _real_threading
-import time as _real_time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
@@ -63,7 +58,7 @@ if TYPE_CHECKING:
     from execspec.sched.report import Report
     from execspec.sched.shim_env import Env
 
-__all__ = ["CThread", "Execution", "Outcome", "Runtime", "TraceStep", "current_cthread"]
+__all__ = ["CThread", "Execution", "Outcome", "Runtime", "TraceStep", "current_cthread", "run_once"]
 
 
 class Outcome(enum.Enum):
@@ -373,162 +368,6 @@ def unfinished(rt: Runtime) -> list[CThread]:
     return [t for t in rt.threads if t and not t.dead]
 
 
-# -- running an execution ------------------------------------------------------------------
-#
-# Executions run in a dedicated real thread (the runner), watched by the caller. That buys
-# two things: a controlled thread that blocks on something real (a real lock, a real
-# sleep, a real queue) cannot hang the caller -- when the step counter stops moving for
-# ``uncontrolled_timeout`` real seconds, the caller reads the runner's stack, reports
-# UNCONTROLLED_BLOCK and abandons that runner; and greenlets left suspended at the end of
-# an execution (a deadlock, a blocked daemon thread) are freed by retiring their runner, so
-# their frames are dropped without unwinding, instead of being killed with GreenletExit,
-# which ``except BaseException`` blocks in the code under test would catch and log.
-
-_FRESH_MODULES = os.environ.get("EXECSPEC_FRESH_MODULES", "") not in ("", "0")
-_UNCONTROLLED_TIMEOUT = float(os.environ.get("EXECSPEC_UNCONTROLLED_TIMEOUT", "2.0"))
-
-
-class _Runner:
-    """A real daemon thread that runs executions handed to it one at a time."""
-
-    def __init__(self) -> None:
-        self.go = _thread.allocate_lock()
-        self.go.acquire()
-        self.done = _thread.allocate_lock()
-        self.done.acquire()
-        self.job: Callable[[], tuple[Runtime, Execution]] | None = None
-        self.result: tuple[Runtime, Execution] | None = None
-        self.rt: Runtime | None = None  # the execution in progress (the watchdog reads .step)
-        self.error: BaseException | None = None
-        self.retired = False
-        self.abandoned = False
-        self.thread = _real_threading.Thread(target=self._loop, name="execspec-runner", daemon=True)
-        self.thread.start()
-
-    def _loop(self) -> None:
-        while True:
-            self.go.acquire()
-            job, self.job = self.job, None
-            if job is None:
-                return
-            try:
-                self.result = job()
-            except BaseException as exc:  # noqa: BLE001 - handed back to the caller
-                self.error = exc
-            if self.abandoned:
-                return
-            if self.result is not None and unfinished(self.result[0]):
-                self.retired = True
-            self.done.release()
-            if self.retired:
-                return
-
-
-_local = _real_threading.local()
-
-
-def _runner() -> _Runner:
-    r: _Runner | None = getattr(_local, "runner", None)
-    if r is None or r.retired or r.abandoned:
-        r = _local.runner = _Runner()
-    return r
-
-
-def run_once(scenario: Callable[[Env], object], strategy: Strategy, *, max_steps: int = 20_000,
-             modules: Sequence[str] = ("concurrent.futures",), cpu_count: int = 2,
-             exit_at_end: bool = True, uncontrolled_timeout: float | None = None,
-             fresh_modules: bool = _FRESH_MODULES) -> Execution:
-    """Run ``scenario(env)`` once as controlled thread 0, letting ``strategy`` choose who runs
-    at every scheduling point, and return the ``Execution``.
-
-    ``modules`` are loaded fresh under the shim when the scenario (or code it loads) imports
-    them. When the scenario returns, interpreter exit is simulated (``env.exit_interpreter()``)
-    unless ``exit_at_end`` is False. Loaded modules run once and are reset for later
-    executions (``loader_snapshot``); ``fresh_modules=True`` (or the environment variable
-    ``EXECSPEC_FRESH_MODULES=1``) runs their code afresh every time. A controlled thread that
-    makes no scheduling step for ``uncontrolled_timeout`` real seconds (default 2, or
-    ``EXECSPEC_UNCONTROLLED_TIMEOUT``) is reported as UNCONTROLLED_BLOCK.
-    ``strategy.end_execution(failed)`` is called before
-    returning; calling ``strategy.begin_execution()`` is the caller's job.
-
-    >>> from execspec.sched.runtime import run_once
-    >>> class First:
-    ...     def begin_execution(self): return True
-    ...     def choose(self, enabled, step): return 0
-    ...     def end_execution(self, failed): pass
-    >>> def scenario(env):
-    ...     cf = env.load("concurrent.futures")
-    ...     with cf.ThreadPoolExecutor(max_workers=2) as ex:
-    ...         return ex.submit(pow, 2, 5).result()
-    >>> run_once(scenario, First()).return_value
-    32
-    """
-    from execspec.sched.loader import checkin, checkout  # noqa: PLC0415 - they import us
-    from execspec.sched.shim_env import Env  # noqa: PLC0415
-
-    def job() -> tuple[Runtime, Execution]:
-        rt = runner.rt = Runtime(strategy, max_steps)
-        table = checkout([(m, None) for m in modules], fresh_modules)
-        env = Env(rt, table, cpu_count)
-
-        def main() -> object:
-            rv = scenario(env)
-            if exit_at_end:
-                env.exit_interpreter()
-            return rv
-
-        enabled = gc.isenabled()
-        gc.disable()  # cyclic GC would run callbacks at schedule-dependent points
-        try:
-            run_in_runtime(rt, main)
-        finally:
-            if enabled:
-                gc.enable()
-        assert rt.outcome is not None
-        if not runner.abandoned:
-            checkin(table)
-        return rt, Execution(rt.outcome, rt.report, rt.trace, rt.thread_names(), rt.step,
-                             rt.clock, rt.return_value)
-
-    runner = _runner()
-    runner.job = job
-    runner.result = runner.error = runner.rt = None
-    limit = _UNCONTROLLED_TIMEOUT if uncontrolled_timeout is None else uncontrolled_timeout
-    poll = min(0.25, limit / 4)
-    runner.go.release()
-    if not runner.done.acquire(timeout=poll):
-        seen, since = -1, _real_time.monotonic()
-        while not runner.done.acquire(timeout=poll):
-            now = _real_time.monotonic()
-            step = runner.rt.step if runner.rt is not None else -1
-            if step != seen:
-                seen, since = step, now
-            elif now - since >= limit:
-                return _abandon(runner, strategy, now - since)
-    if runner.error is not None:
-        raise runner.error
-    assert runner.result is not None
-    rt, ex = runner.result
-    runner.result = None
-    if runner.retired:
-        runner.thread.join()  # its greenlets now belong to a dead thread: freed, not unwound
-    del rt
-    strategy.end_execution(ex.failed)
-    return ex
-
-
-def _abandon(runner: _Runner, strategy: Strategy, stalled_for: float) -> Execution:
-    """The runner is stuck outside the shim: report where, and leave it behind."""
-    from execspec.sched.report import uncontrolled_report  # noqa: PLC0415 - cold path
-
-    runner.abandoned = True
-    rt = runner.rt
-    assert rt is not None
-    frame = sys._current_frames().get(runner.thread.ident or -1)
-    rt.aborted = True
-    rt.outcome = Outcome.UNCONTROLLED_BLOCK
-    rt.report = uncontrolled_report(rt, frame, stalled_for)
-    ex = Execution(Outcome.UNCONTROLLED_BLOCK, rt.report, list(rt.trace), rt.thread_names(),
-                   rt.step, rt.clock, None)
-    strategy.end_execution(True)
-    return ex
+# ``run_once`` lives with the runner thread that executes it; re-exported here, the kernel's
+# public entry point.
+from execspec.sched.runner import run_once  # noqa: E402

@@ -17,9 +17,8 @@ from greenlet import GreenletExit  # type: ignore[import-untyped,unused-ignore]
 
 from execspec.sched.runtime import Abort, CThread, Outcome, Runtime, current_cthread, make_op
 from execspec.sched.shim_barrier import Barrier, BrokenBarrierError
-from execspec.sched.shim_sync import (
-    TIMEOUT_MAX, BoundedSemaphore, Condition, Event, Lock, RLock, Semaphore,
-)
+from execspec.sched.shim_semaphore import BoundedSemaphore, Event, Semaphore
+from execspec.sched.shim_sync import TIMEOUT_MAX, Condition, Lock, RLock
 
 __all__ = ["MainThread", "Thread", "Timer", "TEMPLATE", "local"]
 
