@@ -50,7 +50,9 @@ def _shutdown_returns_early(s: State, op: O.Op, opts: Options) -> frozenset[Outc
     outcomes = O.allowed(s, op, opts)
     if isinstance(op, O.Shutdown) and op.wait:
         early = O.allowed(s, O.Shutdown(False, op.cancel_futures), opts)
-        return frozenset(Outcome(o.result, o.state.with_pool(joined=True), "shutdown.joins") for o in early)
+        return frozenset(
+            Outcome(o.result, o.state.with_pool(joined=True), "shutdown.joins") for o in early
+        )
     return outcomes
 
 
@@ -67,7 +69,9 @@ class Variant:
 _SMALL = Bounds(max_workers=1, futures=1, tasks=(TaskKind.RETURNS,), timeouts=(Timeout.NONE,))
 
 VARIANTS: dict[str, Variant] = {
-    "cancel-running": Variant(Model("cancel-running", _cancel_running), _SMALL, "INV-CANCELLED-NEVER-RUNS", 3),
+    "cancel-running": Variant(
+        Model("cancel-running", _cancel_running), _SMALL, "INV-CANCELLED-NEVER-RUNS", 3
+    ),
     "lost-wakeup": Variant(
         Model("lost-wakeup", _lost_wakeup_on_cancel), _SMALL, "INV-NO-LOST-WAKEUP", 3
     ),

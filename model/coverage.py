@@ -22,7 +22,8 @@ CHECKED_ELSEWHERE: dict[str, str] = {
     "TPE-MAX-WORKERS-INVALID": f"constructor argument validation; the model starts valid; {_NOT_STATE}",
     "TPE-MAX-WORKERS-TYPE": f"constructor argument types; {_NOT_STATE}",
     "TPE-INITIALIZER-NOT-CALLABLE": f"constructor argument validation; {_NOT_STATE}",
-    "TPE-THREAD-NAME-PREFIX": f"thread naming is not state (workers have no identity here); {_NOT_STATE}",
+    "TPE-THREAD-NAME-PREFIX": "thread naming is not state (workers have no identity here); "
+    f"{_NOT_STATE}",
     "TPE-FORK": "os.fork() and the module's global lock are outside the pool's state; impl tests",
     "TPE-EXIT-BEFORE-ATEXIT": "ordering against atexit handlers is interpreter machinery; the model "
     "has one exit event; checked in real-thread mode by the conformance machine",
@@ -39,15 +40,16 @@ CHECKED_ELSEWHERE: dict[str, str] = {
     "EXC-TIMEOUT-DISTINCT": f"the exception class hierarchy (<= 3.10); {_NOT_STATE}",
     "MOD-CONSTANTS": f"module constants; {_NOT_STATE}",
     "MOD-NAMES": f"module names; {_NOT_STATE}",
-    "WAIT-RETURN-WHEN-INVALID": f"argument validation; the model's ReturnWhen has only valid values; {_NOT_STATE}",
+    "WAIT-RETURN-WHEN-INVALID": "argument validation; the model's ReturnWhen has only valid "
+    f"values; {_NOT_STATE}",
     "AC-ANY-ITERABLE": f"the type of the iterable; the model takes a tuple of futures; {_NOT_STATE}",
     # map beyond eager submission: its iterator is client code over result()
     "EXE-MAP-ZIP": "which items reach fn (zip semantics) is values, not state: Map takes one task per "
     f"call; {_NOT_STATE}",
     "EXE-MAP-TIMEOUT": "a deadline for the whole iteration needs a clock: the model's iterator is "
     "GetResult(fid, Timeout.FINITE) per item; checked on the virtual clock by the conformance machine",
-    "EXE-MAP-BUFFERSIZE": "lazy submission as results are consumed is a sequence of Submit ops driven by "
-    "the client; the conformance machine checks it against the model op by op",
+    "EXE-MAP-BUFFERSIZE": "lazy submission as results are consumed is a sequence of Submit ops "
+    "driven by the client; the conformance machine checks it against the model op by op",
     "EXE-MAP-BUFFERSIZE-LAZY": "as EXE-MAP-BUFFERSIZE: the input iterable is the client's",
     "EXE-MAP-BUFFERSIZE-INVALID": f"argument validation; {_NOT_STATE}",
     "EXE-MAP-CLOSE-CANCELS": "closing the iterator is a sequence of Cancel ops the client makes; the "

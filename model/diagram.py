@@ -16,9 +16,11 @@ from execspec.model.states import FState, InitKind, Phase, State, TaskKind, Time
 
 #: Small configurations whose union fires every rule that changes a lifecycle state.
 DIAGRAM_BOUNDS: tuple[Bounds, ...] = (
-    Bounds(futures=1, bare=1, tasks=(TaskKind.RETURNS, TaskKind.RAISES), timeouts=(Timeout.NONE,), exit=True, drop=True),
-    Bounds(max_workers=1, futures=1, init=InitKind.FAILS, tasks=(TaskKind.RETURNS,), timeouts=(Timeout.NONE,)),
-    Bounds(max_workers=1, futures=1, init=InitKind.OK, tasks=(TaskKind.RETURNS,), timeouts=(Timeout.NONE,), exit=True),
+    Bounds(futures=1, bare=1, tasks=(TaskKind.RETURNS, TaskKind.RAISES), timeouts=(Timeout.NONE,),
+           exit=True, drop=True),
+    Bounds(futures=1, init=InitKind.FAILS, tasks=(TaskKind.RETURNS,), timeouts=(Timeout.NONE,)),
+    Bounds(futures=1, init=InitKind.OK, tasks=(TaskKind.RETURNS,), timeouts=(Timeout.NONE,),
+           exit=True),
 )
 
 Edge = tuple[str, str, str]  # (from, to, rule)

@@ -23,6 +23,7 @@ from typing import Union
 
 from execspec.model import ops as O
 from execspec.model.invariants import violated_by_step, violated_in_state
+from execspec.model.render import describe, state_text
 from execspec.model.states import (
     CPYTHON,
     DOCS,
@@ -64,18 +65,25 @@ class Bounds:
 
 _R, _X = TaskKind.RETURNS, TaskKind.RAISES
 _FC, _FE, _AC = ReturnWhen.FIRST_COMPLETED, ReturnWhen.FIRST_EXCEPTION, ReturnWhen.ALL_COMPLETED
+_BLOCK, _ZERO, _FINITE = (Timeout.NONE,), (Timeout.ZERO,), (Timeout.FINITE,)
 
 #: Named bound configurations; ``model/manifest.json`` records what each explores.
 BOUNDS: dict[str, Bounds] = {
     # fast tier: every area of the model, a few seconds in all
     "tiny": Bounds(futures=1),
     "w2f2": Bounds(max_workers=2, futures=2, tasks=(_R,), return_when=(_FC,)),
-    "w1f2-exit": Bounds(futures=2, tasks=(_X,), return_when=(_FE,), timeouts=(Timeout.NONE,), exit=True, drop=True),
-    "bare2": Bounds(futures=2, bare=2, tasks=(), return_when=(_FC,), timeouts=(Timeout.NONE,), shutdown=False),
-    "mixed": Bounds(futures=2, bare=1, tasks=(_R,), return_when=(_AC,), timeouts=(Timeout.NONE,), shutdown=False),
-    "init-ok": Bounds(max_workers=2, futures=2, init=InitKind.OK, tasks=(_R,), return_when=(_FC,), timeouts=(Timeout.NONE,)),
-    "init-fails": Bounds(max_workers=2, futures=2, init=InitKind.FAILS, tasks=(_R,), return_when=(_FC,)),
-    "ac": Bounds(futures=2, iterators=1, tasks=(_R,), return_when=(), timeouts=(Timeout.FINITE,), shutdown=False),
+    "w1f2-exit": Bounds(futures=2, tasks=(_X,), return_when=(_FE,), timeouts=_BLOCK,
+                        exit=True, drop=True),
+    "bare2": Bounds(futures=2, bare=2, tasks=(), return_when=(_FC,), timeouts=_BLOCK,
+                    shutdown=False),
+    "mixed": Bounds(futures=2, bare=1, tasks=(_R,), return_when=(_AC,), timeouts=_BLOCK,
+                    shutdown=False),
+    "init-ok": Bounds(max_workers=2, futures=2, init=InitKind.OK, tasks=(_R,),
+                      return_when=(_FC,), timeouts=_BLOCK),
+    "init-fails": Bounds(max_workers=2, futures=2, init=InitKind.FAILS, tasks=(_R,),
+                         return_when=(_FC,)),
+    "ac": Bounds(futures=2, iterators=1, tasks=(_R,), return_when=(), timeouts=_FINITE,
+                 shutdown=False),
     "cpython": Bounds(futures=2, tasks=(_R,), return_when=(_AC,), options=CPYTHON),
     # slow tier: every operation in every form
     "w1f2-full": Bounds(futures=2, exit=True, drop=True),
@@ -83,7 +91,8 @@ BOUNDS: dict[str, Bounds] = {
     "bare2-full": Bounds(futures=2, bare=2, tasks=(_R,)),
     "init-ok-full": Bounds(max_workers=2, futures=2, init=InitKind.OK),
     "cpython-full": Bounds(futures=2, options=CPYTHON),
-    "w2f3": Bounds(max_workers=2, futures=3, tasks=(_R,), return_when=(_FC,), timeouts=(Timeout.NONE,)),
+    "w2f3": Bounds(max_workers=2, futures=3, tasks=(_R,), return_when=(_FC,), timeouts=_BLOCK),
+    "w2f3-full": Bounds(max_workers=2, futures=3, return_when=(_FE,)),
 }
 FAST = ("tiny", "w2f2", "w1f2-exit", "bare2", "mixed", "init-ok", "init-fails", "ac", "cpython")
 SLOW = tuple(n for n in BOUNDS if n not in FAST)
@@ -132,30 +141,6 @@ def client_ops(s: State, b: Bounds) -> Iterator[O.Op]:
             yield O.AsCompletedNext(i)
 
 
-def describe(op: O.Op, r: Result) -> str:
-    """A client call and what it showed, as a reader would write it."""
-    fid = getattr(op, "fid", None)
-    name = type(op).__name__
-    call = {
-        "Submit": lambda: f"submit({getattr(op, 'task').value})",
-        "Cancel": lambda: f"f{fid}.cancel()",
-        "GetResult": lambda: f"f{fid}.result(timeout={getattr(op, 'timeout').value})",
-        "GetException": lambda: f"f{fid}.exception(timeout={getattr(op, 'timeout').value})",
-        "AddDoneCallback": lambda: f"f{fid}.add_done_callback(cb)",
-        "Shutdown": lambda: f"shutdown(wait={getattr(op, 'wait')}, cancel_futures={getattr(op, 'cancel_futures')})",
-        "Wait": lambda: f"wait({list(getattr(op, 'fids'))}, {getattr(op, 'return_when').value}, timeout={getattr(op, 'timeout').value})",
-        "AsCompleted": lambda: f"as_completed({list(getattr(op, 'fids'))}, timeout={getattr(op, 'timeout').value})",
-        "AsCompletedNext": lambda: f"next(it{getattr(op, 'iterator')})",
-    }.get(name, lambda: f"f{fid}.{name}()" if fid is not None else f"{name}()")()
-    if isinstance(r, Returned):
-        shown = f"-> {r.value!r}"
-    elif isinstance(r, Raised):
-        shown = f"raises {r.exc}"
-    else:
-        shown = f"blocks (waiter {r.waiter})"
-    return f"{call} {shown}"
-
-
 Label = Union[str, tuple["O.Op", Result]]  # a step's label, or the call and its result
 
 
@@ -175,23 +160,6 @@ def successors(s: State, b: Bounds, model: Model) -> Iterator[tuple[str, Label, 
         yield st.rule, st.label, st.state
 
 
-def render_state(s: State) -> str:
-    """A state in one line: futures, pool, blocked calls."""
-    def fut(i: int) -> str:
-        f = s.futures[i]
-        extra = [f"outcome={f.outcome}" if f.outcome else "", f"runs={f.runs}" if f.runs else "",
-                 f"callbacks called={list(f.called)} pending={list(f.callbacks)}" if f.n_callbacks else ""]
-        return " ".join([f"f{i}{'' if f.task else ' (bare)'} {f.state.value}"] + [e for e in extra if e])
-
-    p = s.pool
-    workers = [w.status.value + (f" f{w.task}" if w.task >= 0 else "") for w in p.workers]
-    flags = [n for n in ("shutdown", "broken", "exiting", "dropped", "joined") if getattr(p, n)]
-    parts = [fut(i) for i in range(len(s.futures))]
-    parts.append(f"pool max_workers={p.max_workers} queue={['f%d' % q for q in p.queue]} workers={workers} {' '.join(flags)}".rstrip())
-    parts += [f"waiter {i} {w.kind.value} {'signalled' if w.signalled else ''} {w.result or 'blocked'}" for i, w in enumerate(s.waiters)]
-    return " | ".join(parts)
-
-
 @dataclass(frozen=True)
 class Violation:
     """An invariant broken, and the shortest path that breaks it."""
@@ -202,11 +170,12 @@ class Violation:
 
     def render(self) -> str:
         """The counterexample, step by step."""
-        lines = [f"invariant {', '.join(self.invariants)} violated after {len(self.path)} steps (shortest, BFS):"]
+        broken = ", ".join(self.invariants)
+        lines = [f"invariant {broken} violated after {len(self.path)} steps (shortest, BFS):"]
         lines.append("  0  initial state: a fresh executor, no futures")
         for i, (rule, label) in enumerate(self.path, 1):
             lines.append(f"  {i:<2} {label:<60} [{rule}]")
-        lines.append(f"  state: {render_state(self.state)}")
+        lines.append(f"  state: {state_text(self.state)}")
         return "\n".join(lines)
 
 
@@ -242,7 +211,9 @@ class Report:
 Visit = Callable[[State, str, State], None]
 
 
-def explore(b: Bounds, model: Model = Model(), name: str = "custom", visit: Visit | None = None) -> Report:
+def explore(
+    b: Bounds, model: Model = Model(), name: str = "custom", visit: Visit | None = None
+) -> Report:
     """Walk every reachable state within ``b``; stop at the first invariant violated.
 
     ``visit(before, rule, after)`` is called on every transition (the diagrams use it)."""
@@ -271,7 +242,7 @@ def explore(b: Bounds, model: Model = Model(), name: str = "custom", visit: Visi
             if visit is not None:
                 visit(s, rule, t)
             call = label if isinstance(label, tuple) else None
-            bad = [] if t is s and call is None else violated_by_step(s, t, call, b.options)
+            bad = violated_by_step(s, t, call, b.options)
             if t not in parent:
                 parent[t] = (s, rule, label)
                 frontier.append((t, d + 1))

@@ -51,12 +51,40 @@ def view(s: State) -> View:
     )
 
 
-def closure(states: Iterable[State], opts: Options = DOCS) -> frozenset[State]:
-    """Every state reachable from ``states`` by internal steps alone (the states included)."""
+#: Public future states, ordered by how internal steps move them (CANCELLED only by a client).
+_RANK = {FState.PENDING: 0, FState.RUNNING: 1, FState.FINISHED: 2, FState.CANCELLED: 3}
+
+
+def may_become(now: View, seen: View) -> bool:
+    """Whether internal steps from a state showing ``now`` could lead to one showing ``seen``.
+
+    Internal steps only move views forward (a future from PENDING to RUNNING to FINISHED, more
+    callbacks called, blocked calls returning), so a state already past ``seen`` is a dead end.
+    """
+    if len(now.futures) != len(seen.futures) or len(now.waiters) != len(seen.waiters):
+        return False
+    for a, b in zip(now.futures, seen.futures):
+        if a.state is not b.state and (a.state is FState.CANCELLED or _RANK[a.state] > _RANK[b.state]
+                                       or b.state is FState.CANCELLED):
+            return False
+        if b.called[: len(a.called)] != a.called or (a.started and not b.started):
+            return False
+    return all(a is None or a == b for a, b in zip(now.waiters, seen.waiters))
+
+
+def closure(
+    states: Iterable[State], opts: Options = DOCS, toward: View | None = None
+) -> frozenset[State]:
+    """Every state reachable from ``states`` by internal steps alone (the states included).
+
+    With ``toward``, states that can no longer come to show that view are not expanded."""
     seen = set(states)
     todo = deque(seen)
     while todo:
-        for step in internal_successors(todo.popleft(), opts):
+        s = todo.popleft()
+        if toward is not None and not may_become(view(s), toward):
+            continue
+        for step in internal_successors(s, opts):
             if step.state not in seen:
                 seen.add(step.state)
                 todo.append(step.state)
@@ -74,15 +102,14 @@ def advance(
     system now showing ``seen``). Empty when no allowed behaviour explains the observation."""
     before = closure(beliefs, opts)
     after = {o.state for s in before for o in allowed(s, op, opts) if o.result == observed}
-    states = closure(after, opts)
-    if seen is not None:
-        states = frozenset(s for s in states if view(s) == seen)
-    return states
+    if seen is None:
+        return closure(after, opts)
+    return frozenset(s for s in closure(after, opts, toward=seen) if view(s) == seen)
 
 
 def observe(beliefs: Iterable[State], seen: View, opts: Options = DOCS) -> frozenset[State]:
     """Narrow the beliefs to states (after any internal steps) that show ``seen``."""
-    return frozenset(s for s in closure(beliefs, opts) if view(s) == seen)
+    return frozenset(s for s in closure(beliefs, opts, toward=seen) if view(s) == seen)
 
 
 def explain(beliefs: Iterable[State], op: Op, opts: Options = DOCS) -> dict[Result, tuple[str, ...]]:

@@ -185,7 +185,8 @@ def worker_steps(s: State, opts: Options) -> list[Step]:
             if p.init is InitKind.FAILS:
                 steps.append(Step("worker.init-fails", "initializer raises", _init_fails(s, w, opts)))
             else:
-                steps.append(Step("worker.init-ok", "initializer returns", _swap(s, w, Worker(WorkerStatus.IDLE))))
+                idle = _swap(s, w, Worker(WorkerStatus.IDLE))
+                steps.append(Step("worker.init-ok", "initializer returns", idle))
         elif w.status is WorkerStatus.BUSY:
             f = s.futures[w.task]
             outcome = _outcome_of(w.task, f.task)
@@ -207,7 +208,8 @@ def _take(s: State, w: Worker, fid: int, opts: Options) -> Step:
     s = s.with_pool(queue=tuple(queue))
     f = s.futures[fid]
     if f.state is FState.CANCELLED:  # only with gh-92001: cancel() left it queued
-        return Step("worker.skips-cancelled", f"worker skips cancelled f{fid}", settle(s, fid, F.notice_cancel(f), opts))
+        noticed = settle(s, fid, F.notice_cancel(f), opts)
+        return Step("worker.skips-cancelled", f"worker skips cancelled f{fid}", noticed)
     s = _swap(s, w, Worker(WorkerStatus.BUSY, fid))
     return Step("worker.takes", f"worker starts f{fid}", s.with_fut(fid, F.start(f)))
 
@@ -215,7 +217,8 @@ def _take(s: State, w: Worker, fid: int, opts: Options) -> Step:
 def callback_steps(s: State) -> list[Step]:
     """The thread that completed a future calls its callbacks, one step each."""
     return [
-        Step("callback.runs", f"f{fid} callback {f.callbacks[0]} runs", s.with_fut(fid, F.call_next_callback(f)))
+        Step("callback.runs", f"f{fid} callback {f.callbacks[0]} runs",
+             s.with_fut(fid, F.call_next_callback(f)))
         for fid, f in enumerate(s.futures)
         if f.done and f.callbacks
     ]

@@ -84,7 +84,8 @@ RULES: dict[str, Rule] = _table(
     # -- shutdown, exit, drop --------------------------------------------------------------
     ("shutdown.returns", C,
      "EXE-SHUTDOWN-NOWAIT EXE-SHUTDOWN-CANCEL-FUTURES EXE-SHUTDOWN-KEEPS-RUNNING"
-     " EXE-SHUTDOWN-REPEAT EXE-SHUTDOWN-CANCELLED-DONE", "flag shutdown (optionally cancel queued futures); return at once"),
+     " EXE-SHUTDOWN-REPEAT EXE-SHUTDOWN-CANCELLED-DONE",
+     "flag shutdown (optionally cancel queued futures); return at once"),
     ("shutdown.joins", C, "EXE-SHUTDOWN-WAIT EXE-SHUTDOWN-CANCEL-FUTURES EXE-SHUTDOWN-KEEPS-RUNNING"
      " EXE-SHUTDOWN-REPEAT EXE-SHUTDOWN-CANCELLED-DONE EXE-CONTEXT-EXIT EXE-CONTEXT-EXCEPTION",
      "flag shutdown (optionally cancel queued futures), then join every worker"),
@@ -96,14 +97,16 @@ RULES: dict[str, Rule] = _table(
      "WAIT-RETURNS-SETS WAIT-DUPLICATES WAIT-ALREADY-DONE WAIT-EMPTY WAIT-DEFAULT-ALL"
      " WAIT-FIRST-COMPLETED WAIT-FIRST-EXCEPTION WAIT-ALL-COMPLETED WAIT-CANCELLED-COUNTS"
      " WAIT-MIXED-EXECUTORS", "the condition holds already: return (done, not_done)"),
-    ("wait.timeout", C, "WAIT-TIMEOUT FUT-TIMEOUT-NONPOSITIVE", "timeout=0 and the condition fails: return at once"),
+    ("wait.timeout", C, "WAIT-TIMEOUT FUT-TIMEOUT-NONPOSITIVE",
+     "timeout=0 and the condition fails: return at once"),
     ("wait.blocks", C, "WAIT-FIRST-COMPLETED WAIT-FIRST-EXCEPTION WAIT-ALL-COMPLETED",
      "block until the condition holds or the timeout fires"),
     ("ac.start", C, "AC-DUPLICATES AC-DONE-FIRST AC-MIXED-EXECUTORS AC-CANCELLED-COUNTS",
      "as_completed(): note which futures are done already"),
     ("ac.yields", C, "AC-YIELDS-AS-COMPLETE AC-DONE-FIRST", "next(): yield a done future"),
     ("ac.stops", C, "AC-EMPTY AC-YIELDS-AS-COMPLETE", "next(): every future yielded"),
-    ("ac.timeout", C, "AC-TIMEOUT EXC-TIMEOUT FUT-TIMEOUT-NONPOSITIVE", "next() with timeout 0 and nothing done"),
+    ("ac.timeout", C, "AC-TIMEOUT EXC-TIMEOUT FUT-TIMEOUT-NONPOSITIVE",
+     "next() with timeout 0 and nothing done"),
     ("ac.blocks", C, "AC-YIELDS-AS-COMPLETE", "next(): block until one more future is done"),
     # -- workers (internal) ----------------------------------------------------------------
     ("worker.init-ok", I, "TPE-INITIALIZER-RUNS", "the initializer returns; the worker is idle"),

@@ -148,7 +148,9 @@ def wait_call(
 # ---- as_completed() ------------------------------------------------------------------------
 
 
-def as_completed_call(s: State, fids: tuple[int, ...], timeout: Timeout, opts: Options) -> frozenset[Outcome]:
+def as_completed_call(
+    s: State, fids: tuple[int, ...], timeout: Timeout, opts: Options
+) -> frozenset[Outcome]:
     """``as_completed(fs, timeout)``: an iterator (its index), nothing yielded yet."""
     unique = tuple(sorted(set(fids)))  # AC-DUPLICATES
     early = frozenset(i for i in unique if done_for_waiting(s.futures[i], opts.gh92001))
@@ -169,8 +171,7 @@ def as_completed_next(s: State, iid: int) -> frozenset[Outcome]:
         return frozenset({Outcome(Raised("StopIteration"), over, "ac.stops")})
     if it.early:  # AC-DONE-FIRST: those done before the call come first, in any order
         return frozenset(
-            Outcome(Returned(i), _with_iter(s, iid, replace(it, early=it.early - {i}, yielded=it.yielded + (i,))), "ac.yields")
-            for i in it.early
+            Outcome(Returned(i), _with_iter(s, iid, _yield_early(it, i)), "ac.yields") for i in it.early
         )
     if it.arrived:
         return frozenset({Outcome(Returned(it.arrived[0]), _yield_arrived(s, iid), "ac.yields")})
@@ -179,6 +180,10 @@ def as_completed_next(s: State, iid: int) -> frozenset[Outcome]:
         return frozenset({Outcome(Raised("TimeoutError"), timed_out, "ac.timeout")})
     r, s2 = _block(s, Waiter(WaitKind.AS_COMPLETED, fids=it.fids, timeout=it.timeout, iterator=iid))
     return frozenset({Outcome(r, s2, "ac.blocks")})
+
+
+def _yield_early(it: AcIter, fid: int) -> AcIter:
+    return replace(it, early=it.early - {fid}, yielded=it.yielded + (fid,))
 
 
 def _yield_arrived(s: State, iid: int) -> State:
@@ -224,9 +229,11 @@ def waiter_steps(s: State, opts: Options) -> list[Step]:
         if holds and (w.signalled or w.kind not in FUTURE_WAITS):
             r, s2 = _wake_result(s, w, opts)
             rule = "waiter.wakes" if w.kind in FUTURE_WAITS else "join.returns"
-            steps.append(Step(rule, f"waiter {wid} ({w.kind.value}) returns", _finish_waiter(s2, wid, r)))
+            returned = _finish_waiter(s2, wid, r)
+            steps.append(Step(rule, f"waiter {wid} ({w.kind.value}) returns", returned))
         if not holds and w.timeout is Timeout.FINITE:
-            steps.append(Step("waiter.times-out", f"waiter {wid} ({w.kind.value}) times out", _time_out(s, wid, opts)))
+            label = f"waiter {wid} ({w.kind.value}) times out"
+            steps.append(Step("waiter.times-out", label, _time_out(s, wid, opts)))
     return steps
 
 

@@ -24,7 +24,7 @@ def test_cancel_running_counterexample_reads_step_by_step() -> None:
     assert "INV-CANCELLED-NEVER-RUNS" in text
     lines = text.splitlines()
     steps = [line.strip() for line in lines if line.strip()[:1].isdigit()]
-    assert steps[1].startswith("1  submit(returns) -> 0")
+    assert steps[1].startswith("1  submit(returns) -> f0")
     assert steps[2].startswith("2  worker starts f0")
     assert steps[3].startswith("3  f0.cancel() -> True")
     assert "f0 CANCELLED runs=1" in text

@@ -17,6 +17,7 @@ from execspec.model import (
     Timeout,
     Wait,
     advance,
+    allowed,
     closure,
     explain,
     initial,
@@ -75,3 +76,15 @@ def test_cpython_variant_explains_gh92001_where_the_docs_do_not() -> None:
     cpython = _second_future_cancelled_while_queued(CPYTHON)
     assert advance(cpython, Wait((1,), timeout=Timeout.ZERO), not_counted, opts=CPYTHON)
     assert advance(cpython, Wait((1,)), Blocked(0), opts=CPYTHON)
+
+
+def test_closure_toward_a_view_prunes_but_keeps_every_state_showing_it() -> None:
+    s = initial(2)
+    for _ in range(3):
+        ((s, _),) = {(o.state, o.rule) for o in allowed(s, Submit())}
+    full = closure({s})
+    for target in {view(t) for t in full}:
+        pruned = closure({s}, toward=target)
+        assert {t for t in full if view(t) == target} <= pruned <= full
+    nothing_started = view(s)
+    assert len(closure({s}, toward=nothing_started)) < len(full) // 4
