@@ -146,6 +146,8 @@ class Future(_cf.Future[_T]):
         Raises CancelledError if cancelled, TimeoutError on timeout, and the call's own
         exception if it raised one.
         """
+        if timeout is not None:
+            check_timeout(timeout)  # even when done: a bad timeout must not fail only by chance
         if self._status < CANCELLED:
             self._wait(timeout)  # FUT-RESULT-WAITS, FUT-RESULT-TIMEOUT
         if self._status == CANCELLED:
@@ -160,6 +162,8 @@ class Future(_cf.Future[_T]):
 
     def exception(self, timeout: float | None = None) -> BaseException | None:
         """Return the call's exception (None if it returned), waiting like result()."""
+        if timeout is not None:
+            check_timeout(timeout)
         if self._status < CANCELLED:
             self._wait(timeout)  # FUT-EXCEPTION-WAITS, FUT-EXCEPTION-TIMEOUT
         if self._status == CANCELLED:
@@ -254,14 +258,13 @@ class Future(_cf.Future[_T]):
                 self._gates = None  # a pending future that nobody waits on holds no list
 
     def _wait(self, timeout: float | None) -> None:
-        """Block until done; TimeoutError after ``timeout`` seconds."""
-        limit = check_timeout(timeout)
+        """Block until done; TimeoutError after ``timeout`` seconds (already checked)."""
         gate = threading.Lock()
         gate.acquire()
         with _lock:
             if not self._park(gate.release):
                 return
-        if gate.acquire(True, -1 if limit is None else min(limit, _TIMEOUT_MAX)):
+        if gate.acquire(True, -1 if timeout is None else min(timeout, _TIMEOUT_MAX)):
             return
         with _lock:
             if self._status >= CANCELLED:

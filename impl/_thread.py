@@ -88,6 +88,7 @@ class _Pool:
         # self.lock, so it takes no lock: no submit() can race, the executor is gone.
         self.refuse(RuntimeError(_AFTER_SHUTDOWN))
 
+
 def _work(pool: _Pool) -> None:
     """A worker thread's body: run queued calls until told to stop."""
     if pool.initializer is not None:

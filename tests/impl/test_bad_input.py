@@ -63,6 +63,15 @@ def test_bad_timeouts_everywhere(ex: impl.ThreadPoolExecutor, timeout: Any, erro
             call()
 
 
+def test_bad_timeout_is_refused_even_when_no_waiting_is_needed() -> None:
+    # else the error would depend on whether the call happened to have finished yet
+    f: impl.Future[int] = impl.Future()
+    f.set_result(1)
+    for call in (f.result, f.exception):
+        with pytest.raises(ValueError):
+            call(-1)
+
+
 def test_zero_timeout_is_fine_and_does_not_block() -> None:  # FUT-TIMEOUT-NONPOSITIVE
     f: impl.Future[int] = impl.Future()
     with pytest.raises(impl.TimeoutError):

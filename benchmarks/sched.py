@@ -1,0 +1,146 @@
+"""Scheduler benchmark: schedules per second, DFS state counts, time to report a deadlock.
+
+Run: ``python benchmarks/sched.py [--quick]``. Prints figures only (absolute times on shared
+machines are noisy; compare ratios measured in the same run).
+
+1. Schedules per second, seeded random strategy, one core, on the docs' two deadlock
+   examples, the second with ``max_workers=2`` (passes), and the 2-worker 4-task
+   submit/result/shutdown scenario, for the stdlib executor and ``execspec.impl``.
+2. DFS: schedules and states (scheduling decisions) needed with no reduction, sleep sets and
+   DPOR, at preemption bounds 1, 2 and none, capped.
+3. Cold start: a fresh interpreter that explores a docs example until its deadlock is
+   reported, wall time including interpreter start and imports.
+4. Scale-out: random exploration of the 2-worker scenario serially and over a process pool.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import importlib.util
+import os
+import subprocess
+import sys
+import time
+from typing import Any, Callable
+
+from execspec.sched.explore import explore, run_with
+from execspec.sched.strategies import DFSStrategy, RandomStrategy
+from execspec.sched.examples import docs, forgetful_cancel, lock_order, lost_update, pool
+
+EXECUTORS = [e for e in ("concurrent.futures", "execspec.impl")
+             if importlib.util.find_spec(e.partition(".")[0]) is not None]
+
+
+def schedules_per_second(scenario: Callable[..., object], n: int) -> tuple[float, float]:
+    """(schedules/s, mean steps per schedule) over ``n`` random schedules after a warm-up."""
+    strategy = RandomStrategy(seed=0)
+    for _ in range(max(20, n // 20)):
+        run_with(scenario, strategy)
+    steps = 0
+    start = time.perf_counter()
+    for _ in range(n):
+        execution = run_with(scenario, strategy)
+        assert execution is not None
+        steps += execution.steps
+    return n / (time.perf_counter() - start), steps / n
+
+
+def throughput(n: int) -> None:
+    print(f"1. schedules per second (random strategy, one core, {n} schedules each)")
+    print(f"   {'scenario':44} {'executor':20} {'sched/s':>8} {'steps':>6} {'µs/step':>8}")
+    cases: list[tuple[str, Callable[..., Any]]] = [
+        ("docs example 1 (deadlock)", docs.wait_on_each_other),
+        ("docs example 2 (deadlock)", docs.wait_on_future),
+        ("docs example 2, max_workers=2 (passes)", functools.partial(docs.wait_on_future, max_workers=2)),
+        ("2 workers, 4 tasks, submit/result/shutdown", pool.submit_result_shutdown),
+    ]
+    for title, scenario in cases:
+        for executor in EXECUTORS:
+            rate, steps = schedules_per_second(functools.partial(scenario, executor=executor), n)
+            print(f"   {title:44} {executor:20} {rate:8.0f} {steps:6.1f} {1e6 / rate / steps:8.1f}")
+    print("   (peers, per the issue: interleave-test 200-270/s on a 2-worker pool; ploom ~10/s)\n")
+
+
+def dfs_states(cap: int) -> None:
+    print(f"2. DFS: schedules / states (decisions) to finish, or to the first failure; cap {cap}")
+    cases: list[tuple[str, Callable[..., Any], bool]] = [
+        ("docs example 2, max_workers=2: whole tree", functools.partial(docs.wait_on_future, max_workers=2), False),
+        ("docs example 2: whole tree", docs.wait_on_future, False),
+        ("forgetful cancel: whole tree", forgetful_cancel.cancel_while_waiting, False),
+        ("lock-order inversion: first deadlock", lock_order.lock_order_inversion, True),
+        ("lost update: first failure", lost_update.lost_update, True),
+    ]
+    print(f"   {'scenario':42} {'bound':>5} {'none':>16} {'sleep sets':>22} {'DPOR':>22}")
+    for title, scenario, stop in cases:
+        for bound in (1, 2, None):
+            cells = []
+            for reduction in ("none", "sleep", "dpor"):
+                r = explore(scenario, DFSStrategy(reduction=reduction, preemption_bound=bound),
+                            max_schedules=cap, stop_on_first_failure=stop, schedule_dir=None)
+                mark = "" if r.exhausted or (stop and r.failures) else "+"
+                cell = f"{r.schedules}{mark}/{r.decisions}{mark}"
+                if reduction != "none":
+                    cell += f" ({r.redundant} red.)"
+                cells.append(cell)
+            print(f"   {title:42} {str(bound):>5} {cells[0]:>16} {cells[1]:>22} {cells[2]:>22}")
+    print("   + = cap reached; red. = redundant (sleep-set blocked) executions, run to the end\n")
+
+
+COLD = """
+import sys, time
+t0 = time.perf_counter()
+from execspec.sched.explore import explore
+from execspec.sched.strategies import RandomStrategy
+from execspec.sched.examples import docs
+r = explore(functools.partial(getattr(docs, sys.argv[1]), executor=sys.argv[2]),
+            RandomStrategy(0), max_schedules=1000, schedule_dir=None)
+assert r.failures and r.failures[0].outcome == "DEADLOCK", r.summary()
+print(r.schedules, time.perf_counter() - t0)
+"""
+
+
+def cold_start() -> None:
+    print("3. time to report each documented deadlock from a cold start (fresh interpreter)")
+    for example in ("wait_on_each_other", "wait_on_future"):
+        for executor in EXECUTORS:
+            start = time.perf_counter()
+            out = subprocess.run([sys.executable, "-c", "import functools\n" + COLD, example, executor],
+                                 check=True, capture_output=True, text=True).stdout.split()
+            wall = time.perf_counter() - start
+            print(f"   {example:20} {executor:20} {wall:6.3f} s wall "
+                  f"(in-process {float(out[1]):.3f} s, {out[0]} schedules)")
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import sys; from execspec.sched.cli_commands import "
+                    "deadlocks_main; sys.exit(deadlocks_main(['--schedule-dir', '']))"],
+                   check=True, capture_output=True)
+    print(f"   `execspec deadlocks` (both examples, {len(EXECUTORS)} executors): "
+          f"{time.perf_counter() - start:.3f} s wall\n")
+
+
+def scale_out(n: int) -> None:
+    print(f"4. scale-out: {n} random schedules of the 2-worker scenario")
+    name = "execspec.sched.examples.pool:submit_result_shutdown"
+    start = time.perf_counter()
+    serial = explore(name, RandomStrategy(0), max_schedules=n, schedule_dir=None)
+    t_serial = time.perf_counter() - start
+    start = time.perf_counter()
+    split = explore(name, RandomStrategy(0), max_schedules=n, schedule_dir=None, executor="process")
+    t_split = time.perf_counter() - start
+    print(f"   serial {n / t_serial:.0f}/s; process pool ({os.cpu_count()} workers, start-up "
+          f"included) {n / t_split:.0f}/s; same result: {serial.summary() == split.summary()}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer schedules, smaller caps")
+    args = parser.parse_args()
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores\n")
+    throughput(300 if args.quick else 2000)
+    dfs_states(2000 if args.quick else 20000)
+    cold_start()
+    scale_out(1000 if args.quick else 6000)
+
+
+if __name__ == "__main__":
+    main()
