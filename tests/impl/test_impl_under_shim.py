@@ -15,7 +15,7 @@ pytest.importorskip("greenlet")
 from execspec.sched.explore import explore  # noqa: E402
 from execspec.sched.strategies import DFSStrategy, PCTStrategy  # noqa: E402
 
-from . import shim_scenarios  # noqa: E402
+import impl_shim_scenarios as shim_scenarios  # noqa: E402
 
 EXHAUSTIVE = ["wait_first", "shutdown_cancel", "timeouts", "idle_reuse"]
 SAMPLED = ["cancel_race", "callbacks_from_many", "map_buffer"]

@@ -13,7 +13,7 @@ import pytest
 
 import execspec.impl as impl
 
-from .conftest import BOUND
+from impl_support import BOUND
 
 
 def test_exceptions_are_the_stdlib_classes() -> None:  # EXC-CANCELLED, EXC-INVALID-STATE, EXC-BROKEN-*

@@ -17,7 +17,7 @@ import pytest
 
 import execspec.impl as impl
 
-from .conftest import BOUND, Gate
+from impl_support import BOUND, Gate
 
 
 def run_script(code: str) -> subprocess.CompletedProcess[str]:

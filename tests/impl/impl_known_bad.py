@@ -1,4 +1,4 @@
-"""Deliberately broken variants of impl, each breaking one rule, for test_known_bad.py.
+"""Deliberately broken variants of impl, each breaking one rule, for test_impl_known_bad.py.
 
 Each is a tiny subclass, so everything except the one rule still works: a check that passes
 on one of these cannot see the rule it breaks.

@@ -10,7 +10,7 @@ import pytest
 import execspec.impl as impl
 from execspec.impl import BrokenThreadPool
 
-from .conftest import BOUND, Gate
+from impl_support import BOUND, Gate
 
 
 def test_default_max_workers_follows_cpu_count() -> None:

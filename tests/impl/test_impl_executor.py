@@ -11,7 +11,7 @@ import pytest
 import execspec.impl as impl
 from execspec.impl import CancelledError, TimeoutError
 
-from .conftest import BOUND, Gate
+from impl_support import BOUND, Gate
 
 
 def test_submit_returns_a_future_and_calls_fn_with_args(ex: impl.ThreadPoolExecutor) -> None:

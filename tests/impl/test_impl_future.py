@@ -9,7 +9,7 @@ import pytest
 
 from execspec.impl import CancelledError, Future, InvalidStateError, TimeoutError
 
-from .conftest import BOUND
+from impl_support import BOUND
 
 
 class FalsyError(Exception):

@@ -12,7 +12,7 @@ from collections import Counter
 
 import execspec.impl as impl
 
-from .conftest import BOUND
+from impl_support import BOUND
 
 SEED = 20261123
 

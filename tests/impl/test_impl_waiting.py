@@ -10,7 +10,7 @@ import pytest
 import execspec.impl as impl
 from execspec.impl import ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, Future, wait
 
-from .conftest import BOUND, Gate
+from impl_support import BOUND, Gate
 
 
 def done_future(value: object = None) -> Future[object]:

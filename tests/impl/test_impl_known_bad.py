@@ -13,8 +13,8 @@ import pytest
 import execspec.impl as impl
 from execspec.impl import _future
 
-from . import known_bad_impl as bad
-from .conftest import Gate
+import impl_known_bad as bad
+from impl_support import Gate
 
 
 class Falsy(Exception):
