@@ -16,7 +16,7 @@ import execspec.impl as impl
 from impl_support import BOUND
 
 
-def test_exceptions_are_the_stdlib_classes() -> None:  # EXC-CANCELLED, EXC-INVALID-STATE, EXC-BROKEN-*
+def test_exceptions_are_the_stdlib_classes() -> None:  # EXC-CANCELLED, EXC-INVALID-STATE, EXC-BROKEN-EXECUTOR, EXC-BROKEN-THREADPOOL
     assert impl.CancelledError is cf.CancelledError
     assert impl.InvalidStateError is cf.InvalidStateError
     assert impl.TimeoutError is cf.TimeoutError
