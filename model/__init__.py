@@ -40,7 +40,16 @@ Client operations (:mod:`.ops`)
 ``Options(fifo, gh92001)``; ``DOCS`` (default) and ``CPYTHON``
     Where CPython differs from the docs (gh-92001) or fixes what the docs leave open (FIFO
     start), ``CPYTHON`` models CPython; the conformance machine can check a target under both.
-``explore(bounds)``, ``main_report(names)`` (:mod:`.explore`)
+Conventions an observer must follow to compare a real executor with the model
+    Futures are numbered in creation order (submit, map items in order, ``Future()``); a task
+    that returns gives its own number as its value, one that raises raises ``TaskError``
+    (``FalsyError`` for ``TaskKind.RAISES_FALSY``); exceptions are compared by class name.
+    Callbacks are numbered per future in the order added; ``FutureView.called`` lists those
+    called, in call order. Blocked calls are numbered in the order they blocked
+    (``Blocked(n)``), and ``View.waiters[n]`` is what call ``n`` returned (None: still blocked).
+    ``wait()`` returns ``DoneAndNotDone``; ``Query`` returns ``(cancelled, running, done)``.
+
+``explore(bounds)``, ``main_report(names)``, ``main(argv)``, ``summary()`` (:mod:`.explore`)
     The explicit-state explorer; ``BOUNDS`` names configurations, ``model/manifest.json``
     records their counts. Broken variants in :mod:`.broken`; Mermaid diagrams in :mod:`.diagram`.
 

@@ -85,3 +85,8 @@ def where(clause_id: str) -> str:
     if clause_id in CHECKED_ELSEWHERE:
         return "checked elsewhere: " + CHECKED_ELSEWHERE[clause_id]
     return "not covered by the model"
+
+
+def where_encoded(clause_id: str) -> str:
+    """The same as :func:`where` (the name ``execspec spec`` uses)."""
+    return where(clause_id)

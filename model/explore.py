@@ -262,17 +262,59 @@ def _path(parent: dict[State, tuple[State, str, Label] | None], s: State) -> tup
     return tuple(reversed(steps))
 
 
-def main_report(bounds: Sequence[str] | None = None) -> str:
-    """Explore the named bound configurations (default: the fast tier, or ``EXECSPEC_BOUNDS``,
-    comma-separated) and return one summary line each; what ``execspec explore`` prints."""
-    if bounds is None:
+def run(names: Sequence[str] | None = None) -> list[Report]:
+    """Explore the named bound configurations (default: the fast tier, or the comma-separated
+    names in the environment variable ``EXECSPEC_BOUNDS``)."""
+    if names is None:
         env = os.environ.get("EXECSPEC_BOUNDS")
-        bounds = env.split(",") if env else FAST
-    unknown = [n for n in bounds if n not in BOUNDS]
+        names = env.split(",") if env else FAST
+    unknown = [n for n in names if n not in BOUNDS]
     if unknown:
-        raise ValueError(f"unknown bounds {unknown}: choose from {sorted(BOUNDS)}")
-    return "\n".join(explore(BOUNDS[n], name=n).render() for n in bounds)
+        raise ValueError(f"unknown bounds {unknown}: choose from {', '.join(BOUNDS)}")
+    return [explore(BOUNDS[n], name=n) for n in names]
+
+
+def main_report(bounds: Sequence[str] | None = None) -> str:
+    """One summary line per bound configuration (and any counterexample), like TLC prints."""
+    return "\n".join(r.render() for r in run(bounds))
+
+
+def summary(bounds: Sequence[str] | None = None) -> str:
+    """One line for ``execspec check``: the explorer over the fast tier, totals only."""
+    reports = run(bounds)
+    bad = [r.bounds for r in reports if not r.ok]
+    verdict = f"invariant violated at {', '.join(bad)}" if bad else "no invariant violated"
+    return (
+        f"model: {len(reports)} bound configurations, "
+        f"{sum(r.distinct_states for r in reports)} distinct states, "
+        f"{sum(r.transitions for r in reports)} transitions, {verdict} "
+        f"({sum(r.seconds for r in reports):.1f} s)"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``execspec explore [BOUNDS ...] [--slow | --all] [--list]``; 1 if an invariant broke."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="execspec explore", description=__doc__.split("\n")[0])
+    parser.add_argument("bounds", nargs="*", help=f"bound configurations (default: {' '.join(FAST)})")
+    parser.add_argument("--slow", action="store_true", help="the slow tier's configurations")
+    parser.add_argument("--all", action="store_true", help="every configuration")
+    parser.add_argument("--list", action="store_true", help="list the configurations and exit")
+    args = parser.parse_args(argv)
+    if args.list:
+        for name, b in BOUNDS.items():
+            print(f"{name:<14} {'fast' if name in FAST else 'slow'}  {b}")
+        return 0
+    names = list(BOUNDS) if args.all else list(SLOW) if args.slow else (args.bounds or None)
+    try:
+        reports = run(names)
+    except ValueError as e:
+        parser.error(str(e))
+    for r in reports:
+        print(r.render(), flush=True)
+    return 0 if all(r.ok for r in reports) else 1
 
 
 if __name__ == "__main__":  # pragma: no cover
-    print(main_report())
+    raise SystemExit(main())

@@ -81,3 +81,15 @@ def test_main_report_prints_one_summary_line_per_configuration() -> None:
     assert text.startswith("bounds tiny: ") and "distinct states" in text and "no invariant violated" in text
     with pytest.raises(ValueError, match="unknown bounds"):
         main_report(["no-such-bounds"])
+
+
+def test_explore_command_exits_zero_without_violations_and_lists_configurations(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from execspec.model.explore import main, summary
+
+    assert main(["tiny"]) == 0
+    assert "bounds tiny:" in capsys.readouterr().out
+    assert main(["--list"]) == 0
+    assert "w2f3-full" in capsys.readouterr().out
+    assert summary(["tiny"]).startswith("model: 1 bound configurations, ")
