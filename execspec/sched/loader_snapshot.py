@@ -18,6 +18,7 @@ they are the same in every execution), ``itertools.count`` (rebound to a fresh c
 
 from __future__ import annotations
 
+import enum
 import functools
 import importlib.machinery
 import itertools
@@ -40,6 +41,9 @@ _SHARED = (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, type
            logging.Logger, types.MethodWrapperType, types.GenericAlias,
            importlib.machinery.ModuleSpec,
            type(namedtuple("_T", "a").a))  # type: ignore[attr-defined]  # field getters
+#: objects of these modules' types are immutable declarations (TypeVar, Generic aliases,
+#: ``from __future__ import annotations``)
+_SHARED_MODULES = frozenset({"typing", "__future__", "typing_extensions", "enum"})
 _COUNT_REPR = re.compile(r"count\((-?\d+)\)$")
 
 
@@ -122,7 +126,7 @@ def _plan_value(value: Any, resets: list[Reset], seen: set[int], modname: str) -
         if value.__module__ == modname:
             _plan_class(value, resets, seen, modname)
         return
-    if isinstance(value, _SHARED):
+    if isinstance(value, (_SHARED, enum.Enum)) or type(value).__module__ in _SHARED_MODULES:
         return
     if type(value) is types.MethodType:
         _plan_value(value.__self__, resets, seen, modname)

@@ -196,7 +196,28 @@ class Runtime:
         th.op = op
         th.ready = ready
         th.deadline = deadline
-        nxt = self._pick()
+        # _pick(), inlined: this is the hottest loop of the checker.
+        while True:
+            if self.main_done and not self._nondaemon_alive():
+                self._finish(Outcome.OK)
+            enabled = []
+            for t in self.live:
+                r = t.ready
+                if r is None or r():
+                    enabled.append(t)
+            if enabled:
+                break
+            self._stalled()
+        step = self.step + 1
+        self.step = step
+        if step > self.max_steps:
+            self.step = self.max_steps
+            self.fail(Outcome.LIVELOCK)
+        if len(enabled) == 1:
+            nxt = enabled[0]
+        else:
+            nxt = enabled[self.choose([e.op for e in enabled], step)]
+        self.trace.append((nxt.tid, nxt.op, self.clock))
         if nxt is not th:
             nxt.switch()
             if self.aborted:
@@ -207,20 +228,22 @@ class Runtime:
         while True:
             if self.main_done and not self._nondaemon_alive():
                 self._finish(Outcome.OK)
-            enabled = [t for t in self.live if t.ready is None or t.ready()]
-            if not enabled:
-                self._stalled()
-                continue
-            step = self.step = self.step + 1
-            if step > self.max_steps:
-                self.step = self.max_steps
-                self.fail(Outcome.LIVELOCK)
-            if len(enabled) == 1:
-                t = enabled[0]
-            else:
-                t = enabled[self.choose([e.op for e in enabled], step)]
-            self.trace.append((t.tid, t.op, self.clock))
-            return t
+            enabled = []
+            for t in self.live:
+                r = t.ready
+                if r is None or r():
+                    enabled.append(t)
+            if enabled:
+                break
+            self._stalled()
+        step = self.step + 1
+        self.step = step
+        if step > self.max_steps:
+            self.step = self.max_steps
+            self.fail(Outcome.LIVELOCK)
+        t = enabled[0] if len(enabled) == 1 else enabled[self.choose([e.op for e in enabled], step)]
+        self.trace.append((t.tid, t.op, self.clock))
+        return t
 
     def _nondaemon_alive(self) -> bool:
         for t in self.live:

@@ -59,7 +59,8 @@ class Prim:
         return th
 
     def _op(self, th: CThread, kind: str) -> Any:
-        return make_op(th.tid, kind, self._oid, self._name)
+        return (_OPS.get((th.tid, kind, self._oid, self._name))
+                or make_op(th.tid, kind, self._oid, self._name))
 
     def _cannot_block(self, what: str) -> RuntimeError:
         return RuntimeError(
@@ -272,7 +273,8 @@ class Condition(Prim):
         """Release the lock, wait for a notify (or the virtual timeout), reacquire."""
         th = self._owned_by("wait()")
         rt = th.rt
-        rt.point(th, self._op(th, "wait"))
+        # No scheduling point before releasing: the lock is held, so nothing another thread
+        # could do here conflicts with the release. The one point is the wake-up below.
         tok = _Waiter()
         self._waiters.append(tok)
         lock = self._lock
@@ -284,7 +286,7 @@ class Condition(Prim):
         else:
             ready = lambda: (tok.notified or rt.clock >= dl) and lock._owner is None  # noqa: E731
         th.waiting_on = self
-        rt.point(th, self._op(th, "wake"), ready, dl)
+        rt.point(th, self._op(th, "wait"), ready, dl)
         th.waiting_on = None
         lock._acquire_restore(th, saved)
         if tok.notified:
@@ -312,8 +314,9 @@ class Condition(Prim):
 
     def notify(self, n: int = 1) -> None:
         """Wake up to ``n`` waiters, oldest first."""
-        th = self._owned_by("notify()")
-        th.rt.point(th, self._op(th, "notify"))
+        self._owned_by("notify()")
+        # Not a scheduling point: under the lock, a notify commutes with everything another
+        # thread can do (waiters join and leave only while holding the lock).
         waiters = self._waiters
         while waiters and n > 0:
             waiters.pop(0).notified = True

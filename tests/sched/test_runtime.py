@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+import pytest
+
+from execspec.sched.examples import pool
+from execspec.sched.loader import checkout
 from execspec.sched.runtime import Execution, Outcome, run_once
 
 from tests.sched._runtime_helpers import First, Newest, Scripted, Seeded, run
@@ -40,9 +45,12 @@ def test_the_same_choices_replay_the_same_trace() -> None:
     assert a.schedule == b.schedule
 
 
-def test_fresh_and_reused_modules_give_identical_traces() -> None:
-    fresh = run(_pool, Seeded(5), fresh_modules=True)
-    reused = [run(_pool, Seeded(5)) for _ in range(3)]
+@pytest.mark.parametrize("executor", ["concurrent.futures", "execspec.impl"])
+def test_fresh_and_reused_modules_give_identical_traces(executor: str) -> None:
+    scenario = functools.partial(pool.submit_result_shutdown, executor=executor)
+    fresh = run(scenario, Seeded(5), fresh_modules=True)
+    reused = [run(scenario, Seeded(5)) for _ in range(3)]
+    assert fresh.outcome is Outcome.OK and fresh.return_value == [1, 2, 4, 8]
     for r in reused:
         assert [s.label for s in r.trace] == [s.label for s in fresh.trace]
         assert [s.op for s in r.trace] == [s.op for s in fresh.trace]
@@ -200,3 +208,11 @@ def test_deadlock_is_detected_when_no_thread_can_run() -> None:
 def test_first_strategy_runs_main_first() -> None:
     ex = run(_pool, First())
     assert ex.trace[0].thread == 0 and ex.outcome is Outcome.OK
+
+
+@pytest.mark.parametrize("executor", ["concurrent.futures", "execspec.impl"])
+def test_executor_modules_are_reused_not_rerun(executor: str) -> None:
+    scenario = functools.partial(pool.submit_result_shutdown, executor=executor)
+    run(scenario)
+    table = checkout([("concurrent.futures", None)])
+    assert table.reusable and any(name == executor for name, _ in table.modules)
