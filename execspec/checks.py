@@ -224,7 +224,11 @@ def shutdown_wait_returns_after_all_work(w: World) -> None:
     gate = _Gate(w)
     # Another thread releases the gate once it runs, racing shutdown(wait=True): whichever way
     # the race goes (and under the shim both ways are explored), shutdown must not return early.
-    releaser = w.threading.Thread(target=lambda: (gate.wait_started(), gate.release.set()))
+    def release_once_started() -> None:
+        gate.wait_started()
+        gate.release.set()
+
+    releaser = w.threading.Thread(target=release_once_started)
     releaser.start()
     futures = [ex.submit(gate, 0)] + [ex.submit(pow, 2, i) for i in range(4)]
     ex.shutdown(wait=True)
