@@ -24,7 +24,7 @@ from __future__ import annotations
 import traceback
 from dataclasses import dataclass, field
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from execspec.sched.report_waits import FrameInfo, ThreadWait, WaitGraph, analyze, frame_info, frame_kind
 
@@ -48,7 +48,14 @@ class Report:
     threads: list[ThreadWait] = field(default_factory=list)
     exception: str = ""
     details: str = ""
-    trace: str = ""
+    #: the raw steps (tid, Op, virtual time) and thread names, rendered on demand
+    trace_rows: list[tuple[int, Any, float]] = field(default_factory=list, repr=False)
+    thread_names: list[str] = field(default_factory=list, repr=False)
+
+    @property
+    def trace(self) -> str:
+        """The trace table (rendered when asked: exploration rarely reads it)."""
+        return trace_table(self.trace_rows, self.thread_names)
 
     def render(self) -> str:
         """The whole report as text (headline first)."""
@@ -192,7 +199,8 @@ def build_report(rt: Runtime, outcome: Outcome, exc: BaseException | None,
         note = ""
     except Exception as err:  # noqa: BLE001 - keep the report, say what broke
         g, note = None, f"(wait analysis failed: {err!r})"
-    rep = Report(outcome.name, outcome.name, details=note, trace=trace_table(rt))
+    rep = Report(outcome.name, outcome.name, details=note, trace_rows=rt.trace,
+                 thread_names=rt.thread_names())
     live = [tw for tw in g.threads.values()] if g is not None else []
     rep.threads = live
     if outcome is Outcome.DEADLOCK or outcome is Outcome.LEAKED_THREAD:
@@ -240,7 +248,7 @@ def uncontrolled_report(rt: Runtime, frame: FrameType | None, stalled_for: float
                           "env.time (and of modules loaded with env.load). A real lock, a real "
                           "time.sleep or a real queue blocks the whole execution: create them "
                           "through the scenario's env instead. This execution was abandoned."),
-                 trace=trace_table(rt))
+                 trace_rows=list(rt.trace), thread_names=rt.thread_names())
     rep.threads = [ThreadWait(tid, name, role="blocked thread", waits=f"blocked at {where}",
                               stack=[s for s in stack if s.kind != "shim"])]
     return rep
@@ -248,10 +256,8 @@ def uncontrolled_report(rt: Runtime, frame: FrameType | None, stalled_for: float
 
 # -- the trace table --------------------------------------------------------------------
 
-def trace_table(rt: Runtime) -> str:
+def trace_table(rows: list[tuple[int, Any, float]], names: list[str]) -> str:
     """One column per thread, one row per step; long traces keep their head and tail."""
-    names = [t.shim.name for t in rt.threads]
-    rows = rt.trace
     if not names:
         return ""
     cols = [f"{i}:{n}"[:_COL] for i, n in enumerate(names)]

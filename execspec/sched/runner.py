@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["run_once"]
 
+_GRAVEYARD = 32  # executions with suspended greenlets a runner keeps before it retires
 _FRESH_MODULES = os.environ.get("EXECSPEC_FRESH_MODULES", "") not in ("", "0")
 _UNCONTROLLED_TIMEOUT = float(os.environ.get("EXECSPEC_UNCONTROLLED_TIMEOUT", "2.0"))
 
@@ -48,6 +49,7 @@ class _Runner:
         self.rt: Runtime | None = None  # the execution in progress (the watchdog reads .step)
         self.error: BaseException | None = None
         self.retired = False
+        self.graveyard: list[Runtime] = []  # executions with suspended greenlets, kept alive
         self.abandoned = False
         self.thread = _real_threading.Thread(target=self._loop, name="execspec-runner", daemon=True)
         self.thread.start()
@@ -65,7 +67,10 @@ class _Runner:
             if self.abandoned:
                 return
             if self.result is not None and unfinished(self.result[0]):
-                self.retired = True
+                # Keep its suspended greenlets until enough have piled up, then retire:
+                # a thread start per failing execution would dominate exploration.
+                self.graveyard.append(self.result[0])
+                self.retired = len(self.graveyard) >= _GRAVEYARD
             self.done.release()
             if self.retired:
                 return
@@ -159,6 +164,7 @@ def run_once(scenario: Callable[[Env], object], strategy: Strategy, *, max_steps
     runner.result = None
     if runner.retired:
         runner.thread.join()  # its greenlets now belong to a dead thread: freed, not unwound
+        runner.graveyard.clear()
     del rt
     strategy.end_execution(ex.failed)
     return ex
