@@ -5,10 +5,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from functools import cache
+
 from execspec.model.diagram import lifecycle_edges, lifecycle_markdown
 from execspec.model.rules import RULES
 
 LIFECYCLE = Path(__file__).resolve().parents[2] / "specs" / "lifecycle.md"
+
+
+@cache
+def _edges() -> tuple[set[tuple[str, str, str]], set[tuple[str, str, str]]]:
+    return lifecycle_edges()
 
 
 def test_lifecycle_diagram_is_fresh() -> None:
@@ -23,7 +30,7 @@ def test_lifecycle_diagram_is_fresh() -> None:
 
 
 def test_future_diagram_has_every_documented_edge_and_no_backward_one() -> None:
-    fut, _ = lifecycle_edges()
+    fut, _ = _edges()
     pairs = {(a, b) for a, b, _ in fut}
     assert pairs == {
         ("[*]", "PENDING"), ("PENDING", "RUNNING"), ("PENDING", "CANCELLED"),
@@ -33,6 +40,6 @@ def test_future_diagram_has_every_documented_edge_and_no_backward_one() -> None:
 
 
 def test_pool_diagram_shows_broken_is_never_left() -> None:
-    _, pool = lifecycle_edges()
+    _, pool = _edges()
     assert not [edge for edge in pool if edge[0] == "BROKEN"]
     assert ("OPEN", "BROKEN", "worker.init-fails") in pool
