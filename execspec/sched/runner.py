@@ -137,7 +137,7 @@ def run_once(scenario: Callable[[Env], object], strategy: Strategy, *, max_steps
             if enabled:
                 gc.enable()
         assert rt.outcome is not None
-        if not runner.abandoned:
+        if not runner.abandoned and rt.strategy_error is None:
             checkin(table)
         return rt, Execution(rt.outcome, rt.report, rt.trace, rt.thread_names(), rt.step,
                              rt.clock, rt.return_value)
@@ -148,15 +148,19 @@ def run_once(scenario: Callable[[Env], object], strategy: Strategy, *, max_steps
     limit = _UNCONTROLLED_TIMEOUT if uncontrolled_timeout is None else uncontrolled_timeout
     poll = min(0.25, limit / 4)
     runner.go.release()
-    if not runner.done.acquire(timeout=poll):
-        seen, since = -1, _real_time.monotonic()
-        while not runner.done.acquire(timeout=poll):
-            now = _real_time.monotonic()
-            step = runner.rt.step if runner.rt is not None else -1
-            if step != seen:
-                seen, since = step, now
-            elif now - since >= limit:
-                return _abandon(runner, strategy, now - since)
+    try:
+        if not runner.done.acquire(timeout=poll):
+            seen, since = -1, _real_time.monotonic()
+            while not runner.done.acquire(timeout=poll):
+                now = _real_time.monotonic()
+                step = runner.rt.step if runner.rt is not None else -1
+                if step != seen:
+                    seen, since = step, now
+                elif now - since >= limit:
+                    return _abandon(runner, strategy, now - since)
+    except BaseException:  # KeyboardInterrupt while waiting: never hand this runner out again
+        runner.abandoned = True
+        raise
     if runner.error is not None:
         raise runner.error
     assert runner.result is not None
@@ -165,7 +169,8 @@ def run_once(scenario: Callable[[Env], object], strategy: Strategy, *, max_steps
     if runner.retired:
         runner.thread.join()  # its greenlets now belong to a dead thread: freed, not unwound
         runner.graveyard.clear()
-    del rt
+    if rt.strategy_error is not None:
+        raise rt.strategy_error
     strategy.end_execution(ex.failed)
     return ex
 

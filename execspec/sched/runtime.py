@@ -160,6 +160,7 @@ class Runtime:
         self.outcome: Outcome | None = None
         self.report: Report | None = None
         self.return_value: object = None
+        self.strategy_error: BaseException | None = None  # raised by choose(): re-raised
         self.env: Env | None = None
         self.objects: list[object] = []  # shim objects with state worth reporting (queues)
         self.thread_counter = 0  # for default thread names "Thread-N (target)"
@@ -213,10 +214,7 @@ class Runtime:
         if step > self.max_steps:
             self.step = self.max_steps
             self.fail(Outcome.LIVELOCK)
-        if len(enabled) == 1:
-            nxt = enabled[0]
-        else:
-            nxt = enabled[self.choose([e.op for e in enabled], step)]
+        nxt = enabled[0] if len(enabled) == 1 else enabled[self._choose(enabled, step)]
         self.trace.append((nxt.tid, nxt.op, self.clock))
         if nxt is not th:
             nxt.switch()
@@ -241,9 +239,22 @@ class Runtime:
         if step > self.max_steps:
             self.step = self.max_steps
             self.fail(Outcome.LIVELOCK)
-        t = enabled[0] if len(enabled) == 1 else enabled[self.choose([e.op for e in enabled], step)]
+        t = enabled[0] if len(enabled) == 1 else enabled[self._choose(enabled, step)]
         self.trace.append((t.tid, t.op, self.clock))
         return t
+
+    def _choose(self, enabled: list[CThread], step: int) -> int:
+        """Ask the strategy; an error in it ends the execution and reaches run_once's caller
+        (it must not surface inside the code under test, which may catch anything)."""
+        try:
+            i = self.choose([e.op for e in enabled], step)
+            if not 0 <= i < len(enabled):
+                raise IndexError(f"strategy chose {i} of {len(enabled)} enabled operations")
+            return i  # type: ignore[no-any-return,unused-ignore]
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller of run_once
+            self.strategy_error = exc
+            self._finish(Outcome.OK)
+            raise  # unreachable: _finish never returns
 
     def _nondaemon_alive(self) -> bool:
         for t in self.live:

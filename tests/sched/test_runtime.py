@@ -216,3 +216,29 @@ def test_executor_modules_are_reused_not_rerun(executor: str) -> None:
     run(scenario)
     table = checkout([("concurrent.futures", None)])
     assert table.reusable and any(name == executor for name, _ in table.modules)
+
+
+def test_an_error_in_the_strategy_reaches_the_caller_not_the_code_under_test() -> None:
+    class Broken(First):
+        def choose(self, enabled: Any, step: int) -> int:
+            raise LookupError("strategy gave up")
+
+    def scenario(env: Any) -> None:
+        def swallow_everything() -> None:
+            try:
+                env.time.sleep(0)
+            except BaseException:  # noqa: BLE001 - the point: the error must not land here
+                pass
+        t = env.threading.Thread(target=swallow_everything)
+        t.start()
+        env.time.sleep(0)
+        t.join()
+    with pytest.raises(LookupError, match="strategy gave up"):
+        run_once(scenario, Broken())
+
+    class OutOfRange(First):
+        def choose(self, enabled: Any, step: int) -> int:
+            return len(enabled)
+    with pytest.raises(IndexError, match="strategy chose"):
+        run_once(scenario, OutOfRange())
+    assert run(_pool).return_value == [1, 2, 4, 8]  # and the next execution is unaffected
