@@ -31,7 +31,7 @@ def lifecycle_edges(bounds: Iterable[Bounds] = DIAGRAM_BOUNDS) -> tuple[set[Edge
     fut: set[Edge] = set()
     pool: set[Edge] = {("[*]", Phase.OPEN.name, "ThreadPoolExecutor()")}
 
-    def visit(s: State, rule: str, t: State) -> None:
+    def _visit(s: State, rule: str, t: State) -> None:
         for i, g in enumerate(t.futures):
             old = s.futures[i].state.name if i < len(s.futures) else "[*]"
             if old != g.state.name:
@@ -41,7 +41,7 @@ def lifecycle_edges(bounds: Iterable[Bounds] = DIAGRAM_BOUNDS) -> tuple[set[Edge
             pool.add((a, b, rule))
 
     for b in bounds:
-        explore(b, visit=visit)
+        explore(b, visit=_visit)
     return fut, pool
 
 

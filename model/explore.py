@@ -224,7 +224,7 @@ def explore(
     frontier, depth, transitions, quiescent = deque([(init, 0)]), 0, 0, 0
     fired: set[str] = set()
 
-    def report(violation: Violation | None) -> Report:
+    def _report(violation: Violation | None) -> Report:
         return Report(name, model.name, len(parent), transitions, depth, time.perf_counter() - start,
                       quiescent, violation, frozenset(fired))
 
@@ -235,7 +235,7 @@ def explore(
         quiescent += not internal
         bad = violated_in_state(s, b.options, quiescent=not internal)
         if bad:
-            return report(Violation(tuple(dict.fromkeys(i.id for i in bad)), _path(parent, s), s))
+            return _report(Violation(tuple(dict.fromkeys(i.id for i in bad)), _path(parent, s), s))
         for rule, label, t in successors(s, b, model):
             transitions += 1
             fired.add(rule)
@@ -248,8 +248,8 @@ def explore(
                 frontier.append((t, d + 1))
             if bad:
                 path = _path(parent, s) + ((rule, label_text(label)),)
-                return report(Violation(tuple(dict.fromkeys(i.id for i in bad)), path, t))
-    return report(None)
+                return _report(Violation(tuple(dict.fromkeys(i.id for i in bad)), path, t))
+    return _report(None)
 
 
 def _path(parent: dict[State, tuple[State, str, Label] | None], s: State) -> tuple[tuple[str, str], ...]:
