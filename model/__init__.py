@@ -37,9 +37,11 @@ Client operations (:mod:`.ops`)
 ``RULES[rule].cites`` (:mod:`.rules`)
     The clause IDs each transition encodes. ``INVARIANTS`` (:mod:`.invariants`) the INV-*
     checks; ``CHECKED_ELSEWHERE`` (:mod:`.coverage`) the clauses the model does not encode.
-``Options(fifo, gh92001)``; ``DOCS`` (default) and ``CPYTHON``
-    Where CPython differs from the docs (gh-92001) or fixes what the docs leave open (FIFO
-    start), ``CPYTHON`` models CPython; the conformance machine can check a target under both.
+``Options(fifo, gh92001, gh132063)``; ``DOCS`` (default) and ``CPYTHON``; ``DEPARTS_FROM``
+    Where CPython differs from the docs (gh-92001, gh-87893, gh-132063) or fixes what the docs
+    leave open (FIFO start), ``CPYTHON`` models CPython. The conformance machine can check a
+    target under both: one that conforms only with an option on breaks exactly the clauses
+    ``DEPARTS_FROM[option]`` lists (the catalogue's upstream-divergence clauses), no others.
 Conventions an observer must follow to compare a real executor with the model
     Futures are numbered in creation order (submit, map items in order, ``Future()``); a task
     that returns gives its own number as its value, one that raises raises ``TaskError``
@@ -90,6 +92,7 @@ from execspec.model.ops import (
 from execspec.model.rules import RULES, Rule, cites
 from execspec.model.states import (
     CPYTHON,
+    DEPARTS_FROM,
     DOCS,
     Blocked,
     DoneAndNotDone,
@@ -114,6 +117,7 @@ from execspec.model.states import (
 
 __all__ = [
     "AddDoneCallback", "AsCompleted", "AsCompletedNext", "BOUNDS", "Blocked", "Bounds", "CPYTHON",
+    "DEPARTS_FROM",
     "Cancel", "DOCS", "DoneAndNotDone", "DropExecutor", "Err", "FState", "FutureView",
     "GetException", "GetResult", "INVARIANTS", "InitKind", "InterpreterExit", "Invariant",
     "InvalidOperation", "Map", "NewFuture", "Ok", "Op", "Options", "Outcome", "Phase", "Query",

@@ -136,16 +136,25 @@ def has_exception(f: Fut) -> bool:
     return f.state is FState.FINISHED and isinstance(f.outcome, Err)
 
 
-def result_now(f: Fut) -> Result | None:
+#: The exception a ``TaskKind.RAISES_FALSY`` call raises: ``bool()`` of it is False.
+FALSY = "FalsyError"
+
+
+def result_now(f: Fut, gh132063: bool = False) -> Result | None:
     """What ``result()`` does on this future now; None when it would have to wait.
+
+    ``gh132063``: CPython before the 2025 fix returned None for a falsy exception.
 
     pre: (f.outcome is not None) == (f.state == FState.FINISHED)
     post: (_ is None) == (f.state not in (FState.CANCELLED, FState.FINISHED))
+    post: gh132063 or not isinstance(f.outcome, Err) or _ == Raised(f.outcome.exc)
     """
     if f.state is FState.CANCELLED:
         return Raised("CancelledError")  # FUT-RESULT-CANCELLED
     if f.state is FState.FINISHED:
         if isinstance(f.outcome, Err):
+            if gh132063 and f.outcome.exc == FALSY:
+                return Returned(None)  # CPython tested the exception's truth (gh-132063)
             # FUT-RESULT-FALSY-EXC: an exception whose bool() is False is still raised
             return Raised(f.outcome.exc)
         if isinstance(f.outcome, Ok):

@@ -187,7 +187,7 @@ def allowed(s: State, op: Op, opts: Options = DOCS) -> frozenset[Outcome]:
     if isinstance(op, DropExecutor):
         return P.drop(s)
     if isinstance(op, (GetResult, GetException)):
-        return W.result_call(s, op.fid, op.timeout, isinstance(op, GetException))
+        return W.result_call(s, op.fid, op.timeout, isinstance(op, GetException), opts)
     if isinstance(op, Wait):
         return W.wait_call(s, op.fids, op.return_when, op.timeout, opts)
     if isinstance(op, AsCompleted):

@@ -172,7 +172,7 @@ def _outcome_of(fid: int, task: TaskKind | None) -> Ok | Err:
     if task is TaskKind.RAISES:
         return Err("TaskError")
     if task is TaskKind.RAISES_FALSY:
-        return Err("FalsyError")
+        return Err(F.FALSY)
     return Ok(fid)
 
 

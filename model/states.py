@@ -347,10 +347,21 @@ class Options:
     # has dequeued it (CANCELLED_AND_NOTIFIED); and (EXE-SHUTDOWN-CANCELLED-DONE, gh-87893) one
     # cancelled by shutdown(cancel_futures=True) never. Both have the same root: CPython's
     # waiters are told about a cancellation only by set_running_or_notify_cancel().
+    gh132063: bool = False  # FUT-RESULT-FALSY-EXC: CPython before the 2025 fix (gh-132129)
+    # returned None from result() when the stored exception was falsy.
 
+
+#: Each option, and the clauses a target that needs it departs from (the checker blames
+#: these, not a new bug, when a target conforms only with the option on). TPE-FIFO-START is
+#: implementation-defined: the option narrows the model to CPython's choice, breaking nothing.
+DEPARTS_FROM: dict[str, tuple[str, ...]] = {
+    "fifo": (),
+    "gh92001": ("WAIT-CANCELLED-COUNTS", "AC-CANCELLED-COUNTS", "EXE-SHUTDOWN-CANCELLED-DONE"),
+    "gh132063": ("FUT-RESULT-FALSY-EXC",),
+}
 
 DOCS = Options()
-CPYTHON = Options(fifo=True, gh92001=True)
+CPYTHON = Options(fifo=True, gh92001=True, gh132063=True)  # CPython 3.8-3.13 before 2025
 
 
 # ---- what a transition produces -------------------------------------------------------------

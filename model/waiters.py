@@ -112,10 +112,12 @@ def _block(s: State, w: Waiter) -> tuple[Result, State]:
 # ---- result() / exception() ----------------------------------------------------------------
 
 
-def result_call(s: State, fid: int, timeout: Timeout, exception: bool) -> frozenset[Outcome]:
+def result_call(
+    s: State, fid: int, timeout: Timeout, exception: bool, opts: Options
+) -> frozenset[Outcome]:
     """``f.result(timeout)`` or ``f.exception(timeout)``."""
     f = s.futures[fid]
-    now = exception_now(f) if exception else result_now(f)
+    now = exception_now(f) if exception else result_now(f, opts.gh132063)
     name = "exception" if exception else "result"
     if now is not None:
         if isinstance(now, Raised) and now.exc == "CancelledError":
@@ -201,7 +203,7 @@ def _finish_waiter(s: State, wid: int, result: Result) -> State:
 
 def _wake_result(s: State, w: Waiter, opts: Options) -> tuple[Result, State]:
     if w.kind is WaitKind.RESULT:
-        r = result_now(s.futures[w.fids[0]])
+        r = result_now(s.futures[w.fids[0]], opts.gh132063)
     elif w.kind is WaitKind.EXCEPTION:
         r = exception_now(s.futures[w.fids[0]])
     elif w.kind is WaitKind.WAIT:

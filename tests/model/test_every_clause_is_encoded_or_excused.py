@@ -52,3 +52,16 @@ def test_every_rule_cites_at_least_one_clause_and_every_reason_is_a_sentence() -
 def test_where_says_how_a_clause_is_covered() -> None:
     assert where("FUT-CANCEL-RUNNING") == "encoded by cancel.running"
     assert where("TPE-THREAD-NAME-PREFIX").startswith("checked elsewhere: ")
+
+
+def test_cpython_options_depart_only_from_upstream_divergence_clauses() -> None:
+    from dataclasses import fields
+
+    from execspec.model.states import DEPARTS_FROM, Options
+
+    catalogue = spec.load()
+    assert set(DEPARTS_FROM) == {f.name for f in fields(Options)}
+    departed = {cid for ids in DEPARTS_FROM.values() for cid in ids}
+    assert all(catalogue.get(cid).status == "upstream-divergence" for cid in departed)
+    divergences = {c.id for c in catalogue.clauses.values() if c.status == "upstream-divergence"}
+    assert divergences <= departed, f"divergences no option models: {sorted(divergences - departed)}"

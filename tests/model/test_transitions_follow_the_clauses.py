@@ -316,3 +316,11 @@ def test_tpe_fifo_start_is_cpythons_choice_not_the_docs() -> None:
         "worker starts f0", "worker starts f1"}
     assert {st.label for st in internal_successors(s, CPYTHON) if st.rule == "worker.takes"} == {
         "worker starts f0"}
+
+
+def test_gh132063_cpython_returned_none_for_a_falsy_exception() -> None:
+    s = step(running(task=TaskKind.RAISES_FALSY), "task.raises")
+    assert one(s, GetResult(0), CPYTHON)[0] == Returned(None)
+    assert one(s, GetException(0), CPYTHON)[0] == Returned(Err("FalsyError"))
+    s = step(running(task=TaskKind.RAISES), "task.raises")
+    assert one(s, GetResult(0), CPYTHON)[0] == Raised("TaskError")  # only falsy ones
