@@ -48,7 +48,7 @@ from __future__ import annotations
 import enum
 import sys
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, NoReturn, Sequence
 
 from greenlet import GreenletExit, getcurrent, greenlet  # type: ignore[import-untyped,unused-ignore]
 
@@ -214,7 +214,17 @@ class Runtime:
         if step > self.max_steps:
             self.step = self.max_steps
             self.fail(Outcome.LIVELOCK)
-        nxt = enabled[0] if len(enabled) == 1 else enabled[self._choose(enabled, step)]
+        if len(enabled) == 1:
+            nxt = enabled[0]
+        else:
+            try:
+                i = self.choose([e.op for e in enabled], step)
+            except BaseException as exc:  # noqa: BLE001 - for run_once's caller, not user code
+                self._strategy_failed(exc)
+            if not 0 <= i < len(enabled):
+                self._strategy_failed(IndexError(
+                    f"strategy chose {i} of {len(enabled)} enabled operations"))
+            nxt = enabled[i]
         self.trace.append((nxt.tid, nxt.op, self.clock))
         if nxt is not th:
             nxt.switch()
@@ -244,17 +254,20 @@ class Runtime:
         return t
 
     def _choose(self, enabled: list[CThread], step: int) -> int:
-        """Ask the strategy; an error in it ends the execution and reaches run_once's caller
-        (it must not surface inside the code under test, which may catch anything)."""
         try:
             i = self.choose([e.op for e in enabled], step)
-            if not 0 <= i < len(enabled):
-                raise IndexError(f"strategy chose {i} of {len(enabled)} enabled operations")
-            return i  # type: ignore[no-any-return,unused-ignore]
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller of run_once
-            self.strategy_error = exc
-            self._finish(Outcome.OK)
-            raise  # unreachable: _finish never returns
+        except BaseException as exc:  # noqa: BLE001 - for run_once's caller, not user code
+            self._strategy_failed(exc)
+        if not 0 <= i < len(enabled):
+            self._strategy_failed(IndexError(f"strategy chose {i} of {len(enabled)} enabled operations"))
+        return i  # type: ignore[no-any-return,unused-ignore]
+
+    def _strategy_failed(self, exc: BaseException) -> NoReturn:
+        """An error in the strategy ends the execution and reaches run_once's caller (it must
+        not surface inside the code under test, which may catch anything)."""
+        self.strategy_error = exc
+        self._finish(Outcome.OK)
+        raise exc  # unreachable: _finish does not return to this thread
 
     def _nondaemon_alive(self) -> bool:
         for t in self.live:

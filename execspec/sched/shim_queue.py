@@ -12,7 +12,9 @@ import queue as _real_queue
 from collections import deque
 from typing import Any
 
-from execspec.sched.runtime import CThread, current_cthread
+from greenlet import getcurrent  # type: ignore[import-untyped,unused-ignore]
+
+from execspec.sched.runtime import _OPS, CThread
 from execspec.sched.shim_sync import Prim
 
 __all__ = ["Empty", "Full", "LifoQueue", "PriorityQueue", "Queue", "SimpleQueue",
@@ -53,9 +55,9 @@ class SimpleQueue(Prim):
 
     def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
         """Append ``item`` (a scheduling point)."""
-        th = self._me()
-        if th is not None:
-            th.rt.point(th, self._op(th, "put"))
+        th = getcurrent()
+        if type(th) is CThread and th.rt is self._rt:
+            th.rt.point(th, _OPS.get((th.tid, "put", self._oid, self._name)) or self._op(th, "put"))
         self._put(item)
 
     def put_nowait(self, item: Any) -> None:
@@ -64,6 +66,12 @@ class SimpleQueue(Prim):
 
     def get(self, block: bool = True, timeout: float | None = None) -> Any:
         """Remove and return the next item, waiting (virtual time) while empty."""
+        th = getcurrent()
+        if block is True and timeout is None and type(th) is CThread and th.rt is self._rt:
+            # the common case, inlined: ``ready`` holds when point returns
+            th.rt.point(th, _OPS.get((th.tid, "get", self._oid, self._name)) or self._op(th, "get"),
+                        self._has_item)
+            return self._get()
         th = self._me()
         if th is None:
             if self._queue:
