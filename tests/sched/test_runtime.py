@@ -242,3 +242,42 @@ def test_an_error_in_the_strategy_reaches_the_caller_not_the_code_under_test() -
     with pytest.raises(IndexError, match="strategy chose"):
         run_once(scenario, OutOfRange())
     assert run(_pool).return_value == [1, 2, 4, 8]  # and the next execution is unaffected
+
+
+def test_a_collected_executor_wakes_its_workers_through_its_weakref_callback() -> None:
+    def scenario(env: Any) -> int:
+        cf = env.load("concurrent.futures")
+        ex = cf.ThreadPoolExecutor(max_workers=2)
+        got = sum(f.result() for f in [ex.submit(pow, 2, i) for i in range(3)])
+        del ex  # the stdlib's weakref callback puts None on the queue: workers exit
+        return got
+    for seed in range(10):
+        ex = run(scenario, Seeded(seed), exit_at_end=False)
+        assert ex.outcome is Outcome.OK, ex.report and ex.report.render()
+        assert ex.return_value == 7
+
+
+def test_without_exit_hooks_a_forgotten_pool_leaks_its_workers() -> None:
+    def scenario(env: Any) -> object:
+        cf = env.load("concurrent.futures")
+        ex = cf.ThreadPoolExecutor(max_workers=1)
+        ex.submit(pow, 2, 2).result()
+        return ex  # still referenced: no weakref callback, and no exit hooks run
+    ex = run(scenario, exit_at_end=False)
+    assert ex.outcome is Outcome.LEAKED_THREAD and ex.report is not None
+    assert "ThreadPoolExecutor-0_0" in ex.report.headline and "idle: waits for work" in ex.report.headline
+
+
+def test_timer_fires_after_its_interval_unless_cancelled() -> None:
+    def scenario(env: Any) -> list[tuple[str, float]]:
+        th, tm = env.threading, env.time
+        log: list[tuple[str, float]] = []
+        fired = th.Timer(30, lambda: log.append(("fired", tm.monotonic() - 1000)))
+        cancelled = th.Timer(10, lambda: log.append(("cancelled", 0.0)))
+        fired.start()
+        cancelled.start()
+        cancelled.cancel()
+        fired.join()
+        cancelled.join()
+        return log
+    assert run(scenario).return_value == [("fired", 30.0)]
