@@ -25,18 +25,24 @@ chooses is exactly the state the chosen operation will act on. A thread that fin
 one last step (``exit``), then hands over by setting its greenlet's parent to the chosen
 thread, so dying *is* the switch.
 
-Two threads, T0 acquiring a lock that T1 then wants (``ready`` shown for T1)::
+Main (T0) holds lock L1, starts T1, which wants L1 too::
 
-    step  chosen  T0                       T1                        T1 ready?
-    1     T0      acquire L#1 (free)       -                         -
-    2     T0      -> holds L#1, compute    begin                     yes
-    3     T1      release L#1 pending      acquire L#1 (held by T0)  no -> not offered
-          ...     (T1 is not offered until T0 releases)
-    4     T0      release L#1              acquire L#1               yes (L#1 free again)
-    5     T1      ...                      -> holds L#1
+    step  offered to the strategy              chosen  then
+    1     T0 acquire L1                        T0      T0 holds L1, runs on to start T1
+    2     T0 start T1                          T0      T1 exists, its first op is "begin"
+    3     T0 release L1 | T1 begin             T1      T1 runs until it wants L1 (held):
+    4     T0 release L1                        T0      ... so T1 is not offered; T0 releases
+    5     T0 join T1    | T1 acquire L1        T1      T1 holds L1; T0's join stays disabled
+          ...                                          until T1's last step, "exit"
 
-Virtual time advances only in step 3 above, when no thread is enabled, so ``sleep(3600)``
-costs one step and a timeout fires exactly when every other thread is blocked.
+Which operations are scheduling points: every operation on a shim primitive that reads or
+writes synchronisation state, with three exceptions that commute with everything another
+thread could do at that moment -- a re-entrant RLock acquire/release, ``Condition.notify``
+and the entry into ``Condition.wait`` (all happen under a held lock; ``wait`` has its point
+at the wake-up). Reading the virtual clock is not a point.
+
+Virtual time advances only in step 3 of the list further up, when no thread is enabled, so
+``sleep(3600)`` costs one step and a timeout fires exactly when every other thread is blocked.
 
 Open question: a timeout can only fire when nothing else can run. Real threads may see a
 timeout while others are busy; exploring that would need the strategy to choose "advance
