@@ -117,6 +117,10 @@ def make_op(tid: int, kind: str, oid: int | None, name: str) -> Op:
 class CThread(greenlet):  # type: ignore[misc,unused-ignore]
     """A controlled thread: a greenlet plus what the kernel needs to schedule it."""
 
+    # slots: the pick loop reads ``ready`` and ``op`` of every live thread at every step
+    __slots__ = ("rt", "tid", "shim", "op", "ready", "deadline", "waiting_on", "done", "daemon",
+                 "in_exit")
+
     rt: Runtime
     tid: int
     shim: Any  # the shim threading.Thread object this greenlet runs
@@ -150,6 +154,10 @@ def current_cthread() -> CThread | None:
 
 class Runtime:
     """One execution's kernel state: threads, virtual clock, trace, outcome."""
+
+    __slots__ = ("choose", "max_steps", "threads", "live", "clock", "step", "trace", "next_oid",
+                 "runner", "main_done", "aborted", "outcome", "report", "return_value",
+                 "strategy_error", "env", "objects", "thread_counter", "loading")
 
     def __init__(self, strategy: Strategy, max_steps: int) -> None:
         self.choose = strategy.choose
