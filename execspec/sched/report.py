@@ -188,6 +188,50 @@ def _cycle_headline(g: WaitGraph, cycle: list[tuple[str, int]]) -> str:
     return text
 
 
+def _chain_headline(g: WaitGraph) -> str:
+    """No cycle: follow the main thread's waits to the dead end and say what that is."""
+    node: tuple[str, int] = ("thread", 0)
+    if g.threads[0].done or not g.threads[0].waits:
+        blocked = [("thread", t) for t, tw in sorted(g.threads.items()) if tw.waits and not tw.done]
+        if not blocked:
+            return ""
+        node = blocked[0]
+    seen = {node}
+    text = g.threads[node[1]].label
+    while True:
+        succ = g.edges.get(node, [])
+        if not succ:
+            break
+        nxt = succ[0]
+        if nxt in seen:
+            break
+        seen.add(nxt)
+        if node[0] == "thread" and len(succ) > 1:  # wait(): any/all of several futures
+            text += (", which " if len(seen) > 2 else " ") + g.threads[node[1]].waits.split(";")[0]
+            text += f"; {g.nodes.get(nxt, nxt)} is"
+            node = nxt
+            continue
+        if node[0] == "thread":
+            how = g.via.get((node, nxt), "waits on")
+            text += (", which " if len(seen) > 2 else " ") + f"{how} {g.nodes.get(nxt, nxt)}"
+        elif node[0] == "future" and nxt[0] == "thread":
+            text += f"{'' if text.endswith(' is') else ','} run by {g.nodes.get(nxt, nxt)}"
+        elif node[0] == "future" and nxt[0] == "queue":
+            text += f"{'' if text.endswith(' is') else ','} {g.notes.get(node, 'queued')}"
+        elif node[0] == "queue":
+            text += f" ({g.notes.get(node, '')}: {g.nodes.get(nxt, nxt)})"
+        node = nxt
+    if node[0] == "thread":
+        tw = g.threads[node[1]]
+        if len(seen) > 1:
+            text += f", which {tw.waits}" if tw.waits else ""
+        else:
+            text += f" {tw.waits}"
+    elif node[0] == "future":
+        text += f" ({g.notes.get(node, 'nothing will complete it')})"
+    return text
+
+
 def build_report(rt: Runtime, outcome: Outcome, exc: BaseException | None,
                  thread: CThread | None) -> Report:
     """The report for ``outcome``; never raises (a broken analysis is noted, not fatal)."""
@@ -209,7 +253,8 @@ def build_report(rt: Runtime, outcome: Outcome, exc: BaseException | None,
             rep.cycle = _cycle_lines(g, cycle)
             rep.headline = f"{outcome.name}: {_cycle_headline(g, cycle)}"
         elif outcome is Outcome.DEADLOCK:
-            rep.headline = "DEADLOCK: no thread can run and no timed wait is pending"
+            chain = _chain_headline(g) if g is not None else ""
+            rep.headline = "DEADLOCK: " + (chain or "no thread can run and no timed wait is pending")
         else:
             stuck = [tw for tw in live if not tw.done and tw.tid != 0]
             rep.headline = "LEAKED_THREAD: " + "; ".join(

@@ -23,6 +23,7 @@ executor: the checker never special-cases ``impl``.
 from __future__ import annotations
 
 import linecache
+from collections import Counter
 import os
 from dataclasses import dataclass, field
 from types import FrameType
@@ -198,6 +199,23 @@ def _futures_in_collection(value: Any) -> list[Any]:
     return [v for v in items if is_future(v)] if len(items) < 1000 else []
 
 
+_FN_NAMES = ("fn", "func", "function", "target", "callable", "task")
+
+
+def _running_in(frame: FrameType, queued: dict[int, Any],
+                run_by: dict[int, int]) -> tuple[Any, Any] | None:
+    """(future, fn) a worker frame is running: a future or work item among its locals."""
+    loc = dict(_locals(frame))
+    for var, v in loc.items():
+        found = _future_in(v) if var != "executor" else None
+        if found and id(found[0]) not in run_by and id(found[0]) not in queued:
+            fn = found[1]
+            if fn is None:
+                fn = next((loc[n] for n in _FN_NAMES if callable(loc.get(n))), None)
+            return found[0], fn
+    return None
+
+
 # -- analysis -----------------------------------------------------------------------------
 
 def analyze(rt: Runtime, current: CThread | None, current_frame: FrameType | None) -> WaitGraph:
@@ -246,18 +264,44 @@ def analyze(rt: Runtime, current: CThread | None, current_frame: FrameType | Non
             if isinstance(s, (Prim, Thread)) and prim is None:
                 prim = s
             inner = i
+        # the task a worker runs, and the future it is running (found first: a thread never
+        # waits on the future it runs, so that one is excluded from what it waits on)
+        first_user = next((i for i, k in enumerate(kinds) if k == "user"), None)
+        exec_idx = [i for i, k in enumerate(kinds) if k == "executor"]
+        running: Any = None
+        if th.tid != 0 and exec_idx and (first_user is None or exec_idx[0] < first_user):
+            tw.task = frames[first_user].f_code.co_name if first_user is not None else None
+            limit = first_user if first_user is not None else inner
+            for i in range(limit - 1, -1, -1):
+                if kinds[i] == "executor":
+                    running = _running_in(frames[i], queued, run_by)
+                    if running is not None:
+                        fut, fn = running
+                        run_by[id(fut)] = th.tid
+                        keep[id(fut)] = fut
+                        fut_fn.setdefault(id(fut), fn or tw.task)
+                        if tw.task is None and fn is not None:
+                            tw.task = getattr(fn, "__name__", None)
+                        running = fut
+                        break
+            for i in exec_idx:
+                for _, v in _locals(frames[i]):
+                    if isinstance(v, SimpleQueue):
+                        servers.setdefault(v._oid, [])
+                        if th.tid not in servers[v._oid]:
+                            servers[v._oid].append(th.tid)
         # the future waited on: executor frames just outside the blocking call
         waited: list[Any] = []
         mode = ""
         for i in range(inner - 1, -1, -1):
             if kinds[i] == "user":
                 break
-            loc = dict(_locals(frames[i]))
+            loc = {k: v for k, v in _locals(frames[i]) if v is not running}
             s = loc.get("self")
             if is_future(s):
                 waited = [s]
                 break
-            fs = [f for v in loc.values() for f in _futures_in_collection(v)]
+            fs = [f for v in loc.values() for f in _futures_in_collection(v) if f is not running]
             if fs:
                 waited = list(dict.fromkeys(fs))
                 mode = str(loc.get("return_when", "")) or "any"
@@ -269,32 +313,6 @@ def analyze(rt: Runtime, current: CThread | None, current_frame: FrameType | Non
         for f in waited:
             keep[id(f)] = f
         blocked[th.tid] = (prim, waited, mode)
-        # the task a worker runs, and the future it is running
-        first_user = next((i for i, k in enumerate(kinds) if k == "user"), None)
-        exec_idx = [i for i, k in enumerate(kinds) if k == "executor"]
-        if th.tid != 0 and exec_idx and (first_user is None or exec_idx[0] < first_user):
-            tw.task = frames[first_user].f_code.co_name if first_user is not None else None
-            limit = first_user if first_user is not None else inner
-            for i in range(limit - 1, -1, -1):
-                if kinds[i] != "executor":
-                    continue
-                for var, v in _locals(frames[i]):
-                    found = _future_in(v) if var != "executor" else None
-                    if found and id(found[0]) not in run_by and id(found[0]) not in queued:
-                        run_by[id(found[0])] = th.tid
-                        keep[id(found[0])] = found[0]
-                        fut_fn.setdefault(id(found[0]), found[1] or (
-                            frames[first_user].f_code.co_name if first_user is not None else None))
-                        break
-                else:
-                    continue
-                break
-            for i in exec_idx:
-                for _, v in _locals(frames[i]):
-                    if isinstance(v, SimpleQueue):
-                        servers.setdefault(v._oid, [])
-                        if th.tid not in servers[v._oid]:
-                            servers[v._oid].append(th.tid)
     # roles
     threads[0].role = "main thread"
     for oid, tids in servers.items():
@@ -313,6 +331,12 @@ def analyze(rt: Runtime, current: CThread | None, current_frame: FrameType | Non
         else:
             names[key] = f"future #{len(names) + 1}"
 
+    counts = Counter(names.values())
+    nth: Counter[str] = Counter()
+    for key, name in list(names.items()):
+        if counts[name] > 1:  # "the future of wait" twice: number them
+            nth[name] += 1
+            names[key] = f"{name} #{nth[name]}"
     nodes: dict[tuple[str, int], str] = {}
     edges: dict[tuple[str, int], list[tuple[str, int]]] = {}
     notes: dict[tuple[str, int], str] = {}

@@ -150,3 +150,31 @@ def test_deadlock_report_names_the_lock_holder() -> None:
         "DEADLOCK: thread two waits for lock A, held by thread one, which waits for lock B, held by thread two")
     assert "thread one: waits for lock B, held by thread two" in text
     assert "Wait-for cycle:" in text
+
+
+@pytest.mark.parametrize("executor", EXECUTORS)
+def test_a_deadlock_without_a_cycle_follows_the_waits_to_the_dead_end(executor: str) -> None:
+    def scenario(env: Any) -> None:
+        cf = env.load(executor)
+        ev = env.name(env.threading.Event(), "the gate")
+        ex = cf.ThreadPoolExecutor(max_workers=2)
+        fs = [ex.submit(ev.wait), ex.submit(ev.wait)]
+        cf.wait(fs, return_when=cf.FIRST_COMPLETED)
+    ex = run(scenario)
+    assert ex.outcome is Outcome.DEADLOCK and ex.report is not None
+    # (which future is "#1" follows the stdlib's set of futures, ordered by address)
+    assert re.fullmatch(
+        r"DEADLOCK: main thread waits on any of the future of wait #1, the future of wait #2; "
+        r"the future of wait #1 is run by worker (\d) \(ThreadPoolExecutor-0_\1\), which waits on "
+        r"the gate \(nothing that could wake it is running\)", ex.report.headline), ex.report.headline
+
+
+def test_a_future_nobody_will_complete_is_named_as_such() -> None:
+    def scenario(env: Any) -> None:
+        cf = env.load("concurrent.futures")
+        env.name(cf.Future(), "orphan").result()
+    ex = run(scenario)
+    assert ex.report is not None
+    assert ex.report.headline.startswith(
+        "DEADLOCK: main thread waits on future orphan (not running and not queued: nothing will "
+        "complete it")
