@@ -22,6 +22,7 @@ The wait analysis lives in ``report_waits``; this module words it.
 from __future__ import annotations
 
 import traceback
+from collections import Counter
 from dataclasses import dataclass, field
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -269,6 +270,11 @@ def build_report(rt: Runtime, outcome: Outcome, exc: BaseException | None,
         rep.headline = (f"LIVELOCK: the step bound ({rt.max_steps}) was exceeded at virtual time "
                         f"{rt.clock:g}; threads were still running (raise max_steps if the "
                         "scenario is just long)")
+        tail = rt.trace[-200:]
+        busy = Counter((tid, op.label or op.kind) for tid, op, _ in tail).most_common(3)
+        names = rt.thread_names()
+        rep.details = f"The last {len(tail)} steps: " + ", ".join(
+            f"{names[tid]} {label} x{n}" for (tid, label), n in busy)
     return rep
 
 
@@ -302,23 +308,36 @@ def uncontrolled_report(rt: Runtime, frame: FrameType | None, stalled_for: float
 # -- the trace table --------------------------------------------------------------------
 
 def trace_table(rows: list[tuple[int, Any, float]], names: list[str]) -> str:
-    """One column per thread, one row per step; long traces keep their head and tail."""
+    """One column per thread, one row per step. A run of identical steps (same thread, same
+    operation, same time) is one row ``3-97 ... yield (x95)``; long traces keep their head
+    and tail."""
     if not names:
         return ""
     cols = [f"{i}:{n}"[:_COL] for i, n in enumerate(names)]
-    header = f"{'step':>6} {'time':>8}  " + " ".join(f"{c:<{_COL}}" for c in cols)
+    header = f"{'step':>9} {'time':>8}  " + " ".join(f"{c:<{_COL}}" for c in cols)
     lines = [header.rstrip(), "-" * min(len(header), 200)]
+    groups: list[tuple[int, int, int, str, float]] = []  # first, last, tid, label, time
+    for i, (tid, op, clock) in enumerate(rows, 1):
+        label = op.label or op.kind
+        if groups and groups[-1][2:] == (tid, label, clock):
+            first = groups[-1][0]
+            groups[-1] = (first, i, tid, label, clock)
+        else:
+            groups.append((i, i, tid, label, clock))
 
-    def row(i: int) -> str:
-        tid, op, clock = rows[i]
+    def row(g: tuple[int, int, int, str, float]) -> str:
+        first, last, tid, label, clock = g
         cells = ["" for _ in names]
-        cells[tid] = (op.label or op.kind)[:_COL]
-        return (f"{i + 1:>6} {clock:>8g}  " + " ".join(f"{c:<{_COL}}" for c in cells)).rstrip()
+        text = label if first == last else f"{label} (x{last - first + 1})"
+        cells[tid] = text[:_COL]
+        steps = str(first) if first == last else f"{first}-{last}"
+        return (f"{steps:>9} {clock:>8g}  " + " ".join(f"{c:<{_COL}}" for c in cells)).rstrip()
 
-    if len(rows) <= TRACE_HEAD + TRACE_TAIL:
-        lines += [row(i) for i in range(len(rows))]
+    if len(groups) <= TRACE_HEAD + TRACE_TAIL:
+        lines += [row(g) for g in groups]
     else:
-        lines += [row(i) for i in range(TRACE_HEAD)]
-        lines.append(f"{'...':>6} {'':>8}  ({len(rows) - TRACE_HEAD - TRACE_TAIL} steps not shown)")
-        lines += [row(i) for i in range(len(rows) - TRACE_TAIL, len(rows))]
+        hidden = groups[TRACE_HEAD:len(groups) - TRACE_TAIL]
+        lines += [row(g) for g in groups[:TRACE_HEAD]]
+        lines.append(f"{'...':>9} {'':>8}  (steps {hidden[0][0]}-{hidden[-1][1]} not shown)")
+        lines += [row(g) for g in groups[len(groups) - TRACE_TAIL:]]
     return "\n".join(lines)

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["FrameInfo", "ThreadWait", "WaitGraph", "analyze", "is_future"]
 
 _SHIM_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
-_SHIM_PREFIXES = ("runtime", "shim_", "loader", "report")
+_SHIM_PREFIXES = ("runtime", "runner", "shim_", "loader", "report")
 
 
 def _is_shim_file(filename: str) -> bool:
@@ -400,5 +400,5 @@ def analyze(rt: Runtime, current: CThread | None, current_frame: FrameType | Non
             tw.waits = f"waits on {prim._name} (nothing that could wake it is running)"
         elif prim is None and not rt.threads[tid].done:
             op = rt.threads[tid].op
-            tw.waits = f"at {op.label or op.kind}"
+            tw.waits = f"runnable, next step: {op.label or op.kind}"
     return WaitGraph(threads, nodes, edges, notes, via)
