@@ -118,8 +118,7 @@ class CThread(greenlet):  # type: ignore[misc,unused-ignore]
     """A controlled thread: a greenlet plus what the kernel needs to schedule it."""
 
     # slots: the pick loop reads ``ready`` and ``op`` of every live thread at every step
-    __slots__ = ("rt", "tid", "shim", "op", "ready", "deadline", "waiting_on", "done", "daemon",
-                 "in_exit")
+    __slots__ = ("rt", "tid", "shim", "op", "ready", "deadline", "done", "daemon", "in_exit")
 
     rt: Runtime
     tid: int
@@ -127,7 +126,6 @@ class CThread(greenlet):  # type: ignore[misc,unused-ignore]
     op: Op
     ready: Callable[[], bool] | None
     deadline: float | None
-    waiting_on: object  # the shim primitive it is blocked on (reports only)
     done: bool
     daemon: bool
     in_exit: bool  # blocked in interpreter exit's join of non-daemon threads
@@ -140,7 +138,6 @@ class CThread(greenlet):  # type: ignore[misc,unused-ignore]
         self.op = make_op(tid, "begin", None, "")
         self.ready = None
         self.deadline = None
-        self.waiting_on = None
         self.done = False
         self.daemon = daemon
         self.in_exit = False

@@ -63,13 +63,11 @@ class Barrier(Prim):
             timeout = self._timeout
         gen = self._generation
         dl = None if timeout is None else rt.clock + max(float(timeout), 0.0)
-        th.waiting_on = self
         if dl is None:
             rt.point(th, self._op(th, "release"), lambda: self._generation != gen or self._broken)
         else:
             rt.point(th, self._op(th, "release"),
                      lambda: self._generation != gen or self._broken or rt.clock >= dl, dl)
-        th.waiting_on = None
         if gen in self._reset_gens:
             raise BrokenBarrierError
         if self._generation != gen:

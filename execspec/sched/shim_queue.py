@@ -89,13 +89,11 @@ class SimpleQueue(Prim):
         if not block or timeout == 0:
             rt.point(th, self._op(th, kind))
             return
-        th.waiting_on = self
         if timeout is None:
             rt.point(th, self._op(th, kind), ready)
         else:
             dl = rt.clock + float(timeout)
             rt.point(th, self._op(th, kind), lambda: ready() or rt.clock >= dl, dl)
-        th.waiting_on = None
 
     def get_nowait(self) -> Any:
         """``get(block=False)``."""

@@ -42,13 +42,11 @@ class Semaphore(Prim):
             rt.point(th, self._op(th, "try_acquire"))
         else:
             dl = _deadline(rt, timeout)
-            th.waiting_on = self
             if dl is None:
                 rt.point(th, self._op(th, "acquire"), self._positive)
             else:
                 rt.point(th, self._op(th, "acquire"),
                          lambda: self._value > 0 or rt.clock >= dl, dl)
-            th.waiting_on = None
         if self._value > 0:
             self._value -= 1
             return True
@@ -128,12 +126,10 @@ class Event(Prim):
             raise self._cannot_block("wait()")
         rt = th.rt
         dl = _deadline(rt, timeout)
-        th.waiting_on = self
         if dl is None:
             rt.point(th, self._op(th, "wait"), self._is_set)
         else:
             rt.point(th, self._op(th, "wait"), lambda: self._flag or rt.clock >= dl, dl)
-        th.waiting_on = None
         return self._flag
 
     def _at_fork_reinit(self) -> None:

@@ -114,14 +114,10 @@ class Lock(Prim):
         if not blocking or timeout == 0:
             rt.point(th, self._op(th, "try_acquire"))
         elif timeout == -1:
-            th.waiting_on = self
             rt.point(th, self._op(th, "acquire"), self._free)
-            th.waiting_on = None
         else:
             dl = rt.clock + timeout
-            th.waiting_on = self
             rt.point(th, self._op(th, "acquire"), lambda: self._owner is None or rt.clock >= dl, dl)
-            th.waiting_on = None
         if self._owner is None:
             self._owner = th
             return True
@@ -285,9 +281,7 @@ class Condition(Prim):
             ready = lambda: tok.notified and lock._owner is None  # noqa: E731
         else:
             ready = lambda: (tok.notified or rt.clock >= dl) and lock._owner is None  # noqa: E731
-        th.waiting_on = self
         rt.point(th, self._op(th, "wait"), ready, dl)
-        th.waiting_on = None
         lock._acquire_restore(th, saved)
         if tok.notified:
             return True

@@ -105,13 +105,11 @@ class Thread:
             raise RuntimeError("cannot join current thread")
         rt = th.rt
         op = make_op(th.tid, "join", self._oid, self._name)
-        th.waiting_on = self
         if timeout is None:
             rt.point(th, op, lambda: g.done)
         else:
             dl = rt.clock + max(float(timeout), 0.0)
             rt.point(th, op, lambda: g.done or rt.clock >= dl, dl)
-        th.waiting_on = None
 
     def is_alive(self) -> bool:
         """True from start until the thread's last step."""

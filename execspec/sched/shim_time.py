@@ -73,9 +73,7 @@ def sleep(secs: float) -> None:
         rt.point(th, make_op(th.tid, "yield", None, ""))
         return
     dl = rt.clock + secs
-    th.waiting_on = ("sleep", secs)
     rt.point(th, make_op(th.tid, "sleep", None, ""), lambda: rt.clock >= dl, dl)
-    th.waiting_on = None
 
 
 def _module_getattr(name: str) -> Any:
