@@ -11,17 +11,28 @@ which ``except BaseException`` blocks in the code under test would catch and log
 
 The hand-off costs two real-lock round trips per execution (tens of microseconds), small
 next to an execution, and the runner is reused until it has to retire.
+
+Threads still suspended when an execution ends (a deadlock, a blocked daemon thread) are
+unwound right away in the runner: ``GreenletExit`` is thrown into each, and every scheduling
+point raises it again, so ``finally`` blocks run and memory is returned. Executor code that
+catches ``BaseException`` may log while it unwinds (the stdlib's "Exception in worker");
+records of the ``concurrent.futures`` logger are dropped while that happens. A thread that
+refuses to die (it catches and retries forever) is left suspended and its runner retires:
+a greenlet of a dead thread is never run again (its memory is not reclaimed either).
 """
 
 from __future__ import annotations
 
 import _thread
 import gc
+import logging
 import os
 import sys
 import threading as _real_threading
 import time as _real_time
 from typing import TYPE_CHECKING, Callable, Sequence
+
+from greenlet import GreenletExit, getcurrent  # type: ignore[import-untyped,unused-ignore]
 
 from execspec.sched.runtime import Execution, Outcome, Runtime, run_in_runtime, unfinished
 from execspec.sched.strategy import Strategy
@@ -77,6 +88,32 @@ class _Runner:
 
 
 _local = _real_threading.local()
+_quiet = _real_threading.local()  # .active: the runner is unwinding a finished execution
+
+
+class _QuietWhileUnwinding(logging.Filter):
+    """Drops records logged by code under test while the runner unwinds its threads."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not getattr(_quiet, "active", False)
+
+
+logging.getLogger("concurrent.futures").addFilter(_QuietWhileUnwinding())
+
+
+def _unwind(rt: Runtime) -> None:
+    """Throw GreenletExit into every suspended thread of a finished execution."""
+    me = getcurrent()
+    _quiet.active = True
+    try:
+        for th in unfinished(rt):
+            th.parent = me
+            try:
+                th.throw(GreenletExit)
+            except BaseException:  # noqa: BLE001, S110 - whatever a dying thread raises
+                pass
+    finally:
+        _quiet.active = False
 
 
 def _runner() -> _Runner:
@@ -133,6 +170,8 @@ def run_once(scenario: Callable[[Env], object], strategy: Strategy, *, max_steps
         gc.disable()  # cyclic GC would run callbacks at schedule-dependent points
         try:
             run_in_runtime(rt, main)
+            if unfinished(rt):
+                _unwind(rt)
         finally:
             if enabled:
                 gc.enable()

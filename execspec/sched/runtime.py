@@ -154,7 +154,7 @@ class Runtime:
 
     __slots__ = ("choose", "max_steps", "threads", "live", "clock", "step", "trace", "next_oid",
                  "runner", "main_done", "aborted", "outcome", "report", "return_value",
-                 "strategy_error", "env", "objects", "thread_counter", "loading")
+                 "strategy_error", "env", "objects", "thread_counter", "loading", "kill_points")
 
     def __init__(self, strategy: Strategy, max_steps: int) -> None:
         self.choose = strategy.choose
@@ -176,6 +176,7 @@ class Runtime:
         self.objects: list[object] = []  # shim objects with state worth reporting (queues)
         self.thread_counter = 0  # for default thread names "Thread-N (target)"
         self.loading: list[Any] = []  # loader._ModState of the modules being executed
+        self.kill_points = 0  # scheduling points reached while the runner unwinds threads
 
     # -- objects and threads -------------------------------------------------------------
 
@@ -204,7 +205,8 @@ class Runtime:
         Returns when ``th`` has been chosen; ``ready()`` holds then (nothing ran since the
         choice), so the caller performs its operation without re-checking."""
         if self.aborted:
-            raise GreenletExit
+            self._unwinding(ready)
+            return
         th.op = op
         th.ready = ready
         th.deadline = deadline
@@ -241,6 +243,16 @@ class Runtime:
             nxt.switch()
             if self.aborted:
                 raise GreenletExit
+
+    def _unwinding(self, ready: Callable[[], bool] | None) -> None:
+        """A scheduling point after the end, while the runner unwinds this thread: what
+        can proceed does (a ``finally`` releasing a lock, a weakref callback's put), what
+        would block raises GreenletExit again."""
+        self.kill_points += 1
+        if self.kill_points > 10_000:  # it catches GreenletExit and retries: leave it be
+            self.runner.switch()
+        if ready is not None and not ready():
+            raise GreenletExit
 
     def _pick(self) -> CThread:
         """Choose the next thread to run (advancing the clock or failing when stuck)."""

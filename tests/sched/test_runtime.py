@@ -281,3 +281,21 @@ def test_timer_fires_after_its_interval_unless_cancelled() -> None:
         cancelled.join()
         return log
     assert run(scenario).return_value == [("fired", 30.0)]
+
+
+def test_threads_still_blocked_at_the_end_are_unwound_so_their_finally_blocks_run() -> None:
+    log: list[str] = []
+
+    def scenario(env: Any) -> None:
+        lock = env.threading.Lock()
+
+        def stuck() -> None:
+            try:
+                with lock:  # released again while unwinding
+                    env.threading.Event().wait()
+            finally:
+                log.append(f"unwound, lock held: {lock.locked()}")
+        env.threading.Thread(target=stuck).start()
+    ex = run(scenario, Newest())
+    assert ex.outcome is Outcome.LEAKED_THREAD
+    assert log == ["unwound, lock held: False"]
