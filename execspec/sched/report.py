@@ -244,7 +244,7 @@ def build_report(rt: Runtime, outcome: Outcome, exc: BaseException | None,
         note = ""
     except Exception as err:  # noqa: BLE001 - keep the report, say what broke
         g, note = None, f"(wait analysis failed: {err!r})"
-    rep = Report(outcome.name, outcome.name, details=note, trace_rows=rt.trace,
+    rep = Report(outcome.name, outcome.name, details=note, trace_rows=rt.rows(),
                  thread_names=rt.thread_names())
     live = [tw for tw in g.threads.values()] if g is not None else []
     rep.threads = live
@@ -271,7 +271,7 @@ def build_report(rt: Runtime, outcome: Outcome, exc: BaseException | None,
                         f"{rt.clock:g}; threads were still running (raise max_steps if the "
                         "scenario is just long)")
         tail = rt.trace[-200:]
-        busy = Counter((tid, op.label or op.kind) for tid, op, _ in tail).most_common(3)
+        busy = Counter((op.thread, op.label or op.kind) for op in tail).most_common(3)
         names = rt.thread_names()
         rep.details = f"The last {len(tail)} steps: " + ", ".join(
             f"{names[tid]} {label} x{n}" for (tid, label), n in busy)
@@ -281,7 +281,7 @@ def build_report(rt: Runtime, outcome: Outcome, exc: BaseException | None,
 def uncontrolled_report(rt: Runtime, frame: FrameType | None, stalled_for: float) -> Report:
     """A controlled thread blocked outside the shim: name where, in its own code."""
     files = rt.env.table.files if rt.env is not None else set()
-    tid = rt.trace[-1][0] if rt.trace else 0
+    tid = rt.trace[-1].thread if rt.trace else 0
     th = rt.threads[tid] if tid < len(rt.threads) else None
     stack: list[FrameInfo] = []
     f = frame
@@ -299,7 +299,7 @@ def uncontrolled_report(rt: Runtime, frame: FrameType | None, stalled_for: float
                           "env.time (and of modules loaded with env.load). A real lock, a real "
                           "time.sleep or a real queue blocks the whole execution: create them "
                           "through the scenario's env instead. This execution was abandoned."),
-                 trace_rows=list(rt.trace), thread_names=rt.thread_names())
+                 trace_rows=rt.rows(), thread_names=rt.thread_names())
     rep.threads = [ThreadWait(tid, name, role="blocked thread", waits=f"blocked at {where}",
                               stack=[s for s in stack if s.kind != "shim"])]
     return rep

@@ -178,8 +178,8 @@ def run_once(scenario: Callable[[Env], object], strategy: Strategy, *, max_steps
         assert rt.outcome is not None
         if not runner.abandoned and rt.strategy_error is None:
             checkin(table)
-        return rt, Execution(rt.outcome, rt.report, rt.trace, rt.thread_names(), rt.step,
-                             rt.clock, rt.return_value)
+        return rt, Execution(rt.outcome, rt.report, rt.trace, rt.marks, rt.thread_names(),
+                             rt.step, rt.clock, rt.return_value)
 
     runner = _runner()
     runner.job = job
@@ -225,7 +225,7 @@ def _abandon(runner: _Runner, strategy: Strategy, stalled_for: float) -> Executi
     rt.aborted = True
     rt.outcome = Outcome.UNCONTROLLED_BLOCK
     rt.report = uncontrolled_report(rt, frame, stalled_for)
-    ex = Execution(Outcome.UNCONTROLLED_BLOCK, rt.report, list(rt.trace), rt.thread_names(),
-                   rt.step, rt.clock, None)
+    ex = Execution(Outcome.UNCONTROLLED_BLOCK, rt.report, list(rt.trace), list(rt.marks),
+                   rt.thread_names(), rt.step, rt.clock, None)
     strategy.end_execution(True)
     return ex

@@ -152,7 +152,7 @@ def current_cthread() -> CThread | None:
 class Runtime:
     """One execution's kernel state: threads, virtual clock, trace, outcome."""
 
-    __slots__ = ("choose", "max_steps", "threads", "live", "clock", "step", "trace", "next_oid",
+    __slots__ = ("choose", "max_steps", "threads", "live", "clock", "step", "trace", "marks", "next_oid",
                  "runner", "main_done", "aborted", "outcome", "report", "return_value",
                  "strategy_error", "env", "objects", "thread_counter", "loading", "kill_points")
 
@@ -163,7 +163,8 @@ class Runtime:
         self.live: list[CThread] = []
         self.clock = 0.0
         self.step = 0
-        self.trace: list[tuple[int, Op, float]] = []
+        self.trace: list[Op] = []  # the op run at each step (op.thread: who ran it)
+        self.marks: list[tuple[int, float]] = []  # (steps before, new clock) at each time jump
         self.next_oid = 0
         self.runner: greenlet = getcurrent()
         self.main_done = False
@@ -215,10 +216,12 @@ class Runtime:
             if self.main_done and not self._nondaemon_alive():
                 self._finish(Outcome.OK)
             enabled = []
+            ops = []
             for t in self.live:
                 r = t.ready
                 if r is None or r():
                     enabled.append(t)
+                    ops.append(t.op)
             if enabled:
                 break
             self._stalled()
@@ -231,14 +234,14 @@ class Runtime:
             nxt = enabled[0]
         else:
             try:
-                i = self.choose([e.op for e in enabled], step)
+                i = self.choose(ops, step)
             except BaseException as exc:  # noqa: BLE001 - for run_once's caller, not user code
                 self._strategy_failed(exc)
             if not 0 <= i < len(enabled):
                 self._strategy_failed(IndexError(
                     f"strategy chose {i} of {len(enabled)} enabled operations"))
             nxt = enabled[i]
-        self.trace.append((nxt.tid, nxt.op, self.clock))
+        self.trace.append(nxt.op)
         if nxt is not th:
             nxt.switch()
             if self.aborted:
@@ -273,7 +276,7 @@ class Runtime:
             self.step = self.max_steps
             self.fail(Outcome.LIVELOCK)
         t = enabled[0] if len(enabled) == 1 else enabled[self._choose(enabled, step)]
-        self.trace.append((t.tid, t.op, self.clock))
+        self.trace.append(t.op)
         return t
 
     def _choose(self, enabled: list[CThread], step: int) -> int:
@@ -308,6 +311,7 @@ class Runtime:
                 best = d
         if best is not None:
             self.clock = best
+            self.marks.append((len(self.trace), best))
             return
         if not self.main_done and any(t.in_exit for t in self.live):
             from execspec.sched.report import has_wait_cycle  # noqa: PLC0415 (cold path)
@@ -358,19 +362,37 @@ class Runtime:
 
     # -- results -------------------------------------------------------------------------
 
+    def rows(self) -> list[tuple[int, Op, float]]:
+        """The trace as (thread id, op, virtual time) rows."""
+        return trace_rows(self.trace, self.marks)
+
     def thread_names(self) -> list[str]:
         """Current names of all threads, indexed by tid."""
         return [t.shim.name for t in self.threads]
 
 
+def trace_rows(ops: list[Op], marks: list[tuple[int, float]]) -> list[tuple[int, Op, float]]:
+    """(thread id, op, virtual time) per step, from the ops and the clock's jumps."""
+    rows = []
+    clock, i = 0.0, 0
+    for step, op in enumerate(ops):
+        while i < len(marks) and marks[i][0] <= step:
+            clock = marks[i][1]
+            i += 1
+        rows.append((op.thread, op, clock))
+    return rows
+
+
 class Execution:
     """The result of one ``run_once``: outcome, report, trace, schedule and return value."""
 
-    def __init__(self, outcome: Outcome, report: Report | None, raw: list[tuple[int, Op, float]],
-                 names: list[str], steps: int, virtual_time: float, return_value: object) -> None:
+    def __init__(self, outcome: Outcome, report: Report | None, ops: list[Op],
+                 marks: list[tuple[int, float]], names: list[str], steps: int,
+                 virtual_time: float, return_value: object) -> None:
         self.outcome = outcome
         self.report = report
-        self._raw = raw
+        self._ops = ops
+        self._marks = marks
         self.thread_names = names
         self.steps = steps
         self.virtual_time = virtual_time
@@ -384,19 +406,19 @@ class Execution:
     @property
     def schedule(self) -> list[int]:
         """The thread id chosen at each step: enough to replay this execution."""
-        return [tid for tid, _, _ in self._raw]
+        return [op.thread for op in self._ops]
 
     @property
     def ops(self) -> list[Op]:
         """The operation run at each step."""
-        return [op for _, op, _ in self._raw]
+        return list(self._ops)
 
     @property
     def trace(self) -> list[TraceStep]:
         """Every step: index (1-based), thread id and name, Op label, virtual time."""
         names = self.thread_names
         return [TraceStep(i, tid, names[tid], op.label, t, op)
-                for i, (tid, op, t) in enumerate(self._raw, 1)]
+                for i, (tid, op, t) in enumerate(trace_rows(self._ops, self._marks), 1)]
 
     def __repr__(self) -> str:
         return (f"<Execution {self.outcome.name} steps={self.steps} "
