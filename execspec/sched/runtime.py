@@ -313,7 +313,9 @@ class Runtime:
             self.clock = best
             self.marks.append((len(self.trace), best))
             return
-        if not self.main_done and any(t.in_exit for t in self.live):
+        if not self.main_done and self.env is not None and self.env.exiting:
+            # Stuck during interpreter exit: a cycle is a deadlock; otherwise exit waits
+            # forever for a thread that will never finish.
             from execspec.sched.report import has_wait_cycle  # noqa: PLC0415 (cold path)
 
             self.fail(Outcome.DEADLOCK if has_wait_cycle(self) else Outcome.LEAKED_THREAD)

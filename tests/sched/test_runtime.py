@@ -299,3 +299,15 @@ def test_threads_still_blocked_at_the_end_are_unwound_so_their_finally_blocks_ru
     ex = run(scenario, Newest())
     assert ex.outcome is Outcome.LEAKED_THREAD
     assert log == ["unwound, lock held: False"]
+
+
+@pytest.mark.parametrize("executor", ["concurrent.futures", "execspec.impl"])
+def test_a_task_blocked_forever_makes_interpreter_exit_hang_reported_as_leaked(executor: str) -> None:
+    def scenario(env: Any) -> None:
+        cf = env.load(executor)
+        ex = cf.ThreadPoolExecutor(max_workers=1)
+        ex.submit(env.threading.Event().wait)
+    ex = run(scenario, Newest())
+    assert ex.outcome is Outcome.LEAKED_THREAD and ex.report is not None
+    assert ex.report.headline.startswith(
+        "LEAKED_THREAD: worker 0 (ThreadPoolExecutor-0_0) is still alive at interpreter exit")
