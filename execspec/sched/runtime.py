@@ -23,7 +23,8 @@ There it calls ``Runtime.point(thread, op, ready)``:
 The operation itself happens after ``point`` returns, so the state a strategy sees when it
 chooses is exactly the state the chosen operation will act on. A thread that finishes makes
 one last step (``exit``), then hands over by setting its greenlet's parent to the chosen
-thread, so dying *is* the switch.
+thread, so dying *is* the switch. A failed execution ends by switching to the runner; the
+threads still suspended then are unwound by the runner (``runner._unwind``).
 
 Main (T0) holds lock L1, starts T1, which wants L1 too::
 
