@@ -19,6 +19,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
@@ -71,7 +72,8 @@ class Exploration:
                  f"{len(self.failures)} distinct failures"
                  + (" (search complete)" if self.exhausted else "")]
         for f in self.failures:
-            lines.append(f"  schedule #{f.index + 1}: {f.key}")
+            headline = f.report.strip().splitlines()[0] if f.report.strip() else f.outcome
+            lines.append(f"  schedule #{f.index + 1}: {headline}")
         return "\n".join(lines)
 
 
@@ -119,9 +121,11 @@ def run_with(scenario: Scenario, strategy: Strategy, *, max_steps: int = 20_000,
 
 
 def failure_key(execution: Execution) -> str:
-    """What makes two failures the same: the outcome and the report's headline."""
+    """What makes two failures the same: the outcome and the report's headline, with numbers
+    blurred ("position 1"/"position 2" in a queue, "Lock#3"/"Lock#4" are the same bug)."""
     report = execution.report.render() if execution.report is not None else ""
     headline = report.strip().splitlines()[0] if report.strip() else ""
+    headline = re.sub(r"\d+", "N", headline)
     return f"{execution.outcome.name}: {headline}" if headline else execution.outcome.name
 
 
@@ -176,7 +180,7 @@ def explore(scenario: Scenario | str, strategy: Strategy, *, max_schedules: int 
     func = resolve_scenario(scenario, {}) if isinstance(scenario, str) else scenario
     name = scenario_name(func)
     describe: Callable[[], dict[str, Any]] = getattr(strategy, "describe", lambda: {})
-    header = {k: v for k, v in describe().items() if k != "execution"}
+    header = {k: v for k, v in describe().items() if k != "execution" and v is not None}
     result = Exploration(strategy=header or {"name": type(strategy).__name__})
     common = (stop_on_first_failure, max_steps, tuple(modules))
     # The first execution always runs here: it calibrates PCT and opens the DFS tree.

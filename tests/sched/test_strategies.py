@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import random
 from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
@@ -346,3 +347,35 @@ def test_dfs_reports_a_scenario_that_is_not_deterministic() -> None:
     with pytest.raises(NondeterministicScenario, match="not deterministic"):
         for program in programs:
             run_program(program, strategy)
+
+
+def _random_program(rng: random.Random) -> list[list[Instr]]:
+    threads = []
+    for _ in range(rng.randint(2, 3)):
+        ops: list[Instr] = []
+        for _ in range(rng.randint(1, 3)):
+            if rng.random() < 0.3:
+                lock = rng.choice("LM")
+                ops += [("lock", lock), ("write", rng.choice("xy")), ("unlock", lock)]
+            else:
+                ops.append((rng.choice(["read", "write"]), rng.choice("xyw")))
+        threads.append(ops)
+    return threads
+
+
+def test_reductions_on_random_programs_keep_every_trace_and_sleep_sets_one_each() -> None:
+    rng = random.Random(2024)
+    checked = 0
+    while checked < 25:
+        program = _random_program(rng)
+        full = all_runs(program, DFSStrategy(reduction="none"), limit=3000)
+        if len(full) == 3000:
+            continue  # too big to enumerate here
+        classes = {r.trace_class() for r in full}
+        sleep, dpor = DFSStrategy(reduction="sleep"), DFSStrategy(reduction="dpor")
+        sleep_runs, dpor_runs = all_runs(program, sleep), all_runs(program, dpor)
+        assert {r.trace_class() for r in sleep_runs} == classes, program
+        assert {r.trace_class() for r in dpor_runs} == classes, program
+        assert len(sleep_runs) - sleep.redundant == len(classes), program
+        assert len(dpor_runs) - dpor.redundant <= len(classes), program
+        checked += 1

@@ -103,6 +103,7 @@ class DFSStrategy:
         self._trace: list[Op] | None = None  # every step of the current execution (observe)
         self._used = 0
         self._blocked = False
+        self._trusted = 1 << 60
         self._started = False
         self.execution = -1
         self.transitions = 0  # scheduling decisions taken over all executions ("states")
@@ -120,6 +121,7 @@ class DFSStrategy:
         self._trace = None
         self._used = 0
         self._blocked = False
+        self._trusted = 1 << 60  # nodes from here on are in a sleep-blocked (redundant) run
         return True
 
     def choose(self, enabled: Sequence[Op], step: int) -> int:
@@ -165,6 +167,7 @@ class DFSStrategy:
                 # A forced step ran while a sleeper was enabled: only the sleeper itself
                 # could have been the one enabled thread, so its sleeping op ran.
                 self._blocked = True
+                self._trusted = len(self._path)
             elif not gap:
                 current = {op.thread: op for op in enabled}
                 sleep = {op.thread: op for op in sleepers if current.get(op.thread) == op}
@@ -175,6 +178,8 @@ class DFSStrategy:
         if not allowed:
             # Sleep-set blocked (or nothing left within the bound): this execution is
             # equivalent to one already explored; finish it without branching.
+            if not self._blocked:
+                self._trusted = len(self._path) + 1
             self._blocked = True
             threads = [op.thread for op in enabled]
             node.chosen = node.prev if node.prev in threads else threads[0]
@@ -227,12 +232,17 @@ class DFSStrategy:
         among them) the operations threads are stuck on are unknown: each thread's pending
         operation is then assumed to conflict with every step not ordered before it.
         """
-        path = self._path[: self._depth]
+        # A sleep-blocked execution is redundant from the blocking node on (DPOR with sleep
+        # sets would abort it there): no races are taken from, or added to, that part.
+        path = self._path[: min(self._depth, self._trusted)]
         node_at = {node.step: j for j, node in enumerate(path)}
         trace = self._trace
         if trace is None:  # not observed: every step was a decision (or nothing better known)
             trace = [node.op_of(node.chosen) for node in path]
             node_at = {k: j for j, k in enumerate(range(1, len(path) + 1))}
+        if self._trusted < self._depth:
+            trace = trace[: self._path[self._trusted].step - 1]
+            failed = False
         first = path[0].step if path else 1
         clocks: dict[int, dict[int, int]] = {}    # thread -> vector clock
         history: dict[int, list[tuple[int, int, dict[int, int]]]] = {}  # obj -> [(step, thread, clock)]
@@ -288,7 +298,7 @@ class DFSStrategy:
     def describe(self) -> dict[str, object]:
         """What a schedule file records about the current execution."""
         return {"name": self.name, "execution": self.execution, "reduction": self.reduction,
-                "preemption_bound": self.preemption_bound}
+                "preemption_bound": "none" if self.preemption_bound is None else self.preemption_bound}
 
     def split(self, parts: int, budget: int) -> list[DFSStrategy]:
         """The rest of the search as independent subtrees, in serial order (not for DPOR).
