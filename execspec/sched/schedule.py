@@ -18,10 +18,10 @@ import importlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
 from execspec.sched.strategies.replay import Step
-from execspec.sched.strategy import Op, Strategy
+from execspec.sched.strategy import Strategy
 
 FORMAT = "execspec-schedule"
 VERSION = 1
@@ -151,27 +151,3 @@ def resolve_scenario(name: str, kwargs: dict[str, Any]) -> Callable[..., object]
     if not callable(obj):
         raise ScheduleFileError(f"scenario {name!r} is not callable")
     return functools.partial(obj, **kwargs) if kwargs else obj
-
-
-class Recorder:
-    """Wraps a strategy and keeps the operations chosen in the current execution."""
-
-    def __init__(self, inner: Strategy) -> None:
-        self.inner = inner
-        self.choices: list[Op] = []
-
-    def begin_execution(self) -> bool:
-        self.choices = []
-        return self.inner.begin_execution()
-
-    def choose(self, enabled: Sequence[Op], step: int) -> int:
-        index = self.inner.choose(enabled, step)
-        self.choices.append(enabled[index])
-        return index
-
-    def end_execution(self, failed: bool) -> None:
-        self.inner.end_execution(failed)
-
-    def steps(self) -> list[Step]:
-        """The current execution's choices as schedule steps."""
-        return [(op.thread, op.kind, op.label) for op in self.choices]
