@@ -27,7 +27,9 @@ from dataclasses import dataclass, field
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from execspec.sched.report_waits import FrameInfo, ThreadWait, WaitGraph, analyze, frame_info, frame_kind
+from execspec.sched.report_waits import (
+    FrameInfo, ThreadWait, WaitGraph, analyze, frame_info, frame_kind, is_shim_file,
+)
 
 if TYPE_CHECKING:
     from execspec.sched.runtime import CThread, Outcome, Runtime
@@ -265,7 +267,9 @@ def build_report(rt: Runtime, outcome: Outcome, exc: BaseException | None,
         who = "the scenario (main thread)" if thread is None or thread.tid == 0 else (
             g.threads[thread.tid].label if g is not None else thread.shim.name)
         rep.headline = f"EXCEPTION in {who}: {type(exc).__name__}: {exc}"
-        rep.exception = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        if g is not None and thread is not None and thread.tid in g.threads:
+            g.threads[thread.tid].waits = "raised the exception above"
+        rep.exception = _format_exception(exc)
     elif outcome is Outcome.LIVELOCK:
         rep.headline = (f"LIVELOCK: the step bound ({rt.max_steps}) was exceeded at virtual time "
                         f"{rt.clock:g}; threads were still running (raise max_steps if the "
@@ -276,6 +280,14 @@ def build_report(rt: Runtime, outcome: Outcome, exc: BaseException | None,
         rep.details = f"The last {len(tail)} steps: " + ", ".join(
             f"{names[tid]} {label} x{n}" for (tid, label), n in busy)
     return rep
+
+
+def _format_exception(exc: BaseException) -> str:
+    """The traceback without the shim's own frames (the scenario's caller, the runner)."""
+    te = traceback.TracebackException.from_exception(exc)
+    kept = [f for f in te.stack if not is_shim_file(f.filename)]
+    te.stack = traceback.StackSummary.from_list(kept or list(te.stack))
+    return "".join(te.format())
 
 
 def uncontrolled_report(rt: Runtime, frame: FrameType | None, stalled_for: float) -> Report:

@@ -32,13 +32,13 @@ from typing import TYPE_CHECKING, Any, Iterable
 if TYPE_CHECKING:
     from execspec.sched.runtime import CThread, Runtime
 
-__all__ = ["FrameInfo", "ThreadWait", "WaitGraph", "analyze", "is_future"]
+__all__ = ["FrameInfo", "ThreadWait", "WaitGraph", "analyze", "is_future", "is_shim_file"]
 
 _SHIM_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _SHIM_PREFIXES = ("runtime", "runner", "shim_", "loader", "report")
 
 
-def _is_shim_file(filename: str) -> bool:
+def is_shim_file(filename: str) -> bool:
     """The kernel's own files (not the examples or drivers that live beside them)."""
     if "greenlet" in filename:
         return True
@@ -151,7 +151,7 @@ def thread_frames(th: CThread, current: FrameType | None) -> list[FrameType]:
 def frame_kind(frame: FrameType, executor_files: set[str]) -> str:
     """Classify a frame: shim, executor (a loaded module), library, or user code."""
     fn = frame.f_code.co_filename
-    if _is_shim_file(fn):
+    if is_shim_file(fn):
         return "shim"
     if fn in executor_files:
         return "executor"
@@ -312,7 +312,11 @@ def analyze(rt: Runtime, current: CThread | None, current_frame: FrameType | Non
                 break
         for f in waited:
             keep[id(f)] = f
-        blocked[th.tid] = (prim, waited, mode)
+        if th is not current and (th.ready is None or th.ready()):
+            op = th.op
+            tw.waits = f"runnable, next step: {op.label or op.kind}"  # not blocked: no edges
+        else:
+            blocked[th.tid] = (prim, waited, mode)
     # roles
     threads[0].role = "main thread"
     for oid, tids in servers.items():
