@@ -85,7 +85,7 @@ class _Part:
     decisions: list[int] = field(default_factory=list)  # per execution
     failures: list[tuple[int, str, str, str, list[tuple[int, str, str]], dict[str, Any]]] = \
         field(default_factory=list)  # (index in part, key, outcome, report, steps, strategy)
-    redundant: int = 0
+    redundant: list[int] = field(default_factory=list)  # per execution: 1 if sleep-set blocked
     exhausted: bool = False
 
 
@@ -140,12 +140,14 @@ def _explore_part(scenario: Scenario | tuple[str, dict[str, Any]], strategy: Str
     describe: Callable[[], dict[str, Any]] = getattr(strategy, "describe", dict)
     while len(part.steps) < budget:
         before = getattr(strategy, "transitions", 0)
+        blocked = getattr(strategy, "redundant", 0)
         execution = run_with(scenario, strategy, max_steps=max_steps, modules=modules)
         if execution is None:
             part.exhausted = True
             break
         part.steps.append(execution.steps)
         part.decisions.append(getattr(strategy, "transitions", 0) - before)
+        part.redundant.append(getattr(strategy, "redundant", 0) - blocked)
         if execution.failed:
             key = failure_key(execution)
             if key not in seen:
@@ -156,7 +158,6 @@ def _explore_part(scenario: Scenario | tuple[str, dict[str, Any]], strategy: Str
                                       steps, describe()))
             if stop_on_first_failure:
                 break
-    part.redundant = int(getattr(strategy, "redundant", 0))
     return part
 
 
@@ -299,7 +300,7 @@ def _merge(result: Exploration, pieces: list[_Part], budget: int, stop: bool) ->
         result.schedules += take
         result.steps += sum(part.steps[:take])
         result.decisions += sum(part.decisions[:take])
-        result.redundant += part.redundant
+        result.redundant += sum(part.redundant[:take])
         exhausted = part.exhausted and take == len(part.steps)
         if (stop and result.failures) or result.schedules >= budget:
             break

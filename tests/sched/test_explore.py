@@ -21,7 +21,7 @@ LOST_UPDATE = "execspec.sched.examples.lost_update:lost_update"
 
 
 def fingerprint(r: Exploration) -> tuple[Any, ...]:
-    return (r.schedules, r.steps, r.decisions, r.exhausted,
+    return (r.schedules, r.steps, r.decisions, r.redundant, r.exhausted,
             [(f.key, f.index, f.report, f.schedule.steps) for f in r.failures])
 
 
