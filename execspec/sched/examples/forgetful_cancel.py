@@ -37,19 +37,19 @@ def cancel_while_waiting(env: Any) -> str:
     cf = forgetful(env.load("concurrent.futures"))
     gate = env.name(env.threading.Event(), "gate")
     outcome: list[str] = []
-    ex = cf.ThreadPoolExecutor(max_workers=1)  # joined at interpreter exit (see lock_order)
-    env.name(ex.submit(gate.wait), "busy")
-    queued = env.name(ex.submit(pow, 2, 10), "queued")
+    with cf.ThreadPoolExecutor(max_workers=1) as ex:
+        env.name(ex.submit(gate.wait), "busy")
+        queued = env.name(ex.submit(pow, 2, 10), "queued")
 
-    def waiter() -> None:
-        try:
-            outcome.append(str(queued.result()))
-        except cf.CancelledError:
-            outcome.append("cancelled")
+        def waiter() -> None:
+            try:
+                outcome.append(str(queued.result()))
+            except cf.CancelledError:
+                outcome.append("cancelled")
 
-    thread = env.threading.Thread(target=waiter, name="waiter")
-    thread.start()
-    queued.cancel()
-    gate.set()
-    thread.join()
+        thread = env.threading.Thread(target=waiter, name="waiter")
+        thread.start()
+        queued.cancel()
+        gate.set()
+        thread.join()
     return outcome[0]

@@ -25,8 +25,6 @@ def lock_order_inversion(env: Any, executor: str = "concurrent.futures") -> list
             with lock_a:
                 return "b_then_a"
 
-    # No ``with``/``shutdown()``: the stdlib joins workers from a set, in address order, which
-    # would make schedules irreproducible; interpreter exit joins them in a fixed order.
-    ex = cf.ThreadPoolExecutor(max_workers=2)
-    futures = [ex.submit(a_then_b), ex.submit(b_then_a)]
-    return [f.result() for f in futures]
+    with cf.ThreadPoolExecutor(max_workers=2) as ex:
+        futures = [ex.submit(a_then_b), ex.submit(b_then_a)]
+        return [f.result() for f in futures]

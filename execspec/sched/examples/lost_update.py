@@ -21,8 +21,8 @@ def lost_update(env: Any, executor: str = "concurrent.futures") -> int:
         with lock:  # another task may have incremented in between
             counter["n"] = seen + 1
 
-    ex = cf.ThreadPoolExecutor(max_workers=2)  # joined at interpreter exit (see lock_order)
-    for f in [ex.submit(increment), ex.submit(increment)]:
-        f.result()
+    with cf.ThreadPoolExecutor(max_workers=2) as ex:
+        for f in [ex.submit(increment), ex.submit(increment)]:
+            f.result()
     assert counter["n"] == 2, f"lost update: two increments left the counter at {counter['n']}"
     return counter["n"]

@@ -10,12 +10,7 @@ from typing import Any
 
 
 def submit_result_shutdown(env: Any, executor: str = "concurrent.futures") -> list[int]:
-    """Submit ``pow(2, i)`` for i < 4 to 2 workers, collect results, then ``shutdown()``.
-
-    Open question: the stdlib's ``shutdown`` joins its workers in the iteration order of a
-    ``set`` of threads, i.e. by address, so the last steps of a schedule are not reproducible
-    until shim threads hash deterministically. Fine for throughput; don't golden it.
-    """
+    """Submit ``pow(2, i)`` for i < 4 to 2 workers, collect results, then ``shutdown()``."""
     cf = env.load(executor)
     ex = cf.ThreadPoolExecutor(max_workers=2)
     futures = [ex.submit(pow, 2, i) for i in range(4)]
