@@ -34,6 +34,7 @@ import types
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
+from execspec.sched.loader_hash import install_stable_hashes, stable_id
 from execspec.sched.loader_snapshot import plan_module
 
 if TYPE_CHECKING:
@@ -166,6 +167,7 @@ class ModuleTable:
         self.env: Env | None = None
         self.builtins: dict[str, Any] = dict(builtins.__dict__)
         self.builtins["__import__"] = self.import_
+        self.builtins["id"] = stable_id  # see loader_hash: sorted(futures, key=id) replays
 
     def bind(self, env: Env) -> None:
         """Start serving a new execution."""
@@ -321,6 +323,7 @@ class ModuleTable:
             finally:
                 loading.pop()
         _name_globals(mod)
+        install_stable_hashes(mod)
         if parent is not None:
             setattr(parent, child, mod)
         resets = plan_module(mod)

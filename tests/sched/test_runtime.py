@@ -311,3 +311,19 @@ def test_a_task_blocked_forever_makes_interpreter_exit_hang_reported_as_leaked(e
     assert ex.outcome is Outcome.LEAKED_THREAD and ex.report is not None
     assert ex.report.headline.startswith(
         "LEAKED_THREAD: worker 0 (ThreadPoolExecutor-0_0) is still alive at interpreter exit")
+
+
+@pytest.mark.parametrize("fresh", [True, False], ids=["fresh", "reused"])
+def test_stdlib_wait_and_as_completed_replay_exactly(fresh: bool) -> None:
+    # Their sets of futures and sorted(key=id) would follow memory addresses: see loader_hash.
+    def scenario(env: Any) -> list[int]:
+        cf = env.load("concurrent.futures")
+        with cf.ThreadPoolExecutor(max_workers=2) as ex:
+            fs = [ex.submit(pow, 2, i) for i in range(4)]
+            cf.wait(fs)
+            return [f.result() for f in cf.as_completed(fs)]
+    first = run(scenario, Seeded(3), fresh_modules=fresh)
+    for _ in range(5):
+        again = run(scenario, Seeded(3), fresh_modules=fresh)
+        assert [s.op for s in again.trace] == [s.op for s in first.trace]
+        assert again.return_value == first.return_value
