@@ -190,11 +190,20 @@ def explore(scenario: Scenario | str, strategy: Strategy, *, max_schedules: int 
     splitter = getattr(strategy, "split", None)
     remaining = max_schedules - len(first.steps)
     done = first.exhausted or remaining <= 0 or (first.failures and stop_on_first_failure)
+    units: list[Strategy] | None = None
     if not done and executor is not None and splitter is not None:
         if name is None:
             raise ValueError("to explore over an executor the scenario must be importable by "
                              "name: define it at module level (or pass 'module:function')")
-        pieces += _run_split(name, splitter, remaining, executor, parts, common)
+        size = None if isinstance(executor, str) else getattr(executor, "_max_workers", None)
+        workers = size or os.cpu_count() or 1
+        parts = parts or 4 * workers
+        try:
+            units = splitter(parts, remaining)
+        except NotImplementedError:  # e.g. DPOR: its alternatives cross subtrees
+            units = None
+    if units is not None:
+        pieces += _run_split(name, _group(units, parts or 1), remaining, executor, common)
     elif not done:
         pieces.append(_explore_part(func, strategy, remaining, *common))
     _merge(result, pieces, max_schedules, stop_on_first_failure)
@@ -202,9 +211,11 @@ def explore(scenario: Scenario | str, strategy: Strategy, *, max_schedules: int 
     return result
 
 
-def _run_split(name: tuple[str, dict[str, Any]], splitter: Callable[[int, int], list[Strategy]],
-               budget: int, executor: cf.Executor | str, parts: int | None,
+def _run_split(name: tuple[str, dict[str, Any]] | None, groups: list[Strategy], budget: int,
+               executor: cf.Executor | str | None,
                common: tuple[bool, int, tuple[str, ...]]) -> list[_Part]:
+    """Run the groups on ``executor``; collect their results in order, stopping early."""
+    assert name is not None and executor is not None
     owned = None
     if isinstance(executor, str):
         if executor != "process":
@@ -214,12 +225,6 @@ def _run_split(name: tuple[str, dict[str, Any]], splitter: Callable[[int, int], 
         context = multiprocessing.get_context("forkserver")
         owned = executor = cf.ProcessPoolExecutor(os.cpu_count() or 1, mp_context=context)
     try:
-        n = parts or 4 * (getattr(executor, "_max_workers", None) or os.cpu_count() or 1)
-        try:
-            units = splitter(n, budget)
-        except NotImplementedError:
-            units = []
-        groups = _group(units, n)
         futures = [executor.submit(_explore_part, name, g, budget, *common) for g in groups]
         out: list[_Part] = []
         total = 0

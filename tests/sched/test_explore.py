@@ -132,3 +132,11 @@ def test_hypothesis_shrinks_the_lost_update_on_the_real_runtime() -> None:
                    database=None)
     assert found is not None and found.outcome.name == "EXCEPTION"
     assert found.report is not None and "lost update" in found.report.render()
+
+
+def test_dpor_over_an_executor_runs_serially_with_the_same_result() -> None:
+    serial = explore(LOCK_ORDER, make_strategy("dfs-dpor"), max_schedules=200, schedule_dir=None)
+    with cf.ThreadPoolExecutor(max_workers=2) as pool:
+        split = explore(LOCK_ORDER, make_strategy("dfs-dpor"), max_schedules=200, executor=pool,
+                        schedule_dir=None)
+    assert fingerprint(split) == fingerprint(serial) and serial.failures
