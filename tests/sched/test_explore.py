@@ -140,3 +140,9 @@ def test_dpor_over_an_executor_runs_serially_with_the_same_result() -> None:
         split = explore(LOCK_ORDER, make_strategy("dfs-dpor"), max_schedules=200, executor=pool,
                         schedule_dir=None)
     assert fingerprint(split) == fingerprint(serial) and serial.failures
+
+
+def test_deadlocks_command_skips_an_executor_that_is_not_installed() -> None:
+    out = io.StringIO()
+    assert deadlocks_main(["--executor", "no_such_executor_pkg", "--schedule-dir", ""], out=out) == 0
+    assert "no_such_executor_pkg: not installed, skipped" in out.getvalue()

@@ -13,7 +13,12 @@ Inside a Hypothesis test (``data = st.data()``)::
     execution = run_once(scenario, HypothesisStrategy(data))
 
 or, to search and shrink in one call, ``search(run, failed, key=b"my-scenario")`` with
-``run(strategy) -> result``:
+``run(strategy) -> result``; on the real runtime::
+
+    from execspec.sched.explore import run_with
+    execution = search(lambda s: run_with(scenario, s), lambda ex: ex.failed, key=b"scenario")
+
+On an abstract program:
 
 >>> from execspec.sched.strategy import Op
 >>> def run(strategy):
