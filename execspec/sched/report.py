@@ -89,7 +89,8 @@ class Report:
 
 
 def _stack_lines(stack: list[FrameInfo]) -> list[str]:
-    """User frames in full; runs of executor/library/shim frames folded into one line."""
+    """User frames in full; runs of executor/library frames folded into one line; the
+    shim's own frames left out (their number depends on how the report was reached)."""
     lines: list[str] = []
     folded: list[FrameInfo] = []
 
@@ -103,7 +104,7 @@ def _stack_lines(stack: list[FrameInfo]) -> list[str]:
         if f.kind == "user":
             flush()
             lines += f.render().splitlines()
-        else:
+        elif f.kind != "shim":
             folded.append(f)
     flush()
     return lines
@@ -130,7 +131,8 @@ def has_wait_cycle(rt: Runtime) -> bool:
     from execspec.sched.runtime import current_cthread  # noqa: PLC0415
 
     try:
-        return _graph(rt, current_cthread()).cycle() is not None
+        g = rt.analysis = _graph(rt, current_cthread())  # build_report reuses it
+        return g.cycle() is not None
     except Exception:  # noqa: BLE001 - be conservative: a deadlock is the safer verdict
         return True
 
@@ -242,7 +244,7 @@ def build_report(rt: Runtime, outcome: Outcome, exc: BaseException | None,
 
     current = current_cthread()
     try:
-        g: WaitGraph | None = _graph(rt, current)
+        g: WaitGraph | None = rt.analysis or _graph(rt, current)
         note = ""
     except Exception as err:  # noqa: BLE001 - keep the report, say what broke
         g, note = None, f"(wait analysis failed: {err!r})"

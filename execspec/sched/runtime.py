@@ -125,7 +125,7 @@ class Runtime:
 
     __slots__ = ("choose", "max_steps", "threads", "live", "clock", "step", "trace", "marks", "next_oid",
                  "runner", "main_done", "aborted", "outcome", "report", "return_value",
-                 "strategy_error", "env", "objects", "thread_counter", "loading", "kill_points", "hash_counter")
+                 "strategy_error", "env", "objects", "thread_counter", "loading", "kill_points", "hash_counter", "analysis")
 
     def __init__(self, strategy: Strategy, max_steps: int) -> None:
         self.choose = strategy.choose
@@ -150,6 +150,7 @@ class Runtime:
         self.loading: list[Any] = []  # loader._ModState of the modules being executed
         self.kill_points = 0  # scheduling points reached while the runner unwinds threads
         self.hash_counter = 0  # loader_hash: objects given an address-free hash so far
+        self.analysis: Any = None  # report_waits.WaitGraph, once a stall was analysed
 
     # -- objects and threads -------------------------------------------------------------
 
