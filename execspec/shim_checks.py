@@ -65,7 +65,8 @@ def run_shim(target: Target, schedules: int = SCHEDULES, seed: int = SEED) -> tu
             if found.failed:
                 failure = found.failures[0]
                 where = f"; replay: execspec replay {found.schedule_file}" if found.schedule_file else ""
-                error = (f"{failure.key} (schedule #{failure.index + 1} of "
+                headline = failure.report.strip().splitlines()[0] if failure.report.strip() else failure.key
+                error = (f"{headline} (schedule #{failure.index + 1} of "
                          f"{found.strategy.get('name')} seed {seed}{where})")
                 break
         outcomes.append(Outcome(chk, "shim", error))

@@ -120,6 +120,10 @@ def current_cthread() -> CThread | None:
     return g if type(g) is CThread else None
 
 
+#: virtual seconds a poll costs (see ``Runtime.point``)
+POLL_TICK = 1e-6
+
+
 class Runtime:
     """One execution's kernel state: threads, virtual clock, trace, outcome."""
 
@@ -184,6 +188,11 @@ class Runtime:
         th.op = op
         th.ready = ready
         th.deadline = deadline
+        if deadline is not None and deadline <= self.clock:
+            # A poll (a timed wait whose deadline has already come) costs one tick of virtual
+            # time, as polling does in real time. Without it, code that re-polls a deadline in
+            # a loop (the stdlib's as_completed with timeout=0) spins forever at a frozen clock.
+            self.clock += POLL_TICK
         # _pick(), inlined: this is the hottest loop of the checker.
         while True:
             if self.main_done and not self._nondaemon_alive():
