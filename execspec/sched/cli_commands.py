@@ -60,6 +60,7 @@ EXAMPLES = (
     ("docs example 2 (wait_on_future)", "execspec.sched.examples.docs", "wait_on_future"),
 )
 EXECUTORS = ("concurrent.futures", "execspec.impl")
+ALL_STRATEGIES = ("random", "pct", "dfs", "dfs-dpor")
 
 
 DEFAULT_PREEMPTION_BOUND = 2  # CHESS: most concurrency bugs need at most two preemptions
@@ -97,7 +98,8 @@ def deadlocks_main(argv: Sequence[str], out: TextIO | None = None) -> int:
         description="Run the concurrent.futures docs' two deadlock examples, as written, under "
                     "the deterministic scheduler, and print each deadlock report.")
     parser.add_argument("--strategy", default="random",
-                        help="random (default), pct, dfs, dfs-dpor, dfs-none or dfs-unbounded")
+                        help="random (default), pct, dfs, dfs-dpor, dfs-none, dfs-unbounded, or "
+                             "all (the report once, then what each strategy needed)")
     parser.add_argument("--seed", type=int, default=0, help="seed for random and pct (default 0)")
     parser.add_argument("--max-schedules", type=int, default=1000)
     parser.add_argument("--executor", action="append", metavar="MODULE",
@@ -105,6 +107,7 @@ def deadlocks_main(argv: Sequence[str], out: TextIO | None = None) -> int:
     parser.add_argument("--schedule-dir", default=DEFAULT_SCHEDULE_DIR,
                         help="where schedule files go ('' to write none)")
     args = parser.parse_args(list(argv))
+    strategies = ALL_STRATEGIES if args.strategy == "all" else (args.strategy,)
     status = 0
     for executor in args.executor or EXECUTORS:
         if importlib.util.find_spec(executor.partition(".")[0]) is None or not _importable(executor):
@@ -113,19 +116,19 @@ def deadlocks_main(argv: Sequence[str], out: TextIO | None = None) -> int:
         for title, module, func in EXAMPLES:
             scenario: Any = functools.partial(getattr(importlib.import_module(module), func),
                                               executor=executor)
-            result = explore(scenario, make_strategy(args.strategy, args.seed),
-                             max_schedules=args.max_schedules,
-                             schedule_dir=args.schedule_dir or None)
-            found = [f for f in result.failures if f.outcome == "DEADLOCK"]
-            head = f"== {title} on {executor}: {result.summary().splitlines()[0]}"
-            print(head, file=out)
-            if found:
-                print(found[0].report.rstrip(), file=out)
-                if result.schedule_file is not None and result.failures[0] is found[0]:
-                    print(f"schedule file: {result.schedule_file}", file=out)
-            else:
-                print("NOT FOUND: no deadlock in the schedules explored", file=out)
-                status = 1
+            for k, name in enumerate(strategies):
+                result = explore(scenario, make_strategy(name, args.seed),
+                                 max_schedules=args.max_schedules,
+                                 schedule_dir=args.schedule_dir or None)
+                found = [f for f in result.failures if f.outcome == "DEADLOCK"]
+                print(f"== {title} on {executor}: {result.summary().splitlines()[0]}", file=out)
+                if not found:
+                    print("NOT FOUND: no deadlock in the schedules explored", file=out)
+                    status = 1
+                elif k == 0:
+                    print(found[0].report.rstrip(), file=out)
+                    if result.schedule_file is not None and result.failures[0] is found[0]:
+                        print(f"schedule file: {result.schedule_file}", file=out)
             print(file=out)
     return status
 
