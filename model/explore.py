@@ -31,9 +31,7 @@ from execspec.model.states import (
     InitKind,
     Options,
     Outcome,
-    Raised,
     Result,
-    Returned,
     ReturnWhen,
     State,
     Step,
@@ -54,7 +52,8 @@ class Bounds:
     init: InitKind = InitKind.NONE
     callbacks: int = 1  # add_done_callback calls per future
     waiters: int = 1  # blocked calls over a run
-    timeouts: tuple[Timeout, ...] = (Timeout.ZERO, Timeout.NONE)
+    timeouts: tuple[Timeout, ...] = (Timeout.ZERO, Timeout.NONE)  # for result, wait, as_completed
+    exception_timeouts: tuple[Timeout, ...] = (Timeout.ZERO,)  # for exception()
     return_when: tuple[ReturnWhen, ...] = tuple(ReturnWhen)
     iterators: int = 0  # as_completed() calls over a run
     shutdown: bool = True  # shutdown(wait, cancel_futures) in all four forms
@@ -70,10 +69,10 @@ _BLOCK, _ZERO, _FINITE = (Timeout.NONE,), (Timeout.ZERO,), (Timeout.FINITE,)
 #: Named bound configurations; ``model/manifest.json`` records what each explores.
 BOUNDS: dict[str, Bounds] = {
     # fast tier: every area of the model, a few seconds in all
-    "tiny": Bounds(futures=1),
+    "tiny": Bounds(futures=1, callbacks=2),
     "w2f2": Bounds(max_workers=2, futures=2, tasks=(_R,), return_when=(_FC,)),
     "w1f2-exit": Bounds(futures=2, tasks=(_X,), return_when=(_FE,), timeouts=_BLOCK,
-                        exit=True, drop=True),
+                        exception_timeouts=_ZERO + _BLOCK, exit=True, drop=True),
     "bare2": Bounds(futures=2, bare=2, tasks=(), return_when=(_FC,), timeouts=_BLOCK,
                     shutdown=False),
     "mixed": Bounds(futures=2, bare=1, tasks=(_R,), return_when=(_AC,), timeouts=_BLOCK,
@@ -84,6 +83,8 @@ BOUNDS: dict[str, Bounds] = {
                          return_when=(_FC,)),
     "ac": Bounds(futures=2, iterators=1, tasks=(_R,), return_when=(), timeouts=_FINITE,
                  shutdown=False),
+    "ac0": Bounds(futures=1, iterators=1, tasks=(_R,), return_when=(), timeouts=_ZERO,
+                  shutdown=False),
     "cpython": Bounds(futures=2, tasks=(_R,), return_when=(_AC,), options=CPYTHON),
     # slow tier: every operation in every form
     "w1f2-full": Bounds(futures=2, exit=True, drop=True),
@@ -93,8 +94,11 @@ BOUNDS: dict[str, Bounds] = {
     "cpython-full": Bounds(futures=2, options=CPYTHON),
     "w2f3": Bounds(max_workers=2, futures=3, tasks=(_R,), return_when=(_FC,), timeouts=_BLOCK),
     "w2f3-full": Bounds(max_workers=2, futures=3, return_when=(_FE,)),
+    "ac-full": Bounds(futures=2, iterators=1, tasks=(_R,), return_when=(), timeouts=_ZERO + _FINITE,
+                      exception_timeouts=_ZERO + _FINITE),
 }
-FAST = ("tiny", "w2f2", "w1f2-exit", "bare2", "mixed", "init-ok", "init-fails", "ac", "cpython")
+FAST = ("tiny", "w2f2", "w1f2-exit", "bare2", "mixed", "init-ok", "init-fails", "ac", "ac0",
+        "cpython")
 SLOW = tuple(n for n in BOUNDS if n not in FAST)
 
 AllowedFn = Callable[[State, "O.Op", Options], frozenset[Outcome]]
@@ -117,6 +121,8 @@ def client_ops(s: State, b: Bounds) -> Iterator[O.Op]:
     if not p.dropped:
         if n < b.futures:
             yield from (O.Submit(t) for t in b.tasks)
+        if n + 2 <= b.futures and b.tasks:
+            yield O.Map((b.tasks[0], b.tasks[-1]))
         if b.shutdown:
             yield from (O.Shutdown(w, c) for w in (False, True) for c in (False, True))
         if b.exit and not p.exiting:
@@ -126,8 +132,9 @@ def client_ops(s: State, b: Bounds) -> Iterator[O.Op]:
     if n < b.futures and sum(f.task is None for f in s.futures) < b.bare:
         yield O.NewFuture()
     for fid, f in enumerate(s.futures):
-        yield O.Cancel(fid)
+        yield from (O.Cancel(fid), O.Query(fid))
         yield from (O.GetResult(fid, t) for t in b.timeouts)
+        yield from (O.GetException(fid, t) for t in b.exception_timeouts)
         if f.n_callbacks < b.callbacks:
             yield O.AddDoneCallback(fid)
         if f.task is None:

@@ -324,3 +324,12 @@ def test_gh132063_cpython_returned_none_for_a_falsy_exception() -> None:
     assert one(s, GetException(0), CPYTHON)[0] == Returned(Err("FalsyError"))
     s = step(running(task=TaskKind.RAISES), "task.raises")
     assert one(s, GetResult(0), CPYTHON)[0] == Raised("TaskError")  # only falsy ones
+
+
+def test_map_on_a_broken_pool_raises_broken_thread_pool() -> None:
+    _, s, _ = one(initial(1, InitKind.FAILS), Submit())
+    s = step(s, "worker.init-fails")
+    assert allowed(s, Map((TaskKind.RETURNS,))) == frozenset(
+        {o for o in allowed(s, Map((TaskKind.RETURNS,))) if o.rule == "map.broken"}
+    )
+    assert one(s, Map((TaskKind.RETURNS,)))[0] == Raised("BrokenThreadPool")
