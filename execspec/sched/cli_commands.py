@@ -10,12 +10,14 @@ from __future__ import annotations
 import argparse
 import functools
 import importlib.util
+import os
 import sys
 from typing import Any, Sequence, TextIO
 
 from execspec.sched.explore import DEFAULT_SCHEDULE_DIR, explore, run_with
 from execspec.sched.schedule import Schedule, ScheduleFileError
 from execspec.sched.strategies import DFSStrategy, PCTStrategy, RandomStrategy
+from execspec.sched.strategies.dfs import BOUND_ENV
 from execspec.sched.strategies.replay import ReplayStrategy
 from execspec.sched.strategy import Strategy
 
@@ -66,13 +68,13 @@ ALL_STRATEGIES = ("random", "pct", "dfs", "dfs-dpor")
 DEFAULT_PREEMPTION_BOUND = 2  # CHESS: most concurrency bugs need at most two preemptions
 
 
-def make_strategy(name: str, seed: int = 0,
-                  preemption_bound: int | None = DEFAULT_PREEMPTION_BOUND) -> Strategy:
+def make_strategy(name: str, seed: int = 0, preemption_bound: int | None | str = "default"
+                  ) -> Strategy:
     """The strategy called ``name``.
 
     ``random``; ``pct`` (depth 3); ``dfs`` (sleep sets), ``dfs-dpor`` or ``dfs-none`` (no
-    reduction), each with ``preemption_bound`` (default 2); ``dfs-unbounded`` (sleep sets,
-    no bound: complete, for small scenarios).
+    reduction), each with ``preemption_bound`` (default: ``$EXECSPEC_PREEMPTION_BOUND``,
+    else 2); ``dfs-unbounded`` (sleep sets, no bound: complete, for small scenarios).
 
     >>> make_strategy("dfs-dpor").describe()["reduction"]
     'dpor'
@@ -85,7 +87,11 @@ def make_strategy(name: str, seed: int = 0,
         return DFSStrategy(reduction="sleep", preemption_bound=None)
     if name in ("dfs", "dfs-sleep", "dfs-dpor", "dfs-none"):
         reduction = name.partition("-")[2] or "sleep"
-        return DFSStrategy(reduction=reduction, preemption_bound=preemption_bound)
+        bound = preemption_bound
+        if bound == "default":
+            bound = int(os.environ.get(BOUND_ENV, DEFAULT_PREEMPTION_BOUND))
+        return DFSStrategy(reduction=reduction,
+                           preemption_bound=None if bound is None else int(bound))
     raise ValueError(f"unknown strategy {name!r}: use random, pct, dfs, dfs-dpor, dfs-none "
                      "or dfs-unbounded")
 
