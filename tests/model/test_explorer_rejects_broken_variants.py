@@ -3,6 +3,9 @@ naming the invariant broken and printing the path step by step."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from execspec.model.broken import VARIANTS
@@ -40,3 +43,21 @@ def test_lost_wakeup_counterexample_blocks_then_cancels() -> None:
 def test_the_correct_model_passes_the_same_bounds() -> None:
     for variant in VARIANTS.values():
         assert explore(variant.bounds).ok
+
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_broken_variant_counterexample_matches_its_golden_file(name: str) -> None:
+    variant = VARIANTS[name]
+    violation = explore(variant.bounds, variant.model).violation
+    assert violation is not None
+    text = violation.render() + "\n"
+    golden = GOLDEN / f"broken-{name}.txt"
+    if os.environ.get("EXECSPEC_REGEN") == "1":
+        golden.write_text(text, encoding="utf-8")
+    assert golden.exists(), f"{golden.name} is missing: run with EXECSPEC_REGEN=1"
+    assert golden.read_text(encoding="utf-8") == text, (
+        f"the counterexample for {name!r} changed; review it and regenerate with EXECSPEC_REGEN=1"
+    )
