@@ -24,7 +24,8 @@ def forgetful(cf: Any) -> Any:
             if self._state in [base.CANCELLED, base.CANCELLED_AND_NOTIFIED]:
                 return True
             self._state = base.CANCELLED
-            # BUG (FUT-CANCEL-WAKES): the stdlib calls self._condition.notify_all() here
+            # BUG (FUT-CANCEL-PENDING, FUT-WAKES-WAITERS): the stdlib calls
+            # self._condition.notify_all() here
         self._invoke_callbacks()
         return True
 
