@@ -28,7 +28,7 @@ from execspec.sched.schedule import Schedule, resolve_scenario, scenario_name
 from execspec.sched.strategy import Op, Strategy
 
 if TYPE_CHECKING:
-    from execspec.sched.runtime import Execution
+    from execspec.sched.execution import Execution
 
 Scenario = Callable[..., object]
 MAX_SCHEDULES_ENV = "EXECSPEC_MAX_SCHEDULES"
