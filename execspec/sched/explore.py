@@ -20,6 +20,7 @@ import concurrent.futures as cf
 import multiprocessing
 import os
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
@@ -137,7 +138,25 @@ def _explore_part(scenario: Scenario | tuple[str, dict[str, Any]], strategy: Str
                   modules: Sequence[str]) -> _Part:
     """Run up to ``budget`` executions of ``strategy`` (in a worker, or in-process)."""
     if isinstance(scenario, tuple):
-        scenario = resolve_scenario(*scenario)
+        # In a worker: run on a thread of our own, so that nothing inherited by a forked
+        # process (the runtime keeps a runner per thread) is reused.
+        func = resolve_scenario(*scenario)
+        box: list[_Part] = []
+        errors: list[BaseException] = []
+
+        def work() -> None:
+            try:
+                box.append(_explore_part(func, strategy, budget, stop_on_first_failure,
+                                         max_steps, modules))
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+                errors.append(exc)
+
+        thread = threading.Thread(target=work, name="execspec-explore-part")
+        thread.start()
+        thread.join()
+        if errors:
+            raise errors[0]
+        return box[0]
     part = _Part()
     seen: set[str] = set()
     describe: Callable[[], dict[str, Any]] = getattr(strategy, "describe", dict)

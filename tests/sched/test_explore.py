@@ -146,3 +146,15 @@ def test_deadlocks_command_skips_an_executor_that_is_not_installed() -> None:
     out = io.StringIO()
     assert deadlocks_main(["--executor", "no_such_executor_pkg", "--schedule-dir", ""], out=out) == 0
     assert "no_such_executor_pkg: not installed, skipped" in out.getvalue()
+
+
+def test_split_over_a_forked_process_pool_equals_the_serial_run() -> None:
+    import multiprocessing
+
+    serial = explore(LOCK_ORDER, RandomStrategy(seed=1), max_schedules=200,
+                     stop_on_first_failure=False, schedule_dir=None)
+    context = multiprocessing.get_context("fork")
+    with cf.ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
+        split = explore(LOCK_ORDER, RandomStrategy(seed=1), max_schedules=200,
+                        stop_on_first_failure=False, executor=pool, schedule_dir=None)
+    assert fingerprint(split) == fingerprint(serial)
