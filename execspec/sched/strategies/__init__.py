@@ -1,4 +1,8 @@
-"""Scheduling strategies: who runs next at each scheduling point (see ``strategy.py``)."""
+"""Scheduling strategies: who runs next at each scheduling point (see ``strategy.py``).
+
+``HypothesisStrategy`` lives in ``execspec.sched.strategies.hypothesis`` and is not imported
+here: importing Hypothesis costs more than the rest of the scheduler's start-up.
+"""
 
 from execspec.sched.strategies.dfs import DFSStrategy, NondeterministicScenario
 from execspec.sched.strategies.pct import PCTStrategy
