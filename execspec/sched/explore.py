@@ -6,6 +6,14 @@ ranges for random and PCT, DFS subtrees — runs the pieces there, and merges th
 order, so the result is identical to a serial run (same counts, same failures, same first
 failure); pieces past the first failure or the budget are cancelled or discarded.
 
+Besides the three-method contract (``strategy.py``), the driver uses what a strategy offers of:
+
+- ``observe(ops)``: every operation run, after the execution (DPOR, replay's checks);
+- ``describe() -> dict``: name, seed and parameters, recorded in schedule files;
+- ``split(parts, budget) -> list[Strategy]``: the remaining work as independent pieces in
+  serial order (random and PCT: seed ranges; DFS with sleep sets: subtrees);
+- ``transitions`` / ``redundant`` counters (DFS: decisions taken, sleep-blocked executions).
+
 >>> from execspec.sched.explore import explore
 >>> from execspec.sched.strategies import RandomStrategy
 >>> result = explore("execspec.sched.examples.lost_update:lost_update", RandomStrategy(seed=0),
