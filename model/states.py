@@ -19,6 +19,16 @@ from enum import Enum
 from typing import Union
 
 
+class _HashCached:
+    """Base of the states whose hash is cached: the cache never travels in a pickle (string
+    hashes differ between processes)."""
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state.pop("_hash", None)
+        return state
+
+
 def _cached_hash(obj: object) -> int:
     """Hash a frozen dataclass once: states are hashed many times by the explorer."""
     h: int | None = obj.__dict__.get("_hash")
@@ -157,7 +167,7 @@ class DoneAndNotDone:
 
 
 @dataclass(frozen=True)
-class Fut:
+class Fut(_HashCached):
     """One future.
 
     ``task`` is None for a bare ``Future()`` made by the client; otherwise the future belongs to
@@ -203,7 +213,7 @@ class Worker:
 
 
 @dataclass(frozen=True)
-class Pool:
+class Pool(_HashCached):
     """The ThreadPoolExecutor.
 
     ``queue`` holds fids in submission order; ``workers`` is sorted (workers have no identity)
@@ -248,7 +258,7 @@ def phase(pool: Pool) -> Phase:
 
 
 @dataclass(frozen=True)
-class Waiter:
+class Waiter(_HashCached):
     """A blocked client call, and once it returns, what it returned.
 
     ``signalled`` is set by whatever made its condition true (FUT-WAKES-WAITERS); a blocked
@@ -295,7 +305,7 @@ class AcIter:
 
 
 @dataclass(frozen=True)
-class State:
+class State(_HashCached):
     """Everything the model knows: futures, the pool, blocked calls, as_completed iterators."""
 
     futures: tuple[Fut, ...] = ()

@@ -47,3 +47,14 @@ def test_states_are_hashable_and_immutable() -> None:
         pass
     else:
         raise AssertionError("model states must be frozen")
+
+
+def test_states_pickle_without_their_cached_hash() -> None:
+    import pickle
+
+    from execspec.model import Submit, allowed, initial
+
+    (o,) = allowed(initial(2), Submit())
+    hash(o.state)
+    copy = pickle.loads(pickle.dumps(o.state))
+    assert copy == o.state and "_hash" not in copy.__dict__ and hash(copy) == hash(o.state)
