@@ -31,7 +31,7 @@ Client operations (:mod:`.ops`)
     task returns or raises, a callback runs, a blocked call wakes or times out, a worker exits):
     ``Step(rule, label, state)``.
 ``closure(states, options)``, ``advance(beliefs, op, observed, seen, options)``, ``view(state)``,
-``observe(beliefs, seen)``, ``explain(beliefs, op)`` (:mod:`.observe`)
+``shows(state, seen)``, ``observe(beliefs, seen)``, ``explain(beliefs, op)`` (:mod:`.observe`)
     For the conformance machine: a belief state (the set of model states consistent with what
     was observed) narrowed after each call; empty means the executor broke the contract.
 ``RULES[rule].cites`` (:mod:`.rules`)
@@ -49,6 +49,8 @@ Conventions an observer must follow to compare a real executor with the model
     Callbacks are numbered per future in the order added; ``FutureView.called`` lists those
     called, in call order. Blocked calls are numbered in the order they blocked
     (``Blocked(n)``), and ``View.waiters[n]`` is what call ``n`` returned (None: still blocked).
+    An observer that cannot see a call block (real threads) reports what it finally returned,
+    and leaves ``View.waiters`` None: ``advance`` lets the call block inside and wake.
     ``wait()`` returns ``DoneAndNotDone``; ``Query`` returns ``(cancelled, running, done)``.
 
 ``explore(bounds)``, ``main_report(names)``, ``main(argv)``, ``summary()`` (:mod:`.explore`)
@@ -65,7 +67,7 @@ Conventions an observer must follow to compare a real executor with the model
 
 from execspec.model.explore import BOUNDS, Bounds, Report, explore, main_report
 from execspec.model.invariants import INVARIANTS, Invariant
-from execspec.model.observe import FutureView, View, advance, closure, explain, observe, view
+from execspec.model.observe import FutureView, View, advance, closure, explain, observe, shows, view
 from execspec.model.ops import (
     AddDoneCallback,
     AsCompleted,
@@ -123,6 +125,6 @@ __all__ = [
     "InvalidOperation", "Map", "NewFuture", "Ok", "Op", "Options", "Outcome", "Phase", "Query",
     "RULES", "Raised", "Report", "Result", "Returned", "ReturnWhen", "Rule", "SetException",
     "SetResult", "SetRunningOrNotifyCancel", "Shutdown", "State", "Step", "Submit", "TaskKind",
-    "Timeout", "View", "Wait", "advance", "allowed", "cites", "closure", "explain", "explore",
+    "Timeout", "View", "Wait", "advance", "allowed", "cites", "closure", "explain", "explore", "shows",
     "initial", "internal_successors", "main_report", "observe", "phase", "view",
 ]

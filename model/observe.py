@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from execspec.model.ops import Op, allowed, internal_successors
 from execspec.model.rules import cites
-from execspec.model.states import DOCS, FState, Options, Result, Settled, State
+from execspec.model.states import DOCS, Blocked, FState, Options, Result, Settled, State
 
 
 @dataclass(frozen=True)
@@ -37,10 +37,20 @@ class FutureView:
 
 @dataclass(frozen=True)
 class View:
-    """What a client can see of a whole state: futures and what each blocked call returned."""
+    """What a client can see of a whole state: futures and what each blocked call returned.
+
+    An observer that cannot tell which calls blocked (real threads) leaves ``waiters`` None:
+    only the futures are compared then.
+    """
 
     futures: tuple[FutureView, ...]
-    waiters: tuple[Result | None, ...]  # None: still blocked
+    waiters: tuple[Result | None, ...] | None = None  # per blocked call; None inside: still blocked
+
+
+def shows(s: State, seen: View) -> bool:
+    """Whether state ``s`` shows what the observer saw (the parts it saw)."""
+    v = view(s)
+    return v.futures == seen.futures and (seen.waiters is None or v.waiters == seen.waiters)
 
 
 def view(s: State) -> View:
@@ -61,7 +71,7 @@ def may_become(now: View, seen: View) -> bool:
     Internal steps only move views forward (a future from PENDING to RUNNING to FINISHED, more
     callbacks called, blocked calls returning), so a state already past ``seen`` is a dead end.
     """
-    if len(now.futures) != len(seen.futures) or len(now.waiters) != len(seen.waiters):
+    if len(now.futures) != len(seen.futures):
         return False
     for a, b in zip(now.futures, seen.futures):
         if a.state is not b.state and (a.state is FState.CANCELLED or _RANK[a.state] > _RANK[b.state]
@@ -69,7 +79,11 @@ def may_become(now: View, seen: View) -> bool:
             return False
         if b.called[: len(a.called)] != a.called or (a.started and not b.started):
             return False
-    return all(a is None or a == b for a, b in zip(now.waiters, seen.waiters))
+    if seen.waiters is None or now.waiters is None:
+        return True
+    return len(now.waiters) == len(seen.waiters) and all(
+        a is None or a == b for a, b in zip(now.waiters, seen.waiters)
+    )
 
 
 def closure(
@@ -99,17 +113,28 @@ def advance(
     opts: Options = DOCS,
 ) -> frozenset[State]:
     """The model states consistent with ``op`` having shown ``observed`` (and, if given, the
-    system now showing ``seen``). Empty when no allowed behaviour explains the observation."""
+    system now showing ``seen``). Empty when no allowed behaviour explains the observation.
+
+    ``observed`` may be ``Blocked(n)`` (the observer knows the call is parked), or what a call
+    that blocked inside finally returned: then the call's waiter must have returned that.
+    """
     before = closure(beliefs, opts)
-    after = {o.state for s in before for o in allowed(s, op, opts) if o.result == observed}
+    after: set[State] = set()
+    for s in before:
+        for o in allowed(s, op, opts):
+            if o.result == observed:
+                after.add(o.state)
+            elif isinstance(o.result, Blocked) and not isinstance(observed, Blocked):
+                wid = o.result.waiter  # blocked inside, returned since
+                after |= {t for t in closure({o.state}, opts) if t.waiters[wid].result == observed}
     if seen is None:
         return closure(after, opts)
-    return frozenset(s for s in closure(after, opts, toward=seen) if view(s) == seen)
+    return frozenset(s for s in closure(after, opts, toward=seen) if shows(s, seen))
 
 
 def observe(beliefs: Iterable[State], seen: View, opts: Options = DOCS) -> frozenset[State]:
     """Narrow the beliefs to states (after any internal steps) that show ``seen``."""
-    return frozenset(s for s in closure(beliefs, opts, toward=seen) if view(s) == seen)
+    return frozenset(s for s in closure(beliefs, opts, toward=seen) if shows(s, seen))
 
 
 def explain(beliefs: Iterable[State], op: Op, opts: Options = DOCS) -> dict[Result, tuple[str, ...]]:

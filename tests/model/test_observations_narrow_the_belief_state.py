@@ -88,3 +88,20 @@ def test_closure_toward_a_view_prunes_but_keeps_every_state_showing_it() -> None
         assert {t for t in full if view(t) == target} <= pruned <= full
     nothing_started = view(s)
     assert len(closure({s}, toward=nothing_started)) < len(full) // 4
+
+
+def test_a_call_that_blocked_inside_may_be_reported_by_what_it_returned() -> None:
+    beliefs = advance({initial(1)}, Submit(), Returned(0))
+    # a real-thread observer cannot tell the call blocked; it reports the value it got
+    after = advance(beliefs, GetResult(0, Timeout.NONE), Returned(0))
+    assert after and all(s.futures[0].state is FState.FINISHED for s in after)
+    assert not advance(beliefs, GetResult(0, Timeout.NONE), Returned(1))
+
+
+def test_a_view_without_waiters_compares_only_the_futures() -> None:
+    from execspec.model import View, shows
+
+    beliefs = advance({initial(1)}, Submit(), Returned(0))
+    beliefs = advance(beliefs, GetResult(0, Timeout.NONE), Blocked(0))
+    s = next(iter(beliefs))
+    assert shows(s, View(view(s).futures)) and not shows(s, View(view(s).futures, ()))
