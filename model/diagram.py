@@ -21,6 +21,8 @@ DIAGRAM_BOUNDS: tuple[Bounds, ...] = (
     Bounds(futures=1, init=InitKind.FAILS, tasks=(TaskKind.RETURNS,), timeouts=(Timeout.NONE,)),
     Bounds(futures=1, init=InitKind.OK, tasks=(TaskKind.RETURNS,), timeouts=(Timeout.NONE,),
            exit=True),
+    Bounds(futures=2, tasks=(TaskKind.RETURNS,), callbacks=0, waiters=0, return_when=(),
+           timeouts=(Timeout.ZERO,), shutdown=False),  # map()
 )
 
 Edge = tuple[str, str, str]  # (from, to, rule)
