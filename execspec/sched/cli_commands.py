@@ -10,14 +10,12 @@ from __future__ import annotations
 import argparse
 import functools
 import importlib.util
-import os
 import sys
 from typing import Any, Sequence, TextIO
 
 from execspec.sched.explore import DEFAULT_SCHEDULE_DIR, explore, run_with
 from execspec.sched.schedule import Schedule, ScheduleFileError
 from execspec.sched.strategies import DFSStrategy, PCTStrategy, RandomStrategy
-from execspec.sched.strategies.dfs import BOUND_ENV
 from execspec.sched.strategies.replay import ReplayStrategy
 from execspec.sched.strategy import Strategy
 
@@ -65,35 +63,24 @@ EXECUTORS = ("concurrent.futures", "execspec.impl")
 ALL_STRATEGIES = ("random", "pct", "dfs", "dfs-dpor")
 
 
-DEFAULT_PREEMPTION_BOUND = 2  # CHESS: most concurrency bugs need at most two preemptions
-
-
-def make_strategy(name: str, seed: int = 0, preemption_bound: int | None | str = "default"
-                  ) -> Strategy:
+def make_strategy(name: str, seed: int = 0, preemption_bound: int | None = None) -> Strategy:
     """The strategy called ``name``.
 
     ``random``; ``pct`` (depth 3); ``dfs`` (sleep sets), ``dfs-dpor`` or ``dfs-none`` (no
-    reduction), each with ``preemption_bound`` (default: ``$EXECSPEC_PREEMPTION_BOUND``,
-    else 2); ``dfs-unbounded`` (sleep sets, no bound: complete, for small scenarios).
+    reduction). DFS is unbounded, hence complete, unless ``preemption_bound`` (or
+    ``$EXECSPEC_PREEMPTION_BOUND``) is set; 2 is CHESS's advice for large scenarios.
 
-    >>> make_strategy("dfs-dpor").describe()["reduction"]
-    'dpor'
+    >>> make_strategy("dfs-dpor", preemption_bound=2).describe()["preemption_bound"]
+    2
     """
     if name == "random":
         return RandomStrategy(seed)
     if name == "pct":
         return PCTStrategy(depth=3, seed=seed)
-    if name == "dfs-unbounded":
-        return DFSStrategy(reduction="sleep", preemption_bound=None)
     if name in ("dfs", "dfs-sleep", "dfs-dpor", "dfs-none"):
         reduction = name.partition("-")[2] or "sleep"
-        bound = preemption_bound
-        if bound == "default":
-            bound = int(os.environ.get(BOUND_ENV, DEFAULT_PREEMPTION_BOUND))
-        return DFSStrategy(reduction=reduction,
-                           preemption_bound=None if bound is None else int(bound))
-    raise ValueError(f"unknown strategy {name!r}: use random, pct, dfs, dfs-dpor, dfs-none "
-                     "or dfs-unbounded")
+        return DFSStrategy(reduction=reduction, preemption_bound=preemption_bound)
+    raise ValueError(f"unknown strategy {name!r}: use random, pct, dfs, dfs-dpor or dfs-none")
 
 
 def deadlocks_main(argv: Sequence[str], out: TextIO | None = None) -> int:
@@ -104,8 +91,10 @@ def deadlocks_main(argv: Sequence[str], out: TextIO | None = None) -> int:
         description="Run the concurrent.futures docs' two deadlock examples, as written, under "
                     "the deterministic scheduler, and print each deadlock report.")
     parser.add_argument("--strategy", default="random",
-                        help="random (default), pct, dfs, dfs-dpor, dfs-none, dfs-unbounded, or "
-                             "all (the report once, then what each strategy needed)")
+                        help="random (default), pct, dfs, dfs-dpor, dfs-none, or all (the "
+                             "report once, then what each strategy needed)")
+    parser.add_argument("--preemption-bound", type=int, default=None,
+                        help="bound DFS to N preemptions per schedule (default: unbounded)")
     parser.add_argument("--seed", type=int, default=0, help="seed for random and pct (default 0)")
     parser.add_argument("--max-schedules", type=int, default=1000)
     parser.add_argument("--executor", action="append", metavar="MODULE",
@@ -123,7 +112,7 @@ def deadlocks_main(argv: Sequence[str], out: TextIO | None = None) -> int:
             scenario: Any = functools.partial(getattr(importlib.import_module(module), func),
                                               executor=executor)
             for k, name in enumerate(strategies):
-                result = explore(scenario, make_strategy(name, args.seed),
+                result = explore(scenario, make_strategy(name, args.seed, args.preemption_bound),
                                  max_schedules=args.max_schedules,
                                  schedule_dir=args.schedule_dir or None)
                 found = [f for f in result.failures if f.outcome == "DEADLOCK"]

@@ -29,6 +29,7 @@ STRATEGIES: dict[str, Callable[[], Any]] = {
     "random": lambda: RandomStrategy(seed=3),
     "pct": lambda: PCTStrategy(depth=2, seed=3),
     "dfs": lambda: make_strategy("dfs"),
+    "dfs-bound2": lambda: make_strategy("dfs", preemption_bound=2),
     "dfs-none": lambda: make_strategy("dfs-none", preemption_bound=1),
 }
 

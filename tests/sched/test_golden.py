@@ -31,15 +31,15 @@ EX = "execspec.sched.examples"
 class Case:
     name: str
     scenario: str
-    strategy: str              # as for `execspec deadlocks --strategy` (dfs: bound 2)
+    strategy: str              # as for `execspec deadlocks --strategy`
     expect: str                # "DEADLOCK", "EXCEPTION" or "OK" (no failure in any schedule)
     kwargs: dict[str, Any] = field(default_factory=dict)
     max_schedules: int = 2000
     must_say: tuple[str, ...] = ()  # words the report must contain (the cycle, the future ...)
-    preemption_bound: int | None = 2  # for the dfs strategies
+    preemption_bound: int | None = None  # for the dfs strategies
 
 
-ALL = ("random", "pct", "dfs", "dfs-dpor")
+ALL = ("random", "pct", "dfs", "dfs-dpor")  # DFS unbounded: complete searches
 CASES = [
     *(Case(f"docs1-wait-on-each-other-{s}", f"{EX}.docs:wait_on_each_other", s, "DEADLOCK",
            must_say=("Wait-for cycle", "waits on future a (wait_on_b)",
@@ -50,13 +50,16 @@ CASES = [
       for s in ALL),
     *(Case(f"docs2-max-workers-2-{s}", f"{EX}.docs:wait_on_future", s, "OK",
            {"max_workers": 2}, max_schedules=300 if s in ("random", "pct") else 5000)
-      for s in ("random", "pct", "dfs", "dfs-unbounded")),
+      for s in ALL),
+    Case("docs2-max-workers-2-dfs-bound2", f"{EX}.docs:wait_on_future", "dfs", "OK",
+         {"max_workers": 2}, max_schedules=5000, preemption_bound=2),
     *(Case(f"lock-order-inversion-{s}", f"{EX}.lock_order:lock_order_inversion", s, "DEADLOCK",
            must_say=("Wait-for cycle", "waits for A", "waits for B"))
       for s in ALL),
-    # the same at preemption bound 1, with and without sleep sets
-    *(Case(f"lock-order-inversion-{s}-bound1", f"{EX}.lock_order:lock_order_inversion", s,
-           "DEADLOCK", preemption_bound=1) for s in ("dfs", "dfs-none")),
+    # the same with preemption bounds, with and without reduction
+    *(Case(f"lock-order-inversion-{s}-bound{b}", f"{EX}.lock_order:lock_order_inversion", s,
+           "DEADLOCK", preemption_bound=b)
+      for s, b in (("dfs", 1), ("dfs-none", 1), ("dfs", 2), ("dfs-dpor", 2))),
     *(Case(f"forgetful-cancel-{s}", f"{EX}.forgetful_cancel:cancel_while_waiting", s, "DEADLOCK",
            must_say=("waits on future queued", "nothing will complete it"))
       for s in ALL),

@@ -26,9 +26,14 @@ unknown), and a node after a gap starts with an empty sleep set — during a for
 enabled thread but one is blocked, so any sleeper was the one that ran. DPOR needs every step;
 the driver hands the full list of operations to ``observe`` before ``end_execution``.
 
-Open question: with a preemption bound, sleep sets and DPOR may prune a schedule whose only
-bounded equivalent was itself pruned (Coons et al., OOPSLA 2013); bounded + reduced search is a
-heuristic, unbounded + reduced search is complete.
+Open question: with a preemption bound, a reduction may prune a schedule whose only bounded
+equivalent was itself cut by the bound (Coons et al., OOPSLA 2013). An explored sibling ``p``
+stands for a later sibling's schedules that run ``p`` later, but reaching them from ``p`` first
+takes one more preemption (the switch back). So under a bound, ``p`` sleeps only where it cost
+at least one preemption less than the sibling. Checked against full enumeration on random
+programs, this cuts the bounded classes sleep sets miss about tenfold (67 to 6 of 450 program
+and bound pairs), not to zero; DPOR's race-driven alternatives get no such correction. Bounded
+and reduced search is a heuristic; unbounded and reduced search is complete.
 
 >>> from execspec.sched.strategy import Op
 >>> s = DFSStrategy()
@@ -162,7 +167,7 @@ class DFSStrategy:
     def _new_node(self, enabled: tuple[Op, ...], step: int, gap: bool) -> _Node:
         sleep: dict[int, Op] = {}
         if self.reduction != "none" and self._path and not self._blocked:
-            sleepers = _still_asleep(self._path[-1])
+            sleepers = _still_asleep(self._path[-1], self.preemption_bound is not None)
             if gap and sleepers:
                 # A forced step ran while a sleeper was enabled: only the sleeper itself
                 # could have been the one enabled thread, so its sleeping op ran.
@@ -205,7 +210,8 @@ class DFSStrategy:
             raise self.error
         path = self._path[: self._depth]
         if (not self._blocked and self.reduction != "none" and path and self._trace is not None
-                and len(self._trace) > path[-1].step and _still_asleep(path[-1])):
+                and len(self._trace) > path[-1].step
+                and _still_asleep(path[-1], self.preemption_bound is not None)):
             self._blocked = True  # the forced steps after the last decision ran a sleeper
         if self._blocked:
             self.redundant += 1
@@ -339,10 +345,19 @@ def _ops(ops: Sequence[Op]) -> str:
     return "[" + ", ".join(f"{op.thread}:{op.label or op.kind}" for op in ops) + "]"
 
 
-def _still_asleep(parent: _Node) -> list[Op]:
-    """Ops asleep at ``parent`` or explored there before, that its chosen op leaves asleep."""
+def _still_asleep(parent: _Node, bounded: bool) -> list[Op]:
+    """Ops asleep at ``parent`` or explored there before, that its chosen op leaves asleep.
+
+    Under a preemption bound, a sibling explored before sleeps only if it cost at least one
+    preemption less than the chosen op: its subtree then had the budget for the switch back
+    that an equivalent schedule needs (see the module's open question).
+    """
     ran = parent.op_of(parent.chosen)
-    return [op for op in (*parent.sleep.values(), *parent.done) if not op.conflicts_with(ran)]
+    done = parent.done
+    if bounded:
+        budget = parent.costs_preemption(parent.chosen)
+        done = [op for op in done if parent.costs_preemption(op.thread) + 1 <= budget]
+    return [op for op in (*parent.sleep.values(), *done) if not op.conflicts_with(ran)]
 
 
 def _copy(node: _Node, *, todo: bool = True) -> _Node:
