@@ -128,30 +128,45 @@ def _is_cpython(target: Target) -> bool:
 
 
 def render(reports: Sequence[TargetReport]) -> tuple[str, int]:
-    """The matrix as text, and the number of unexpected failures."""
+    """The matrix as text, grouped by area, and the number of unexpected failures."""
     catalogue = load()
-    clauses = sorted({c for chk in CHECKS for c in chk.clauses})
-    width = max(len(c) for c in clauses) + 2
-    head = "clause".ljust(width) + "".join(r.target.name[:14].ljust(16) for r in reports)
+    exercised = {c for chk in CHECKS for c in chk.clauses}
+    width = max(len(c) for c in exercised) + 2
+    head = "clause".ljust(width) + "".join(r.target.name[:18].ljust(20) for r in reports)
     lines = [head, "-" * len(head)]
     unexpected = 0
-    for clause in clauses:
-        status, issue = _clause_status(catalogue, clause)
-        cells = []
-        for r in reports:
-            v = r.verdict(clause)
-            if v == "fail" and status == "upstream-divergence" and _is_cpython(r.target):
-                v = f"diverges {issue or ''}".strip()
-            elif v == "fail":
-                unexpected += 1
-                v = "FAIL"
-            cells.append(v.ljust(16))
-        lines.append(clause.ljust(width) + "".join(cells))
+    tally = [{"pass": 0, "diverges": 0, "FAIL": 0} for _ in reports]
+    areas = catalogue.by_area()
+    unknown = sorted(exercised - set(catalogue.clauses))
+    groups = [(area, [c.id for c in clauses if c.id in exercised]) for area, clauses in areas.items()]
+    for area, ids in groups + ([("not in the catalogue", unknown)] if unknown else []):
+        if not ids:
+            continue
+        lines.append(f"{area}")
+        for clause in ids:
+            status, issue = _clause_status(catalogue, clause)
+            cells = []
+            for i, r in enumerate(reports):
+                v = r.verdict(clause)
+                if v == "fail" and status == "upstream-divergence" and _is_cpython(r.target):
+                    v = f"diverges {issue or ''}".strip()
+                    tally[i]["diverges"] += 1
+                elif v == "fail":
+                    unexpected += 1
+                    v = "FAIL"
+                    tally[i]["FAIL"] += 1
+                elif v == "pass":
+                    tally[i]["pass"] += 1
+                cells.append(v.ljust(20))
+            lines.append(f"  {clause}".ljust(width) + "".join(cells))
     lines.append("")
-    for r in reports:
+    lines.append(f"{len(exercised & set(catalogue.clauses))} of {len(catalogue.clauses)} clauses "
+                 f"exercised by {len(CHECKS)} checks")
+    for r, t in zip(reports, tally):
         ran = len(r.outcomes)
         failed = [o for o in r.outcomes if not o.passed]
-        lines.append(f"{r.target.name}: {ran - len(failed)}/{ran} check runs passed")
+        lines.append(f"{r.target.name}: {t['pass']} clauses pass, {t['diverges']} diverge as the spec "
+                     f"records, {t['FAIL']} fail; {ran - len(failed)}/{ran} check runs passed")
         for o in failed:
             lines.append(f"  [{o.mode}] {o.check.name} ({', '.join(o.check.clauses)}): {o.error}")
         for why in r.skipped:
