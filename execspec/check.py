@@ -52,16 +52,25 @@ class TargetReport:
         """'pass', 'fail' or '-' (no check exercises the clause) for this target."""
         relevant = [o for o in self.outcomes if clause in o.check.clauses]
         if not relevant:
-            return "-"
+            return "n/a" if any(clause in c.clauses for c in CHECKS) else "-"
         return "pass" if all(o.passed for o in relevant) else "fail"
 
 
+def applicable_checks(target: Target) -> list[Check]:
+    """The checks whose every clause holds for the target's Python version."""
+    if target.version is None:
+        return list(CHECKS)
+    clauses = load().clauses
+    return [c for c in CHECKS
+            if all(cid not in clauses or clauses[cid].holds_for(target.version) for cid in c.clauses)]
+
+
 def run_threads(target: Target) -> list[Outcome]:
-    """Run every check on real threads against an importable target."""
+    """Run every applicable check on real threads against an importable target."""
     factory = target.load_factory()
     cf = _namespace(target)
     world = World(cf=cf, make=factory, threading=threading)
-    return [_run_bounded(c, world) for c in CHECKS]
+    return [_run_bounded(c, world) for c in applicable_checks(target)]
 
 
 def _namespace(target: Target) -> object:

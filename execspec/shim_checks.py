@@ -56,8 +56,10 @@ def run_shim(target: Target, schedules: int = SCHEDULES, seed: int = SEED) -> tu
         return [], f"cannot run under the shim: {type(exc).__name__}: {exc}"
     if probe.failed and "EXCEPTION" in probe.failures[0].outcome and "load" in probe.failures[0].report:
         return [], f"cannot load {target.module} under the shim"
+    from execspec.check import applicable_checks
+
     outcomes = []
-    for chk in CHECKS:
+    for chk in applicable_checks(target):
         error = None
         for strategy in (RandomStrategy(seed=seed), PCTStrategy(seed=seed, depth=2)):
             found = explore(scenario_for(target, chk), strategy, max_schedules=schedules,

@@ -22,6 +22,7 @@ import importlib
 import os
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -90,6 +91,17 @@ class Target:
         ):
             raise TargetError(f"cannot read target {text!r}. {_FORMS}")
         return cls(text, module, factory)
+
+    @property
+    def version(self) -> tuple[int, int] | None:
+        """The CPython version whose stdlib this target is, when it is one (None: any)."""
+        if self.name == "stdlib":
+            return (sys.version_info[0], sys.version_info[1])
+        if self.source_dir is not None:
+            for part in reversed(self.source_dir.parts):
+                if part.startswith("python3.") and part[len("python3."):].isdigit():
+                    return (3, int(part[len("python3."):]))
+        return None
 
     def load_factory(self) -> Callable[..., Any]:
         """Import the target in this interpreter and return its executor factory."""

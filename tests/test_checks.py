@@ -82,3 +82,14 @@ def test_impl_passes_every_check_under_the_shim(tmp_path: Path, monkeypatch: pyt
     outcomes, skipped = run_shim(Target.parse("impl"), schedules=10)
     assert skipped is None
     assert [o.error for o in outcomes if not o.passed] == []
+
+
+def test_a_check_whose_clause_postdates_the_target_version_is_not_applicable() -> None:
+    from execspec.check import applicable_checks
+    from execspec.targets import find_cpython_source
+
+    if find_cpython_source("3.8") is None:
+        pytest.skip("CPython 3.8 is not installed here")
+    names = {c.name for c in applicable_checks(Target.parse("stdlib@3.8"))}
+    assert "shutdown_cancel_futures_cancels_only_queued_work" not in names  # cancel_futures: 3.9+
+    assert "cancel_of_a_running_future_fails" in names
