@@ -27,13 +27,13 @@ enabled thread but one is blocked, so any sleeper was the one that ran. DPOR nee
 the driver hands the full list of operations to ``observe`` before ``end_execution``.
 
 Open question: with a preemption bound, a reduction may prune a schedule whose only bounded
-equivalent was itself cut by the bound (Coons et al., OOPSLA 2013). An explored sibling ``p``
+equivalent was itself cut by the bound (Coons et al., OOPSLA 2013): an explored sibling ``p``
 stands for a later sibling's schedules that run ``p`` later, but reaching them from ``p`` first
-takes one more preemption (the switch back). So under a bound, ``p`` sleeps only where it cost
-at least one preemption less than the sibling. Checked against full enumeration on random
-programs, this cuts the bounded classes sleep sets miss about tenfold (67 to 6 of 450 program
-and bound pairs), not to zero; DPOR's race-driven alternatives get no such correction. Bounded
-and reduced search is a heuristic; unbounded and reduced search is complete.
+takes one more preemption. Checked against full enumeration of random programs, bounded sleep
+sets lost some bounded trace class in 67 of 450 (program, bound) pairs. Letting ``p`` sleep
+only where it cost a preemption less cut that to 6, but made bounded searches larger than
+unbounded ones (4-30x more schedules), so it was not kept. Bounded and reduced search is a
+bug-finding heuristic (as in loom); unbounded and reduced search, the default, is complete.
 
 >>> from execspec.sched.strategy import Op
 >>> s = DFSStrategy()
@@ -167,7 +167,7 @@ class DFSStrategy:
     def _new_node(self, enabled: tuple[Op, ...], step: int, gap: bool) -> _Node:
         sleep: dict[int, Op] = {}
         if self.reduction != "none" and self._path and not self._blocked:
-            sleepers = _still_asleep(self._path[-1], self.preemption_bound is not None)
+            sleepers = _still_asleep(self._path[-1])
             if gap and sleepers:
                 # A forced step ran while a sleeper was enabled: only the sleeper itself
                 # could have been the one enabled thread, so its sleeping op ran.
@@ -210,8 +210,7 @@ class DFSStrategy:
             raise self.error
         path = self._path[: self._depth]
         if (not self._blocked and self.reduction != "none" and path and self._trace is not None
-                and len(self._trace) > path[-1].step
-                and _still_asleep(path[-1], self.preemption_bound is not None)):
+                and len(self._trace) > path[-1].step and _still_asleep(path[-1])):
             self._blocked = True  # the forced steps after the last decision ran a sleeper
         if self._blocked:
             self.redundant += 1
@@ -345,19 +344,10 @@ def _ops(ops: Sequence[Op]) -> str:
     return "[" + ", ".join(f"{op.thread}:{op.label or op.kind}" for op in ops) + "]"
 
 
-def _still_asleep(parent: _Node, bounded: bool) -> list[Op]:
-    """Ops asleep at ``parent`` or explored there before, that its chosen op leaves asleep.
-
-    Under a preemption bound, a sibling explored before sleeps only if it cost at least one
-    preemption less than the chosen op: its subtree then had the budget for the switch back
-    that an equivalent schedule needs (see the module's open question).
-    """
+def _still_asleep(parent: _Node) -> list[Op]:
+    """Ops asleep at ``parent`` or explored there before, that its chosen op leaves asleep."""
     ran = parent.op_of(parent.chosen)
-    done = parent.done
-    if bounded:
-        budget = parent.costs_preemption(parent.chosen)
-        done = [op for op in done if parent.costs_preemption(op.thread) + 1 <= budget]
-    return [op for op in (*parent.sleep.values(), *done) if not op.conflicts_with(ran)]
+    return [op for op in (*parent.sleep.values(), *parent.done) if not op.conflicts_with(ran)]
 
 
 def _copy(node: _Node, *, todo: bool = True) -> _Node:
