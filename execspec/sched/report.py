@@ -16,7 +16,8 @@ evidence) and keeps only plain data, so it can outlive them. ``render()`` gives:
     Trace (one column per thread, one row per step):
       ...
 
-The wait analysis lives in ``report_waits``; this module words it.
+The wait analysis lives in ``report_waits`` (frames read by ``report_frames``); this module
+words it.
 """
 
 from __future__ import annotations
@@ -25,11 +26,10 @@ import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
-from execspec.sched.report_waits import (
-    FrameInfo, ThreadWait, WaitGraph, analyze, frame_info, frame_kind, is_shim_file,
-)
+from execspec.sched.report_frames import FrameInfo, frame_info, frame_kind, is_shim_file
+from execspec.sched.report_waits import ThreadWait, WaitGraph, analyze
 
 if TYPE_CHECKING:
     from execspec.sched.runtime import CThread, Outcome, Runtime
@@ -171,6 +171,7 @@ def _cycle_headline(g: WaitGraph, cycle: list[tuple[str, int]]) -> str:
         where = g.notes.get(futures[0], "").replace("queued at ", "")
         return (f"{who} ({tw.name}) is busy running {tw.task or 'a task'}, which waits on {fut}, "
                 f"queued behind it ({where})")
+
     def short(node: tuple[str, int]) -> str:
         if node[0] == "thread":
             tw = g.threads[node[1]]
@@ -180,17 +181,24 @@ def _cycle_headline(g: WaitGraph, cycle: list[tuple[str, int]]) -> str:
     # "worker 0 waits on future b (wait_on_a), run by worker 1, which waits on ..., run by worker 0"
     text = short(cycle[0])
     for i, node in enumerate(cycle):
-        nxt = cycle[(i + 1) % len(cycle)]
-        if node[0] == "thread":
-            how = g.via.get((node, nxt), "waits on")  # "waits for lock B, held by" / "joins"
-            text += (" " if i == 0 else ", which ") + f"{how} {short(nxt)}"
-        elif node[0] == "future" and nxt[0] == "thread":
-            text += f", run by {short(nxt)}"
-        elif node[0] == "future" and nxt[0] == "queue":
-            text += f", queued in {short(nxt)}"
-        elif node[0] == "queue":
-            text += f", served by {short(nxt)}"
+        text += _clause(g, node, cycle[(i + 1) % len(cycle)], short, first=i == 0)
     return text
+
+
+def _clause(g: WaitGraph, node: tuple[str, int], nxt: tuple[str, int],
+            name: Callable[[tuple[str, int]], str], first: bool) -> str:
+    """The wait-for edge ``node -> nxt`` as the next clause of a headline: " waits on future
+    b (wait_on_a)", ", run by worker 1", ... ``name`` words a node; ``first``: no clause yet."""
+    if node[0] == "thread":
+        how = g.via.get((node, nxt), "waits on")  # "waits for lock B, held by" / "joins"
+        return (" " if first else ", which ") + f"{how} {name(nxt)}"
+    if node[0] == "future" and nxt[0] == "thread":
+        return f", run by {name(nxt)}"
+    if node[0] == "future" and nxt[0] == "queue":
+        return ", " + g.notes.get(node, f"queued in {name(nxt)}")  # "queued at position 1 in Q"
+    if node[0] == "queue":
+        return f", served by {name(nxt)}"
+    return ""
 
 
 def _chain_headline(g: WaitGraph) -> str:
@@ -203,6 +211,10 @@ def _chain_headline(g: WaitGraph) -> str:
         node = blocked[0]
     seen = {node}
     text = g.threads[node[1]].label
+
+    def name(n: tuple[str, int]) -> str:
+        return g.nodes.get(n, str(n))
+
     while True:
         succ = g.edges.get(node, [])
         if not succ:
@@ -213,18 +225,11 @@ def _chain_headline(g: WaitGraph) -> str:
         seen.add(nxt)
         if node[0] == "thread" and len(succ) > 1:  # wait(): any/all of several futures
             text += (", which " if len(seen) > 2 else " ") + g.threads[node[1]].waits.split(";")[0]
-            text += f"; {g.nodes.get(nxt, nxt)} is"
+            text += f"; {name(nxt)} is"
             node = nxt
             continue
-        if node[0] == "thread":
-            how = g.via.get((node, nxt), "waits on")
-            text += (", which " if len(seen) > 2 else " ") + f"{how} {g.nodes.get(nxt, nxt)}"
-        elif node[0] == "future" and nxt[0] == "thread":
-            text += f"{'' if text.endswith(' is') else ','} run by {g.nodes.get(nxt, nxt)}"
-        elif node[0] == "future" and nxt[0] == "queue":
-            text += f"{'' if text.endswith(' is') else ','} {g.notes.get(node, 'queued')}"
-        elif node[0] == "queue":
-            text += f" ({g.notes.get(node, '')}: {g.nodes.get(nxt, nxt)})"
+        clause = _clause(g, node, nxt, name, first=len(seen) == 2)
+        text += clause[1:] if text.endswith(" is") else clause  # "...; future a is run by ..."
         node = nxt
     if node[0] == "thread":
         tw = g.threads[node[1]]

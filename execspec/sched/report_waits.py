@@ -17,57 +17,37 @@ From that, a wait-for graph over threads, futures and queues::
     thread --acquires--> lock --held by--> thread        thread --joins--> thread
 
 and its first cycle is the deadlock's explanation. Nothing here is specific to one
-executor: the checker never special-cases ``impl``.
+executor: the checker never special-cases ``impl``. Reading frames and futures lives in
+``report_frames``.
 """
 
 from __future__ import annotations
 
-import linecache
 from collections import Counter
-import os
 from dataclasses import dataclass, field
 from types import FrameType
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
+
+from execspec.sched.report_frames import (
+    FrameInfo, frame_info, frame_kind, future_in, future_state, futures_in_collection,
+    is_future, locals_of, running_in, thread_frames,
+)
 
 if TYPE_CHECKING:
     from execspec.sched.runtime import CThread, Runtime
 
-__all__ = ["FrameInfo", "ThreadWait", "WaitGraph", "analyze", "is_future", "is_shim_file"]
-
-_SHIM_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
-_SHIM_PREFIXES = ("runtime", "runner", "shim_", "loader", "report")
+__all__ = ["ThreadWait", "WaitGraph", "analyze", "future_note"]
 
 
-def is_shim_file(filename: str) -> bool:
-    """The kernel's own files (not the examples or drivers that live beside them)."""
-    if "greenlet" in filename:
-        return True
-    if not filename.startswith(_SHIM_DIR):
-        return False
-    rest = filename[len(_SHIM_DIR):]
-    return os.sep not in rest and rest.startswith(_SHIM_PREFIXES)
-
-
-def is_future(obj: object) -> bool:
-    """Duck-typed: anything that looks like a ``concurrent.futures.Future``."""
-    return (not isinstance(obj, type) and hasattr(obj, "add_done_callback")
-            and hasattr(obj, "set_result") and hasattr(obj, "result"))
-
-
-@dataclass
-class FrameInfo:
-    """One frame of a thread's stack, as plain data."""
-
-    filename: str
-    lineno: int
-    function: str
-    kind: str  # "user", "executor" (a loaded module), "shim", "library"
-    line: str = ""
-
-    def render(self) -> str:
-        """``file:line in function`` plus the source line."""
-        text = f'File "{self.filename}", line {self.lineno}, in {self.function}'
-        return text + (f"\n    {self.line}" if self.line else "")
+def future_note(state: str | None) -> str:
+    """What to say of an awaited future no thread runs and no queue holds, by its state
+    (``report_frames.future_state``)."""
+    if state in ("cancelled", "finished"):
+        # Done, yet someone still waits on it: whoever completed it did not wake its waiters.
+        return f"already done ({state}), but its waiters were never woken: a lost wake-up"
+    if state == "running":
+        return "marked running, but no thread runs it: nothing will complete it"
+    return "not running and not queued: nothing will complete it"
 
 
 @dataclass
@@ -135,86 +115,6 @@ def _find_cycle(start: tuple[str, int],
     return None
 
 
-# -- frames -------------------------------------------------------------------------------
-
-def thread_frames(th: CThread, current: FrameType | None) -> list[FrameType]:
-    """A thread's frames, outermost first (``current``: the frame if it is running)."""
-    frame = th.gr_frame if current is None else current
-    frames = []
-    while frame is not None:
-        frames.append(frame)
-        frame = frame.f_back
-    frames.reverse()
-    return frames
-
-
-def frame_kind(frame: FrameType, executor_files: set[str]) -> str:
-    """Classify a frame: shim, executor (a loaded module), library, or user code."""
-    fn = frame.f_code.co_filename
-    if is_shim_file(fn):
-        return "shim"
-    if fn in executor_files:
-        return "executor"
-    if fn.startswith("<frozen") or "/lib/python3" in fn and "site-packages" not in fn:
-        return "library"
-    return "user"
-
-
-def frame_info(frame: FrameType, kind: str) -> FrameInfo:
-    """Plain data for one frame."""
-    code = frame.f_code
-    line = linecache.getline(code.co_filename, frame.f_lineno).strip()
-    return FrameInfo(code.co_filename, frame.f_lineno, code.co_name, kind, line)
-
-
-def _locals(frame: FrameType) -> Iterable[tuple[str, Any]]:
-    try:
-        return list(frame.f_locals.items())
-    except Exception:  # noqa: BLE001 - a report must not fail on an odd frame
-        return []
-
-
-def _future_in(value: Any) -> tuple[Any, Any] | None:
-    """(future, fn) if ``value`` is a future or a work item holding one."""
-    if is_future(value):
-        return value, None
-    fut = getattr(value, "future", None) if not isinstance(value, (str, bytes, int)) else None
-    if fut is not None and is_future(fut):
-        return fut, getattr(value, "fn", None)
-    if isinstance(value, tuple) and value:
-        futs = [v for v in value if is_future(v)]
-        if len(futs) == 1:
-            fns = [v for v in value if callable(v) and not is_future(v) and not isinstance(v, type)]
-            return futs[0], (fns[0] if fns else None)
-    return None
-
-
-def _futures_in_collection(value: Any) -> list[Any]:
-    if isinstance(value, (set, frozenset, list, tuple)) or type(value).__name__ == "dict_keys":
-        items = list(value)
-    elif isinstance(value, dict):
-        items = list(value)
-    else:
-        return []
-    return [v for v in items if is_future(v)] if len(items) < 1000 else []
-
-
-_FN_NAMES = ("fn", "func", "function", "target", "callable", "task")
-
-
-def _running_in(frame: FrameType, queued: dict[int, Any],
-                run_by: dict[int, int]) -> tuple[Any, Any] | None:
-    """(future, fn) a worker frame is running: a future or work item among its locals."""
-    loc = dict(_locals(frame))
-    for var, v in loc.items():
-        found = _future_in(v) if var != "executor" else None
-        if found and id(found[0]) not in run_by and id(found[0]) not in queued:
-            fn = found[1]
-            if fn is None:
-                fn = next((loc[n] for n in _FN_NAMES if callable(loc.get(n))), None)
-            return found[0], fn
-    return None
-
 
 # -- analysis -----------------------------------------------------------------------------
 
@@ -239,7 +139,7 @@ def analyze(rt: Runtime, current: CThread | None, current_frame: FrameType | Non
     for q in rt.objects:
         if isinstance(q, SimpleQueue):
             for pos, item in enumerate(q.items(), 1):
-                found = _future_in(item)
+                found = future_in(item)
                 if found:
                     keep[id(found[0])] = found[0]
                     queued.setdefault(id(found[0]), (q, pos))
@@ -274,7 +174,7 @@ def analyze(rt: Runtime, current: CThread | None, current_frame: FrameType | Non
             limit = first_user if first_user is not None else inner
             for i in range(limit - 1, -1, -1):
                 if kinds[i] == "executor":
-                    running = _running_in(frames[i], queued, run_by)
+                    running = running_in(frames[i], queued, run_by)
                     if running is not None:
                         fut, fn = running
                         run_by[id(fut)] = th.tid
@@ -285,7 +185,7 @@ def analyze(rt: Runtime, current: CThread | None, current_frame: FrameType | Non
                         running = fut
                         break
             for i in exec_idx:
-                for _, v in _locals(frames[i]):
+                for _, v in locals_of(frames[i]):
                     if isinstance(v, SimpleQueue):
                         servers.setdefault(v._oid, [])
                         if th.tid not in servers[v._oid]:
@@ -296,12 +196,12 @@ def analyze(rt: Runtime, current: CThread | None, current_frame: FrameType | Non
         for i in range(inner - 1, -1, -1):
             if kinds[i] == "user":
                 break
-            loc = {k: v for k, v in _locals(frames[i]) if v is not running}
+            loc = {k: v for k, v in locals_of(frames[i]) if v is not running}
             s = loc.get("self")
             if is_future(s):
                 waited = [s]
                 break
-            fs = [f for v in loc.values() for f in _futures_in_collection(v) if f is not running]
+            fs = [f for v in loc.values() for f in futures_in_collection(v) if f is not running]
             if fs:
                 waited = list(dict.fromkeys(fs))
                 mode = str(loc.get("return_when", "")) or "any"
@@ -368,9 +268,7 @@ def analyze(rt: Runtime, current: CThread | None, current_frame: FrameType | Non
             else:
                 notes[qnode] = "no worker serves it"
         else:
-            state = getattr(fut, "_state", None) or getattr(fut, "_status", None)
-            notes[node] = "not running and not queued: nothing will complete it" + (
-                f" (state {state})" if state else "")
+            notes[node] = future_note(future_state(fut))
     for tid, (prim, waited, mode) in blocked.items():
         tw = threads[tid]
         node = ("thread", tid)

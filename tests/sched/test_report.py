@@ -13,30 +13,46 @@ from typing import Any
 import pytest
 
 from execspec.sched.examples import docs
-from execspec.sched.runtime import Outcome, run_once
+from execspec.sched.explore import explore
+from execspec.sched.report_frames import future_state
+from execspec.sched.report_waits import future_note
+from execspec.sched.runtime import Execution, Outcome, run_once
+from execspec.sched.strategies import DFSStrategy
 
 from tests.sched._runtime_helpers import First, Newest, Seeded, run
 
 EXECUTORS = ["concurrent.futures", "execspec.impl"]
 
 
+def _assert_names_the_docs_first_cycle(ex: Execution) -> None:
+    assert ex.outcome is Outcome.DEADLOCK and ex.report is not None
+    head = ex.report.headline
+    assert head.startswith("DEADLOCK: worker 0 waits on future ")
+    assert "run by worker 1, which waits on future " in head and head.endswith("run by worker 0")
+    assert {"future a (wait_on_b)", "future b (wait_on_a)"} <= set(
+        part.split(", run by")[0].split("waits on ")[-1] for part in head.split("which"))
+    text = ex.report.render()
+    assert "print(b.result())" in text and "print(a.result())" in text  # the user's lines
+    assert "main thread: interpreter exit: joins worker" in text
+    assert ex.virtual_time == 5  # both sleeps really happened, on the virtual clock
+
+
 @pytest.mark.parametrize("executor", EXECUTORS)
 def test_docs_first_example_deadlocks_on_every_schedule_with_the_cycle_named(executor: str) -> None:
+    # A complete DFS (unbounded; sleep sets skip only reorderings of commuting steps, so
+    # every distinct interleaving is run): every execution is the same deadlock.
     scenario = functools.partial(docs.wait_on_each_other, executor=executor)
-    for seed in range(12):
-        start = real_time.monotonic()
-        ex = run_once(scenario, Seeded(seed))
-        assert real_time.monotonic() - start < 1.0
-        assert ex.outcome is Outcome.DEADLOCK and ex.report is not None
-        head = ex.report.headline
-        assert head.startswith("DEADLOCK: worker 0 waits on future ")
-        assert "run by worker 1, which waits on future " in head and head.endswith("run by worker 0")
-        assert {"future a (wait_on_b)", "future b (wait_on_a)"} <= set(
-            part.split(", run by")[0].split("waits on ")[-1] for part in head.split("which"))
-        text = ex.report.render()
-        assert "print(b.result())" in text and "print(a.result())" in text  # the user's lines
-        assert "main thread: interpreter exit: joins worker" in text
-        assert ex.virtual_time == 5  # both sleeps really happened, on the virtual clock
+    dfs = DFSStrategy(preemption_bound=None)
+    schedules = 0
+    while dfs.begin_execution():
+        _assert_names_the_docs_first_cycle(run_once(scenario, dfs))
+        schedules += 1
+    assert schedules > 100  # the search did branch (both workers, both sleeps, both waits)
+    # and exploration, which keeps going after failures here, agrees
+    result = explore(scenario, DFSStrategy(preemption_bound=None), stop_on_first_failure=False,
+                     schedule_dir=None)
+    assert result.exhausted and result.schedules == schedules
+    assert result.failures and all(f.outcome == "DEADLOCK" for f in result.failures)
 
 
 @pytest.mark.parametrize("executor", EXECUTORS)
@@ -76,6 +92,33 @@ def test_a_block_on_a_real_lock_is_reported_not_hung() -> None:
     assert "test_report.py" in ex.report.render()
     # the next execution gets a new runner and works
     assert run(lambda env: 7).return_value == 7
+
+
+def test_a_real_sleep_in_the_scenario_is_reported_not_hung() -> None:
+    # The real sleep is what is under test: it outlasts the (small) uncontrolled timeout, the
+    # runner running it is abandoned and wakes up later on its own; the test does not wait.
+    def scenario(env: Any) -> None:
+        env.time.sleep(1)  # the shim's: virtual, one step
+        real_time.sleep(3)  # the real one: blocks the runner thread
+    ex = run(scenario, uncontrolled_timeout=0.3)
+    assert ex.outcome is Outcome.UNCONTROLLED_BLOCK and ex.report is not None
+    assert ex.report.headline.startswith("UNCONTROLLED_BLOCK: thread MainThread made no scheduling step")
+    assert "blocks outside the shim at" in ex.report.headline
+    assert "real_time.sleep(3)" in ex.report.headline and "test_report.py" in ex.report.headline
+    assert "a real time.sleep" in ex.report.render()  # the fix: use env.time
+    assert ex.virtual_time == 1
+    assert run(lambda env: 7).return_value == 7  # the next execution gets a fresh runner
+
+
+@pytest.mark.parametrize("executor", EXECUTORS)
+def test_a_real_sleep_run_as_a_task_is_reported_against_its_worker(executor: str) -> None:
+    def scenario(env: Any) -> None:
+        cf = env.load(executor)
+        with cf.ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(real_time.sleep, 3).result()
+    ex = run(scenario, uncontrolled_timeout=0.3)
+    assert ex.outcome is Outcome.UNCONTROLLED_BLOCK and ex.report is not None
+    assert "thread ThreadPoolExecutor-0_0 made no scheduling step" in ex.report.headline
 
 
 def test_a_block_on_a_real_queue_in_a_worker_is_reported() -> None:
@@ -178,3 +221,37 @@ def test_a_future_nobody_will_complete_is_named_as_such() -> None:
     assert ex.report.headline.startswith(
         "DEADLOCK: main thread waits on future orphan (not running and not queued: nothing will "
         "complete it")
+
+
+@pytest.mark.parametrize("executor", EXECUTORS)
+def test_a_futures_state_is_read_through_its_public_api(executor: str) -> None:
+    def scenario(env: Any) -> list[str | None]:
+        cf = env.load(executor)
+        pending, running, finished, cancelled = (cf.Future() for _ in range(4))
+        running.set_running_or_notify_cancel()
+        finished.set_running_or_notify_cancel()
+        finished.set_result(1)
+        cancelled.cancel()
+        return [future_state(f) for f in (pending, running, finished, cancelled)]
+    ex = run(scenario)
+    assert ex.outcome is Outcome.OK, ex.report and ex.report.render()
+    assert ex.return_value == ["pending", "running", "finished", "cancelled"]
+
+
+def test_an_awaited_future_that_is_already_done_is_reported_as_a_lost_wake_up() -> None:
+    assert future_note("cancelled") == (
+        "already done (cancelled), but its waiters were never woken: a lost wake-up")
+    assert future_note("finished").startswith("already done (finished)")
+    assert future_note("pending") == future_note(None) == (
+        "not running and not queued: nothing will complete it")
+    assert "no thread runs it" in future_note("running")
+
+
+def test_a_future_whose_lock_is_held_is_reported_without_its_state() -> None:
+    # Its state cannot be read without waiting for the lock: the report must not wait.
+    def scenario(env: Any) -> str | None:
+        cf = env.load("concurrent.futures")
+        fut = cf.Future()
+        with fut._condition:  # the stdlib's done() takes this lock (a test may peek)
+            return future_state(fut)
+    assert run(scenario).return_value is None
