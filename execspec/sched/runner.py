@@ -35,16 +35,33 @@ from typing import TYPE_CHECKING, Callable, Sequence
 from greenlet import GreenletExit, getcurrent  # type: ignore[import-untyped,unused-ignore]
 
 from execspec.sched.runtime import Execution, Outcome, Runtime, run_in_runtime, unfinished
-from execspec.sched.strategy import Strategy
+from execspec.sched.strategy import Op, Strategy
 
 if TYPE_CHECKING:
     from execspec.sched.shim_env import Env
 
-__all__ = ["run_once"]
+__all__ = ["FirstEnabled", "run_once"]
 
 _GRAVEYARD = 32  # executions with suspended greenlets a runner keeps before it retires
 _FRESH_MODULES = os.environ.get("EXECSPEC_FRESH_MODULES", "") not in ("", "0")
 _UNCONTROLLED_TIMEOUT = float(os.environ.get("EXECSPEC_UNCONTROLLED_TIMEOUT", "2.0"))
+
+
+class FirstEnabled:
+    """The simplest strategy: always the first enabled operation, i.e. the thread with the
+    lowest id, so the main thread runs as far as it can. One schedule, never exhausted: for
+    examples, tests and a first look at a scenario (exploration uses ``strategies``)."""
+
+    def begin_execution(self) -> bool:
+        """Always ready for another execution (each one is the same schedule)."""
+        return True
+
+    def choose(self, enabled: Sequence[Op], step: int) -> int:
+        """The first enabled operation."""
+        return 0
+
+    def end_execution(self, failed: bool) -> None:
+        """Nothing to record."""
 
 
 class _Runner:
@@ -140,16 +157,12 @@ def run_once(scenario: Callable[[Env], object], strategy: Strategy, *, max_steps
     ``strategy.end_execution(failed)`` is called before
     returning; calling ``strategy.begin_execution()`` is the caller's job.
 
-    >>> from execspec.sched.runtime import run_once
-    >>> class First:
-    ...     def begin_execution(self): return True
-    ...     def choose(self, enabled, step): return 0
-    ...     def end_execution(self, failed): pass
+    >>> from execspec.sched.runtime import FirstEnabled, run_once
     >>> def scenario(env):
     ...     cf = env.load("concurrent.futures")
     ...     with cf.ThreadPoolExecutor(max_workers=2) as ex:
     ...         return ex.submit(pow, 2, 5).result()
-    >>> run_once(scenario, First()).return_value
+    >>> run_once(scenario, FirstEnabled()).return_value
     32
     """
     from execspec.sched.loader import checkin, checkout  # noqa: PLC0415 - they import us

@@ -63,7 +63,8 @@ if TYPE_CHECKING:
     from execspec.sched.report import Report
     from execspec.sched.shim_env import Env
 
-__all__ = ["CThread", "Execution", "Outcome", "Runtime", "TraceStep", "current_cthread", "run_once"]
+__all__ = ["CThread", "Execution", "FirstEnabled", "Outcome", "Runtime", "TraceStep", "current_cthread",
+           "run_once"]
 
 
 class Abort(Exception):
@@ -193,7 +194,27 @@ class Runtime:
             # time, as polling does in real time. Without it, code that re-polls a deadline in
             # a loop (the stdlib's as_completed with timeout=0) spins forever at a frozen clock.
             self.clock += POLL_TICK
-        # _pick(), inlined: this is the hottest loop of the checker.
+        nxt = self._pick()
+        if nxt is not th:
+            nxt.switch()
+            if self.aborted:
+                raise GreenletExit
+
+    def _unwinding(self, ready: Callable[[], bool] | None) -> None:
+        """A scheduling point after the end, while the runner unwinds this thread: what
+        can proceed does (a ``finally`` releasing a lock, a weakref callback's put), what
+        would block raises GreenletExit again."""
+        self.kill_points += 1
+        if self.kill_points > 10_000:  # it catches GreenletExit and retries: leave it be
+            self.runner.switch()
+        if ready is not None and not ready():
+            raise GreenletExit
+
+    def _pick(self) -> CThread:
+        """Choose the next thread to run (advancing the clock or failing when stuck).
+
+        The hottest loop of the checker: it runs at every step and asks every live thread's
+        ``ready()``. Both callers (``point`` and ``thread_exit``) share it."""
         while True:
             if self.main_done and not self._nondaemon_alive():
                 self._finish(Outcome.OK)
@@ -224,51 +245,7 @@ class Runtime:
                     f"strategy chose {i} of {len(enabled)} enabled operations"))
             nxt = enabled[i]
         self.trace.append(nxt.op)
-        if nxt is not th:
-            nxt.switch()
-            if self.aborted:
-                raise GreenletExit
-
-    def _unwinding(self, ready: Callable[[], bool] | None) -> None:
-        """A scheduling point after the end, while the runner unwinds this thread: what
-        can proceed does (a ``finally`` releasing a lock, a weakref callback's put), what
-        would block raises GreenletExit again."""
-        self.kill_points += 1
-        if self.kill_points > 10_000:  # it catches GreenletExit and retries: leave it be
-            self.runner.switch()
-        if ready is not None and not ready():
-            raise GreenletExit
-
-    def _pick(self) -> CThread:
-        """Choose the next thread to run (advancing the clock or failing when stuck)."""
-        while True:
-            if self.main_done and not self._nondaemon_alive():
-                self._finish(Outcome.OK)
-            enabled = []
-            for t in self.live:
-                r = t.ready
-                if r is None or r():
-                    enabled.append(t)
-            if enabled:
-                break
-            self._stalled()
-        step = self.step + 1
-        self.step = step
-        if step > self.max_steps:
-            self.step = self.max_steps
-            self.fail(Outcome.LIVELOCK)
-        t = enabled[0] if len(enabled) == 1 else enabled[self._choose(enabled, step)]
-        self.trace.append(t.op)
-        return t
-
-    def _choose(self, enabled: list[CThread], step: int) -> int:
-        try:
-            i = self.choose([e.op for e in enabled], step)
-        except BaseException as exc:  # noqa: BLE001 - for run_once's caller, not user code
-            self._strategy_failed(exc)
-        if not 0 <= i < len(enabled):
-            self._strategy_failed(IndexError(f"strategy chose {i} of {len(enabled)} enabled operations"))
-        return i  # type: ignore[no-any-return,unused-ignore]
+        return nxt
 
     def _strategy_failed(self, exc: BaseException) -> NoReturn:
         """An error in the strategy ends the execution and reaches run_once's caller (it must
@@ -391,5 +368,5 @@ def unfinished(rt: Runtime) -> list[CThread]:
 
 
 # ``run_once`` lives with the runner thread that executes it; re-exported here, the kernel's
-# public entry point.
-from execspec.sched.runner import run_once  # noqa: E402
+# public entry point, with the one-schedule strategy its examples use.
+from execspec.sched.runner import FirstEnabled, run_once  # noqa: E402

@@ -212,10 +212,14 @@ class Timer(Thread):
         self.finished.set()
 
     def run(self) -> None:
-        """Wait, then call the function unless cancelled."""
-        self.finished.wait(self.interval)
-        if not self.finished.is_set():
+        """Sleep out the interval on ``finished``; fire only if no ``cancel()`` cut it short."""
+        # The shim's wait returns the flag as it was when the thread resumed, and nothing can
+        # run between that and the next line, so the answer is the same as re-reading it.
+        cut_short = self.finished.wait(self.interval)
+        if not cut_short:
             self.function(*self.args, **self.kwargs)
+        # Over either way (a set flag is a no-op to set again): a late cancel() finds the
+        # timer finished, and waiters on ``finished`` wake whether it fired or not.
         self.finished.set()
 
 

@@ -6,21 +6,11 @@ from __future__ import annotations
 import random
 from typing import Any, Callable, Sequence
 
-from execspec.sched.runtime import Execution, Outcome, run_once
+from execspec.sched.runtime import Execution, FirstEnabled, Outcome, run_once
 from execspec.sched.strategy import Op
 
 
-class First:
-    """Always the first enabled thread (the lowest id): main runs as far as it can."""
-
-    def begin_execution(self) -> bool:
-        return True
-
-    def choose(self, enabled: Sequence[Op], step: int) -> int:
-        return 0
-
-    def end_execution(self, failed: bool) -> None:
-        pass
+First = FirstEnabled  # always the first enabled thread (the lowest id)
 
 
 class Newest(First):
