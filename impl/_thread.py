@@ -11,6 +11,10 @@ Idle workers are counted in ``_Pool.idle``: a worker that finds the queue empty 
 (under the pool lock, where every put happens), and submit() spends one instead of
 starting a thread (TPE-IDLE-REUSE). A count is never more than the workers that are about
 to block on the queue, so a call is never left queued while a worker could be started.
+
+A new worker is reserved under the pool lock (it enters ``threads``, so the bound holds) and
+started outside it, since a start waits for the OS. Joiners (shutdown, exit) first wait on
+``started`` until ``starting`` is 0, so a call queued before the stop signal has its worker joined.
 """
 
 from __future__ import annotations
@@ -47,14 +51,16 @@ _executor_numbers = itertools.count()
 
 
 class _Pool:
-    __slots__ = ("lock", "queue", "idle", "threads", "max_workers", "prefix", "initializer", "initargs",
-                 "refusal", "owner", "__weakref__")  # fmt: skip
+    __slots__ = ("lock", "started", "queue", "idle", "starting", "threads", "max_workers", "prefix",
+                 "initializer", "initargs", "refusal", "owner", "__weakref__")  # fmt: skip
 
     def __init__(self, max_workers: int, prefix: str, initializer: Callable[..., object] | None,
                  initargs: tuple[Any, ...]) -> None:  # fmt: skip
         self.lock = threading.RLock()  # guards the fields below and every put (reentrant: see _future._lock)
+        self.started = threading.Condition(self.lock)  # notified when `starting` drops to 0
         self.queue: queue.SimpleQueue[_Call | None] = queue.SimpleQueue()
         self.idle = 0  # workers that found the queue empty and were not yet handed a call
+        self.starting = 0  # threads in `threads` whose start() has not returned yet
         # INV-WORKERS-BOUNDED: <= max_workers. A dict, not a set: joins go in start order, so
         # a run replays exactly under a deterministic scheduler (a set iterates by address)
         self.threads: dict[threading.Thread, None] = {}
@@ -71,6 +77,10 @@ class _Pool:
         if self.refusal is None:
             self.refusal = error
         self.queue.put(None)
+
+    def reserved_started(self) -> None:
+        while self.starting:  # under the lock: until every reserved worker started (or failed to)
+            self.started.wait()
 
     def drain(self) -> list[Future[Any]]:
         """Under the lock: take every queued call off the queue; return their futures."""
@@ -202,10 +212,30 @@ class ThreadPoolExecutor(Executor, _cf.ThreadPoolExecutor):
             pool.queue.put((f, fn, args, kwargs))  # EXE-SUBMIT-FN-POSITIONAL: fn is positional-only
             if pool.idle:
                 pool.idle -= 1  # TPE-IDLE-REUSE: an idle worker will take it
-            elif len(pool.threads) < pool.max_workers:  # TPE-LAZY-THREADS, TPE-MAX-WORKERS-BOUND
-                t = threading.Thread(name=f"{pool.prefix}_{len(pool.threads)}", target=_work, args=(pool,))
-                t.start()
-                pool.threads[t] = None
+                return f
+            if len(pool.threads) >= pool.max_workers:  # TPE-MAX-WORKERS-BOUND: reserved ones count
+                return f
+            # TPE-LAZY-THREADS: reserve the worker now, start it below, outside the lock
+            t = threading.Thread(name=f"{pool.prefix}_{len(pool.threads)}", target=_work, args=(pool,))
+            pool.threads[t] = None
+            pool.starting += 1
+        try:
+            t.start()
+        except Exception:  # the OS refused a thread: the call is refused or runs, never lost
+            with pool.lock:
+                pool.threads.pop(t, None)
+                stranded = [] if pool.threads else pool.drain()  # no worker left to run them
+                if not pool.threads and pool.refusal is not None:
+                    pool.queue.put(None)  # drain() took the stop signal too: put it back
+            withdrawn = f.cancel()  # False only if a running worker already took it
+            for g in stranded:  # f, if among them, is cancelled and stays so
+                g._finish(None, RuntimeError("no worker thread could be started to run this call"))
+            if withdrawn:
+                raise
+        finally:
+            with pool.lock:
+                pool.starting -= 1
+                pool.started.notify_all()  # joiners re-check `starting`
         return f
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
@@ -224,6 +254,8 @@ class ThreadPoolExecutor(Executor, _cf.ThreadPoolExecutor):
             # EXE-SHUTDOWN-CANCEL-FUTURES: queued calls are cancelled, running ones finish
             stranded = pool.drain() if cancel_futures else []
             pool.refuse(RuntimeError(_AFTER_SHUTDOWN))  # EXE-SHUTDOWN-REPEAT: harmless again
+            if wait:
+                pool.reserved_started()  # a submit that won the race has its worker joined too
             threads = list(pool.threads)
         for f in stranded:  # EXE-SHUTDOWN-CANCELLED-DONE: done for waiters at once (gh-87893)
             f.cancel()
@@ -244,6 +276,7 @@ def _at_exit() -> None:
     for pool in pools:
         with pool.lock:
             pool.refuse(RuntimeError(_AFTER_EXIT))  # TPE-SUBMIT-AFTER-EXIT
+            pool.reserved_started()  # TPE-INTERPRETER-EXIT: a submit just before exit still runs
             threads = list(pool.threads)
         for t in threads:
             t.join()
@@ -254,7 +287,8 @@ def _after_fork_in_child() -> None:
     # belong to the parent; each pool starts empty and starts workers again on demand.
     _registry_lock._at_fork_reinit()  # type: ignore[attr-defined]
     for pool in list(_pools):
-        pool.lock, pool.queue, pool.idle, pool.threads = threading.RLock(), queue.SimpleQueue(), 0, {}
+        pool.lock, pool.queue, pool.idle, pool.starting, pool.threads = threading.RLock(), queue.SimpleQueue(), 0, 0, {}
+        pool.started = threading.Condition(pool.lock)
 
 
 threading._register_atexit(_at_exit)  # type: ignore[attr-defined]

@@ -88,8 +88,12 @@ class _Collector:
                     foreign.append(f)  # WAIT-MIXED-EXECUTORS, AC-MIXED-EXECUTORS
             if self.remaining == 0:  # WAIT-EMPTY, or everything done already
                 self.fire()
-        for f in foreign:
-            f.add_done_callback(self.note_foreign)  # runs at once if already done
+        try:
+            for f in foreign:
+                f.add_done_callback(self.note_foreign)  # runs at once if already done
+        except BaseException:
+            self.unwatch(parked)  # a foreign add_done_callback() raised: leave no gate parked
+            raise
         return parked
 
     def unwatch(self, parked: list[tuple[Future[Any], Callable[[], None]]]) -> None:
@@ -97,6 +101,18 @@ class _Collector:
             self.fired = True  # late news must not touch the gate again
             for f, opener in parked:
                 f._unpark(opener)
+
+
+def _checked(fs: Iterable[_cf.Future[_T]], caller: str) -> dict[_cf.Future[_T], None]:
+    """``fs`` once each, in input order (runs replay exactly); TypeError at the first non-future."""
+    futures: dict[_cf.Future[_T], None] = {}
+    for i, f in enumerate(fs):
+        if not isinstance(f, _cf.Future):  # checked before anything is parked
+            hint = "; for asyncio futures use asyncio.wait()" if hasattr(f, "get_loop") else ""
+            raise TypeError(f"{caller}() takes concurrent.futures.Future objects (what submit() returns); "
+                            f"item {i} is {f!r} of type {type(f).__name__}{hint}")  # fmt: skip
+        futures[f] = None
+    return futures
 
 
 def wait(fs: Iterable[_cf.Future[_T]], timeout: float | None = None,
@@ -116,7 +132,7 @@ def wait(fs: Iterable[_cf.Future[_T]], timeout: float | None = None,
     limit = check_timeout(timeout)
     if return_when not in _RETURN_WHEN:  # WAIT-RETURN-WHEN-INVALID
         raise ValueError(f"return_when must be FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED, not {return_when!r}")
-    futures = dict.fromkeys(fs)  # WAIT-DUPLICATES; input order kept, so runs replay exactly
+    futures = _checked(fs, "wait")  # WAIT-DUPLICATES
     collector = _Collector(len(futures), return_when)  # WAIT-DEFAULT-ALL
     parked = collector.watch(futures)
     try:
@@ -145,7 +161,7 @@ def as_completed(fs: Iterable[_cf.Future[_T]], timeout: float | None = None) -> 
     # AC-TIMEOUT: the clock starts now, at the call, not at the first next()
     deadline = None if limit is None else time.monotonic() + limit
     # AC-ANY-ITERABLE, AC-DUPLICATES: read now, once each, in input order (no address order)
-    return _yield_as_completed(dict.fromkeys(fs), deadline)
+    return _yield_as_completed(_checked(fs, "as_completed"), deadline)
 
 
 def _yield_as_completed(futures: dict[_cf.Future[_T], None], deadline: float | None) -> Iterator[_cf.Future[_T]]:

@@ -3,7 +3,8 @@ on every schedule. Module-level functions taking the shim Env (see execspec.sche
 
 # Clauses exercised: FUT-CANCEL-PENDING, WAIT-ALL-COMPLETED, WAIT-FIRST-COMPLETED, AC-YIELDS-AS-COMPLETE,
 # EXE-SHUTDOWN-CANCEL-FUTURES, EXE-MAP-BUFFERSIZE, EXE-MAP-CLOSE-CANCELS, FUT-RESULT-TIMEOUT, FUT-CB-ON-DONE,
-# TPE-IDLE-REUSE, INV-CANCELLED-NEVER-RUNS
+# TPE-IDLE-REUSE, INV-CANCELLED-NEVER-RUNS, EXE-SHUTDOWN-WAIT, EXE-SUBMIT-AFTER-SHUTDOWN, TPE-INTERPRETER-EXIT,
+# TPE-SUBMIT-AFTER-EXIT, TPE-EXIT-BEFORE-ATEXIT
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def wait_first(env: Any, executor: str = T) -> None:
     a = ex.submit(ev.wait)
     b = ex.submit(abs, -1)
     done, nd = cf.wait([a, b], return_when=cf.FIRST_COMPLETED)
-    assert b in done or a in done
+    assert done == {b} and nd == {a}, (done, nd)  # a is blocked on ev: only b can be done
     ev.set()
     out = sorted(repr(f.result()) for f in cf.as_completed([a, b]))
     assert out == ["1", "True"], out
@@ -94,3 +95,55 @@ def idle_reuse(env: Any, executor: str = T) -> None:
     n = len(ex._pool.threads) if hasattr(ex, "_pool") else len(ex._threads)
     ex.shutdown()
     assert n == 1, n
+
+
+def _racing_submitter(env: Any, ex: Any, ran: list[int], out: list[Any]) -> Any:
+    """A thread that submits ``ran.append(1)`` once; ``out`` gets its future, or None if refused."""
+
+    def submitter() -> None:
+        try:
+            out.append(ex.submit(ran.append, 1))
+        except RuntimeError:
+            out.append(None)
+
+    t = env.shim("threading").Thread(target=submitter)
+    t.start()
+    return t
+
+
+def submit_races_shutdown(env: Any, executor: str = T) -> None:
+    # The submit must start the pool's only worker while shutdown(wait=True) runs: it is
+    # refused and never runs, or accepted and has run by the time shutdown() returns.
+    cf = env.load(executor)
+    ex = cf.ThreadPoolExecutor(max_workers=1)
+    ran: list[int] = []
+    out: list[Any] = []
+    t = _racing_submitter(env, ex, ran, out)
+    ex.shutdown(wait=True)
+    ran_by_shutdown = list(ran)
+    t.join()
+    if out[0] is None:
+        assert ran == [], "a refused call ran"
+    else:
+        assert ran_by_shutdown == [1], "shutdown(wait=True) returned before an accepted call ran"
+
+
+def submit_races_exit(env: Any, executor: str = T) -> None:
+    # The same race against interpreter exit: refused, or run before the atexit handlers.
+    cf = env.load(executor)
+    ex = cf.ThreadPoolExecutor(max_workers=1)
+    ran: list[int] = []
+    out: list[Any] = []
+    seen_by_atexit: list[list[int]] = []
+    env.shim("atexit").register(lambda: seen_by_atexit.append(list(ran)))
+    _racing_submitter(env, ex, ran, out)
+    env.exit_interpreter()
+    if out[0] is None:
+        assert ran == [], "a refused call ran"
+    else:
+        assert seen_by_atexit == [[1]], f"an accepted call had not run before atexit: {seen_by_atexit}"
+    try:
+        ex.submit(abs, 1)
+        raise AssertionError("accepted after interpreter exit")
+    except RuntimeError:
+        pass

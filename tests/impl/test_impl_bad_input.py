@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures as cf
 from typing import Any
 
 import pytest
@@ -103,3 +105,48 @@ def test_bad_buffersize(ex: impl.ThreadPoolExecutor, buffersize: Any, error: typ
 def test_set_exception_needs_an_exception() -> None:
     with pytest.raises(TypeError, match="exception instance"):
         impl.Future().set_exception("oops")  # type: ignore[arg-type]
+
+
+WAITERS = [
+    ("wait", lambda fs: impl.wait(fs, timeout=0)),
+    ("as_completed", lambda fs: impl.as_completed(fs, timeout=0)),  # at the call, not at next()
+]
+
+
+@pytest.mark.parametrize(("name", "call"), WAITERS)
+def test_a_non_future_to_wait_gets_a_clear_error_and_loses_nothing(name: str, call: Any) -> None:
+    # WAIT-MIXED-EXECUTORS, AC-MIXED-EXECUTORS: futures of any executor, but futures only
+    pending: impl.Future[int] = impl.Future()
+    done: impl.Future[int] = impl.Future()
+    done.set_result(1)
+    for _ in range(3):  # the same mistake again and again parks nothing
+        with pytest.raises(TypeError) as err:
+            call([pending, done, 42])
+        assert pending._gates is None, "a gate stayed parked on the pending future after the error"
+    message = str(err.value)
+    assert f"{name}()" in message and "item 2 is 42 of type int" in message, message
+    assert "concurrent.futures.Future" in message and "submit()" in message, message
+    pending.set_result(2)  # and the futures still work afterwards
+    assert impl.wait([pending, done], timeout=0).not_done == set()
+
+
+def test_an_asyncio_future_gets_pointed_to_asyncio() -> None:
+    loop = asyncio.new_event_loop()
+    try:
+        with pytest.raises(TypeError, match=r"item 0 .*use asyncio\.wait\(\)"):
+            impl.wait([loop.create_future()], timeout=0)  # type: ignore[arg-type]
+    finally:
+        loop.close()
+
+
+def test_a_failing_foreign_future_leaves_no_gate_parked() -> None:
+    # a concurrent.futures.Future subclass whose add_done_callback() raises, after ours parked
+    class Refuses(cf.Future):  # type: ignore[type-arg]
+        def add_done_callback(self, fn: Any) -> None:
+            raise RuntimeError("no callbacks here")
+
+    pending: impl.Future[int] = impl.Future()
+    for call in (lambda: impl.wait([pending, Refuses()], timeout=0), lambda: next(impl.as_completed([pending, Refuses()]))):
+        with pytest.raises(RuntimeError, match="no callbacks here"):
+            call()
+        assert pending._gates is None, "a gate stayed parked after watching failed"

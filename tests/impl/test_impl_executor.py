@@ -177,11 +177,18 @@ def test_futures_cancelled_by_shutdown_count_as_done(ex1: impl.ThreadPoolExecuto
     gate.open()
 
 
-def test_shutdown_twice_is_harmless(ex: impl.ThreadPoolExecutor) -> None:  # EXE-SHUTDOWN-REPEAT
-    ex.submit(abs, 1).result(BOUND)
+def test_shutdown_again_keeps_the_pool_shut_and_its_results(ex: impl.ThreadPoolExecutor) -> None:  # EXE-SHUTDOWN-REPEAT
+    f = ex.submit(abs, -1)
     ex.shutdown()
+    threads = list(ex._pool.threads)
+    assert threads and not any(t.is_alive() for t in threads), "shutdown(wait=True) left a worker alive"
     ex.shutdown(wait=False)
-    ex.shutdown(cancel_futures=True)
+    ex.shutdown(cancel_futures=True)  # nothing queued: cancels nothing, raises nothing
+    assert f.result(0) == 1 and not f.cancelled()
+    with pytest.raises(RuntimeError, match="after its shutdown"):
+        ex.submit(abs, 1)
+    assert list(ex._pool.threads) == threads, "a repeated shutdown started or lost workers"
+    assert not any(t.is_alive() for t in threads)
 
 
 def test_shutdown_from_inside_a_call_does_not_deadlock(ex1: impl.ThreadPoolExecutor) -> None:

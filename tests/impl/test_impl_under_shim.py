@@ -17,7 +17,7 @@ from execspec.sched.strategies import DFSStrategy, PCTStrategy  # noqa: E402
 
 import impl_shim_scenarios as shim_scenarios  # noqa: E402
 
-EXHAUSTIVE = ["wait_first", "shutdown_cancel", "timeouts", "idle_reuse"]
+EXHAUSTIVE = ["wait_first", "shutdown_cancel", "timeouts", "idle_reuse", "submit_races_shutdown", "submit_races_exit"]
 SAMPLED = ["cancel_race", "callbacks_from_many", "map_buffer"]
 
 
