@@ -128,7 +128,8 @@ def scale_out(n: int) -> None:
     split = explore(name, RandomStrategy(0), max_schedules=n, schedule_dir=None, executor="process")
     t_split = time.perf_counter() - start
     print(f"   serial {n / t_serial:.0f}/s; process pool ({os.cpu_count()} workers, start-up "
-          f"included) {n / t_split:.0f}/s; same result: {serial.summary() == split.summary()}")
+          f"included) {n / t_split:.0f}/s; same result: "
+          f"{(serial.summary(), serial.outcomes) == (split.summary(), split.outcomes)}")
 
 
 def main() -> None:

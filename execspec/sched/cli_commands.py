@@ -1,5 +1,8 @@
 """``execspec replay FILE`` and ``execspec deadlocks``: the scheduler's two commands.
 
+``execspec deadlocks --jobs N`` (or ``--parallel``, one process per core) splits each
+exploration over a process pool; the output is the same as the serial run's.
+
 Exit codes: 0 the run passed (or, for ``deadlocks``, every documented deadlock was reported),
 1 a failure was reproduced (or a documented deadlock was *not* found), 2 a bad file or
 argument, 3 a replay that no longer matches the code (it says at which step).
@@ -8,14 +11,18 @@ argument, 3 a replay that no longer matches the code (it says at which step).
 from __future__ import annotations
 
 import argparse
+import concurrent.futures as cf
 import functools
-import importlib.util
+import importlib
+import os
 import sys
 from typing import Any, Sequence, TextIO
 
 from execspec.sched.explore import DEFAULT_SCHEDULE_DIR, explore, run_with
+from execspec.sched.explore_split import process_pool
 from execspec.sched.schedule import Schedule, ScheduleFileError
-from execspec.sched.strategies import DFSStrategy, PCTStrategy, RandomStrategy
+from execspec.sched.strategies import FROM_ENV, DFSStrategy, PCTStrategy, RandomStrategy
+from execspec.sched.strategies.dfs import Bound, resolve_bound
 from execspec.sched.strategies.replay import ReplayStrategy
 from execspec.sched.strategy import Strategy
 
@@ -61,14 +68,16 @@ EXAMPLES = (
 )
 EXECUTORS = ("concurrent.futures", "execspec.impl")
 ALL_STRATEGIES = ("random", "pct", "dfs", "dfs-dpor")
+STRATEGY_NAMES = ("random", "pct", "dfs", "dfs-sleep", "dfs-dpor", "dfs-none")
 
 
-def make_strategy(name: str, seed: int = 0, preemption_bound: int | None = None) -> Strategy:
+def make_strategy(name: str, seed: int = 0, preemption_bound: Bound = FROM_ENV) -> Strategy:
     """The strategy called ``name``.
 
     ``random``; ``pct`` (depth 3); ``dfs`` (sleep sets), ``dfs-dpor`` or ``dfs-none`` (no
-    reduction). DFS is unbounded, hence complete, unless ``preemption_bound`` (or
-    ``$EXECSPEC_PREEMPTION_BOUND``) is set; 2 is CHESS's advice for large scenarios.
+    reduction). DFS is unbounded, hence complete, unless ``preemption_bound`` is an int or,
+    when it is not given, ``$EXECSPEC_PREEMPTION_BOUND`` is set; ``None`` is unbounded
+    whatever the environment says. 2 is CHESS's advice for large scenarios.
 
     >>> make_strategy("dfs-dpor", preemption_bound=2).describe()["preemption_bound"]
     2
@@ -80,7 +89,30 @@ def make_strategy(name: str, seed: int = 0, preemption_bound: int | None = None)
     if name in ("dfs", "dfs-sleep", "dfs-dpor", "dfs-none"):
         reduction = name.partition("-")[2] or "sleep"
         return DFSStrategy(reduction=reduction, preemption_bound=preemption_bound)
-    raise ValueError(f"unknown strategy {name!r}: use random, pct, dfs, dfs-dpor or dfs-none")
+    raise ValueError(f"unknown strategy {name!r}: use one of {', '.join(STRATEGY_NAMES)}")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _bound(text: str) -> int | None:
+    if text.strip().lower() == "none":
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a whole number (or 'none' for unbounded)") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more (or 'none'), got {value}")
+    return value
 
 
 def deadlocks_main(argv: Sequence[str], out: TextIO | None = None) -> int:
@@ -90,22 +122,52 @@ def deadlocks_main(argv: Sequence[str], out: TextIO | None = None) -> int:
         prog="execspec deadlocks",
         description="Run the concurrent.futures docs' two deadlock examples, as written, under "
                     "the deterministic scheduler, and print each deadlock report.")
-    parser.add_argument("--strategy", default="random",
+    parser.add_argument("--strategy", default="random", choices=(*STRATEGY_NAMES, "all"),
                         help="random (default), pct, dfs, dfs-dpor, dfs-none, or all (the "
                              "report once, then what each strategy needed)")
-    parser.add_argument("--preemption-bound", type=int, default=None,
-                        help="bound DFS to N preemptions per schedule (default: unbounded)")
+    parser.add_argument("--preemption-bound", type=_bound, default=FROM_ENV, metavar="N",
+                        help="bound DFS to N preemptions per schedule, or 'none' (default: "
+                             "$EXECSPEC_PREEMPTION_BOUND if set, else unbounded)")
     parser.add_argument("--seed", type=int, default=0, help="seed for random and pct (default 0)")
-    parser.add_argument("--max-schedules", type=int, default=1000)
+    parser.add_argument("--max-schedules", type=_positive_int, default=1000, metavar="N",
+                        help="explore at most N schedules per example and strategy (default 1000)")
     parser.add_argument("--executor", action="append", metavar="MODULE",
-                        help=f"executor module (repeatable; default: {', '.join(EXECUTORS)})")
+                        help=f"executor module (repeatable; default: {', '.join(EXECUTORS)}, "
+                             f"each skipped if not installed)")
+    parser.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N",
+                        help="split each exploration over a pool of N processes (default: "
+                             "serial, in this process)")
+    parser.add_argument("--parallel", action="store_true",
+                        help="split each exploration over a process pool, one process per core")
     parser.add_argument("--schedule-dir", default=DEFAULT_SCHEDULE_DIR,
                         help="where schedule files go ('' to write none)")
     args = parser.parse_args(list(argv))
     strategies = ALL_STRATEGIES if args.strategy == "all" else (args.strategy,)
+    executors: Sequence[str] = args.executor or EXECUTORS
+    for executor in args.executor or ():
+        if not _importable(executor):  # named explicitly: absent is an error, not a skip
+            print(f"error: --executor {executor}: no such module can be imported; name an "
+                  f"installed module (e.g. {' or '.join(EXECUTORS)})", file=out)
+            return 2
+    try:
+        args.preemption_bound = resolve_bound(args.preemption_bound)
+    except ValueError as exc:  # a bad $EXECSPEC_PREEMPTION_BOUND
+        print(f"error: {exc}", file=out)
+        return 2
+    jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1) if args.parallel else None
+    pool = process_pool(jobs) if jobs is not None else None
+    try:
+        return _run_deadlocks(args, strategies, executors, pool, out)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _run_deadlocks(args: argparse.Namespace, strategies: Sequence[str],
+                   executors: Sequence[str], pool: cf.Executor | None, out: TextIO) -> int:
     status = 0
-    for executor in args.executor or EXECUTORS:
-        if importlib.util.find_spec(executor.partition(".")[0]) is None or not _importable(executor):
+    for executor in executors:
+        if not _importable(executor):
             print(f"== {executor}: not installed, skipped\n", file=out)
             continue
         for title, module, func in EXAMPLES:
@@ -113,7 +175,7 @@ def deadlocks_main(argv: Sequence[str], out: TextIO | None = None) -> int:
                                               executor=executor)
             for k, name in enumerate(strategies):
                 result = explore(scenario, make_strategy(name, args.seed, args.preemption_bound),
-                                 max_schedules=args.max_schedules,
+                                 max_schedules=args.max_schedules, executor=pool,
                                  schedule_dir=args.schedule_dir or None)
                 found = [f for f in result.failures if f.outcome == "DEADLOCK"]
                 print(f"== {title} on {executor}: {result.summary().splitlines()[0]}", file=out)
@@ -122,8 +184,8 @@ def deadlocks_main(argv: Sequence[str], out: TextIO | None = None) -> int:
                     status = 1
                 elif k == 0:
                     print(found[0].report.rstrip(), file=out)
-                    if result.schedule_file is not None and result.failures[0] is found[0]:
-                        print(f"schedule file: {result.schedule_file}", file=out)
+                    if found[0].schedule_file is not None:
+                        print(f"schedule file: {found[0].schedule_file}", file=out)
             print(file=out)
     return status
 
@@ -131,6 +193,6 @@ def deadlocks_main(argv: Sequence[str], out: TextIO | None = None) -> int:
 def _importable(name: str) -> bool:
     try:
         importlib.import_module(name)
-    except ImportError:
+    except (ImportError, ValueError):  # ValueError: an empty or relative name
         return False
     return True

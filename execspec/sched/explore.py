@@ -1,10 +1,16 @@
 """The exploration driver: run a scenario under a strategy, schedule after schedule.
 
-``explore`` counts schedules, groups failures by kind, keeps the first failing execution and
-writes its schedule file. Given a ``concurrent.futures`` executor it splits the work — seed
-ranges for random and PCT, DFS subtrees — runs the pieces there, and merges them in serial
-order, so the result is identical to a serial run (same counts, same failures, same first
-failure); pieces past the first failure or the budget are cancelled or discarded.
+``explore`` counts schedules (in all, and per outcome), groups failures by kind, keeps the
+first failing execution and writes one schedule file per distinct failure. Given a
+``concurrent.futures`` executor (``executor="process"``: a process pool over this machine's
+cores; or any ``Executor``, a dask cluster's say) it splits the work (seed ranges for random
+and PCT, DFS subtrees), runs the pieces there, and merges them in serial order, so the result
+is identical to a serial run (same counts, same failures, same first failure); pieces past the
+first failure or the budget are cancelled or discarded.
+
+The library default is serial (``executor=None``): starting a process pool costs about 0.2 s
+on a 2-core machine, more than most explorations in the tests take in all.
+``execspec deadlocks --parallel`` (or ``--jobs N``) explores over a process pool.
 
 Besides the three-method contract (``strategy.py``), the driver uses what a strategy offers of:
 
@@ -25,7 +31,6 @@ Besides the three-method contract (``strategy.py``), the driver uses what a stra
 from __future__ import annotations
 
 import concurrent.futures as cf
-import multiprocessing
 import os
 import re
 import threading
@@ -33,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
+from execspec.sched.explore_split import group, process_pool, run_split
 from execspec.sched.schedule import Schedule, resolve_scenario, scenario_name
 from execspec.sched.strategy import Op, Strategy
 
@@ -53,6 +59,7 @@ class Failure:
     report: str              # the rendered report
     schedule: Schedule       # replays this execution
     index: int               # 0-based number of the schedule that found it
+    schedule_file: Path | None = None  # where its schedule was written (None: not written)
 
 
 @dataclass
@@ -65,9 +72,15 @@ class Exploration:
     decisions: int = 0                    # steps where more than one thread could run
     redundant: int = 0                    # DFS: executions that ended sleep-set blocked
     exhausted: bool = False               # the strategy had nothing left to explore
+    # Executions per outcome name ("OK", "DEADLOCK" ...), over the schedules counted above;
+    # invariant: sum(outcomes.values()) == schedules. With stop_on_first_failure the count
+    # ends at the first failure; without it, it covers the whole search ("every schedule
+    # deadlocks" is outcomes == {"DEADLOCK": schedules}).
+    outcomes: dict[str, int] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)  # distinct, in order of discovery
     first_failure: Execution | None = None  # re-run from its schedule, with its full trace
     schedule_file: Path | None = None       # where the first failure's schedule was written
+    schedule_files: list[Path] = field(default_factory=list)  # one per distinct failure, in order
 
     @property
     def failed(self) -> bool:
@@ -95,6 +108,7 @@ class _Part:
     failures: list[tuple[int, str, str, str, list[tuple[int, str, str]], dict[str, Any]]] = \
         field(default_factory=list)  # (index in part, key, outcome, report, steps, strategy)
     redundant: list[int] = field(default_factory=list)  # per execution: 1 if sleep-set blocked
+    outcomes: list[str] = field(default_factory=list)   # per execution: its Outcome's name
     exhausted: bool = False
 
 
@@ -178,6 +192,7 @@ def _explore_part(scenario: Scenario | tuple[str, dict[str, Any]], strategy: Str
         part.steps.append(execution.steps)
         part.decisions.append(getattr(strategy, "transitions", 0) - before)
         part.redundant.append(getattr(strategy, "redundant", 0) - blocked)
+        part.outcomes.append(execution.outcome.name)
         if execution.failed:
             key = failure_key(execution)
             if key not in seen:
@@ -199,15 +214,32 @@ def explore(scenario: Scenario | str, strategy: Strategy, *, max_schedules: int 
     """Run ``scenario`` under ``strategy`` for up to ``max_schedules`` executions.
 
     ``scenario`` is a callable taking the shim ``Env``, or its importable name
-    ``"package.module:function"``. ``max_schedules`` defaults to ``$EXECSPEC_MAX_SCHEDULES``
-    or 1000. ``executor`` (any ``concurrent.futures.Executor``, or ``"process"`` for a process
-    pool over this machine's cores) spreads the work in ``parts`` pieces; the scenario must
-    then be importable by name (a module-level function or a ``functools.partial`` of one
-    with JSON keyword arguments). The first failure's schedule is written under
-    ``schedule_dir`` (None: not written).
+    ``"package.module:function"``. ``max_schedules`` (at least 1) defaults to
+    ``$EXECSPEC_MAX_SCHEDULES`` or 1000. ``executor="process"`` spreads the work over a process
+    pool with one process per core, started and shut down by this call; any other
+    ``concurrent.futures.Executor`` is used as given (and left running). The work goes in
+    ``parts`` pieces (default: 4 per worker); the scenario must then be importable by name (a
+    module-level function or a ``functools.partial`` of one with JSON keyword arguments). The
+    default, ``executor=None``, runs serially in this process: a pool's start-up costs more
+    than a small exploration. The result does not depend on the executor. Each distinct
+    failure's schedule is written under ``schedule_dir`` (None: none written).
+
+    >>> from execspec.sched.strategies import RandomStrategy
+    >>> r = explore("execspec.sched.examples.docs:wait_on_each_other", RandomStrategy(seed=0),
+    ...             max_schedules=20, stop_on_first_failure=False, schedule_dir=None)
+    >>> r.outcomes
+    {'DEADLOCK': 20}
     """
     if max_schedules is None:
-        max_schedules = int(os.environ.get(MAX_SCHEDULES_ENV, "1000"))
+        max_schedules = _max_schedules_from_env()
+    if isinstance(max_schedules, bool) or not isinstance(max_schedules, int) or max_schedules < 1:
+        raise ValueError(f"max_schedules must be a whole number >= 1, got {max_schedules!r}: "
+                         f"pass the number of schedules to explore (or None for "
+                         f"${MAX_SCHEDULES_ENV}, else 1000)")
+    if isinstance(executor, str) and executor != "process":
+        raise ValueError(f"executor={executor!r}: pass a concurrent.futures.Executor, "
+                         f"'process' (a process pool over this machine's cores), or None "
+                         f"(serial)")
     func = resolve_scenario(scenario, {}) if isinstance(scenario, str) else scenario
     name = scenario_name(func)
     describe: Callable[[], dict[str, Any]] = getattr(strategy, "describe", lambda: {})
@@ -233,7 +265,8 @@ def explore(scenario: Scenario | str, strategy: Strategy, *, max_schedules: int 
         except NotImplementedError:  # e.g. DPOR: its alternatives cross subtrees
             units = None
     if units is not None:
-        pieces += _run_split(name, _group(units, parts or 1), remaining, executor, common)
+        pieces += run_split(_explore_part, name, group(units, parts or 1), remaining, executor,
+                            common)
     elif not done:
         pieces.append(_explore_part(func, strategy, remaining, *common))
     _merge(result, pieces, max_schedules, stop_on_first_failure)
@@ -241,80 +274,18 @@ def explore(scenario: Scenario | str, strategy: Strategy, *, max_schedules: int 
     return result
 
 
-def _run_split(name: tuple[str, dict[str, Any]] | None, groups: list[Strategy], budget: int,
-               executor: cf.Executor | str | None,
-               common: tuple[bool, int, tuple[str, ...]]) -> list[_Part]:
-    """Run the groups on ``executor``; collect their results in order, stopping early."""
-    assert name is not None and executor is not None
-    owned = None
-    if isinstance(executor, str):
-        if executor != "process":
-            raise ValueError(f"executor={executor!r}: pass an Executor or 'process'")
-        # forkserver, not fork: a forked child would inherit the parent's runner thread
-        # bookkeeping without the thread itself.
-        context = multiprocessing.get_context("forkserver")
-        owned = executor = cf.ProcessPoolExecutor(os.cpu_count() or 1, mp_context=context)
+def _max_schedules_from_env() -> int:
+    raw = os.environ.get(MAX_SCHEDULES_ENV)
+    if raw is None or not raw.strip():
+        return 1000
     try:
-        futures = [executor.submit(_explore_part, name, g, budget, *common) for g in groups]
-        out: list[_Part] = []
-        total = 0
-        for fut in futures:
-            part = fut.result()
-            out.append(part)
-            total += len(part.steps)
-            if total >= budget or (part.failures and common[0]):
-                break
-        for fut in futures:
-            fut.cancel()
-        return out
-    finally:
-        if owned is not None:
-            owned.shutdown(wait=True, cancel_futures=True)
-
-
-class _Chain:
-    """Several strategies run one after another: a contiguous run of split units."""
-
-    def __init__(self, units: Sequence[Strategy]) -> None:
-        self.units = list(units)
-        self.at = 0
-        self.redundant = 0
-        self.transitions = 0
-
-    def begin_execution(self) -> bool:
-        while self.at < len(self.units):
-            if self.units[self.at].begin_execution():
-                self.choose = self.units[self.at].choose  # type: ignore[method-assign]
-                return True
-            self.at += 1
-        self.redundant = sum(int(getattr(u, "redundant", 0)) for u in self.units)
-        return False
-
-    def choose(self, enabled: Sequence[Op], step: int) -> int:
-        return self.units[self.at].choose(enabled, step)
-
-    def observe(self, ops: Sequence[Op]) -> None:
-        observe = getattr(self.units[self.at], "observe", None)
-        if observe is not None:
-            observe(ops)
-
-    def end_execution(self, failed: bool) -> None:
-        unit = self.units[self.at]
-        unit.end_execution(failed)
-        self.transitions = sum(int(getattr(u, "transitions", 0)) for u in self.units)
-        self.redundant = sum(int(getattr(u, "redundant", 0)) for u in self.units)
-
-    def describe(self) -> dict[str, Any]:
-        describe: Callable[[], dict[str, Any]] = getattr(self.units[self.at], "describe", dict)
-        return describe()
-
-
-def _group(units: list[Strategy], n: int) -> list[Strategy]:
-    """At most ``n`` consecutive groups (order kept); random/PCT ranges pass through."""
-    if len(units) <= n:
-        return units
-    size = -(-len(units) // n)
-    return [_Chain(units[i:i + size]) for i in range(0, len(units), size)]
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ValueError(f"${MAX_SCHEDULES_ENV}={raw!r} is not a whole number >= 1: set it to "
+                         f"the number of schedules to explore, or unset it for 1000")
+    return value
 
 
 def _merge(result: Exploration, pieces: list[_Part], budget: int, stop: bool) -> None:
@@ -336,6 +307,8 @@ def _merge(result: Exploration, pieces: list[_Part], budget: int, stop: bool) ->
         result.steps += sum(part.steps[:take])
         result.decisions += sum(part.decisions[:take])
         result.redundant += sum(part.redundant[:take])
+        for outcome in part.outcomes[:take]:
+            result.outcomes[outcome] = result.outcomes.get(outcome, 0) + 1
         exhausted = part.exhausted and take == len(part.steps)
         if (stop and result.failures) or result.schedules >= budget:
             break
@@ -346,21 +319,30 @@ def _merge(result: Exploration, pieces: list[_Part], budget: int, stop: bool) ->
 
 def _finish(result: Exploration, func: Scenario, name: tuple[str, dict[str, Any]] | None,
             max_steps: int, modules: Sequence[str], schedule_dir: str | Path | None) -> None:
-    """Re-run the first failure from its schedule and write its schedule file."""
+    """Re-run the first failure from its schedule; write each distinct failure's file.
+
+    Files are named for the scenario, strategy, seed and schedule number (distinct within one
+    exploration), e.g. ``lock_order_inversion-random-seed0-7.json``.
+    """
     if not result.failures:
         return
-    failure = result.failures[0]
-    schedule = failure.schedule
-    schedule.scenario, schedule.scenario_args = name if name else (None, {})
-    schedule.modules, schedule.max_steps = list(modules), max_steps
-    result.first_failure = run_with(func, schedule.strategy_for_replay(), max_steps=max_steps,
+    for failure in result.failures:
+        schedule = failure.schedule
+        schedule.scenario, schedule.scenario_args = name if name else (None, {})
+        schedule.modules, schedule.max_steps = list(modules), max_steps
+    first = result.failures[0].schedule
+    result.first_failure = run_with(func, first.strategy_for_replay(), max_steps=max_steps,
                                     modules=modules)
-    if schedule_dir is not None:
-        label = "scenario"
-        if name:
-            label = "-".join([name[0].rpartition(":")[2], *(str(v) for v in name[1].values())])
-        label = "".join(c if c.isalnum() or c in "_=" else "-" for c in label)
-        strat = schedule.strategy
+    if schedule_dir is None:
+        return
+    label = "scenario"
+    if name:
+        label = "-".join([name[0].rpartition(":")[2], *(str(v) for v in name[1].values())])
+    label = "".join(c if c.isalnum() or c in "_=" else "-" for c in label)
+    for failure in result.failures:
+        strat = failure.schedule.strategy
         path = Path(schedule_dir) / (f"{label}-{strat.get('name')}-seed{strat.get('seed', 0)}"
                                      f"-{failure.index + 1}.json")
-        result.schedule_file = schedule.save(path)
+        failure.schedule_file = failure.schedule.save(path)
+        result.schedule_files.append(failure.schedule_file)
+    result.schedule_file = result.schedule_files[0]

@@ -1,6 +1,6 @@
 """Strategies on an abstract program: threads as lists of operations on locks and variables.
 
-No runtime here: a tiny simulator plays the role of the shim, so what is checked is the pure
+No runtime here: a tiny simulator (``_programs.py``) plays the role of the shim, so what is checked is the pure
 bookkeeping of each strategy — how many interleavings DFS visits, that reductions keep one per
 equivalence class, that bounds bound, that PCT finds shallow bugs often enough, that seeds
 reproduce and that splitting changes nothing.
@@ -8,127 +8,16 @@ reproduce and that splitting changes nothing.
 
 from __future__ import annotations
 
-import itertools
 import math
 import random
-from pathlib import Path
-from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
 import pytest
 
 from execspec.sched.strategies import DFSStrategy, PCTStrategy, RandomStrategy, ReplayStrategy
-from execspec.sched.strategies.hypothesis import search
-from execspec.sched.strategy import Op, Strategy
-
-Instr = tuple[str, str]  # (kind, object name): lock/unlock a lock, read/write a variable, or spawn
-
-
-@dataclass
-class Run:
-    outcome: str                    # "ok", "deadlock" or "lost-update"
-    choices: list[Op] = field(default_factory=list)
-    enabled_at: list[set[int]] = field(default_factory=list)  # threads enabled at each step
-    memory: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def threads(self) -> list[int]:
-        return [op.thread for op in self.choices]
-
-    def trace_class(self) -> tuple[tuple[str, tuple[int, ...]], ...]:
-        """Mazurkiewicz trace of the run: who touched each object, in order."""
-        per_obj: dict[str, list[int]] = {}
-        for op in self.choices:
-            per_obj.setdefault(op.label.split(".")[0], []).append(op.thread)
-        return tuple(sorted((k, tuple(v)) for k, v in per_obj.items()))
-
-
-def run_program(threads: Sequence[Sequence[Instr]], strategy: Strategy) -> Run | None:
-    """One execution of ``threads`` under ``strategy``; None when the strategy is exhausted.
-
-    Mirrors the runtime's calling convention: steps are numbered from 1, the strategy is asked
-    only when two or more operations are enabled, and ``observe`` (when the strategy has it)
-    gets every step's operation before ``end_execution``.
-    """
-    if not strategy.begin_execution():
-        return None
-    names = sorted({name for t in threads for _, name in t})
-    obj = {name: i for i, name in enumerate(names)}
-    pc = [0] * len(threads)
-    reg = [0] * len(threads)
-    owner: dict[str, int] = {}
-    memory: dict[str, int] = {}
-    run = Run("ok", memory=memory)
-    step = 0
-    while True:
-        enabled = []
-        for t, prog in enumerate(threads):
-            if pc[t] < len(prog):
-                kind, name = prog[pc[t]]
-                if kind == "lock" and name in owner:
-                    continue  # blocked: not enabled, as in the runtime
-                enabled.append(Op(t, kind, obj[name], f"{name}.{kind}"))
-        if not enabled:
-            break
-        step += 1
-        run.enabled_at.append({op.thread for op in enabled})
-        op = enabled[strategy.choose(enabled, step) if len(enabled) > 1 else 0]
-        run.choices.append(op)
-        kind, name = threads[op.thread][pc[op.thread]]
-        if kind == "lock":
-            owner[name] = op.thread
-        elif kind == "unlock":
-            del owner[name]
-        elif kind == "read":
-            reg[op.thread] = memory.get(name, 0)
-        elif kind == "write":
-            memory[name] = reg[op.thread] + 1
-        pc[op.thread] += 1
-    if any(pc[t] < len(p) for t, p in enumerate(threads)):
-        run.outcome = "deadlock"
-    elif any(kind == "read" for t in threads for kind, _ in t) and any(
-            memory[n] != sum(1 for t in threads for k, m in t if (k, m) == ("write", n)) for n in memory):
-        run.outcome = "lost-update"
-    observe = getattr(strategy, "observe", None)
-    if observe is not None:
-        observe(run.choices)
-    strategy.end_execution(run.outcome != "ok")
-    return run
-
-
-def all_runs(threads: Sequence[Sequence[Instr]], strategy: Strategy, limit: int = 100_000) -> list[Run]:
-    runs: list[Run] = []
-    while len(runs) < limit and (run := run_program(threads, strategy)) is not None:
-        runs.append(run)
-    return runs
-
-
-def independent(n_threads: int, n_ops: int) -> list[list[Instr]]:
-    return [[("write", f"x{t}_{i}") for i in range(n_ops)] for t in range(n_threads)]
-
-
-def shared(n_threads: int, n_ops: int) -> list[list[Instr]]:
-    return [[("write", "x")] * n_ops for _ in range(n_threads)]
-
-
-LOCK_INVERSION = [
-    [("lock", "A"), ("lock", "B"), ("unlock", "B"), ("unlock", "A")],
-    [("lock", "B"), ("lock", "A"), ("unlock", "A"), ("unlock", "B")],
-]
-LOST_UPDATE = [[("read", "n"), ("write", "n")], [("read", "n"), ("write", "n")]]
-
-
-def preemptions(run: Run) -> int:
-    """Switches away from a thread that could still run, counted as the strategy can see them:
-    only at a decision that directly follows another decision."""
-    count = 0
-    decision = [len(e) > 1 for e in run.enabled_at]
-    for k in range(1, len(run.choices)):
-        prev, op = run.choices[k - 1].thread, run.choices[k].thread
-        if decision[k] and decision[k - 1] and op != prev and prev in run.enabled_at[k]:
-            count += 1
-    return count
-
+from execspec.sched.strategy import Strategy
+from tests.sched._programs import (LOCK_INVERSION, LOST_UPDATE, Instr, all_runs, independent,
+                                   preemptions, run_program, shared)
 
 # --- DFS ---------------------------------------------------------------------------------
 
@@ -181,6 +70,38 @@ def test_preemption_bound_explores_exactly_the_bounded_schedules(bound: int, pro
     bounded = all_runs(program, DFSStrategy(reduction="none", preemption_bound=bound))
     assert {tuple(r.threads) for r in bounded} == reference
     assert len(bounded) == len(reference)
+
+
+def test_bound_variable_applies_only_when_no_bound_is_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EXECSPEC_PREEMPTION_BOUND", "2")
+    assert DFSStrategy().preemption_bound == 2
+    assert DFSStrategy(preemption_bound=None).preemption_bound is None  # asked for unbounded
+    assert DFSStrategy(preemption_bound=1).preemption_bound == 1
+    monkeypatch.setenv("EXECSPEC_PREEMPTION_BOUND", "none")
+    assert DFSStrategy().preemption_bound is None
+    monkeypatch.delenv("EXECSPEC_PREEMPTION_BOUND")
+    assert DFSStrategy().preemption_bound is None
+
+
+def test_split_units_keep_an_explicit_unbounded_search_unbounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    strategy = DFSStrategy(preemption_bound=None, reduction="none")
+    run_program(shared(2, 3), strategy)
+    monkeypatch.setenv("EXECSPEC_PREEMPTION_BOUND", "0")
+    units = strategy.split(3, 100)
+    assert units and all(u.preemption_bound is None for u in units)
+
+
+@pytest.mark.parametrize("raw", ["two", "1.5", "-1"])
+def test_a_bad_bound_variable_is_an_error_naming_it(raw: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EXECSPEC_PREEMPTION_BOUND", raw)
+    with pytest.raises(ValueError, match=r"\$EXECSPEC_PREEMPTION_BOUND=.*(whole number >= 0|'none')"):
+        DFSStrategy()
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "2", True])
+def test_a_bad_preemption_bound_is_rejected_with_what_to_pass(bad: Any) -> None:
+    with pytest.raises(ValueError, match="preemption_bound must be"):
+        DFSStrategy(preemption_bound=bad)
 
 
 def test_preemption_bound_zero_runs_each_thread_to_completion() -> None:
@@ -297,47 +218,6 @@ def test_replay_runs_exactly_once() -> None:
     replay = ReplayStrategy([])
     assert run_program([[("write", "x")]], replay) is not None
     assert run_program([[("write", "x")]], replay) is None
-
-
-# --- Hypothesis ----------------------------------------------------------------------------
-
-def test_hypothesis_shrinks_the_lost_update_to_one_context_switch() -> None:
-    def run(strategy: Strategy) -> Run:
-        result = run_program(LOST_UPDATE, strategy)
-        assert result is not None
-        return result
-
-    found = search(run, lambda r: r.outcome == "lost-update", key=b"test-lost-update",
-                   max_examples=300, database=None)
-    assert found is not None and found.outcome == "lost-update"
-    switches = sum(a.thread != b.thread for a, b in zip(found.choices, found.choices[1:]))
-    assert switches == 2  # 0 reads, 1 reads and writes, 0 writes: the minimal interleaving
-    assert found.threads == [0, 1, 1, 0]
-
-
-def test_hypothesis_search_reports_nothing_on_a_correct_program() -> None:
-    locked = [[("lock", "L"), ("read", "n"), ("write", "n"), ("unlock", "L")]] * 2
-
-    def run(strategy: Strategy) -> Run:
-        result = run_program(locked, strategy)
-        assert result is not None
-        return result
-
-    assert search(run, lambda r: r.outcome != "ok", key=b"test-locked", max_examples=100,
-                  database=None) is None
-
-
-def test_hypothesis_failures_land_in_the_example_database(tmp_path: Path) -> None:
-    from hypothesis.database import DirectoryBasedExampleDatabase
-
-    def run(strategy: Strategy) -> Run:
-        result = run_program(LOST_UPDATE, strategy)
-        assert result is not None
-        return result
-
-    db = DirectoryBasedExampleDatabase(str(tmp_path))
-    search(run, lambda r: r.outcome == "lost-update", key=b"test-db", max_examples=300, database=db)
-    assert list(tmp_path.rglob("*")), "the shrunk failure was not saved"
 
 
 def test_dfs_reports_a_scenario_that_is_not_deterministic() -> None:

@@ -48,14 +48,61 @@ bug-finding heuristic (as in loom); unbounded and reduced search, the default, i
 
 from __future__ import annotations
 
+import enum
 import os
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Sequence, Union
 
 from execspec.sched.strategy import Op
 
 REDUCTIONS = ("none", "sleep", "dpor")
 BOUND_ENV = "EXECSPEC_PREEMPTION_BOUND"
+
+
+class _FromEnv(enum.Enum):
+    """The default of ``preemption_bound``: not given, so ``$EXECSPEC_PREEMPTION_BOUND`` (if
+    set) decides. Distinct from ``None``, which asks for an unbounded search even when the
+    variable is set."""
+
+    FROM_ENV = "from the environment"
+
+
+FROM_ENV = _FromEnv.FROM_ENV
+Bound = Union[int, None, _FromEnv]
+
+
+def resolve_bound(bound: Bound) -> int | None:
+    """The preemption bound to use: ``bound`` itself, or for ``FROM_ENV`` the environment's.
+
+    pre: ``bound`` is FROM_ENV, None (unbounded) or an int >= 0.
+    post: the result is None or an int >= 0; anything else raises ValueError saying what to do.
+
+    >>> resolve_bound(None) is None, resolve_bound(2)
+    (True, 2)
+    """
+    if bound is FROM_ENV:
+        raw = os.environ.get(BOUND_ENV)
+        if raw is None or raw.strip().lower() in ("", "none"):
+            return None
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ValueError(f"${BOUND_ENV}={raw!r} is not an integer: set it to a whole "
+                             f"number >= 0, or 'none' (or unset it) for an unbounded "
+                             f"search") from None
+        if value < 0:
+            raise ValueError(f"${BOUND_ENV}={raw!r} is negative: set it to a whole number "
+                             f">= 0, or 'none' (or unset it) for an unbounded search")
+        return value
+    if bound is None:
+        return None
+    if isinstance(bound, bool) or not isinstance(bound, int):
+        raise ValueError(f"preemption_bound must be an int >= 0, or None for an unbounded "
+                         f"search; got {bound!r}")
+    if bound < 0:
+        raise ValueError(f"preemption_bound must be >= 0 (0: no preemptions at all), or None "
+                         f"for an unbounded search; got {bound}")
+    return bound
 
 
 class NondeterministicScenario(RuntimeError):
@@ -91,13 +138,13 @@ class DFSStrategy:
 
     name = "dfs"
 
-    def __init__(self, *, preemption_bound: int | None = None, reduction: str = "sleep",
+    def __init__(self, *, preemption_bound: Bound = FROM_ENV, reduction: str = "sleep",
                  prefix: Sequence[_Node] = ()) -> None:
+        """``preemption_bound``: an int >= 0; None for an unbounded (complete) search; not
+        given: ``$EXECSPEC_PREEMPTION_BOUND`` if set, else unbounded."""
         if reduction not in REDUCTIONS:
             raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
-        if preemption_bound is None and BOUND_ENV in os.environ:
-            preemption_bound = int(os.environ[BOUND_ENV])
-        self.preemption_bound = preemption_bound
+        self.preemption_bound = resolve_bound(preemption_bound)
         self.reduction = reduction
         self.seed = 0  # DFS is deterministic; kept so every strategy records a seed
         self._path: list[_Node] = list(prefix)

@@ -5,8 +5,8 @@ decision — because the runtime runs executions on a thread of its own, where H
 draw. Choice 0 (also what follows the end of the list) means "keep running the thread that
 ran last", higher numbers mean switching; Hypothesis shrinks lists to short ones and integers
 towards 0, so a shrunk schedule is one with as few context switches as the failure allows. Failing choice sequences are stored in
-Hypothesis's example database under a key derived from the scenario's name, and replayed first
-on the next run.
+Hypothesis's example database under a key derived from the scenario's name (``key=``, through
+``ScenarioDatabase``), and replayed first on the next run.
 
 Inside a Hypothesis test (``data = st.data()``)::
 
@@ -32,10 +32,11 @@ On an abstract program:
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence, TypeVar, cast
+from typing import Any, Callable, Iterable, Sequence, TypeVar, cast
 
 import hypothesis
 import hypothesis.strategies as st
+from hypothesis.database import ExampleDatabase
 
 from execspec.sched.strategy import Op, Strategy
 
@@ -97,18 +98,57 @@ class _Found(Exception):
         self.result = result
 
 
+class ScenarioDatabase(ExampleDatabase):
+    """An example database seen through a scenario's key: every key Hypothesis uses is
+    stored as ``key + b":" + its_key`` in ``inner``.
+
+    ``search`` runs one test function for every scenario, so Hypothesis's own key (a digest of
+    that function) is the same for all of them; prefixing it keeps each scenario's failures
+    apart, with nothing but the public ``ExampleDatabase`` interface.
+    """
+
+    def __init__(self, inner: ExampleDatabase, key: bytes) -> None:
+        super().__init__()
+        self.inner = inner
+        self.key = key
+
+    def _key(self, key: bytes) -> bytes:
+        return self.key + b":" + key
+
+    def save(self, key: bytes, value: bytes) -> None:
+        self.inner.save(self._key(key), value)
+
+    def fetch(self, key: bytes) -> Iterable[bytes]:
+        return self.inner.fetch(self._key(key))
+
+    def delete(self, key: bytes, value: bytes) -> None:
+        self.inner.delete(self._key(key), value)
+
+    def move(self, src: bytes, dest: bytes, value: bytes) -> None:
+        self.inner.move(self._key(src), self._key(dest), value)
+
+    def __repr__(self) -> str:
+        return f"ScenarioDatabase({self.inner!r}, key={self.key!r})"
+
+
 def search(run: Callable[[Strategy], R], failed: Callable[[R], bool], *, key: bytes,
            max_examples: int = 200, seed: int = 0, **settings: Any) -> R | None:
     """Run ``run(HypothesisStrategy)`` until ``failed(result)``; return the shrunk result.
 
-    ``key`` names the scenario in the example database (``database=None`` to keep none);
-    ``seed`` makes the search deterministic. Further keyword arguments go to
-    ``hypothesis.settings`` (``deadline`` is off: schedules are not timed).
+    ``key`` names the scenario in the example database (``database=``, default Hypothesis's
+    own; ``None`` to keep none): the shrunk failure is saved under it, and the next search
+    with the same key and database replays it before generating anything. ``seed`` makes the
+    search deterministic. Further keyword arguments go to ``hypothesis.settings``
+    (``deadline`` is off: schedules are not timed).
     """
     options: dict[str, Any] = {"max_examples": max_examples, "deadline": None,
                                "suppress_health_check": list(hypothesis.HealthCheck),
                                "print_blob": False, **settings}
+    database = options.get("database", hypothesis.settings().database)
+    if database is not None:
+        options["database"] = ScenarioDatabase(database, key)
 
+    # settings outermost: hypothesis.seed turns the database off, and settings turn it back on.
     @hypothesis.settings(**options)
     @hypothesis.seed(seed)
     @hypothesis.given(st.data())
@@ -117,8 +157,6 @@ def search(run: Callable[[Strategy], R], failed: Callable[[R], bool], *, key: by
         if failed(result):
             raise _Found(result)
 
-    inner: Any = interleavings.hypothesis.inner_test  # type: ignore[attr-defined]
-    inner._hypothesis_internal_add_digest = key  # a database key per scenario, as stateful does
     try:
         interleavings()
     except _Found as found:
