@@ -1,24 +1,18 @@
 """execspec.impl: a reference executor, a drop-in for the thread side of concurrent.futures.
 
-Change one import and keep going: the names, signatures and behaviour follow the
-``concurrent.futures`` documentation as of Python 3.14 (``map(buffersize=)`` included) on
-Python 3.10 and later. Where CPython's code and its docs disagree, this follows the docs:
-a future cancelled by ``cancel()`` counts as done for wait()/as_completed() at once
-(gh-92001), and an exception that is falsy is still raised by ``result()`` (gh-132063).
+Names, signatures and behaviour follow the ``concurrent.futures`` docs as of Python 3.14
+(``map(buffersize=)`` included), on Python 3.10 and later. Where CPython's code and its docs
+disagree, this follows the docs: a future cancelled by ``cancel()`` counts as done for
+wait()/as_completed() at once (gh-92001); a falsy exception is still raised by ``result()``
+(gh-132063). Stricter than CPython, on purpose: a negative or NaN timeout, a ``max_workers``
+that is not an int (or is a bool) and a non-callable ``fn`` are refused at the call.
 
-Interoperability with the stdlib:
-
-- The exceptions *are* the stdlib's classes, so ``except concurrent.futures.CancelledError``
-  catches ours and vice versa.
-- ``Future`` subclasses ``concurrent.futures.Future`` and ``ThreadPoolExecutor`` subclasses
-  the stdlib's, so ``asyncio.wrap_future``, ``loop.run_in_executor`` and
-  ``loop.set_default_executor`` accept them.
-- ``execspec.impl.wait``/``as_completed`` accept futures of any executor, stdlib's included.
-  The stdlib's ``concurrent.futures.wait``/``as_completed`` do NOT accept our futures: they
-  reach into private attributes (``_condition``) ours do not have, and raise AttributeError.
-
-Stricter than CPython, on purpose: a negative or NaN timeout, a ``max_workers`` that is not
-an int (or is a bool) and a non-callable ``fn`` are refused at the call with a clear error.
+With the stdlib: the exceptions *are* its classes, so either module's ``except`` clauses
+catch them; ``Future`` and ``ThreadPoolExecutor`` subclass its classes, so asyncio's
+``wrap_future``, ``run_in_executor`` and ``set_default_executor`` accept them;
+``execspec.impl.wait``/``as_completed`` accept futures of any executor. The stdlib's
+``wait``/``as_completed`` do NOT accept our futures: they read a private ``_condition`` that
+ours lack, and raise AttributeError.
 
 >>> from execspec.impl import ThreadPoolExecutor, as_completed
 >>> with ThreadPoolExecutor(max_workers=4) as ex:
@@ -27,13 +21,15 @@ an int (or is a bool) and a non-callable ``fn`` are refused at the call with a c
 [1, 2, 4, 8, 16]
 """
 
+# EXC-*: the stdlib's own classes, so either module's except clauses catch them
 from concurrent.futures import BrokenExecutor, CancelledError, InvalidStateError, TimeoutError
 from concurrent.futures.thread import BrokenThreadPool
 
 from ._executor import Executor
 from ._future import Future
 from ._thread import ThreadPoolExecutor
-from ._waiting import ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, DoneAndNotDoneFutures, as_completed, wait
+from ._waiting import ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, DoneAndNotDoneFutures
+from ._waiting import as_completed, wait
 
 # MOD-NAMES: the thread side of concurrent.futures' public names
 __all__ = [
@@ -45,8 +41,6 @@ __all__ = [
 
 def __getattr__(name: str) -> object:
     if name in ("ProcessPoolExecutor", "InterpreterPoolExecutor", "BrokenProcessPool"):
-        raise AttributeError(
-            f"execspec.impl covers only the thread side of concurrent.futures; "
-            f"use concurrent.futures.{name} for {name}"
-        )
+        raise AttributeError(f"execspec.impl covers only the thread side of concurrent.futures; "
+                             f"use concurrent.futures.{name} for {name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

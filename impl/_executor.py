@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures as _cf
-import itertools
 import time
 import weakref
+from itertools import islice
 from types import TracebackType
 from typing import Any, Callable, Iterable, Iterator, ParamSpec, TypeVar
 
@@ -15,15 +15,12 @@ from ._future import Future, check_count, check_timeout
 _T = TypeVar("_T")
 _P = ParamSpec("_P")
 _Self = TypeVar("_Self", bound="Executor")
+_Refill = tuple["weakref.ref[Executor]", Callable[..., Any], Iterator[tuple[Any, ...]]]
 
 
 class Executor(_cf.Executor):
-    """Base class of executors: subclasses provide submit(), and shutdown() if they hold
-    resources; map() and ``with`` come from here.
-
-    A subclass of ``concurrent.futures.Executor``, so code that type-checks against the
-    stdlib's base accepts it.
-    """
+    """Base class of executors (a subclass of the stdlib's): subclasses provide submit(), and
+    shutdown() if they hold resources; map() and ``with`` come from here."""
 
     def submit(self, fn: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs) -> Future[_T]:
         """Schedule ``fn(*args, **kwargs)`` and return a Future for its outcome."""
@@ -31,12 +28,10 @@ class Executor(_cf.Executor):
 
     def map(self, fn: Callable[..., _T], *iterables: Iterable[Any], timeout: float | None = None,
             chunksize: int = 1, buffersize: int | None = None) -> Iterator[_T]:  # fmt: skip
-        """Like ``map(fn, *iterables)``, with the calls run by this executor.
-
-        Results come in input order. Without ``buffersize`` every call is submitted now;
-        with it, at most ``buffersize`` calls are in flight and the inputs are read lazily.
-        ``timeout`` (seconds, from this call) bounds the wait for each next result;
-        ``chunksize`` is accepted and ignored (it matters only to process pools).
+        """Like ``map(fn, *iterables)``, with the calls run by this executor; results come in
+        input order. Without ``buffersize`` every call is submitted now; with it, at most
+        ``buffersize`` calls are in flight and the inputs are read lazily. ``timeout`` (seconds,
+        from this call) bounds the wait for each result; ``chunksize`` is ignored (process pools).
 
         >>> from execspec.impl import ThreadPoolExecutor
         >>> with ThreadPoolExecutor(2) as ex:
@@ -50,15 +45,13 @@ class Executor(_cf.Executor):
             raise TypeError(f"map() needs a callable, got {fn!r}")
         deadline = None if limit is None else time.monotonic() + limit  # EXE-MAP-TIMEOUT
         inputs = zip(*iterables)  # EXE-MAP-ZIP: stops at the shortest iterable
-        submit = self.submit
-        if buffersize is None:
-            # EXE-MAP-EAGER: every call is submitted before map() returns
-            fs = collections.deque([submit(fn, *args) for args in inputs])
-            return _primed(_in_order(fs, deadline, None))
-        # EXE-MAP-BUFFERSIZE-LAZY: only the first `buffersize` inputs are read now
-        fs = collections.deque([submit(fn, *args) for args in itertools.islice(inputs, buffersize)])
-        # a weak reference, so an unfinished iterator does not keep the executor alive
-        return _primed(_in_order(fs, deadline, (weakref.ref(self), fn, inputs)))
+        # EXE-MAP-EAGER: every call is submitted now; EXE-MAP-BUFFERSIZE-LAZY: or the first few
+        fs = collections.deque([self.submit(fn, *args) for args in islice(inputs, buffersize)])
+        # the executor is held weakly, so an unfinished iterator does not keep it alive
+        refill = None if buffersize is None else (weakref.ref(self), fn, inputs)
+        it = _in_order(fs, deadline, refill)
+        next(it)  # into its try block, so even an iterator never advanced cancels when closed
+        return it
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         """Release the executor's resources; later submit() calls raise RuntimeError."""
@@ -66,18 +59,15 @@ class Executor(_cf.Executor):
     def __enter__(self: _Self) -> _Self:
         return self  # EXE-CONTEXT-ENTER
 
-    def __exit__(self, typ: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        # EXE-CONTEXT-EXIT, EXE-CONTEXT-EXCEPTION: wait for the work; never swallow `exc`
-        self.shutdown(wait=True)
+    def __exit__(self, typ: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.shutdown(wait=True)  # EXE-CONTEXT-EXIT, EXE-CONTEXT-EXCEPTION: `exc` propagates
 
 
-def _in_order(
-    fs: collections.deque[Future[_T]],
-    deadline: float | None,
-    refill: tuple[weakref.ref[Executor], Callable[..., _T], Iterator[tuple[Any, ...]]] | None,
-) -> Iterator[_T]:
+def _in_order(fs: collections.deque[Future[_T]], deadline: float | None,
+              refill: _Refill | None) -> Iterator[_T]:
     try:
-        yield None  # type: ignore[misc]  # see _primed()
+        yield None  # type: ignore[misc]  # see map()
         while fs:
             if refill is not None:
                 # EXE-MAP-BUFFERSIZE: one new call goes in as one result comes out
@@ -93,11 +83,6 @@ def _in_order(
     finally:
         for f in fs:  # EXE-MAP-CLOSE-CANCELS: closing or dropping the iterator cancels the rest
             f.cancel()
-
-
-def _primed(it: Iterator[_T]) -> Iterator[_T]:
-    next(it)  # into the try block: closing before the first next() still cancels (EXE-MAP-CLOSE-CANCELS)
-    return it
 
 
 def _result_before(f: Future[_T], deadline: float) -> _T:

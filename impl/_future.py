@@ -1,10 +1,9 @@
 """Future: the state of one call, and the only place that state changes.
 
-Design (why it is fast): the stdlib gives every future its own Condition, which costs an
-RLock, a deque and two lists per call. Here a future is five slots. One module-wide lock,
-``_lock``, guards every state change of every future; it is held for a few bytecodes at a
-time, never while user code runs. A thread that has to block allocates a private Lock
-(the "gate"), parks it on the future and sleeps on it; completion opens the gates.
+Design (why it is fast): the stdlib gives every future its own Condition (an RLock, a deque
+and two lists per call); here a future is five slots. One module-wide lock, ``_lock``,
+guards every state change of every future, for a few bytecodes at a time. A thread that has
+to block parks a private Lock (the "gate") on the future and sleeps on it; completion opens it.
 
     worker                          waiter (result(timeout))
     ------                          ------
@@ -13,11 +12,9 @@ time, never while user code runs. A thread that has to block allocates a private
       take gates, open them         gate.acquire(timeout) returns True
     run callbacks (no lock held)    read _value (stable once done)
 
-If the waiter times out, it re-checks under ``_lock``: a completion that raced with the
-deadline wins (INV-NO-LOST-WAKEUP), and otherwise the gate is removed so nothing leaks.
-
-Reading ``_status`` without the lock is safe: it only moves forward (INV-DONE-MONOTONE), and
-``_value``/``_error`` are written before ``_status`` becomes FINISHED.
+A waiter that times out re-checks under ``_lock``: a completion that raced with the deadline
+wins (INV-NO-LOST-WAKEUP); otherwise its gate is removed. Reading ``_status`` without the lock
+is safe: it only moves forward (INV-DONE-MONOTONE), after ``_value``/``_error`` are written.
 """
 
 from __future__ import annotations
@@ -27,13 +24,8 @@ import logging
 import math
 import os
 import threading
-from typing import Any, Callable, TypeVar
-
-# EXC-*: the very classes of concurrent.futures, so ``except concurrent.futures.X`` catches
-# ours and ours catches theirs (a user who changes one import keeps working handlers).
 from concurrent.futures import CancelledError, InvalidStateError, TimeoutError
-
-__all__ = ["Future", "CancelledError", "InvalidStateError", "TimeoutError", "check_timeout", "check_count"]
+from typing import Any, Callable, TypeVar
 
 _T = TypeVar("_T")
 
@@ -46,27 +38,28 @@ CANCELLED = 2  # entered by cancel() on a pending future; done at once (FUT-CANC
 FINISHED = 3  # entered by set_result()/set_exception() (FUT-SET-RESULT, FUT-SET-EXCEPTION)
 _STATE_NAMES = ("pending", "running", "cancelled", "finished")
 
-# Guards every future's state, gates and callback list. Never held while user code runs, except
-# what the garbage collector runs (a __del__, a weakref callback) when an allocation under it
-# triggers a collection; that code may touch futures too, hence reentrant.
+# Guards every future's state, gates and callbacks. Never held while user code runs, except
+# what a garbage collection under it runs (a __del__, a weakref callback): hence reentrant.
 _lock = threading.RLock()
-
-if hasattr(os, "register_at_fork") and hasattr(_lock, "_at_fork_reinit"):
-    # TPE-FORK: hold the lock across fork() so the child never inherits it mid-update.
-    os.register_at_fork(before=_lock.acquire, after_in_parent=_lock.release, after_in_child=_lock._at_fork_reinit)
-
-_TIMEOUT_MAX = float(getattr(threading, "TIMEOUT_MAX", 1e9))
+if hasattr(os, "register_at_fork"):  # TPE-FORK: a child never inherits the lock mid-update
+    os.register_at_fork(before=_lock.acquire, after_in_parent=_lock.release,
+                        after_in_child=_lock._at_fork_reinit)  # type: ignore[attr-defined]
 
 
-def check_timeout(timeout: object) -> float | None:
+def wait_on(gate: threading.Lock, timeout: float | None) -> bool:
+    """Block on ``gate`` for up to ``timeout`` seconds (None: no limit); False on timeout."""
+    return gate.acquire(True, -1 if timeout is None else min(timeout, threading.TIMEOUT_MAX))
+
+
+def check_timeout(value: object) -> float | None:
     """FUT-TIMEOUT-NUMBER: a timeout is None (no limit) or a non-negative int or float."""
-    if timeout is None:
+    if value is None:
         return None
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
-        raise TypeError(f"timeout must be None or a number of seconds, not {type(timeout).__name__}")
-    if timeout < 0 or math.isnan(timeout):
-        raise ValueError(f"timeout must be None or a non-negative number of seconds, not {timeout!r}")
-    return float(timeout)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"timeout must be None or a number of seconds, not {type(value).__name__}")
+    if value < 0 or math.isnan(value):
+        raise ValueError(f"timeout must be None or a non-negative number of seconds, not {value!r}")
+    return float(value)
 
 
 def check_count(name: str, value: object) -> int:
@@ -79,11 +72,8 @@ def check_count(name: str, value: object) -> int:
 
 
 class Future(_cf.Future[_T]):
-    """The result of a call that may not have happened yet.
-
-    A subclass of ``concurrent.futures.Future`` (so ``asyncio.wrap_future`` and isinstance
-    checks accept it) that shares none of its machinery. Executors create futures; code
-    outside an executor only creates them for tests or adapters.
+    """The result of a call that may not have happened yet. A subclass of the stdlib's Future
+    (so asyncio and isinstance checks accept it) that shares none of its machinery.
 
     >>> f = Future()
     >>> f.set_result(42)
@@ -102,17 +92,17 @@ class Future(_cf.Future[_T]):
 
     @property
     def _condition(self) -> threading.Condition:  # type: ignore[override]
-        # read only by the stdlib's wait()/as_completed(), which cannot watch our futures
-        raise AttributeError("concurrent.futures.wait()/as_completed() cannot watch execspec.impl futures; "
-                             "use execspec.impl.wait()/as_completed(), which accept futures of any executor")
+        raise AttributeError("concurrent.futures.wait()/as_completed() cannot watch execspec.impl "
+                             "futures; use execspec.impl.wait()/as_completed(), which accept "
+                             "futures of any executor")
 
     def __repr__(self) -> str:
         state, exc = self._status, self._error
-        if state == FINISHED:
-            what = "raised" if exc is not None else "returned"
-            obj: object = exc if exc is not None else self._value
-            return f"<{type(self).__name__} at {id(self):#x} state=finished {what} {type(obj).__name__}>"
-        return f"<{type(self).__name__} at {id(self):#x} state={_STATE_NAMES[state]}>"
+        head = f"<{type(self).__name__} at {id(self):#x} state={_STATE_NAMES[state]}"
+        if state != FINISHED:
+            return head + ">"
+        obj: object = exc if exc is not None else self._value
+        return f"{head} {'raised' if exc is not None else 'returned'} {type(obj).__name__}>"
 
     def cancel(self) -> bool:
         """Cancel the call if it has not started; return True if the future is now cancelled."""
@@ -141,11 +131,8 @@ class Future(_cf.Future[_T]):
         return self._status >= CANCELLED
 
     def result(self, timeout: float | None = None) -> _T:
-        """Return the call's value, waiting up to ``timeout`` seconds (None: no limit).
-
-        Raises CancelledError if cancelled, TimeoutError on timeout, and the call's own
-        exception if it raised one.
-        """
+        """Return the call's value, waiting up to ``timeout`` seconds (None: no limit); raise
+        its exception, or CancelledError if cancelled, or TimeoutError on timeout."""
         if timeout is not None:
             check_timeout(timeout)  # even when done: a bad timeout must not fail only by chance
         if self._status < CANCELLED:
@@ -191,7 +178,8 @@ class Future(_cf.Future[_T]):
                 return True
             if state == CANCELLED:
                 return False  # FUT-SRN-CANCELLED: waiters were already woken by cancel()
-        raise RuntimeError(f"set_running_or_notify_cancel() on a future that is {_STATE_NAMES[state]}")
+        raise RuntimeError(f"set_running_or_notify_cancel() on a future that is "
+                           f"{_STATE_NAMES[state]}")
 
     def set_result(self, result: _T) -> None:
         """For executors: finish the future with ``result`` (InvalidStateError if done)."""
@@ -212,9 +200,7 @@ class Future(_cf.Future[_T]):
         with _lock:
             if self._status >= CANCELLED:
                 return False
-            # FUT-SET-ON-PENDING: a pending future may be finished directly
-            self._value = result
-            self._error = exception
+            self._value, self._error = result, exception  # FUT-SET-ON-PENDING: pending is fine
             callbacks = self._settle(FINISHED)
         if callbacks:
             self._run_callbacks(callbacks)
@@ -264,7 +250,7 @@ class Future(_cf.Future[_T]):
         with _lock:
             if not self._park(gate.release):
                 return
-        if gate.acquire(True, -1 if timeout is None else min(timeout, _TIMEOUT_MAX)):
+        if wait_on(gate, timeout):
             return
         with _lock:
             if self._status >= CANCELLED:

@@ -1,26 +1,22 @@
 """ThreadPoolExecutor: a queue of calls and the threads that run them.
 
-The state a worker needs lives in a ``_Pool``, not in the executor, so workers hold no
-reference to the executor and an executor dropped without shutdown() can be collected; its
-weakref callback then tells the idle workers to leave (TPE-GC-DROPPED).
+Workers hold a ``_Pool``, not the executor, so an executor dropped without shutdown() can be
+collected; its weakref callback then tells the idle workers to leave (TPE-GC-DROPPED).
+Stopping is one ``None`` on the queue, after every call queued before it: a worker that takes
+it puts it back and exits, so the one signal reaches every worker.
 
-Stopping uses one ``None`` on the queue: a worker that takes it puts it back and exits, so
-one signal reaches every worker, and it comes after every call queued before it.
-
-Idle workers are counted in ``_Pool.idle``: a worker that finds the queue empty adds one
-(under the pool lock, where every put happens), and submit() spends one instead of
-starting a thread (TPE-IDLE-REUSE). A count is never more than the workers that are about
-to block on the queue, so a call is never left queued while a worker could be started.
-
-A new worker is reserved under the pool lock (it enters ``threads``, so the bound holds) and
-started outside it, since a start waits for the OS. Joiners (shutdown, exit) first wait on
-``started`` until ``starting`` is 0, so a call queued before the stop signal has its worker joined.
+A worker that finds the queue empty counts itself in ``_Pool.idle`` (under the pool lock,
+where every put happens); submit() spends one instead of starting a thread (TPE-IDLE-REUSE).
+The count never exceeds the workers about to block on the queue, so no call waits while a
+worker could be started. A new worker is reserved under the pool lock (it enters ``threads``,
+so the bound holds) and started outside it, as a start waits for the OS; joiners first wait
+until ``starting`` is 0, so every call queued before the stop signal has its worker joined.
 """
 
 from __future__ import annotations
 
+import concurrent.futures as _cf
 import itertools
-import logging
 import os
 import queue
 import threading
@@ -28,17 +24,13 @@ import weakref
 from concurrent.futures.thread import BrokenThreadPool
 from typing import Any, Callable, ParamSpec, TypeVar
 
-import concurrent.futures as _cf
-
-from ._executor import Executor
 from . import _future
-from ._future import FINISHED, PENDING, RUNNING, Future, check_count
+from ._executor import Executor
+from ._future import FINISHED, PENDING, RUNNING, Future, _log, check_count
 
 _T = TypeVar("_T")
 _P = ParamSpec("_P")
 _Call = tuple[Future[Any], Callable[..., Any], tuple[Any, ...], dict[str, Any]]
-
-_log = logging.getLogger("concurrent.futures")
 _BROKEN = "a thread initializer failed, so this thread pool cannot run anything"
 _AFTER_SHUTDOWN = "cannot submit to an executor after its shutdown()"
 _AFTER_EXIT = "cannot submit once the interpreter has started to exit"
@@ -56,18 +48,15 @@ class _Pool:
 
     def __init__(self, max_workers: int, prefix: str, initializer: Callable[..., object] | None,
                  initargs: tuple[Any, ...]) -> None:  # fmt: skip
-        self.lock = threading.RLock()  # guards the fields below and every put (reentrant: see _future._lock)
+        self.lock = threading.RLock()  # guards the rest and every put; reentrant as _future._lock
         self.started = threading.Condition(self.lock)  # notified when `starting` drops to 0
         self.queue: queue.SimpleQueue[_Call | None] = queue.SimpleQueue()
         self.idle = 0  # workers that found the queue empty and were not yet handed a call
         self.starting = 0  # threads in `threads` whose start() has not returned yet
-        # INV-WORKERS-BOUNDED: <= max_workers. A dict, not a set: joins go in start order, so
-        # a run replays exactly under a deterministic scheduler (a set iterates by address)
+        # INV-WORKERS-BOUNDED: <= max_workers; a dict, so joins go in start order (replayable)
         self.threads: dict[threading.Thread, None] = {}
-        self.max_workers = max_workers
-        self.prefix = prefix
-        self.initializer = initializer
-        self.initargs = initargs
+        self.max_workers, self.prefix = max_workers, prefix
+        self.initializer, self.initargs = initializer, initargs
         # why submit() must refuse, or None while open; set once (INV-BROKEN-STICKY)
         self.refusal: BaseException | None = None
         self.owner: weakref.ref[ThreadPoolExecutor] | None = None
@@ -127,26 +116,23 @@ def _work(pool: _Pool) -> None:
                 stopped = True
                 return
             f, fn, args, kwargs = call
-            del call
             with flock:  # TPE-FIFO-START: calls start in the order they were queued
                 runs = f._status == PENDING  # INV-CANCELLED-NEVER-RUNS, INV-RUN-AT-MOST-ONCE
                 if runs:
                     f._status = RUNNING
             counted = False
             if runs:
-                error = None
                 try:
-                    value = fn(*args, **kwargs)  # EXE-SUBMIT-CALL
+                    value, error = fn(*args, **kwargs), None  # EXE-SUBMIT-CALL
                 except BaseException as exc:  # TPE-WORKER-SURVIVES-EXCEPTION
                     value, error = None, exc
                 callbacks = None
                 with flock:
-                    if f._status == RUNNING:  # else someone set_result() it while running: theirs stands
+                    if f._status == RUNNING:  # else set_result() won while it ran: that stands
                         f._value, f._error = value, error
-                        # TPE-IDLE-REUSE: count this worker idle *before* waiters wake, so a
-                        # submit() made after result() returns reuses it; not when callbacks are
-                        # due, since they run here first and may block. Lock order: futures'
-                        # lock, then pool lock (never the reverse).
+                        # TPE-IDLE-REUSE: idle *before* waiters wake, so a submit() made after
+                        # result() returns reuses this worker; not if callbacks are due (they run
+                        # here first, and may block). Lock order: futures' lock, then pool lock.
                         if f._callbacks is None and q.empty():
                             with lock:
                                 if q.empty():
@@ -156,7 +142,7 @@ def _work(pool: _Pool) -> None:
                 if callbacks:
                     f._run_callbacks(callbacks)
                 del value, error, callbacks  # an idle worker keeps no result alive
-            del f, fn, args, kwargs
+            del call, f, fn, args, kwargs
     finally:
         if not stopped:  # a done-callback raised a BaseException: make room for a new worker
             with lock:
@@ -164,13 +150,10 @@ def _work(pool: _Pool) -> None:
 
 
 class ThreadPoolExecutor(Executor, _cf.ThreadPoolExecutor):
-    """Runs calls on a pool of at most ``max_workers`` threads, started as needed.
-
-    ``max_workers`` defaults to min(32, CPUs + 4); ``thread_name_prefix`` names the threads;
-    ``initializer(*initargs)`` runs first in each worker, and if it raises, the pool is broken:
-    queued calls fail and later submits raise BrokenThreadPool. A subclass of the stdlib's
-    ThreadPoolExecutor only so that isinstance checks (asyncio's default executor) accept it;
-    none of its machinery is used.
+    """Runs calls on at most ``max_workers`` threads (default min(32, CPUs + 4)), started as
+    needed. ``initializer(*initargs)`` runs first in each worker; if it raises, the pool is
+    broken: queued calls fail and later submits raise BrokenThreadPool. Subclasses the stdlib's
+    ThreadPoolExecutor only for isinstance checks (asyncio's default executor).
 
     >>> from execspec.impl import ThreadPoolExecutor
     >>> with ThreadPoolExecutor(max_workers=2) as ex:
@@ -179,17 +162,17 @@ class ThreadPoolExecutor(Executor, _cf.ThreadPoolExecutor):
     """
 
     def __init__(self, max_workers: int | None = None, thread_name_prefix: str = "",
-                 initializer: Callable[..., object] | None = None, initargs: tuple[Any, ...] = ()) -> None:  # fmt: skip
-        if max_workers is None:
-            # TPE-MAX-WORKERS-DEFAULT-313 (process_cpu_count), -38 before 3.13
-            cpus = getattr(os, "process_cpu_count", os.cpu_count)()
-            max_workers = min(32, (cpus or 1) + 4)
+                 initializer: Callable[..., object] | None = None,
+                 initargs: tuple[Any, ...] = ()) -> None:  # fmt: skip
+        if max_workers is None:  # TPE-MAX-WORKERS-DEFAULT-313 (process_cpu_count), -38 before 3.13
+            max_workers = min(32, (getattr(os, "process_cpu_count", os.cpu_count)() or 1) + 4)
         else:  # TPE-MAX-WORKERS-INVALID; TPE-MAX-WORKERS-TYPE (stricter than CPython: ints only)
             check_count("max_workers", max_workers)
-        if initializer is not None and not callable(initializer):
-            raise TypeError(f"initializer must be callable or None, got {initializer!r}")  # TPE-INITIALIZER-NOT-CALLABLE
+        if initializer is not None and not callable(initializer):  # TPE-INITIALIZER-NOT-CALLABLE
+            raise TypeError(f"initializer must be callable or None, got {initializer!r}")
         if not isinstance(thread_name_prefix, str):
-            raise TypeError(f"thread_name_prefix must be a str, not {type(thread_name_prefix).__name__}")
+            what = type(thread_name_prefix).__name__
+            raise TypeError(f"thread_name_prefix must be a str, not {what}")
         # TPE-THREAD-NAME-PREFIX: threads are named "<prefix>_<n>"
         prefix = thread_name_prefix or f"ThreadPoolExecutor-{next(_executor_numbers)}"
         self._pool = pool = _Pool(max_workers, prefix, initializer, tuple(initargs))
@@ -209,14 +192,15 @@ class ThreadPoolExecutor(Executor, _cf.ThreadPoolExecutor):
             if pool.refusal is not None:
                 # EXE-SUBMIT-AFTER-SHUTDOWN, TPE-SUBMIT-AFTER-EXIT, TPE-INITIALIZER-FAILS-SUBMIT
                 raise type(pool.refusal)(*pool.refusal.args)  # fresh: tracebacks don't pile up
-            pool.queue.put((f, fn, args, kwargs))  # EXE-SUBMIT-FN-POSITIONAL: fn is positional-only
+            pool.queue.put((f, fn, args, kwargs))  # EXE-SUBMIT-FN-POSITIONAL: see `/` above
             if pool.idle:
                 pool.idle -= 1  # TPE-IDLE-REUSE: an idle worker will take it
                 return f
             if len(pool.threads) >= pool.max_workers:  # TPE-MAX-WORKERS-BOUND: reserved ones count
                 return f
             # TPE-LAZY-THREADS: reserve the worker now, start it below, outside the lock
-            t = threading.Thread(name=f"{pool.prefix}_{len(pool.threads)}", target=_work, args=(pool,))
+            name = f"{pool.prefix}_{len(pool.threads)}"
+            t = threading.Thread(name=name, target=_work, args=(pool,))
             pool.threads[t] = None
             pool.starting += 1
         try:
@@ -242,7 +226,6 @@ class ThreadPoolExecutor(Executor, _cf.ThreadPoolExecutor):
         """Stop accepting calls; with ``wait``, return once every queued call has run and
         the workers have exited. ``cancel_futures`` cancels the calls not yet started.
 
-        >>> from execspec.impl import ThreadPoolExecutor
         >>> ex = ThreadPoolExecutor(1)
         >>> f = ex.submit(len, "abc")
         >>> ex.shutdown()
@@ -251,8 +234,7 @@ class ThreadPoolExecutor(Executor, _cf.ThreadPoolExecutor):
         """
         pool = self._pool
         with pool.lock:
-            # EXE-SHUTDOWN-CANCEL-FUTURES: queued calls are cancelled, running ones finish
-            stranded = pool.drain() if cancel_futures else []
+            stranded = pool.drain() if cancel_futures else []  # EXE-SHUTDOWN-CANCEL-FUTURES
             pool.refuse(RuntimeError(_AFTER_SHUTDOWN))  # EXE-SHUTDOWN-REPEAT: harmless again
             if wait:
                 pool.reserved_started()  # a submit that won the race has its worker joined too
@@ -287,11 +269,11 @@ def _after_fork_in_child() -> None:
     # belong to the parent; each pool starts empty and starts workers again on demand.
     _registry_lock._at_fork_reinit()  # type: ignore[attr-defined]
     for pool in list(_pools):
-        pool.lock, pool.queue, pool.idle, pool.starting, pool.threads = threading.RLock(), queue.SimpleQueue(), 0, 0, {}
-        pool.started = threading.Condition(pool.lock)
+        pool.lock, pool.queue, pool.threads = threading.RLock(), queue.SimpleQueue(), {}
+        pool.started, pool.idle, pool.starting = threading.Condition(pool.lock), 0, 0
 
 
 threading._register_atexit(_at_exit)  # type: ignore[attr-defined]
-if hasattr(os, "register_at_fork") and hasattr(_registry_lock, "_at_fork_reinit"):
+if hasattr(os, "register_at_fork"):
     os.register_at_fork(before=_registry_lock.acquire, after_in_parent=_registry_lock.release,
                         after_in_child=_after_fork_in_child)  # fmt: skip

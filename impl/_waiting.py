@@ -1,14 +1,10 @@
 """wait() and as_completed(): one waiter watching many futures.
 
 A waiter is a ``_Collector``: a gate (a Lock held until there is news) and a tally, both
-changed only under the futures' shared lock. It is parked on each of our pending futures,
-so a completion and the check "is everything done?" can never interleave badly
-(INV-NO-LOST-WAKEUP). Futures from other libraries (the stdlib's, say) are watched through
-their public ``add_done_callback``; such a callback cannot be removed, so it stays on that
-future, harmlessly, until the future is done.
-
-``fired`` is True exactly when the gate has been opened and nobody has closed it since;
-it keeps ``gate.release()`` from being called twice.
+changed only under the futures' shared lock, and parked on each of our pending futures, so a
+completion and the check "is everything done?" cannot interleave badly (INV-NO-LOST-WAKEUP).
+Other futures (the stdlib's, say) are watched through their ``add_done_callback``, which
+cannot be removed: it stays on that future, harmlessly, until the future is done.
 """
 
 from __future__ import annotations
@@ -17,10 +13,11 @@ import concurrent.futures as _cf
 import functools
 import threading
 import time
+from concurrent.futures import TimeoutError
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, TypeVar
 
 from . import _future
-from ._future import Future, TimeoutError, check_timeout
+from ._future import Future, check_timeout, wait_on
 
 _T = TypeVar("_T")
 
@@ -44,7 +41,7 @@ class _Collector:
     def __init__(self, count: int, mode: str) -> None:
         self.gate = threading.Lock()
         self.gate.acquire()
-        self.fired = False
+        self.fired = False  # the gate was opened and nobody closed it since: release() no more
         self.remaining = count  # futures not yet seen done
         self.mode = mode
         self.ready: list[_cf.Future[Any]] = []  # as_completed only: done, not yet yielded
@@ -64,7 +61,7 @@ class _Collector:
         self.fire()
 
     def fire(self) -> None:
-        if not self.fired:  # release() only a gate that is still closed
+        if not self.fired:
             self.fired = True
             self.gate.release()
 
@@ -109,8 +106,8 @@ def _checked(fs: Iterable[_cf.Future[_T]], caller: str) -> dict[_cf.Future[_T], 
     for i, f in enumerate(fs):
         if not isinstance(f, _cf.Future):  # checked before anything is parked
             hint = "; for asyncio futures use asyncio.wait()" if hasattr(f, "get_loop") else ""
-            raise TypeError(f"{caller}() takes concurrent.futures.Future objects (what submit() returns); "
-                            f"item {i} is {f!r} of type {type(f).__name__}{hint}")  # fmt: skip
+            raise TypeError(f"{caller}() takes concurrent.futures.Future objects (what submit() "
+                            f"returns); item {i} is {f!r} of type {type(f).__name__}{hint}")
         futures[f] = None
     return futures
 
@@ -131,22 +128,23 @@ def wait(fs: Iterable[_cf.Future[_T]], timeout: float | None = None,
     """
     limit = check_timeout(timeout)
     if return_when not in _RETURN_WHEN:  # WAIT-RETURN-WHEN-INVALID
-        raise ValueError(f"return_when must be FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED, not {return_when!r}")
+        raise ValueError("return_when must be FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED, "
+                         f"not {return_when!r}")
     futures = _checked(fs, "wait")  # WAIT-DUPLICATES
     collector = _Collector(len(futures), return_when)  # WAIT-DEFAULT-ALL
     parked = collector.watch(futures)
     try:
         if not collector.fired:
-            # WAIT-TIMEOUT: on timeout just report; never raise
-            collector.gate.acquire(True, -1 if limit is None else min(limit, _future._TIMEOUT_MAX))
+            wait_on(collector.gate, limit)  # WAIT-TIMEOUT: on timeout just report; never raise
     finally:
         collector.unwatch(parked)
-    # WAIT-RETURNS-SETS, INV-WAIT-PARTITION; WAIT-CANCELLED-COUNTS: done() includes cancelled (gh-92001)
+    # WAIT-RETURNS-SETS, INV-WAIT-PARTITION; WAIT-CANCELLED-COUNTS: cancelled is done (gh-92001)
     done = {f for f in futures if f.done()}
     return DoneAndNotDoneFutures(done, set(futures) - done)
 
 
-def as_completed(fs: Iterable[_cf.Future[_T]], timeout: float | None = None) -> Iterator[_cf.Future[_T]]:
+def as_completed(fs: Iterable[_cf.Future[_T]],
+                 timeout: float | None = None) -> Iterator[_cf.Future[_T]]:  # fmt: skip
     """Yield the futures (from any executors) as they finish or are cancelled.
 
     Futures already done come first; each future is yielded once. With a ``timeout``
@@ -158,13 +156,13 @@ def as_completed(fs: Iterable[_cf.Future[_T]], timeout: float | None = None) -> 
     [0, 1, 2]
     """
     limit = check_timeout(timeout)
-    # AC-TIMEOUT: the clock starts now, at the call, not at the first next()
-    deadline = None if limit is None else time.monotonic() + limit
-    # AC-ANY-ITERABLE, AC-DUPLICATES: read now, once each, in input order (no address order)
+    deadline = None if limit is None else time.monotonic() + limit  # AC-TIMEOUT: from the call
+    # AC-ANY-ITERABLE, AC-DUPLICATES: read now (not at the first next()), once each, in order
     return _yield_as_completed(_checked(fs, "as_completed"), deadline)
 
 
-def _yield_as_completed(futures: dict[_cf.Future[_T], None], deadline: float | None) -> Iterator[_cf.Future[_T]]:
+def _yield_as_completed(futures: dict[_cf.Future[_T], None],
+                        deadline: float | None) -> Iterator[_cf.Future[_T]]:  # fmt: skip
     total = len(futures)  # AC-EMPTY: nothing to yield, no waiting
     collector = _Collector(total, "stream")
     parked = collector.watch(futures)
@@ -179,17 +177,15 @@ def _yield_as_completed(futures: dict[_cf.Future[_T], None], deadline: float | N
                     yield f
                 del batch, f  # a consumed future is not kept alive by this generator
                 continue
-            if deadline is None:
-                collector.gate.acquire()
-            else:
-                left = deadline - time.monotonic()
-                if left <= 0 or not collector.gate.acquire(True, min(left, _future._TIMEOUT_MAX)):
-                    with _future._lock:
-                        if collector.ready:
-                            continue  # news arrived right at the deadline: deliver it first
-                    raise TimeoutError(f"{total - yielded} of {total} futures not done after the timeout")
+            left = None if deadline is None else deadline - time.monotonic()
+            if (left is None or left > 0) and wait_on(collector.gate, left):
+                with _future._lock:
+                    collector.fired = False  # we hold the gate again; the next note reopens it
+                continue
             with _future._lock:
-                collector.fired = False  # we hold the gate again; the next note reopens it
+                if collector.ready:
+                    continue  # news arrived right at the deadline: deliver it first
+            raise TimeoutError(f"{total - yielded} of {total} futures not done after the timeout")
     finally:
         collector.unwatch(parked)
 
