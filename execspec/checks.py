@@ -86,6 +86,15 @@ def _raise(exc: BaseException) -> None:
     raise exc
 
 
+def _expect(exc: type[BaseException], call: Callable[[], object], failure: str) -> None:
+    """``call()`` must raise ``exc``; otherwise the check fails with ``failure``."""
+    try:
+        value = call()
+    except exc:
+        return
+    raise AssertionError(f"{failure} (it returned {value!r})")
+
+
 @check("EXE-SUBMIT-RETURNS-FUTURE", "EXE-SUBMIT-CALL", "FUT-RESULT-VALUE")
 def submit_returns_the_call_result(w: World) -> None:
     with w.make(max_workers=2) as ex:
@@ -99,12 +108,7 @@ def submit_returns_the_call_result(w: World) -> None:
 def result_raises_the_call_exception(w: World) -> None:
     with w.make(max_workers=1) as ex:
         fut = ex.submit(_raise, KeyError("k"))
-        try:
-            fut.result(BOUND)
-        except KeyError:
-            pass
-        else:
-            raise AssertionError("result() did not raise the call's exception")
+        _expect(KeyError, lambda: fut.result(BOUND), "result() did not raise the call's exception")
         assert isinstance(fut.exception(BOUND), KeyError), "exception() is not the call's exception"
 
 
@@ -112,11 +116,7 @@ def result_raises_the_call_exception(w: World) -> None:
 def result_raises_a_falsy_exception(w: World) -> None:
     with w.make(max_workers=1) as ex:
         fut = ex.submit(_raise, Falsy())
-        try:
-            value = fut.result(BOUND)
-        except Falsy:
-            return
-        raise AssertionError(f"result() returned {value!r} instead of raising a falsy exception")
+        _expect(Falsy, lambda: fut.result(BOUND), "result() did not raise a falsy exception")
 
 
 @check("FUT-CANCEL-PENDING", "FUT-CANCELLED", "FUT-DONE", "FUT-RESULT-CANCELLED")
@@ -128,12 +128,8 @@ def cancel_of_a_queued_future_succeeds(w: World) -> None:
         assert queued.cancel() is True, "cancel() of a queued future returned False"
         assert queued.cancelled() and queued.done(), "a cancelled future is not cancelled() and done()"
         gate.release.set()
-        try:
-            queued.result(BOUND)
-        except w.cf.CancelledError:
-            pass
-        else:
-            raise AssertionError("result() of a cancelled future did not raise CancelledError")
+        _expect(w.cf.CancelledError, lambda: queued.result(BOUND),
+                "result() of a cancelled future did not raise CancelledError")
 
 
 @check("FUT-CANCEL-RUNNING", "FUT-RUNNING")
@@ -162,14 +158,8 @@ def result_times_out_on_a_running_future(w: World) -> None:
     with w.make(max_workers=1) as ex, _Gate(w) as gate:
         fut = ex.submit(gate)
         gate.wait_started()
-        try:
-            fut.result(timeout=0)
-        except w.cf.TimeoutError:
-            pass
-        else:
-            raise AssertionError("result(timeout=0) on a running future did not raise TimeoutError")
-        finally:
-            gate.release.set()
+        _expect(w.cf.TimeoutError, lambda: fut.result(timeout=0),
+                "result(timeout=0) on a running future did not raise TimeoutError")
 
 
 @check("FUT-CB-ON-DONE", "FUT-CB-ORDER", "FUT-CB-ONCE", "INV-CB-EXACTLY-ONCE")
@@ -211,11 +201,7 @@ def submit_after_shutdown_raises(w: World) -> None:
     ex = w.make(max_workers=1)
     ex.shutdown(wait=True)
     ex.shutdown(wait=True)
-    try:
-        ex.submit(pow, 2, 2)
-    except RuntimeError:
-        return
-    raise AssertionError("submit() after shutdown() did not raise RuntimeError")
+    _expect(RuntimeError, lambda: ex.submit(pow, 2, 2), "submit() after shutdown() did not raise RuntimeError")
 
 
 @check("EXE-SHUTDOWN-WAIT", "INV-SHUTDOWN-WAIT-ALL-DONE")
@@ -257,11 +243,7 @@ def the_with_block_shuts_down_and_waits(w: World) -> None:
         fut = ex.submit(gate, 1)
         gate.release.set()
     assert fut.done(), "leaving the with block did not wait for the work"
-    try:
-        ex.submit(pow, 1, 1)
-    except RuntimeError:
-        return
-    raise AssertionError("the with block did not shut the executor down")
+    _expect(RuntimeError, lambda: ex.submit(pow, 1, 1), "the with block did not shut the executor down")
 
 
 @check("EXE-MAP-ORDER", "EXE-MAP-ZIP")
@@ -276,11 +258,7 @@ def map_raises_when_the_failing_item_is_reached(w: World) -> None:
     with w.make(max_workers=2) as ex:
         it = ex.map(lambda x: 10 // x, [5, 0, 2])
         assert next(it) == 2
-        try:
-            next(it)
-        except ZeroDivisionError:
-            return
-    raise AssertionError("map did not raise the call's exception at its item")
+        _expect(ZeroDivisionError, lambda: next(it), "map did not raise the call's exception at its item")
 
 
 @check("WAIT-FIRST-COMPLETED", "WAIT-RETURNS-SETS")
@@ -341,14 +319,8 @@ def as_completed_yields_each_future_once(w: World) -> None:
 def as_completed_times_out(w: World) -> None:
     with w.make(max_workers=1) as ex, _Gate(w) as gate:
         fut = ex.submit(gate)
-        try:
-            list(w.cf.as_completed([fut], timeout=0))
-        except w.cf.TimeoutError:
-            pass
-        else:
-            raise AssertionError("as_completed(timeout=0) on a running future did not time out")
-        finally:
-            gate.release.set()
+        _expect(w.cf.TimeoutError, lambda: list(w.cf.as_completed([fut], timeout=0)),
+                "as_completed(timeout=0) on a running future did not time out")
 
 
 @check("TPE-INITIALIZER-RUNS")
@@ -364,17 +336,10 @@ def a_failing_initializer_breaks_the_pool(w: World) -> None:
     ex = w.make(max_workers=1, initializer=_raise, initargs=(OSError("init failed, expected by the check"),))
     fut = ex.submit(pow, 2, 2)
     try:
-        fut.result(BOUND)
-    except w.cf.BrokenExecutor:
-        pass
-    else:
-        raise AssertionError("work queued on a pool whose initializer failed did not raise BrokenExecutor")
-    try:
-        ex.submit(pow, 2, 2)
-    except w.cf.BrokenExecutor:
-        pass
-    else:
-        raise AssertionError("submit() to a broken pool did not raise BrokenExecutor")
+        _expect(w.cf.BrokenExecutor, lambda: fut.result(BOUND),
+                "work queued on a pool whose initializer failed did not raise BrokenExecutor")
+        _expect(w.cf.BrokenExecutor, lambda: ex.submit(pow, 2, 2),
+                "submit() to a broken pool did not raise BrokenExecutor")
     finally:
         ex.shutdown(wait=True)
 
@@ -382,11 +347,7 @@ def a_failing_initializer_breaks_the_pool(w: World) -> None:
 @check("TPE-MAX-WORKERS-INVALID")
 def max_workers_must_be_positive(w: World) -> None:
     for bad in (0, -1):
-        try:
-            w.make(max_workers=bad)
-        except ValueError:
-            continue
-        raise AssertionError(f"max_workers={bad} was accepted")
+        _expect(ValueError, lambda: w.make(max_workers=bad), f"max_workers={bad} was accepted")
 
 
 @check("TPE-WORKER-SURVIVES-EXCEPTION")
