@@ -22,7 +22,7 @@ import types
 import weakref
 from typing import Any
 
-from execspec.sched.runtime import current_cthread
+from execspec.sched.cthread import current_cthread
 
 __all__ = ["install_stable_hashes", "stable_hash", "stable_id"]
 

@@ -27,7 +27,7 @@ __all__ = ["FrameInfo", "frame_info", "frame_kind", "future_in", "future_state",
            "thread_frames"]
 
 _SHIM_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
-_SHIM_PREFIXES = ("runtime", "runner", "shim_", "loader", "report")
+_SHIM_PREFIXES = ("runtime", "runner", "cthread", "shim_", "loader", "report")
 
 
 def is_shim_file(filename: str) -> bool:

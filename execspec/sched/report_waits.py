@@ -149,7 +149,7 @@ def analyze(rt: Runtime, current: CThread | None, current_frame: FrameType | Non
     for th in rt.threads:
         tw = ThreadWait(th.tid, th.shim.name, done=th.done)
         threads[th.tid] = tw
-        if th.done or (not th and th.tid != 0 and th is not current):
+        if th.done or ((not th.running or th.dead) and th.tid != 0 and th is not current):
             continue
         frames = thread_frames(th, current_frame if th is current else None)
         kinds = [frame_kind(f, files) for f in frames]

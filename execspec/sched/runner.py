@@ -34,7 +34,8 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from greenlet import GreenletExit, getcurrent  # type: ignore[import-untyped,unused-ignore]
 
-from execspec.sched.runtime import Execution, Outcome, Runtime, run_in_runtime, unfinished
+from execspec.sched.cthread import recycle, unfinished
+from execspec.sched.runtime import Execution, Outcome, Runtime, run_in_runtime
 from execspec.sched.strategy import Op, Strategy
 
 if TYPE_CHECKING:
@@ -191,8 +192,10 @@ def run_once(scenario: Callable[[Env], object], strategy: Strategy, *, max_steps
         assert rt.outcome is not None
         if not runner.abandoned and rt.strategy_error is None:
             checkin(table)
-        return rt, Execution(rt.outcome, rt.report, rt.trace, rt.marks, rt.thread_names(),
-                             rt.step, rt.clock, rt.return_value)
+        ex = Execution(rt.outcome, rt.report, rt.trace, rt.marks, rt.thread_names(),
+                       rt.step, rt.clock, rt.return_value)
+        recycle(rt)
+        return rt, ex
 
     runner = _runner()
     runner.job = job

@@ -22,8 +22,8 @@ There it calls ``Runtime.point(thread, op, ready)``:
 
 The operation itself happens after ``point`` returns, so the state a strategy sees when it
 chooses is exactly the state the chosen operation will act on. A thread that finishes makes
-one last step (``exit``), then hands over by setting its greenlet's parent to the chosen
-thread, so dying *is* the switch. A failed execution ends by switching to the runner; the
+one last step (``exit``), then switches to the chosen thread; its greenlet is kept for a
+later execution to reuse (``cthread``). A failed execution ends by switching to the runner; the
 threads still suspended then are unwound by the runner (``runner._unwind``).
 
 Main (T0) holds lock L1, starts T1, which wants L1 too::
@@ -56,6 +56,7 @@ from typing import TYPE_CHECKING, Any, Callable, NoReturn
 
 from greenlet import GreenletExit, getcurrent, greenlet  # type: ignore[import-untyped,unused-ignore]
 
+from execspec.sched.cthread import CThread, current_cthread, make_op, new_cthread
 from execspec.sched.execution import Execution, Outcome, TraceStep, trace_rows
 from execspec.sched.strategy import Op, Strategy
 
@@ -69,56 +70,6 @@ __all__ = ["CThread", "Execution", "FirstEnabled", "Outcome", "Runtime", "TraceS
 
 class Abort(Exception):
     """Internal: unwinds the runner when an execution is failed from inside a thread."""
-
-
-# Ops are immutable and the same across executions, so one cache serves every run.
-_OPS: dict[tuple[int, str, int | None, str], Op] = {}
-
-
-def make_op(tid: int, kind: str, oid: int | None, name: str) -> Op:
-    """The (cached) Op for thread ``tid`` doing ``kind`` on object ``oid`` named ``name``."""
-    key = (tid, kind, oid, name)
-    op = _OPS.get(key)
-    if op is None:
-        if len(_OPS) > 200_000:
-            _OPS.clear()
-        op = _OPS[key] = Op(tid, kind, oid, f"{name}.{kind}" if name else kind)
-    return op
-
-
-class CThread(greenlet):  # type: ignore[misc,unused-ignore]
-    """A controlled thread: a greenlet plus what the kernel needs to schedule it."""
-
-    # slots: the pick loop reads ``ready`` and ``op`` of every live thread at every step
-    __slots__ = ("rt", "tid", "shim", "op", "ready", "deadline", "done", "daemon", "in_exit")
-
-    rt: Runtime
-    tid: int
-    shim: Any  # the shim threading.Thread object this greenlet runs
-    op: Op
-    ready: Callable[[], bool] | None
-    deadline: float | None
-    done: bool
-    daemon: bool
-    in_exit: bool  # blocked in interpreter exit's join of non-daemon threads
-
-    def __init__(self, rt: Runtime, tid: int, shim: Any, run: Callable[..., Any], daemon: bool) -> None:
-        super().__init__(run, rt.runner)
-        self.rt = rt
-        self.tid = tid
-        self.shim = shim
-        self.op = make_op(tid, "begin", None, "")
-        self.ready = None
-        self.deadline = None
-        self.done = False
-        self.daemon = daemon
-        self.in_exit = False
-
-
-def current_cthread() -> CThread | None:
-    """The running controlled thread, or None outside any execution."""
-    g = getcurrent()
-    return g if type(g) is CThread else None
 
 
 #: virtual seconds a poll costs (see ``Runtime.point``)
@@ -168,9 +119,9 @@ class Runtime:
         self.next_oid = oid + 1
         return oid
 
-    def spawn(self, shim: Any, run: Callable[..., Any], daemon: bool) -> CThread:
+    def spawn(self, shim: Any, body: Callable[[], object], daemon: bool) -> CThread:
         """Create a controlled thread (not yet scheduled until it is in ``live``)."""
-        th = CThread(self, len(self.threads), shim, run, daemon)
+        th = new_cthread(self, len(self.threads), shim, body, daemon)
         self.threads.append(th)
         self.live.append(th)
         return th
@@ -292,10 +243,9 @@ class Runtime:
         if th.tid == 0:
             self.main_done = True
         try:
-            nxt = self._pick()
+            th.next = self._pick()  # CThread.run switches to it
         except Abort:
-            return
-        th.parent = nxt  # dying switches to it
+            th.next = self.runner  # the end: park and hand back to the runner
 
     # -- failing -------------------------------------------------------------------------
 
@@ -317,7 +267,7 @@ class Runtime:
         if cur is self.runner:
             raise Abort
         if type(cur) is CThread and cur.done:
-            raise Abort  # a dying thread: thread_exit returns, the greenlet ends at the runner
+            raise Abort  # a dying thread: thread_exit hands the runner to CThread.run
         self.runner.switch()
         raise GreenletExit  # only reached if someone resumes an aborted thread
 
@@ -338,7 +288,7 @@ def run_in_runtime(rt: Runtime, main: Callable[[], object]) -> None:
 
     shim = MainThread(rt)
 
-    def body(*_: object) -> None:
+    def body() -> None:
         try:
             rt.return_value = main()
         except GreenletExit:
@@ -360,11 +310,6 @@ def run_in_runtime(rt: Runtime, main: Callable[[], object]) -> None:
         pass
     if rt.outcome is None:
         rt.outcome = Outcome.OK
-
-
-def unfinished(rt: Runtime) -> list[CThread]:
-    """Greenlets that were started and have not finished (they hold suspended frames)."""
-    return [t for t in rt.threads if t and not t.dead]
 
 
 # ``run_once`` lives with the runner thread that executes it; re-exported here, the kernel's

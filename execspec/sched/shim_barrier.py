@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from execspec.sched.runtime import current_cthread
+from execspec.sched.cthread import current_cthread
 from execspec.sched.shim_sync import Prim
 
 __all__ = ["Barrier", "BrokenBarrierError"]

@@ -14,7 +14,8 @@ import types
 from typing import Any, Callable, Sequence, TypeVar
 
 from execspec.sched.loader import ModuleTable
-from execspec.sched.runtime import Runtime, current_cthread, make_op
+from execspec.sched.cthread import current_cthread, make_op
+from execspec.sched.runtime import Runtime
 
 __all__ = ["Env", "build_shim_module", "reset_shim_module"]
 

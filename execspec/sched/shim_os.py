@@ -20,7 +20,7 @@ import functools
 import os as _real_os
 from typing import TYPE_CHECKING, Any, Callable
 
-from execspec.sched.runtime import current_cthread
+from execspec.sched.cthread import current_cthread
 from execspec.sched.shim_sync import TIMEOUT_MAX, Lock, RLock
 from execspec.sched.shim_threading import Thread, get_ident, get_native_id, local
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from greenlet import getcurrent  # type: ignore[import-untyped,unused-ignore]
 
-from execspec.sched.runtime import _OPS, CThread
+from execspec.sched.cthread import _OPS, CThread
 from execspec.sched.shim_sync import Prim
 
 __all__ = ["Empty", "Full", "LifoQueue", "PriorityQueue", "Queue", "SimpleQueue",

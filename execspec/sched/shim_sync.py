@@ -16,7 +16,8 @@ from typing import Any, Callable
 
 from greenlet import getcurrent  # type: ignore[import-untyped,unused-ignore]
 
-from execspec.sched.runtime import _OPS, CThread, Runtime, current_cthread, make_op
+from execspec.sched.cthread import _OPS, CThread, current_cthread, make_op
+from execspec.sched.runtime import Runtime
 
 __all__ = ["Condition", "Lock", "Prim", "RLock", "TIMEOUT_MAX"]
 

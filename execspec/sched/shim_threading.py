@@ -15,7 +15,8 @@ from typing import Any, Callable, Iterable, Mapping
 
 from greenlet import GreenletExit  # type: ignore[import-untyped,unused-ignore]
 
-from execspec.sched.runtime import Abort, CThread, Outcome, Runtime, current_cthread, make_op
+from execspec.sched.cthread import CThread, current_cthread, make_op
+from execspec.sched.runtime import Abort, Outcome, Runtime
 from execspec.sched.shim_barrier import Barrier, BrokenBarrierError
 from execspec.sched.shim_semaphore import BoundedSemaphore, Event, Semaphore
 from execspec.sched.shim_sync import TIMEOUT_MAX, Condition, Lock, RLock

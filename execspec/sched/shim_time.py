@@ -11,7 +11,7 @@ from __future__ import annotations
 import time as _real_time
 from typing import Any
 
-from execspec.sched.runtime import current_cthread, make_op
+from execspec.sched.cthread import current_cthread, make_op
 
 __all__ = ["EPOCH", "TEMPLATE", "monotonic", "perf_counter", "sleep", "time"]
 

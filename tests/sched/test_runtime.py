@@ -327,3 +327,29 @@ def test_stdlib_wait_and_as_completed_replay_exactly(fresh: bool) -> None:
         again = run(scenario, Seeded(3), fresh_modules=fresh)
         assert [s.op for s in again.trace] == [s.op for s in first.trace]
         assert again.return_value == first.return_value
+
+
+def test_finished_greenlets_are_reused_by_later_executions_with_the_same_results() -> None:
+    # A deadlock (threads unwound), then passing runs: the finished threads' greenlets are
+    # reused (cthread._IDLE), and every run still gives the same trace as the first one.
+    from execspec.sched.examples import docs
+
+    first = run(functools.partial(docs.wait_on_each_other), Seeded(0))
+    assert first.outcome is Outcome.DEADLOCK
+    runs = [run(_pool, Seeded(1)) for _ in range(3)]
+    assert all(r.outcome is Outcome.OK and r.return_value == [1, 2, 4, 8] for r in runs)
+    assert len({tuple(r.schedule) for r in runs}) == 1
+    seen: list[object] = []  # strong references: an id is not recycled while we hold it
+
+    def spy(env: Any) -> list[int]:
+        from greenlet import getcurrent  # type: ignore[import-untyped,unused-ignore]
+
+        cf = env.load("concurrent.futures")
+        with cf.ThreadPoolExecutor(max_workers=2) as ex:
+            fs = [ex.submit(lambda i: (seen.append(getcurrent()), 2 ** i)[1], i) for i in range(4)]
+            seen.append(getcurrent())
+            return [f.result() for f in fs]
+
+    for _ in range(3):
+        assert run(spy, Seeded(1)).return_value == [1, 2, 4, 8]
+    assert len({id(g) for g in seen}) <= 3  # main and two workers; without reuse, 3 per run
