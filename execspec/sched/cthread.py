@@ -88,11 +88,13 @@ class CThread(greenlet):  # type: ignore[misc,unused-ignore]
     def run(self, *_: object) -> None:
         """The greenlet's life: thread bodies, one per execution that reuses it."""
         while True:
-            body, self.body = self.body, None
-            assert body is not None
+            # No local may hold on to this execution's objects while we are parked: freed
+            # late, inside a later execution, they could run weakref callbacks there.
+            assert self.body is not None
             self.running = True
-            body()
+            self.body()
             self.running = False
+            self.body = None
             nxt, self.next = self.next, None
             if nxt is None:
                 return  # unwound, or never got to its exit step: die, to the runner
@@ -125,7 +127,8 @@ def recycle(rt: Runtime) -> None:
         if len(idle) >= _IDLE_MAX:
             break
         if t and not t.dead and not t.running:
-            t.shim = t.body = t.ready = None  # drop this execution's objects
+            t.shim = t.body = t.ready = t.next = None  # drop this execution's objects
+            del t.rt
             idle.append(t)
 
 
