@@ -45,8 +45,9 @@ class CThread(greenlet):  # type: ignore[misc,unused-ignore]
     """A controlled thread: a greenlet plus what the kernel needs to schedule it.
 
     The greenlet outlives the thread: ``run`` calls one thread body after another (see
-    ``_IDLE``). ``thread_exit`` leaves the thread to switch to in ``next``; the greenlet parks
-    itself and switches there, which is what dying with ``parent = next`` would do."""
+    ``_IDLE``). ``thread_exit`` leaves the thread to switch to in ``next``; when the body
+    returns, the greenlet parks and switches there (or to its parent, the runner, when the
+    thread was unwound), which is what dying with ``parent = next`` would do."""
 
     # slots: the pick loop reads ``ready`` and ``op`` of every live thread at every step
     __slots__ = ("rt", "tid", "shim", "op", "ready", "deadline", "done", "daemon", "in_exit",
@@ -62,7 +63,7 @@ class CThread(greenlet):  # type: ignore[misc,unused-ignore]
     daemon: bool
     in_exit: bool  # blocked in interpreter exit's join of non-daemon threads
     body: Callable[[], object] | None  # the thread's code, until it starts
-    next: CThread | greenlet | None  # set by thread_exit: whom to hand over to
+    next: CThread | None  # set by thread_exit: the thread to hand over to
     running: bool  # its body is on the stack (started, not yet returned)
 
     def __init__(self, rt: Runtime, tid: int, shim: Any, body: Callable[[], object],
@@ -96,9 +97,11 @@ class CThread(greenlet):  # type: ignore[misc,unused-ignore]
             self.running = False
             self.body = None
             nxt, self.next = self.next, None
-            if nxt is None:
-                return  # unwound, or never got to its exit step: die, to the runner
-            nxt.switch()  # parked; resumed by the first switch of the execution reusing it
+            # Park, handing over as dying would: to the thread chosen at our exit step, else
+            # (unwound, or the execution ended) to our parent, the runner. ("is None", not
+            # "or": a greenlet not started yet is false.) The first switch of an execution
+            # that reuses this greenlet resumes it here.
+            (self.parent if nxt is None else nxt).switch()
 
 
 def current_cthread() -> CThread | None:
@@ -119,7 +122,8 @@ def new_cthread(rt: Runtime, tid: int, shim: Any, body: Callable[[], object], da
 
 
 def recycle(rt: Runtime) -> None:
-    """After the execution: keep its idle greenlets (parked, or never started) for reuse."""
+    """After the execution: keep its idle greenlets (finished or unwound, then parked; or
+    never started) for reuse."""
     idle: list[CThread] | None = getattr(_IDLE, "threads", None)
     if idle is None:
         idle = _IDLE.threads = []

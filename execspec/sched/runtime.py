@@ -245,7 +245,7 @@ class Runtime:
         try:
             th.next = self._pick()  # CThread.run switches to it
         except Abort:
-            th.next = self.runner  # the end: park and hand back to the runner
+            pass  # the end: CThread.run hands back to the runner
 
     # -- failing -------------------------------------------------------------------------
 
