@@ -31,6 +31,7 @@ import importlib.util
 import os
 import tokenize
 import types
+import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
@@ -309,7 +310,10 @@ class ModuleTable:
         if loading:
             loading[-1].events.append(("child", name))
         old = self.states.get(key)
-        base = old.base if old else MODULE_OID_BLOCK * (len(self.states) + 1)
+        # The block comes from the module's identity, not from how many modules this table
+        # loaded before it: a table's history differs between processes (a split
+        # exploration's workers), and ids must not.
+        base = old.base if old else MODULE_OID_BLOCK * (1 + zlib.crc32(f"{name}@{root}".encode()))
         state = self.states[key] = _ModState(base)
         if src.code is not None:
             self.files.add(src.filename)
