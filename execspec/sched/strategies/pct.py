@@ -20,14 +20,13 @@ True
 
 from __future__ import annotations
 
-import random
 from typing import Sequence
 
-from execspec.sched.strategies.random import default_seed, execution_seed, seed_ranges
+from execspec.sched.strategies.random import SeededExecutions, seed_ranges
 from execspec.sched.strategy import Op
 
 
-class PCTStrategy:
+class PCTStrategy(SeededExecutions):
     """Priority-based random scheduling with ``depth - 1`` priority change points."""
 
     name = "pct"
@@ -36,13 +35,9 @@ class PCTStrategy:
                  executions: int | None = None, first: int = 0) -> None:
         if depth < 1:
             raise ValueError(f"PCT depth must be >= 1, got {depth}; depth 1 = no change points")
+        super().__init__(seed, executions=executions, first=first)
         self.depth = depth
-        self.seed = default_seed() if seed is None else seed
         self.steps = steps  # n: estimated decision steps per execution (None: calibrate)
-        self.first = first
-        self.executions = executions
-        self.execution = first - 1
-        self._rng = random.Random(0)
         # invariant: every thread seen this execution has exactly one priority; initial ones
         # lie in [depth, depth + 1), lowered ones are the distinct integers 1 .. depth - 1
         self._priority: dict[int, float] = {}
@@ -50,11 +45,8 @@ class PCTStrategy:
         self._decisions = 0
 
     def begin_execution(self) -> bool:
-        nxt = self.execution + 1
-        if self.executions is not None and nxt >= self.first + self.executions:
+        if not super().begin_execution():
             return False
-        self.execution = nxt
-        self._rng = random.Random(execution_seed(self.seed, nxt))
         self._priority = {}
         self._decisions = 0
         self._change_points = {}

@@ -37,14 +37,13 @@ def execution_seed(seed: int, execution: int) -> int:
     return (seed & 0xFFFF_FFFF_FFFF) << 32 | (execution & 0xFFFF_FFFF)
 
 
-class RandomStrategy:
-    """Uniformly random choice among the enabled operations, seeded per execution.
+class SeededExecutions:
+    """Numbered executions, each with its own generator seeded from (seed, execution index).
 
-    ``executions`` bounds how many executions this strategy runs (None: unbounded, the driver's
-    ``max_schedules`` stops it); ``first`` is the index of its first execution.
+    ``executions`` bounds how many executions run (None: unbounded, the driver's
+    ``max_schedules`` stops it); ``first`` is the index of the first one. Shared by the random
+    and PCT strategies, so that both split across processes exactly as they run serially.
     """
-
-    name = "random"
 
     def __init__(self, seed: int | None = None, *, executions: int | None = None,
                  first: int = 0) -> None:
@@ -55,12 +54,19 @@ class RandomStrategy:
         self._rng = random.Random(0)
 
     def begin_execution(self) -> bool:
+        """Move to the next execution and re-seed; False past the last one."""
         nxt = self.execution + 1
         if self.executions is not None and nxt >= self.first + self.executions:
             return False
         self.execution = nxt
         self._rng = random.Random(execution_seed(self.seed, nxt))
         return True
+
+
+class RandomStrategy(SeededExecutions):
+    """Uniformly random choice among the enabled operations, seeded per execution."""
+
+    name = "random"
 
     def choose(self, enabled: Sequence[Op], step: int) -> int:
         n = len(enabled)
