@@ -75,6 +75,15 @@ class _Gate:
         assert self.started.wait(BOUND), "gate task never started running"
 
 
+def _cancel_behind_busy_worker(ex: Any, gate: _Gate) -> Any:
+    """Occupy the only worker with ``gate``, queue a call behind it, cancel that call."""
+    ex.submit(gate)
+    gate.wait_started()
+    queued = ex.submit(pow, 2, 2)
+    assert queued.cancel() is True, "cancel() of a queued future returned False"
+    return queued
+
+
 class Falsy(Exception):
     """An exception whose truth value is False (gh-132063)."""
 
@@ -122,10 +131,7 @@ def result_raises_a_falsy_exception(w: World) -> None:
 @check("FUT-CANCEL-PENDING", "FUT-CANCELLED", "FUT-DONE", "FUT-RESULT-CANCELLED")
 def cancel_of_a_queued_future_succeeds(w: World) -> None:
     with w.make(max_workers=1) as ex, _Gate(w) as gate:
-        ex.submit(gate)
-        gate.wait_started()
-        queued = ex.submit(pow, 2, 2)
-        assert queued.cancel() is True, "cancel() of a queued future returned False"
+        queued = _cancel_behind_busy_worker(ex, gate)
         assert queued.cancelled() and queued.done(), "a cancelled future is not cancelled() and done()"
         gate.release.set()
         _expect(w.cf.CancelledError, lambda: queued.result(BOUND),
@@ -282,10 +288,7 @@ def wait_counts_duplicates_once(w: World) -> None:
 @check("WAIT-CANCELLED-COUNTS")
 def wait_counts_a_cancelled_future_as_done(w: World) -> None:
     with w.make(max_workers=1) as ex, _Gate(w) as gate:
-        ex.submit(gate)
-        gate.wait_started()
-        queued = ex.submit(pow, 2, 2)
-        assert queued.cancel()
+        queued = _cancel_behind_busy_worker(ex, gate)
         done, _ = w.cf.wait([queued], timeout=0, return_when=w.cf.FIRST_COMPLETED)
         gate.release.set()
     assert queued in done, "wait did not count a future cancelled by cancel() as done (gh-92001)"
@@ -294,10 +297,7 @@ def wait_counts_a_cancelled_future_as_done(w: World) -> None:
 @check("AC-CANCELLED-COUNTS")
 def as_completed_yields_a_cancelled_future(w: World) -> None:
     with w.make(max_workers=1) as ex, _Gate(w) as gate:
-        ex.submit(gate)
-        gate.wait_started()
-        queued = ex.submit(pow, 2, 2)
-        assert queued.cancel()
+        queued = _cancel_behind_busy_worker(ex, gate)
         try:
             got = list(w.cf.as_completed([queued], timeout=0))
         except w.cf.TimeoutError:
