@@ -140,8 +140,7 @@ class _ModState:
         return oid
 
 
-#: shim objects a loaded module creates get ids from its own block (not the execution's
-#: counter), so they are the same whether the module ran in this execution or was reset
+#: a module's shim objects get ids from its own block, the same whether it ran or was reset
 MODULE_OID_BLOCK = 1_000_000
 
 
@@ -310,9 +309,7 @@ class ModuleTable:
         if loading:
             loading[-1].events.append(("child", name))
         old = self.states.get(key)
-        # The block comes from the module's identity, not from how many modules this table
-        # loaded before it: a table's history differs between processes (a split
-        # exploration's workers), and ids must not.
+        # by identity, not load order: tables' histories differ across processes, ids must not
         base = old.base if old else MODULE_OID_BLOCK * (1 + zlib.crc32(f"{name}@{root}".encode()))
         state = self.states[key] = _ModState(base)
         if src.code is not None:

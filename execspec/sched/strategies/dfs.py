@@ -29,11 +29,10 @@ the driver hands the full list of operations to ``observe`` before ``end_executi
 Open question: with a preemption bound, a reduction may prune a schedule whose only bounded
 equivalent was itself cut by the bound (Coons et al., OOPSLA 2013): an explored sibling ``p``
 stands for a later sibling's schedules that run ``p`` later, but reaching them from ``p`` first
-takes one more preemption. Checked against full enumeration of random programs, bounded sleep
-sets lost some bounded trace class in 67 of 450 (program, bound) pairs. Letting ``p`` sleep
-only where it cost a preemption less cut that to 6, but made bounded searches larger than
-unbounded ones (4-30x more schedules), so it was not kept. Bounded and reduced search is a
-bug-finding heuristic (as in loom); unbounded and reduced search, the default, is complete.
+takes one more preemption. Against full enumeration of random programs, bounded sleep sets
+lost a bounded trace class in 67 of 450 (program, bound) pairs (a stricter rule: 6, but 4-30x
+larger searches). Bounded and reduced search is a bug-finding heuristic (as in loom);
+unbounded and reduced search, the default, is complete.
 
 >>> from execspec.sched.strategy import Op
 >>> s = DFSStrategy()
@@ -60,9 +59,8 @@ BOUND_ENV = "EXECSPEC_PREEMPTION_BOUND"
 
 
 class _FromEnv(enum.Enum):
-    """The default of ``preemption_bound``: not given, so ``$EXECSPEC_PREEMPTION_BOUND`` (if
-    set) decides. Distinct from ``None``, which asks for an unbounded search even when the
-    variable is set."""
+    """``preemption_bound`` not given: ``$EXECSPEC_PREEMPTION_BOUND`` (if set) decides.
+    Distinct from ``None``, an unbounded search even when the variable is set."""
 
     FROM_ENV = "from the environment"
 
@@ -388,7 +386,7 @@ class DFSStrategy:
 
 
 def _ops(ops: Sequence[Op]) -> str:
-    return "[" + ", ".join(f"{op.thread}:{op.label or op.kind}" for op in ops) + "]"
+    return "[" + ", ".join(f"{op.thread}:{op.label or op.kind}#{op.obj}" for op in ops) + "]"
 
 
 def _still_asleep(parent: _Node) -> list[Op]:
