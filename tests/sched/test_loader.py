@@ -159,7 +159,6 @@ def test_real_threads_keep_working_while_executions_run() -> None:
                 laps[0] += 1
             q.put(laps[0])
             q.get(timeout=1)
-            time.sleep(0)
     t = threading.Thread(target=real_worker, daemon=True)
     t.start()
     try:
