@@ -16,7 +16,7 @@ Grammar of one clause file (``specs/<area>.md``)::
 
 Every level-2 heading is a clause. After the field list only blank lines may follow until the
 next clause. Errors are :class:`CatalogueError`: file, line, what is wrong and how to fix it.
-Cross-file checks (duplicates, dangling ``see:``) live in :mod:`execspec.spec`.
+Cross-file checks (duplicates, dangling ``see:``) live in :mod:`execspec.spec.catalogue`.
 """
 
 from __future__ import annotations
@@ -204,7 +204,7 @@ def parse_file(name: str, text: str) -> tuple[str, list[Clause]]:
         raise CatalogueError(
             f"clause file {name!r} is not a known area", name, 1,
             f"rename it to one of {', '.join(a + '.md' for a in AREAS)} or add the area to AREAS "
-            "in execspec/spec_parse.py",
+            "in execspec/spec/grammar.py",
         )
     prefix = AREAS[area][0]
     lines = text.splitlines()
