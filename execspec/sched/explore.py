@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
+from execspec import config
 from execspec.sched.explore_split import group, process_pool, run_split
 from execspec.sched.schedule import Schedule, resolve_scenario, scenario_name
 from execspec.sched.strategy import Op, Strategy
@@ -46,8 +47,8 @@ if TYPE_CHECKING:
     from execspec.sched.execution import Execution
 
 Scenario = Callable[..., object]
-MAX_SCHEDULES_ENV = "EXECSPEC_MAX_SCHEDULES"
-DEFAULT_SCHEDULE_DIR = "execspec-schedules"
+MAX_SCHEDULES_ENV = config.MAX_SCHEDULES
+DEFAULT_SCHEDULE_DIR = config.DEFAULT_SCHEDULE_DIR
 
 
 @dataclass
@@ -231,7 +232,7 @@ def explore(scenario: Scenario | str, strategy: Strategy, *, max_schedules: int 
     {'DEADLOCK': 20}
     """
     if max_schedules is None:
-        max_schedules = _max_schedules_from_env()
+        max_schedules = config.max_schedules()
     if isinstance(max_schedules, bool) or not isinstance(max_schedules, int) or max_schedules < 1:
         raise ValueError(f"max_schedules must be a whole number >= 1, got {max_schedules!r}: "
                          f"pass the number of schedules to explore (or None for "
@@ -272,20 +273,6 @@ def explore(scenario: Scenario | str, strategy: Strategy, *, max_schedules: int 
     _merge(result, pieces, max_schedules, stop_on_first_failure)
     _finish(result, func, name, max_steps, modules, schedule_dir)
     return result
-
-
-def _max_schedules_from_env() -> int:
-    raw = os.environ.get(MAX_SCHEDULES_ENV)
-    if raw is None or not raw.strip():
-        return 1000
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise ValueError(f"${MAX_SCHEDULES_ENV}={raw!r} is not a whole number >= 1: set it to "
-                         f"the number of schedules to explore, or unset it for 1000")
-    return value
 
 
 def _merge(result: Exploration, pieces: list[_Part], budget: int, stop: bool) -> None:

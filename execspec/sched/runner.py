@@ -26,7 +26,6 @@ from __future__ import annotations
 import _thread
 import gc
 import logging
-import os
 import sys
 import threading as _real_threading
 import time as _real_time
@@ -34,6 +33,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from greenlet import GreenletExit, getcurrent  # type: ignore[import-untyped,unused-ignore]
 
+from execspec import config
 from execspec.sched.cthread import recycle, unfinished
 from execspec.sched.runtime import Execution, Outcome, Runtime, run_in_runtime
 from execspec.sched.strategy import Op, Strategy
@@ -44,8 +44,6 @@ if TYPE_CHECKING:
 __all__ = ["FirstEnabled", "run_once"]
 
 _GRAVEYARD = 32  # executions with suspended greenlets a runner keeps before it retires
-_FRESH_MODULES = os.environ.get("EXECSPEC_FRESH_MODULES", "") not in ("", "0")
-_UNCONTROLLED_TIMEOUT = float(os.environ.get("EXECSPEC_UNCONTROLLED_TIMEOUT", "2.0"))
 
 
 class FirstEnabled:
@@ -144,15 +142,15 @@ def _runner() -> _Runner:
 def run_once(scenario: Callable[[Env], object], strategy: Strategy, *, max_steps: int = 20_000,
              modules: Sequence[str] = ("concurrent.futures",), cpu_count: int = 2,
              exit_at_end: bool = True, uncontrolled_timeout: float | None = None,
-             fresh_modules: bool = _FRESH_MODULES) -> Execution:
+             fresh_modules: bool | None = None) -> Execution:
     """Run ``scenario(env)`` once as controlled thread 0, letting ``strategy`` choose who runs
     at every scheduling point, and return the ``Execution``.
 
     ``modules`` are loaded fresh under the shim when the scenario (or code it loads) imports
     them. When the scenario returns, interpreter exit is simulated (``env.exit_interpreter()``)
     unless ``exit_at_end`` is False. Loaded modules run once and are reset for later
-    executions (``loader_snapshot``); ``fresh_modules=True`` (or the environment variable
-    ``EXECSPEC_FRESH_MODULES=1``) runs their code afresh every time. A controlled thread that
+    executions (``loader_snapshot``); ``fresh_modules=True`` (None: the environment variable
+    ``EXECSPEC_FRESH_MODULES=1``, see ``execspec.config``) runs their code afresh every time. A controlled thread that
     makes no scheduling step for ``uncontrolled_timeout`` real seconds (default 2, or
     ``EXECSPEC_UNCONTROLLED_TIMEOUT``) is reported as UNCONTROLLED_BLOCK.
     ``strategy.end_execution(failed)`` is called before
@@ -169,9 +167,11 @@ def run_once(scenario: Callable[[Env], object], strategy: Strategy, *, max_steps
     from execspec.sched.loader import checkin, checkout  # noqa: PLC0415 - they import us
     from execspec.sched.shim_env import Env  # noqa: PLC0415
 
+    fresh = config.fresh_modules() if fresh_modules is None else fresh_modules
+
     def job() -> tuple[Runtime, Execution]:
         rt = runner.rt = Runtime(strategy, max_steps)
-        table = checkout([(m, None) for m in modules], fresh_modules)
+        table = checkout([(m, None) for m in modules], fresh)
         env = Env(rt, table, cpu_count)
 
         def main() -> object:
@@ -200,7 +200,7 @@ def run_once(scenario: Callable[[Env], object], strategy: Strategy, *, max_steps
     runner = _runner()
     runner.job = job
     runner.result = runner.error = runner.rt = None
-    limit = _UNCONTROLLED_TIMEOUT if uncontrolled_timeout is None else uncontrolled_timeout
+    limit = config.uncontrolled_timeout() if uncontrolled_timeout is None else uncontrolled_timeout
     poll = min(0.25, limit / 4)
     runner.go.release()
     try:

@@ -48,14 +48,14 @@ unbounded and reduced search, the default, is complete.
 from __future__ import annotations
 
 import enum
-import os
 from dataclasses import dataclass, field
 from typing import Sequence, Union
 
+from execspec import config
 from execspec.sched.strategy import Op
 
 REDUCTIONS = ("none", "sleep", "dpor")
-BOUND_ENV = "EXECSPEC_PREEMPTION_BOUND"
+BOUND_ENV = config.PREEMPTION_BOUND
 
 
 class _FromEnv(enum.Enum):
@@ -79,19 +79,7 @@ def resolve_bound(bound: Bound) -> int | None:
     (True, 2)
     """
     if bound is FROM_ENV:
-        raw = os.environ.get(BOUND_ENV)
-        if raw is None or raw.strip().lower() in ("", "none"):
-            return None
-        try:
-            value = int(raw)
-        except ValueError:
-            raise ValueError(f"${BOUND_ENV}={raw!r} is not an integer: set it to a whole "
-                             f"number >= 0, or 'none' (or unset it) for an unbounded "
-                             f"search") from None
-        if value < 0:
-            raise ValueError(f"${BOUND_ENV}={raw!r} is negative: set it to a whole number "
-                             f">= 0, or 'none' (or unset it) for an unbounded search")
-        return value
+        return config.preemption_bound()
     if bound is None:
         return None
     if isinstance(bound, bool) or not isinstance(bound, int):

@@ -14,22 +14,18 @@ True
 
 from __future__ import annotations
 
-import os
 import random
 from typing import Sequence
 
+from execspec import config
 from execspec.sched.strategy import Op
 
-SEED_ENV = "EXECSPEC_SEED"
+SEED_ENV = config.SEED
 
 
 def default_seed() -> int:
     """The seed used when none is given: ``$EXECSPEC_SEED``, else 0 (deterministic by default)."""
-    raw = os.environ.get(SEED_ENV, "0")
-    try:
-        return int(raw, 0)
-    except ValueError:
-        raise ValueError(f"{SEED_ENV}={raw!r} is not an integer; set it to e.g. 1234") from None
+    return config.seed()
 
 
 def execution_seed(seed: int, execution: int) -> int:

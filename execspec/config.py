@@ -1,0 +1,179 @@
+"""Every ``EXECSPEC_*`` setting, in one place (like loom's ``Builder`` and its ``LOOM_*`` variables).
+
+Each setting is read when asked for, through the small function named after it, never at import
+time: tests set and unset variables with ``monkeypatch``, and a long-lived process sees a change.
+A bad value raises ValueError naming the variable and what to write instead.
+
+| variable | meaning | default |
+| --- | --- | --- |
+| ``EXECSPEC_SEED`` | seed of the seeded strategies (random, PCT) and of the shim checks; any integer literal | ``0`` |
+| ``EXECSPEC_PREEMPTION_BOUND`` | DFS preemption bound when none is given: a whole number >= 0, or ``none`` | unbounded |
+| ``EXECSPEC_MAX_SCHEDULES`` | schedules ``explore`` runs when not told (>= 1) | ``1000`` |
+| ``EXECSPEC_FRESH_MODULES`` | ``1``: the loader runs module code afresh every run (no snapshot reuse) | off |
+| ``EXECSPEC_UNCONTROLLED_TIMEOUT`` | seconds a controlled thread may block outside the shim before the run is UNCONTROLLED_BLOCK | ``2.0`` |
+| ``EXECSPEC_SHIM_SCHEDULES`` | schedules per strategy per shim check | ``20`` |
+| ``EXECSPEC_SCHEDULE_DIR`` | where failing schedules are written | ``execspec-schedules`` |
+| ``EXECSPEC_REGEN`` | ``1``: tests rewrite golden files instead of comparing them | off |
+| ``EXECSPEC_BOUNDS`` | comma-separated model-explorer bound names (``model/explore.py`` reads it itself: model is pure) | the fast tier |
+| ``EXECSPEC_CROSSHAIR_BUDGET`` | seconds for the CrossHair contract test | ``4`` |
+| ``EXECSPEC_PROFILE`` | the conformance machine's profile name | ``ci`` if ``$CI`` is set, else ``dev`` |
+
+This module imports nothing of ours: anyone may import it (except ``model``, which is pure and
+reads its one variable itself).
+
+>>> isinstance(max_schedules(), int), profile() in ("ci", "dev") or bool(profile())
+(True, True)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = ["SEED", "PREEMPTION_BOUND", "MAX_SCHEDULES", "FRESH_MODULES", "UNCONTROLLED_TIMEOUT",
+           "SHIM_SCHEDULES", "SCHEDULE_DIR", "REGEN", "BOUNDS", "CROSSHAIR_BUDGET", "PROFILE",
+           "seed", "preemption_bound", "max_schedules", "fresh_modules", "uncontrolled_timeout",
+           "shim_schedules", "schedule_dir", "regen", "bounds", "crosshair_budget", "profile"]
+
+SEED = "EXECSPEC_SEED"
+PREEMPTION_BOUND = "EXECSPEC_PREEMPTION_BOUND"
+MAX_SCHEDULES = "EXECSPEC_MAX_SCHEDULES"
+FRESH_MODULES = "EXECSPEC_FRESH_MODULES"
+UNCONTROLLED_TIMEOUT = "EXECSPEC_UNCONTROLLED_TIMEOUT"
+SHIM_SCHEDULES = "EXECSPEC_SHIM_SCHEDULES"
+SCHEDULE_DIR = "EXECSPEC_SCHEDULE_DIR"
+REGEN = "EXECSPEC_REGEN"
+BOUNDS = "EXECSPEC_BOUNDS"
+CROSSHAIR_BUDGET = "EXECSPEC_CROSSHAIR_BUDGET"
+PROFILE = "EXECSPEC_PROFILE"
+
+DEFAULT_MAX_SCHEDULES = 1000
+DEFAULT_UNCONTROLLED_TIMEOUT = 2.0
+DEFAULT_SHIM_SCHEDULES = 20
+DEFAULT_SCHEDULE_DIR = "execspec-schedules"
+DEFAULT_CROSSHAIR_BUDGET = 4.0
+
+
+def _raw(name: str) -> str | None:
+    """The variable's value, or None when unset or blank."""
+    raw = os.environ.get(name)
+    return None if raw is None or not raw.strip() else raw
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "") not in ("", "0")
+
+
+def seed() -> int:
+    """``$EXECSPEC_SEED`` as an integer literal, else 0 (deterministic by default)."""
+    raw = os.environ.get(SEED, "0")
+    try:
+        return int(raw, 0)
+    except ValueError:
+        raise ValueError(f"{SEED}={raw!r} is not an integer; set it to e.g. 1234") from None
+
+
+def preemption_bound() -> int | None:
+    """``$EXECSPEC_PREEMPTION_BOUND``: None (unset, blank or ``none``: unbounded) or an int >= 0."""
+    raw = os.environ.get(PREEMPTION_BOUND)
+    if raw is None or raw.strip().lower() in ("", "none"):
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"${PREEMPTION_BOUND}={raw!r} is not an integer: set it to a whole "
+                         f"number >= 0, or 'none' (or unset it) for an unbounded "
+                         f"search") from None
+    if value < 0:
+        raise ValueError(f"${PREEMPTION_BOUND}={raw!r} is negative: set it to a whole number "
+                         f">= 0, or 'none' (or unset it) for an unbounded search")
+    return value
+
+
+def max_schedules() -> int:
+    """``$EXECSPEC_MAX_SCHEDULES`` (a whole number >= 1), else 1000."""
+    raw = _raw(MAX_SCHEDULES)
+    if raw is None:
+        return DEFAULT_MAX_SCHEDULES
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ValueError(f"${MAX_SCHEDULES}={raw!r} is not a whole number >= 1: set it to "
+                         f"the number of schedules to explore, or unset it for 1000")
+    return value
+
+
+def fresh_modules() -> bool:
+    """``$EXECSPEC_FRESH_MODULES`` set (and not ``0``): load module code afresh every run."""
+    return _flag(FRESH_MODULES)
+
+
+def uncontrolled_timeout() -> float:
+    """``$EXECSPEC_UNCONTROLLED_TIMEOUT`` in seconds (> 0), else 2.0."""
+    raw = _raw(UNCONTROLLED_TIMEOUT)
+    if raw is None:
+        return DEFAULT_UNCONTROLLED_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise ValueError(f"${UNCONTROLLED_TIMEOUT}={raw!r} is not a number of seconds > 0: "
+                         f"set it to e.g. 2.0, or unset it for 2.0")
+    return value
+
+
+def shim_schedules() -> int:
+    """``$EXECSPEC_SHIM_SCHEDULES`` (a whole number >= 1), else 20."""
+    raw = _raw(SHIM_SCHEDULES)
+    if raw is None:
+        return DEFAULT_SHIM_SCHEDULES
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ValueError(f"${SHIM_SCHEDULES}={raw!r} is not a whole number >= 1: set it to "
+                         f"the schedules per strategy per check, or unset it for 20")
+    return value
+
+
+def schedule_dir() -> Path:
+    """``$EXECSPEC_SCHEDULE_DIR``, else ``execspec-schedules`` (relative to the working directory)."""
+    return Path(_raw(SCHEDULE_DIR) or DEFAULT_SCHEDULE_DIR)
+
+
+def regen() -> bool:
+    """``$EXECSPEC_REGEN`` set (and not ``0``): rewrite golden files instead of comparing."""
+    return _flag(REGEN)
+
+
+def bounds() -> list[str] | None:
+    """``$EXECSPEC_BOUNDS`` split at commas, or None (the model explorer's fast tier)."""
+    raw = _raw(BOUNDS)
+    return None if raw is None else [name.strip() for name in raw.split(",") if name.strip()]
+
+
+def crosshair_budget() -> float:
+    """``$EXECSPEC_CROSSHAIR_BUDGET`` in seconds (> 0), else 4."""
+    raw = _raw(CROSSHAIR_BUDGET)
+    if raw is None:
+        return DEFAULT_CROSSHAIR_BUDGET
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise ValueError(f"${CROSSHAIR_BUDGET}={raw!r} is not a number of seconds > 0: "
+                         f"set it to e.g. 10, or unset it for 4")
+    return value
+
+
+def profile() -> str:
+    """``$EXECSPEC_PROFILE``, else ``ci`` when ``$CI`` is set (non-empty), else ``dev``."""
+    raw = _raw(PROFILE)
+    if raw is not None:
+        return raw.strip()
+    return "ci" if os.environ.get("CI") else "dev"
