@@ -10,13 +10,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from execspec import config
 from execspec.spec.catalogue import Catalogue
 from execspec.spec.grammar import MAX_MINOR, MIN_MINOR, STATUSES, Clause
 
 __all__ = ["index_is_stale", "render_clause", "render_index"]
-
-_REGEN_ENV = "EXECSPEC_REGEN"
-
 
 def render_index(catalogue: Catalogue) -> str:
     """The Markdown index committed as ``specs/README.md``: one table per area, with counts."""
@@ -70,10 +68,10 @@ def render_clause(clause: Clause) -> str:
 
 def index_is_stale(catalogue: Catalogue, index_path: str | os.PathLike[str]) -> bool:
     """True if ``index_path`` differs from :func:`render_index`; rewrites it when the
-    environment variable ``EXECSPEC_REGEN`` is set (then returns False)."""
+    setting ``EXECSPEC_REGEN`` is on (:func:`execspec.config.regen`) (then returns False)."""
     path = Path(index_path)
     expected = render_index(catalogue)
-    if os.environ.get(_REGEN_ENV):
+    if config.regen():
         path.write_text(expected, encoding="utf-8")
         return False
     return not path.exists() or path.read_text(encoding="utf-8") != expected

@@ -1,4 +1,4 @@
-"""Targets: the things that make an executor, named by a short string.
+"""A target: the thing that makes an executor, named by a short string, and its kind.
 
 ========================  ===================================================================
 ``impl``                  execspec's reference executor (``execspec.impl``)
@@ -8,24 +8,37 @@
 ``source:DIR``            a ``concurrent/futures``-like source directory (shim only)
 ========================  ===================================================================
 
-The checker treats every target alike; ``impl`` is just the first default.
+The checker treats every target alike; ``impl`` is just the first default. CPython's own stdlib
+is recognised by identity (:attr:`Target.is_cpython_stdlib`), whatever name reaches it.
 
 >>> Target.parse("stdlib").module
 'concurrent.futures'
 >>> Target.parse("mypkg.pool:make_pool").factory
 'make_pool'
+>>> Target.parse("concurrent.futures.thread:ThreadPoolExecutor").is_cpython_stdlib
+True
+>>> Target.parse("impl").kind
+<ExecutorKind.IN_PROCESS_THREADS: 'in-process threads'>
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
-import os
-import shutil
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
+
+from execspec.targets.cpython import (
+    find_cpython_source,
+    installed_cpythons,
+    is_cpython_stdlib_factory,
+    is_cpython_stdlib_source,
+)
+from execspec.targets.kind import ExecutorKind
+
+__all__ = ["DEFAULT_TARGETS", "Target", "TargetError"]
 
 DEFAULT_TARGETS = ("impl", "stdlib")
 
@@ -57,6 +70,28 @@ class Target:
     def real_threads_ok(self) -> bool:
         """Whether the target can run on real threads in this interpreter."""
         return self.source_dir is None
+
+    @property
+    def kind(self) -> ExecutorKind:
+        """The kind derived from the target string alone: source-only, or in-process threads.
+
+        Foreign executors (process pools, dask) are told apart only once one is built:
+        :func:`execspec.targets.classify` on the executor refines this.
+        """
+        return ExecutorKind.SOURCE_ONLY if self.source_dir is not None else ExecutorKind.IN_PROCESS_THREADS
+
+    @functools.cached_property
+    def is_cpython_stdlib(self) -> bool:
+        """Whether the target is CPython's own ``concurrent.futures`` thread pool, by identity:
+        its factory is the very ``concurrent.futures.ThreadPoolExecutor`` of this interpreter,
+        or its source directory is an installed CPython's. (A target that cannot be imported
+        is not.)"""
+        if self.source_dir is not None:
+            return is_cpython_stdlib_source(self.source_dir)
+        try:
+            return is_cpython_stdlib_factory(self.load_factory())
+        except TargetError:
+            return False
 
     @classmethod
     def parse(cls, text: str) -> "Target":
@@ -95,12 +130,13 @@ class Target:
     @property
     def version(self) -> tuple[int, int] | None:
         """The CPython version whose stdlib this target is, when it is one (None: any)."""
-        if self.name == "stdlib":
-            return (sys.version_info[0], sys.version_info[1])
         if self.source_dir is not None:
             for part in reversed(self.source_dir.parts):
                 if part.startswith("python3.") and part[len("python3."):].isdigit():
                     return (3, int(part[len("python3."):]))
+            return None
+        if self.is_cpython_stdlib:
+            return (sys.version_info[0], sys.version_info[1])
         return None
 
     def load_factory(self) -> Callable[..., Any]:
@@ -115,44 +151,3 @@ class Target:
         if not callable(factory):
             raise TargetError(f"target {self.name!r}: {self.module} has no callable {self.factory!r}.")
         return factory  # type: ignore[no-any-return]
-
-
-def installed_cpythons() -> list[str]:
-    """The CPython versions ('3.8', '3.9', ...) whose stdlib source this machine has."""
-    return sorted({v for v in _candidate_versions() if find_cpython_source(v) is not None},
-                  key=lambda v: tuple(int(p) for p in v.split(".")))
-
-
-def _candidate_versions() -> list[str]:
-    return [f"3.{minor}" for minor in range(8, 16)]
-
-
-def find_cpython_source(version: str) -> Path | None:
-    """The ``concurrent/futures`` source directory of an installed CPython ``version``.
-
-    Looks in pyenv's versions (``pyenv root``) and for ``pythonX.Y`` on PATH; None if absent.
-    """
-    candidates: list[Path] = []
-    root = os.environ.get("PYENV_ROOT") or _pyenv_root()
-    if root:
-        for prefix in sorted(Path(root, "versions").glob(f"{version}.*")):
-            candidates.append(prefix / "lib" / f"python{version}" / "concurrent" / "futures")
-    exe = shutil.which(f"python{version}")
-    if exe:
-        prefix = Path(exe).resolve().parent.parent
-        candidates.append(prefix / "lib" / f"python{version}" / "concurrent" / "futures")
-    for directory in candidates:
-        if (directory / "thread.py").is_file():
-            return directory
-    return None
-
-
-def _pyenv_root() -> str | None:
-    exe = shutil.which("pyenv")
-    if exe is None:
-        return None
-    try:
-        out = subprocess.run([exe, "root"], capture_output=True, text=True, timeout=10, check=True)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None
