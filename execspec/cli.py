@@ -8,8 +8,8 @@ Subcommands::
     execspec deadlocks            run the docs' two deadlock examples under the shim
     execspec replay FILE          replay a recorded schedule and print its report
 
-Each subcommand lives in the module that owns the work; this file only parses and dispatches,
-so that ``execspec --help`` stays fast and a broken piece cannot break the others.
+Each subcommand is a module of :mod:`execspec.commands`; this file only dispatches to it by
+name, so that ``execspec --help`` stays fast and a broken piece cannot break the others.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from typing import Callable, Sequence
 
 # name -> (module, function, one-line help). The function takes argv and returns an exit code.
 _COMMANDS: dict[str, tuple[str, str, str]] = {
-    "check": ("execspec.check", "main", "check targets against the spec (default: impl, stdlib)"),
-    "explore": ("execspec.model_cli", "explore_main", "explore the model's states; check invariants"),
-    "spec": ("execspec.model_cli", "spec_main", "print the clause index or one clause"),
+    "check": ("execspec.commands.check", "main", "check targets against the spec (default: impl, stdlib)"),
+    "explore": ("execspec.commands.explore", "main", "explore the model's states; check invariants"),
+    "spec": ("execspec.commands.spec", "main", "print the clause index or one clause"),
     "deadlocks": ("execspec.sched.cli_commands", "deadlocks_main", "report the docs' two deadlocks"),
     "replay": ("execspec.sched.cli_commands", "replay_main", "replay a schedule file"),
 }

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from execspec.check import check_target, run_threads
+from execspec.conformance.scenarios import check_target, run_threads
 from execspec.targets import Target
 
 
 def _failed_clauses(target: str) -> set[str]:
     outcomes = run_threads(Target.parse(target))
-    return {c for o in outcomes if not o.passed for c in o.check.clauses}
+    return {c for o in outcomes if not o.passed for c in o.clauses}
 
 
 @pytest.mark.parametrize(
@@ -62,30 +62,31 @@ def test_a_target_that_cannot_be_imported_is_reported_clearly() -> None:
 )
 def test_a_known_bad_executor_is_caught_under_the_shim(bad: str, clause: str, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    from execspec.shim_checks import run_shim
+    from execspec.conformance.scenarios import run_shim
 
     monkeypatch.setenv("EXECSPEC_SCHEDULE_DIR", str(tmp_path))
-    outcomes, skipped = run_shim(Target.parse(bad), schedules=5)
-    assert skipped is None
-    failed = {c for o in outcomes if not o.passed for c in o.check.clauses}
+    shim = run_shim(Target.parse(bad), schedules=5)
+    assert shim.skipped is None
+    failed = {c for o in shim.outcomes if not o.passed for c in o.clauses}
     assert clause in failed
     # Every failure names a schedule file that exists, so it can be replayed.
-    for o in outcomes:
-        if not o.passed and "replay:" in (o.error or ""):
-            assert Path(o.error.split("replay: execspec replay ")[1].rstrip(")")).exists()  # type: ignore[union-attr]
+    for o in shim.outcomes:
+        if o.failure is not None:
+            assert o.failure.replay_file is not None and o.failure.replay_file.exists()
+            assert tmp_path in o.failure.replay_file.parents
 
 
 def test_impl_passes_every_check_under_the_shim(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from execspec.shim_checks import run_shim
+    from execspec.conformance.scenarios import run_shim
 
     monkeypatch.setenv("EXECSPEC_SCHEDULE_DIR", str(tmp_path))
-    outcomes, skipped = run_shim(Target.parse("impl"), schedules=10)
-    assert skipped is None
-    assert [o.error for o in outcomes if not o.passed] == []
+    shim = run_shim(Target.parse("impl"), schedules=10)
+    assert shim.skipped is None
+    assert [o.failure for o in shim.outcomes if not o.passed] == []
 
 
 def test_a_check_whose_clause_postdates_the_target_version_is_not_applicable() -> None:
-    from execspec.check import applicable_checks
+    from execspec.conformance.scenarios import applicable_checks
     from execspec.targets import find_cpython_source
 
     if find_cpython_source("3.8") is None:
@@ -93,3 +94,22 @@ def test_a_check_whose_clause_postdates_the_target_version_is_not_applicable() -
     names = {c.name for c in applicable_checks(Target.parse("stdlib@3.8"))}
     assert "shutdown_cancel_futures_cancels_only_queued_work" not in names  # cancel_futures: 3.9+
     assert "cancel_of_a_running_future_fails" in names
+
+
+def test_the_stdlib_under_another_name_diverges_where_the_spec_records_it() -> None:
+    from execspec.conformance.results import Verdict
+    from execspec.conformance.scenarios import verdicts
+    from execspec.spec import load
+
+    target = Target.parse("concurrent.futures.thread:ThreadPoolExecutor")
+    found = verdicts(target, run_threads(target), load())
+    assert found["WAIT-CANCELLED-COUNTS"].verdict is Verdict.DIVERGES
+    assert found["WAIT-CANCELLED-COUNTS"].issue == "gh-92001"
+    assert not [c for c, v in found.items() if v.verdict is Verdict.FAIL]
+
+
+def test_a_target_the_shim_cannot_load_skips_the_shim_mode_saying_why() -> None:
+    from execspec.conformance.scenarios import run_shim
+
+    shim = run_shim(Target.parse("math:sqrt"), schedules=1)
+    assert shim.outcomes == [] and shim.skipped == "cannot load math under the shim"

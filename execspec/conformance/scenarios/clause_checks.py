@@ -1,8 +1,9 @@
 """Clause checks: small scenarios, each naming the clauses it exercises.
 
-A check is a function of a :class:`World` — the executor module under test, a factory that
-makes executors, and the ``threading`` to coordinate with — that raises ``AssertionError``
-with a message when the executor breaks the clause. The same check runs on real threads
+A check is a function of a :class:`~execspec.conformance.scenarios.world.World` — the
+executor module under test, a factory that makes executors, and the ``threading`` to
+coordinate with — that raises ``AssertionError`` with a message when the executor breaks the
+clause. The same check runs on real threads
 (bounded real waits) and under the scheduler shim (virtual time, controlled interleavings),
 because everything it touches comes from the World.
 
@@ -12,32 +13,20 @@ the roadmap generalises them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from types import ModuleType
 from typing import Any, Callable
 
-# A real-thread wait that should succeed at once is bounded by this many seconds; it fails
-# the check with a message instead of hanging.
-BOUND = 10.0
+from execspec.conformance.scenarios.world import (
+    BOUND,
+    Check,
+    Falsy,
+    Gate,
+    World,
+    cancel_behind_busy_worker,
+    expect,
+    raise_,
+)
 
-
-@dataclass
-class World:
-    """What a check may use: the module under test, an executor factory, and threading."""
-
-    cf: Any  # the executor's module namespace: wait, as_completed, exceptions, Future
-    make: Callable[..., Any]  # executor factory, called as make(max_workers=..., ...)
-    threading: ModuleType | Any
-
-
-@dataclass(frozen=True)
-class Check:
-    """One scenario and the clause IDs it exercises."""
-
-    name: str
-    clauses: tuple[str, ...]
-    run: Callable[[World], None]
-
+__all__ = ["CHECKS", "check"]
 
 CHECKS: list[Check] = []
 
@@ -52,58 +41,6 @@ def check(*clauses: str) -> Callable[[Callable[[World], None]], Callable[[World]
     return register
 
 
-class _Gate:
-    """A task that blocks until released, so a future stays running as long as we want."""
-
-    def __init__(self, w: World) -> None:
-        self.started = w.threading.Event()
-        self.release = w.threading.Event()
-
-    def __call__(self, value: object = None) -> object:
-        self.started.set()
-        assert self.release.wait(BOUND), "gate task was never released"
-        return value
-
-    def __enter__(self) -> "_Gate":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        # Released on the way out, failed assertion or not, so shutdown never waits on it.
-        self.release.set()
-
-    def wait_started(self) -> None:
-        assert self.started.wait(BOUND), "gate task never started running"
-
-
-def _cancel_behind_busy_worker(ex: Any, gate: _Gate) -> Any:
-    """Occupy the only worker with ``gate``, queue a call behind it, cancel that call."""
-    ex.submit(gate)
-    gate.wait_started()
-    queued = ex.submit(pow, 2, 2)
-    assert queued.cancel() is True, "cancel() of a queued future returned False"
-    return queued
-
-
-class Falsy(Exception):
-    """An exception whose truth value is False (gh-132063)."""
-
-    def __bool__(self) -> bool:
-        return False
-
-
-def _raise(exc: BaseException) -> None:
-    raise exc
-
-
-def _expect(exc: type[BaseException], call: Callable[[], object], failure: str) -> None:
-    """``call()`` must raise ``exc``; otherwise the check fails with ``failure``."""
-    try:
-        value = call()
-    except exc:
-        return
-    raise AssertionError(f"{failure} (it returned {value!r})")
-
-
 @check("EXE-SUBMIT-RETURNS-FUTURE", "EXE-SUBMIT-CALL", "FUT-RESULT-VALUE")
 def submit_returns_the_call_result(w: World) -> None:
     with w.make(max_workers=2) as ex:
@@ -116,31 +53,31 @@ def submit_returns_the_call_result(w: World) -> None:
 @check("FUT-RESULT-RAISES", "FUT-EXCEPTION-VALUE")
 def result_raises_the_call_exception(w: World) -> None:
     with w.make(max_workers=1) as ex:
-        fut = ex.submit(_raise, KeyError("k"))
-        _expect(KeyError, lambda: fut.result(BOUND), "result() did not raise the call's exception")
+        fut = ex.submit(raise_, KeyError("k"))
+        expect(KeyError, lambda: fut.result(BOUND), "result() did not raise the call's exception")
         assert isinstance(fut.exception(BOUND), KeyError), "exception() is not the call's exception"
 
 
 @check("FUT-RESULT-FALSY-EXC")
 def result_raises_a_falsy_exception(w: World) -> None:
     with w.make(max_workers=1) as ex:
-        fut = ex.submit(_raise, Falsy())
-        _expect(Falsy, lambda: fut.result(BOUND), "result() did not raise a falsy exception")
+        fut = ex.submit(raise_, Falsy())
+        expect(Falsy, lambda: fut.result(BOUND), "result() did not raise a falsy exception")
 
 
 @check("FUT-CANCEL-PENDING", "FUT-CANCELLED", "FUT-DONE", "FUT-RESULT-CANCELLED")
 def cancel_of_a_queued_future_succeeds(w: World) -> None:
-    with w.make(max_workers=1) as ex, _Gate(w) as gate:
-        queued = _cancel_behind_busy_worker(ex, gate)
+    with w.make(max_workers=1) as ex, Gate(w) as gate:
+        queued = cancel_behind_busy_worker(ex, gate)
         assert queued.cancelled() and queued.done(), "a cancelled future is not cancelled() and done()"
         gate.release.set()
-        _expect(w.cf.CancelledError, lambda: queued.result(BOUND),
+        expect(w.cf.CancelledError, lambda: queued.result(BOUND),
                 "result() of a cancelled future did not raise CancelledError")
 
 
 @check("FUT-CANCEL-RUNNING", "FUT-RUNNING")
 def cancel_of_a_running_future_fails(w: World) -> None:
-    with w.make(max_workers=1) as ex, _Gate(w) as gate:
+    with w.make(max_workers=1) as ex, Gate(w) as gate:
         fut = ex.submit(gate, "ran")
         gate.wait_started()
         assert fut.running(), "running() is False while the call runs"
@@ -161,17 +98,17 @@ def cancel_of_a_finished_future_fails(w: World) -> None:
 
 @check("FUT-RESULT-TIMEOUT", "EXC-TIMEOUT")
 def result_times_out_on_a_running_future(w: World) -> None:
-    with w.make(max_workers=1) as ex, _Gate(w) as gate:
+    with w.make(max_workers=1) as ex, Gate(w) as gate:
         fut = ex.submit(gate)
         gate.wait_started()
-        _expect(w.cf.TimeoutError, lambda: fut.result(timeout=0),
+        expect(w.cf.TimeoutError, lambda: fut.result(timeout=0),
                 "result(timeout=0) on a running future did not raise TimeoutError")
 
 
 @check("FUT-CB-ON-DONE", "FUT-CB-ORDER", "FUT-CB-ONCE", "INV-CB-EXACTLY-ONCE")
 def callbacks_run_once_in_order(w: World) -> None:
     seen: list[tuple[str, Any]] = []
-    with w.make(max_workers=1) as ex, _Gate(w) as gate:
+    with w.make(max_workers=1) as ex, Gate(w) as gate:
         fut = ex.submit(gate, 1)
         fut.add_done_callback(lambda f: seen.append(("a", f)))
         fut.add_done_callback(lambda f: seen.append(("b", f)))
@@ -197,7 +134,7 @@ def a_raising_callback_does_not_stop_the_others(w: World) -> None:
         fut = ex.submit(pow, 2, 2)
         fut.result(BOUND)
         seen: list[object] = []
-        fut.add_done_callback(lambda f: _raise(ValueError("callback failure, expected by the check")))
+        fut.add_done_callback(lambda f: raise_(ValueError("callback failure, expected by the check")))
         fut.add_done_callback(seen.append)
         assert seen == [fut], "a callback after a raising one did not run"
 
@@ -207,13 +144,13 @@ def submit_after_shutdown_raises(w: World) -> None:
     ex = w.make(max_workers=1)
     ex.shutdown(wait=True)
     ex.shutdown(wait=True)
-    _expect(RuntimeError, lambda: ex.submit(pow, 2, 2), "submit() after shutdown() did not raise RuntimeError")
+    expect(RuntimeError, lambda: ex.submit(pow, 2, 2), "submit() after shutdown() did not raise RuntimeError")
 
 
 @check("EXE-SHUTDOWN-WAIT", "INV-SHUTDOWN-WAIT-ALL-DONE")
 def shutdown_wait_returns_after_all_work(w: World) -> None:
     ex = w.make(max_workers=2)
-    gate = _Gate(w)
+    gate = Gate(w)
     # Another thread releases the gate once it runs, racing shutdown(wait=True): whichever way
     # the race goes (and under the shim both ways are explored), shutdown must not return early.
     def release_once_started() -> None:
@@ -230,7 +167,7 @@ def shutdown_wait_returns_after_all_work(w: World) -> None:
 
 @check("EXE-SHUTDOWN-CANCEL-FUTURES", "EXE-SHUTDOWN-KEEPS-RUNNING")
 def shutdown_cancel_futures_cancels_only_queued_work(w: World) -> None:
-    gate = _Gate(w)
+    gate = Gate(w)
     ex = w.make(max_workers=1)
     running = ex.submit(gate, "ran")
     gate.wait_started()
@@ -244,12 +181,12 @@ def shutdown_cancel_futures_cancels_only_queued_work(w: World) -> None:
 
 @check("EXE-CONTEXT-ENTER", "EXE-CONTEXT-EXIT")
 def the_with_block_shuts_down_and_waits(w: World) -> None:
-    with w.make(max_workers=1) as ex, _Gate(w) as gate:
+    with w.make(max_workers=1) as ex, Gate(w) as gate:
         assert ex is not None
         fut = ex.submit(gate, 1)
         gate.release.set()
     assert fut.done(), "leaving the with block did not wait for the work"
-    _expect(RuntimeError, lambda: ex.submit(pow, 1, 1), "the with block did not shut the executor down")
+    expect(RuntimeError, lambda: ex.submit(pow, 1, 1), "the with block did not shut the executor down")
 
 
 @check("EXE-MAP-ORDER", "EXE-MAP-ZIP")
@@ -264,12 +201,12 @@ def map_raises_when_the_failing_item_is_reached(w: World) -> None:
     with w.make(max_workers=2) as ex:
         it = ex.map(lambda x: 10 // x, [5, 0, 2])
         assert next(it) == 2
-        _expect(ZeroDivisionError, lambda: next(it), "map did not raise the call's exception at its item")
+        expect(ZeroDivisionError, lambda: next(it), "map did not raise the call's exception at its item")
 
 
 @check("WAIT-FIRST-COMPLETED", "WAIT-RETURNS-SETS")
 def wait_first_completed_returns_with_one_done(w: World) -> None:
-    with w.make(max_workers=2) as ex, _Gate(w) as gate:
+    with w.make(max_workers=2) as ex, Gate(w) as gate:
         slow = ex.submit(gate)
         quick = ex.submit(pow, 2, 2)
         done, not_done = w.cf.wait([slow, quick], timeout=BOUND, return_when=w.cf.FIRST_COMPLETED)
@@ -287,8 +224,8 @@ def wait_counts_duplicates_once(w: World) -> None:
 
 @check("WAIT-CANCELLED-COUNTS")
 def wait_counts_a_cancelled_future_as_done(w: World) -> None:
-    with w.make(max_workers=1) as ex, _Gate(w) as gate:
-        queued = _cancel_behind_busy_worker(ex, gate)
+    with w.make(max_workers=1) as ex, Gate(w) as gate:
+        queued = cancel_behind_busy_worker(ex, gate)
         done, _ = w.cf.wait([queued], timeout=0, return_when=w.cf.FIRST_COMPLETED)
         gate.release.set()
     assert queued in done, "wait did not count a future cancelled by cancel() as done (gh-92001)"
@@ -296,8 +233,8 @@ def wait_counts_a_cancelled_future_as_done(w: World) -> None:
 
 @check("AC-CANCELLED-COUNTS")
 def as_completed_yields_a_cancelled_future(w: World) -> None:
-    with w.make(max_workers=1) as ex, _Gate(w) as gate:
-        queued = _cancel_behind_busy_worker(ex, gate)
+    with w.make(max_workers=1) as ex, Gate(w) as gate:
+        queued = cancel_behind_busy_worker(ex, gate)
         try:
             got = list(w.cf.as_completed([queued], timeout=0))
         except w.cf.TimeoutError:
@@ -317,9 +254,9 @@ def as_completed_yields_each_future_once(w: World) -> None:
 
 @check("AC-TIMEOUT")
 def as_completed_times_out(w: World) -> None:
-    with w.make(max_workers=1) as ex, _Gate(w) as gate:
+    with w.make(max_workers=1) as ex, Gate(w) as gate:
         fut = ex.submit(gate)
-        _expect(w.cf.TimeoutError, lambda: list(w.cf.as_completed([fut], timeout=0)),
+        expect(w.cf.TimeoutError, lambda: list(w.cf.as_completed([fut], timeout=0)),
                 "as_completed(timeout=0) on a running future did not time out")
 
 
@@ -333,12 +270,12 @@ def the_initializer_runs_in_each_worker(w: World) -> None:
 
 @check("TPE-INITIALIZER-FAILS-PENDING", "TPE-INITIALIZER-FAILS-SUBMIT", "EXC-BROKEN-THREADPOOL")
 def a_failing_initializer_breaks_the_pool(w: World) -> None:
-    ex = w.make(max_workers=1, initializer=_raise, initargs=(OSError("init failed, expected by the check"),))
+    ex = w.make(max_workers=1, initializer=raise_, initargs=(OSError("init failed, expected by the check"),))
     fut = ex.submit(pow, 2, 2)
     try:
-        _expect(w.cf.BrokenExecutor, lambda: fut.result(BOUND),
+        expect(w.cf.BrokenExecutor, lambda: fut.result(BOUND),
                 "work queued on a pool whose initializer failed did not raise BrokenExecutor")
-        _expect(w.cf.BrokenExecutor, lambda: ex.submit(pow, 2, 2),
+        expect(w.cf.BrokenExecutor, lambda: ex.submit(pow, 2, 2),
                 "submit() to a broken pool did not raise BrokenExecutor")
     finally:
         ex.shutdown(wait=True)
@@ -347,11 +284,11 @@ def a_failing_initializer_breaks_the_pool(w: World) -> None:
 @check("TPE-MAX-WORKERS-INVALID")
 def max_workers_must_be_positive(w: World) -> None:
     for bad in (0, -1):
-        _expect(ValueError, lambda: w.make(max_workers=bad), f"max_workers={bad} was accepted")
+        expect(ValueError, lambda: w.make(max_workers=bad), f"max_workers={bad} was accepted")
 
 
 @check("TPE-WORKER-SURVIVES-EXCEPTION")
 def a_task_exception_leaves_the_worker_usable(w: World) -> None:
     with w.make(max_workers=1) as ex:
-        ex.submit(_raise, ValueError("x")).exception(BOUND)
+        ex.submit(raise_, ValueError("x")).exception(BOUND)
         assert ex.submit(pow, 2, 5).result(BOUND) == 32, "the pool stopped working after a task raised"

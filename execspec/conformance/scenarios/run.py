@@ -1,0 +1,130 @@
+"""A conformance run of the clause checks: every mode a target supports, then the verdicts.
+
+A clause passes for a target when every check that exercises it passes in every mode. A
+failure on a clause that the spec marks as an *upstream divergence* is expected of CPython's
+own stdlib (recognised by identity, :attr:`execspec.targets.Target.is_cpython_stdlib`) and is
+:attr:`~execspec.conformance.results.Verdict.DIVERGES`; on any other target it is a FAIL like
+the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Callable, Sequence
+
+from execspec.conformance.results import (
+    Area,
+    CheckOutcome,
+    ClauseVerdict,
+    Mode,
+    RunResult,
+    SkippedMode,
+    TargetResult,
+    Verdict,
+)
+from execspec.conformance.scenarios.clause_checks import CHECKS
+from execspec.conformance.scenarios.shim import run_shim
+from execspec.conformance.scenarios.threads import run_threads
+from execspec.spec import Catalogue, load
+from execspec.targets import Target
+
+__all__ = ["UNKNOWN_AREA", "areas", "check_target", "run", "verdicts"]
+
+#: the area under which clause IDs the catalogue lacks are listed
+UNKNOWN_AREA = "not in the catalogue"
+
+
+def check_target(target: Target) -> TargetResult:
+    """Every mode this target supports, run, collected and judged clause by clause.
+
+    Raises :class:`~execspec.targets.TargetError` when an importable target cannot be imported.
+    """
+    outcomes: list[CheckOutcome] = []
+    skipped: list[SkippedMode] = []
+    if target.real_threads_ok:
+        outcomes += run_threads(target)
+    else:
+        skipped.append(SkippedMode(Mode.THREADS, "source-only target"))
+    shim = run_shim(target)
+    outcomes += shim.outcomes
+    if shim.skipped is not None:
+        skipped.append(SkippedMode(Mode.SHIM, shim.skipped))
+    return TargetResult(target=target.name, kind=target.kind, python=target.version,
+                        outcomes=outcomes, verdicts=verdicts(target, outcomes, load()),
+                        skipped=skipped)
+
+
+def verdicts(target: Target, outcomes: Sequence[CheckOutcome],
+             catalogue: Catalogue) -> dict[str, ClauseVerdict]:
+    """The verdict on every clause some check exercises, from the target's check runs."""
+    out: dict[str, ClauseVerdict] = {}
+    for clause in _exercised():
+        relevant = [o for o in outcomes if clause in o.clauses]
+        found = catalogue.clauses.get(clause)
+        issue = found.issue if found is not None else None
+        if not relevant:
+            out[clause] = ClauseVerdict(clause, Verdict.NOT_APPLICABLE, issue,
+                                        reason=_why_not_applicable(target))
+            continue
+        failed = tuple(o for o in relevant if not o.passed)
+        if not failed:
+            out[clause] = ClauseVerdict(clause, Verdict.PASS, issue)
+        elif found is not None and found.status == "upstream-divergence" and target.is_cpython_stdlib:
+            out[clause] = ClauseVerdict(clause, Verdict.DIVERGES, issue, failed)
+        else:
+            out[clause] = ClauseVerdict(clause, Verdict.FAIL, issue, failed)
+    return out
+
+
+def _why_not_applicable(target: Target) -> str:
+    if target.version is not None:
+        return f"no check of it applies to Python {target.version[0]}.{target.version[1]}"
+    return "no check of it ran"
+
+
+def _exercised() -> list[str]:
+    seen: dict[str, None] = {}
+    for chk in CHECKS:
+        seen.update(dict.fromkeys(chk.clauses))
+    return list(seen)
+
+
+def areas(catalogue: Catalogue) -> list[Area]:
+    """The matrix's rows: exercised clauses grouped by area in catalogue order, then any
+    exercised ID the catalogue lacks."""
+    exercised = set(_exercised())
+    groups = [Area(area, tuple(c.id for c in clauses if c.id in exercised))
+              for area, clauses in catalogue.by_area().items()]
+    unknown = tuple(sorted(exercised - set(catalogue.clauses)))
+    if unknown:
+        groups.append(Area(UNKNOWN_AREA, unknown))
+    return [g for g in groups if g.clauses]
+
+
+def run(targets: Sequence[Target], *,
+        on_target: Callable[[Target], None] | None = None) -> RunResult:
+    """Check every target in turn (``on_target`` is told before each starts) and collect the
+    matrix.
+
+    >>> from execspec.targets import Target
+    >>> result = run([Target.parse("impl")])  # doctest: +SKIP
+    >>> result.exit_status  # doctest: +SKIP
+    0
+    """
+    started = time.perf_counter()
+    catalogue = load()
+    results = []
+    # Some checks make callbacks raise on purpose; executors log those, which is noise here.
+    logging.disable(logging.CRITICAL)
+    try:
+        for t in targets:
+            if on_target is not None:
+                on_target(t)
+            results.append(check_target(t))
+    finally:
+        logging.disable(logging.NOTSET)
+    rows = areas(catalogue)
+    return RunResult(targets=results, areas=rows, catalogue_size=len(catalogue),
+                     exercised=sum(c in catalogue for c in _exercised()), checks=len(CHECKS),
+                     elapsed=time.perf_counter() - started)
