@@ -17,7 +17,7 @@ from execspec.conformance.results import (
 )
 from execspec.reports.terminal import render
 
-LONG = "TPE-A-CLAUSE-ID-MUCH-LONGER-THAN-ANY-IN-THE-CATALOGUE"
+LONG = "LONG-CLAUSE-ID-WIDER-THAN-EVERY-COLUMN-OF-THE-MATRIX"  # made up: no area prefix
 
 
 def _target(name: str, verdicts: dict[str, Verdict], issue: str | None = None) -> TargetResult:
