@@ -136,8 +136,8 @@ def cold_start() -> None:
             print(f"   {example:20} {executor:20} {wall:6.3f} s wall "
                   f"(in-process {float(out[1]):.3f} s, {out[0]} schedules)")
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import sys; from execspec.sched.cli_commands import "
-                    "deadlocks_main; sys.exit(deadlocks_main(['--schedule-dir', '']))"],
+    subprocess.run([sys.executable, "-c", "import sys; from execspec.commands.deadlocks import "
+                    "main; sys.exit(main(['--schedule-dir', '']))"],
                    check=True, capture_output=True)
     print(f"   `execspec deadlocks` (both examples, {len(EXECUTORS)} executors): "
           f"{time.perf_counter() - start:.3f} s wall\n")

@@ -1,11 +1,24 @@
 """Deterministic scheduler shim: run unmodified threading code one controlled thread at a
-time, explore its interleavings, and explain every hang.
+time, explore its interleavings, and explain every hang. A library: no argparse (the
+``execspec deadlocks`` and ``execspec replay`` commands live in ``execspec.commands``).
 
-The kernel (``runtime``) runs controlled threads as greenlets and asks a ``Strategy`` who
-runs next at every operation on a shim primitive; ``loader`` runs modules such as
-``concurrent.futures`` or ``execspec.impl`` unmodified against the shim; ``report`` turns a
-stuck execution into a report at the executor's level. Strategies live in
-``execspec.sched.strategies``, exploration in ``execspec.sched.explore``.
+The parts, lowest first (each may import only those before it; ``shims`` and
+``strategies`` are siblings and do not import each other)::
+
+    kernel/       the Runtime and its controlled threads (greenlets), Op, Prim, Execution,
+                  and the protocols the layers above plug in through
+    shims/        threading, queue, time, os (+ _thread, atexit) and their primitives
+    strategies/   who runs next: first-enabled, random, PCT, DFS (sleep sets, DPOR), replay
+    loader/       fresh module copies bound to the shim, snapshots, stable hashes; Env
+    postmortem/   what a failed execution means: frames, wait-for graph, FailureReport
+    runner.py     run_once: one execution on a runner thread, watched by the caller
+    explore/      exploration, splitting over an executor, schedule files
+
+This module is the public face; ``execspec.sched.strategies`` and ``execspec.sched.explore``
+are the other two. Names here are sched's own: ``ExecutionOutcome`` (old name ``Outcome``)
+is how one *execution* ended, not ``model.states.Outcome``; ``FailureReport`` (old name
+``Report``) explains a failed execution, not ``model.explore.Report``; ``Op`` is the
+operation a strategy chooses among, not ``model.ops.Op``.
 
 >>> from execspec.sched import FirstEnabled, Outcome, run_once
 >>> def scenario(env):
@@ -18,9 +31,13 @@ stuck execution into a report at the executor's level. Strategies live in
 (True, 1024, 3600.0)
 """
 
-from execspec.sched.report import Report
-from execspec.sched.runtime import Execution, FirstEnabled, Outcome, TraceStep, run_once
-from execspec.sched.shim_env import Env
-from execspec.sched.strategy import Op, Strategy
+from execspec.sched.kernel.execution import Execution, ExecutionOutcome, Outcome, TraceStep
+from execspec.sched.kernel.op import Op
+from execspec.sched.kernel.protocols import Strategy
+from execspec.sched.loader.env import Env
+from execspec.sched.postmortem.report import FailureReport, Report
+from execspec.sched.runner import run_once
+from execspec.sched.strategies.first_enabled import FirstEnabled
 
-__all__ = ["Env", "Execution", "FirstEnabled", "Op", "Outcome", "Report", "Strategy", "TraceStep", "run_once"]
+__all__ = ["Env", "Execution", "ExecutionOutcome", "FailureReport", "FirstEnabled", "Op",
+           "Outcome", "Report", "Strategy", "TraceStep", "run_once"]

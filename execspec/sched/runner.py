@@ -29,38 +29,22 @@ import logging
 import sys
 import threading as _real_threading
 import time as _real_time
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import Callable, Sequence
 
 from greenlet import GreenletExit, getcurrent  # type: ignore[import-untyped,unused-ignore]
 
 from execspec import config
-from execspec.sched.cthread import recycle, unfinished
-from execspec.sched.runtime import Execution, Outcome, Runtime, run_in_runtime
-from execspec.sched.strategy import Op, Strategy
+from execspec.sched.kernel.execution import Execution, Outcome
+from execspec.sched.kernel.protocols import Strategy
+from execspec.sched.kernel.runtime import Runtime, recycle, run_in_runtime, unfinished
+from execspec.sched.loader.env import Env
+from execspec.sched.loader.table import checkin, checkout
+from execspec.sched.postmortem.report import EXPLAINER, uncontrolled_report
+from execspec.sched.shims.threading import MainThread
 
-if TYPE_CHECKING:
-    from execspec.sched.shim_env import Env
-
-__all__ = ["FirstEnabled", "run_once"]
+__all__ = ["run_once"]
 
 _GRAVEYARD = 32  # executions with suspended greenlets a runner keeps before it retires
-
-
-class FirstEnabled:
-    """The simplest strategy: always the first enabled operation, i.e. the thread with the
-    lowest id, so the main thread runs as far as it can. One schedule, never exhausted: for
-    examples, tests and a first look at a scenario (exploration uses ``strategies``)."""
-
-    def begin_execution(self) -> bool:
-        """Always ready for another execution (each one is the same schedule)."""
-        return True
-
-    def choose(self, enabled: Sequence[Op], step: int) -> int:
-        """The first enabled operation."""
-        return 0
-
-    def end_execution(self, failed: bool) -> None:
-        """Nothing to record."""
 
 
 class _Runner:
@@ -149,14 +133,14 @@ def run_once(scenario: Callable[[Env], object], strategy: Strategy, *, max_steps
     ``modules`` are loaded fresh under the shim when the scenario (or code it loads) imports
     them. When the scenario returns, interpreter exit is simulated (``env.exit_interpreter()``)
     unless ``exit_at_end`` is False. Loaded modules run once and are reset for later
-    executions (``loader_snapshot``); ``fresh_modules=True`` (None: the environment variable
+    executions (``loader.snapshot``); ``fresh_modules=True`` (None: the environment variable
     ``EXECSPEC_FRESH_MODULES=1``, see ``execspec.config``) runs their code afresh every time. A controlled thread that
     makes no scheduling step for ``uncontrolled_timeout`` real seconds (default 2, or
     ``EXECSPEC_UNCONTROLLED_TIMEOUT``) is reported as UNCONTROLLED_BLOCK.
     ``strategy.end_execution(failed)`` is called before
     returning; calling ``strategy.begin_execution()`` is the caller's job.
 
-    >>> from execspec.sched.runtime import FirstEnabled, run_once
+    >>> from execspec.sched import FirstEnabled, run_once
     >>> def scenario(env):
     ...     cf = env.load("concurrent.futures")
     ...     with cf.ThreadPoolExecutor(max_workers=2) as ex:
@@ -164,13 +148,10 @@ def run_once(scenario: Callable[[Env], object], strategy: Strategy, *, max_steps
     >>> run_once(scenario, FirstEnabled()).return_value
     32
     """
-    from execspec.sched.loader import checkin, checkout  # noqa: PLC0415 - they import us
-    from execspec.sched.shim_env import Env  # noqa: PLC0415
-
     fresh = config.fresh_modules() if fresh_modules is None else fresh_modules
 
     def job() -> tuple[Runtime, Execution]:
-        rt = runner.rt = Runtime(strategy, max_steps)
+        rt = runner.rt = Runtime(strategy, max_steps, EXPLAINER)
         table = checkout([(m, None) for m in modules], fresh)
         env = Env(rt, table, cpu_count)
 
@@ -183,7 +164,7 @@ def run_once(scenario: Callable[[Env], object], strategy: Strategy, *, max_steps
         enabled = gc.isenabled()
         gc.disable()  # cyclic GC would run callbacks at schedule-dependent points
         try:
-            run_in_runtime(rt, main)
+            run_in_runtime(rt, main, MainThread(rt))
             if unfinished(rt):
                 _unwind(rt)
         finally:
@@ -232,8 +213,6 @@ def run_once(scenario: Callable[[Env], object], strategy: Strategy, *, max_steps
 
 def _abandon(runner: _Runner, strategy: Strategy, stalled_for: float) -> Execution:
     """The runner is stuck outside the shim: report where, and leave it behind."""
-    from execspec.sched.report import uncontrolled_report  # noqa: PLC0415 - cold path
-
     runner.abandoned = True
     rt = runner.rt
     assert rt is not None

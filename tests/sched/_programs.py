@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from execspec.sched.strategy import Op, Strategy
+from execspec.sched.kernel.op import Op
+from execspec.sched.kernel.protocols import Strategy
 
 Instr = tuple[str, str]  # (kind, object name): lock/unlock a lock, read/write a variable, or spawn
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import random
 from typing import Any, Callable, Sequence
 
-from execspec.sched.runtime import Execution, FirstEnabled, Outcome, run_once
-from execspec.sched.strategy import Op
+from execspec.sched.kernel.execution import Execution, Outcome
+from execspec.sched.strategies.first_enabled import FirstEnabled
+from execspec.sched.runner import run_once
+from execspec.sched.kernel.op import Op
 
 
 First = FirstEnabled  # always the first enabled thread (the lowest id)

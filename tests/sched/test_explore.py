@@ -11,11 +11,13 @@ from typing import Any, Callable
 
 import pytest
 
-from execspec.sched import cli_commands
-from execspec.sched.cli_commands import deadlocks_main, make_strategy, replay_main
+from execspec.commands import deadlocks
+from execspec.commands.deadlocks import main as deadlocks_main
+from execspec.commands.replay import main as replay_main
+from execspec.sched.strategies.named import make_strategy
 from execspec.sched.examples import docs, lost_update
 from execspec.sched.explore import Exploration, explore, run_with
-from execspec.sched.schedule import Schedule
+from execspec.sched.explore.schedule import Schedule
 from execspec.sched.strategies import PCTStrategy, RandomStrategy
 from execspec.sched.strategies.hypothesis import search
 
@@ -303,7 +305,7 @@ def test_deadlocks_command_errors_on_an_executor_named_explicitly_but_absent() -
 
 def test_deadlocks_command_skips_a_default_executor_that_is_not_installed(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli_commands, "EXECUTORS", ("no_such_executor_pkg", "concurrent.futures"))
+    monkeypatch.setattr(deadlocks, "EXECUTORS", ("no_such_executor_pkg", "concurrent.futures"))
     out = io.StringIO()
     assert deadlocks_main(["--schedule-dir", ""], out=out) == 0
     assert "no_such_executor_pkg: not installed, skipped" in out.getvalue()

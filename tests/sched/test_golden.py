@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from execspec.sched.cli_commands import make_strategy
+from execspec.sched.strategies.named import make_strategy
 from execspec.sched.explore import explore
-from execspec.sched.schedule import resolve_scenario
+from execspec.sched.explore.schedule import resolve_scenario
 
 GOLDEN = Path(__file__).parent / "golden"
 ROOT = Path(__file__).resolve().parents[2]  # paths in reports are shown relative to the checkout

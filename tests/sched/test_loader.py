@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from execspec.sched.runtime import Outcome
+from execspec.sched.kernel.execution import Outcome
 
 from tests.sched._runtime_helpers import Newest, Seeded, run
 
@@ -111,7 +111,7 @@ def test_any_source_directory_loads(tmp_path: Any) -> None:
     def scenario(env: Any) -> tuple[float, str]:
         mod = env.load_source(str(tmp_path), "counter")
         return mod.stamp(), type(mod.lock).__module__
-    assert run(scenario).return_value == (1002.0, "execspec.sched.shim_sync")
+    assert run(scenario).return_value == (1002.0, "execspec.sched.shims.sync")
 
 
 def test_exec_source_resolves_imports_through_the_shim() -> None:

@@ -14,9 +14,10 @@ import pytest
 
 from execspec.sched.examples import docs
 from execspec.sched.explore import explore
-from execspec.sched.report_frames import future_state
-from execspec.sched.report_waits import future_note
-from execspec.sched.runtime import Execution, Outcome, run_once
+from execspec.sched.postmortem.frames import future_state
+from execspec.sched.postmortem.waits import future_note
+from execspec.sched.kernel.execution import Execution, Outcome
+from execspec.sched.runner import run_once
 from execspec.sched.strategies import DFSStrategy
 
 from tests.sched._runtime_helpers import First, Newest, Seeded, run

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from execspec.sched.examples import pool
-from execspec.sched.loader import checkout
-from execspec.sched.runtime import Execution, Outcome, run_once
+from execspec.sched.loader.table import checkout
+from execspec.sched.kernel.execution import Execution, Outcome
+from execspec.sched.runner import run_once
 
 from tests.sched._runtime_helpers import First, Newest, Scripted, Seeded, run
 

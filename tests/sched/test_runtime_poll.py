@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from execspec.sched.runtime import POLL_TICK, run_once
+from execspec.sched.kernel.runtime import POLL_TICK
+from execspec.sched.runner import run_once
 from execspec.sched.strategies import RandomStrategy
 
 
@@ -54,7 +55,7 @@ def test_a_wait_with_time_to_run_costs_no_tick() -> None:
 
 
 def test_without_the_tick_the_polling_loop_is_caught_as_a_livelock(monkeypatch: Any) -> None:
-    import execspec.sched.runtime as runtime
+    import execspec.sched.kernel.runtime as runtime
 
     monkeypatch.setattr(runtime, "POLL_TICK", 0.0)
 

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from execspec.sched.examples import docs
-from execspec.sched.schedule import Schedule, ScheduleFileError, resolve_scenario, scenario_name
+from execspec.sched.explore.schedule import (
+    Schedule, ScheduleFileError, resolve_scenario, scenario_name,
+)
 
 
 def _schedule() -> Schedule:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from execspec.sched.runtime import Outcome
+from execspec.sched.kernel.execution import Outcome
 
 from tests.sched._runtime_helpers import Newest, run
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from execspec.sched.runtime import Outcome
+from execspec.sched.kernel.execution import Outcome
 
 from tests.sched._runtime_helpers import Newest, Seeded, outcomes, run
 

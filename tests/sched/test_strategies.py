@@ -15,7 +15,7 @@ from typing import Any, Callable
 import pytest
 
 from execspec.sched.strategies import DFSStrategy, PCTStrategy, RandomStrategy, ReplayStrategy
-from execspec.sched.strategy import Strategy
+from execspec.sched.kernel.protocols import Strategy
 from tests.sched._programs import (LOCK_INVERSION, LOST_UPDATE, Instr, all_runs, independent,
                                    preemptions, run_program, shared)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from execspec.sched.strategies.hypothesis import search
-from execspec.sched.strategy import Strategy
+from execspec.sched.kernel.protocols import Strategy
 from tests.sched._programs import LOST_UPDATE, Run, run_program
 
 

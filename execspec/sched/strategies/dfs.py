@@ -34,7 +34,7 @@ lost a bounded trace class in 67 of 450 (program, bound) pairs (a stricter rule:
 larger searches). Bounded and reduced search is a bug-finding heuristic (as in loom);
 unbounded and reduced search, the default, is complete.
 
->>> from execspec.sched.strategy import Op
+>>> from execspec.sched.kernel.op import Op
 >>> s = DFSStrategy()
 >>> count = 0
 >>> while s.begin_execution():
@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 from typing import Sequence, Union
 
 from execspec import config
-from execspec.sched.strategy import Op
+from execspec.sched.kernel.op import Op
 
 REDUCTIONS = ("none", "sleep", "dpor")
 BOUND_ENV = config.PREEMPTION_BOUND

@@ -20,7 +20,7 @@ or, to search and shrink in one call, ``search(run, failed, key=b"my-scenario")`
 
 On an abstract program:
 
->>> from execspec.sched.strategy import Op
+>>> from execspec.sched.kernel.op import Op
 >>> def run(strategy):
 ...     strategy.begin_execution()
 ...     order = [strategy.choose([Op(0, "w"), Op(1, "w")], 0), strategy.choose([Op(0, "w"), Op(1, "w")], 1)]
@@ -38,7 +38,8 @@ import hypothesis
 import hypothesis.strategies as st
 from hypothesis.database import ExampleDatabase
 
-from execspec.sched.strategy import Op, Strategy
+from execspec.sched.kernel.op import Op
+from execspec.sched.kernel.protocols import Strategy
 
 R = TypeVar("R")
 

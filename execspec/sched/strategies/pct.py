@@ -10,7 +10,7 @@ threads is then found by one execution with probability at least ``1 / (t * n **
 decision count becomes ``n`` for every later execution. ``n`` is then fixed (not re-estimated
 from later runs) so that executions split across processes choose exactly as a serial run.
 
->>> from execspec.sched.strategy import Op
+>>> from execspec.sched.kernel.op import Op
 >>> s = PCTStrategy(depth=2, seed=3)
 >>> s.begin_execution()
 True
@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from execspec.sched.strategies.random import SeededExecutions, seed_ranges
-from execspec.sched.strategy import Op
+from execspec.sched.kernel.op import Op
 
 
 class PCTStrategy(SeededExecutions):

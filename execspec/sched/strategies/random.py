@@ -4,7 +4,7 @@ Execution ``k`` of a strategy seeded with ``s`` draws from its own generator, se
 ``(s, k)``; so executions 1000-1999 can run in another process and make exactly the choices a
 serial run would have made there (``split``), and a failing execution is named by two numbers.
 
->>> from execspec.sched.strategy import Op
+>>> from execspec.sched.kernel.op import Op
 >>> s = RandomStrategy(seed=7)
 >>> s.begin_execution()
 True
@@ -18,7 +18,7 @@ import random
 from typing import Sequence
 
 from execspec import config
-from execspec.sched.strategy import Op
+from execspec.sched.kernel.op import Op
 
 SEED_ENV = config.SEED
 

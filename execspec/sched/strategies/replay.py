@@ -8,7 +8,7 @@ what was seen; it then keeps the execution going with the first enabled thread s
 still gets an outcome. Steps where only one thread could run are checked by ``observe``, which
 the driver calls with every operation run once the execution is over.
 
->>> from execspec.sched.strategy import Op
+>>> from execspec.sched.kernel.op import Op
 >>> s = ReplayStrategy([(1, "acquire", "Lock#0.acquire")])
 >>> s.begin_execution()
 True
@@ -22,9 +22,11 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from execspec.sched.strategy import Op
+from execspec.sched.kernel.op import Op
 
-Step = tuple[int, str, str]  # (thread id, op kind, op label)
+#: one recorded step: (thread id, op kind, op label) -- not ``model``'s Step
+ReplayStep = tuple[int, str, str]
+Step = ReplayStep  # the old name
 
 
 class ReplayDivergence(Exception):
@@ -39,7 +41,7 @@ class ReplayDivergence(Exception):
         self.seen = seen
 
 
-def _show(step: Step) -> str:
+def _show(step: ReplayStep) -> str:
     thread, kind, label = step
     return f"thread {thread} to do {label or kind}"
 
@@ -49,8 +51,8 @@ class ReplayStrategy:
 
     name = "replay"
 
-    def __init__(self, steps: Sequence[Step], *, seed: int = 0) -> None:
-        self.steps: list[Step] = [(int(t), str(k), str(lab)) for t, k, lab in steps]
+    def __init__(self, steps: Sequence[ReplayStep], *, seed: int = 0) -> None:
+        self.steps: list[ReplayStep] = [(int(t), str(k), str(lab)) for t, k, lab in steps]
         self.seed = seed
         self.execution = -1
         self.divergence: ReplayDivergence | None = None

@@ -20,8 +20,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from execspec.sched.strategies.replay import Step
-from execspec.sched.strategy import Strategy
+from execspec.sched.kernel.protocols import Strategy
+from execspec.sched.strategies.replay import ReplayStrategy, ReplayStep
 
 FORMAT = "execspec-schedule"
 VERSION = 1
@@ -35,7 +35,7 @@ class ScheduleFileError(ValueError):
 class Schedule:
     """One execution: the choices made and how to run the same program again."""
 
-    steps: list[Step]
+    steps: list[ReplayStep]
     strategy: dict[str, Any] = field(default_factory=dict)  # name, seed, execution, ...
     scenario: str | None = None     # "package.module:function", None when not importable
     scenario_args: dict[str, Any] = field(default_factory=dict)  # keyword arguments (JSON)
@@ -100,7 +100,6 @@ class Schedule:
 
     def strategy_for_replay(self) -> Strategy:
         """A fresh ``ReplayStrategy`` making this schedule's choices."""
-        from execspec.sched.strategies.replay import ReplayStrategy
         return ReplayStrategy(self.steps, seed=int(self.strategy.get("seed", 0)))
 
     def resolve_scenario(self) -> Callable[..., object]:
@@ -111,7 +110,7 @@ class Schedule:
         return resolve_scenario(self.scenario, self.scenario_args)
 
 
-def _step(raw: object) -> Step:
+def _step(raw: object) -> ReplayStep:
     if not (isinstance(raw, list) and len(raw) == 3 and isinstance(raw[0], int)
             and isinstance(raw[1], str) and isinstance(raw[2], str)):
         raise ValueError(f"step {raw!r} is not [thread id, op kind, op label]")

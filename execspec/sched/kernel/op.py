@@ -1,6 +1,7 @@
-"""The scheduler contract: how the shim asks a strategy who runs next.
+"""``Op``: the next operation of a controlled thread, what a strategy chooses among; and its cache.
 
-The runtime (``execspec.sched.runtime``) runs controlled threads one at a time. At every
+The scheduler contract itself (``Strategy``) is in ``kernel.protocols``. The runtime
+(``kernel.runtime``) runs controlled threads one at a time. At every
 scheduling point it hands the strategy the list of *enabled* pending operations, one per
 runnable thread, and the strategy answers with the index of the one to run. A schedule is
 therefore a seed plus the list of thread ids chosen, which is all that replay needs.
@@ -18,7 +19,8 @@ Three methods, as in shuttle's scheduler trait:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, Sequence
+
+__all__ = ["Op", "make_op"]
 
 
 @dataclass(frozen=True)
@@ -44,17 +46,16 @@ class Op:
         return self.obj is not None and self.obj == other.obj
 
 
-class Strategy(Protocol):
-    """Chooses which enabled operation runs at each scheduling point."""
+# Ops are immutable and the same across executions, so one cache serves every run.
+_OPS: dict[tuple[int, str, int | None, str], Op] = {}
 
-    def begin_execution(self) -> bool:
-        """Prepare a new execution; return False when there is nothing left to explore."""
-        ...
 
-    def choose(self, enabled: Sequence[Op], step: int) -> int:
-        """Return the index into ``enabled`` (never empty) of the operation to run."""
-        ...
-
-    def end_execution(self, failed: bool) -> None:
-        """Called once per execution, after the last step."""
-        ...
+def make_op(tid: int, kind: str, oid: int | None, name: str) -> Op:
+    """The (cached) Op for thread ``tid`` doing ``kind`` on object ``oid`` named ``name``."""
+    key = (tid, kind, oid, name)
+    op = _OPS.get(key)
+    if op is None:
+        if len(_OPS) > 200_000:
+            _OPS.clear()
+        op = _OPS[key] = Op(tid, kind, oid, f"{name}.{kind}" if name else kind)
+    return op

@@ -15,11 +15,12 @@ from typing import Any, Callable, Iterable, Mapping
 
 from greenlet import GreenletExit  # type: ignore[import-untyped,unused-ignore]
 
-from execspec.sched.cthread import CThread, current_cthread, make_op
-from execspec.sched.runtime import Abort, Outcome, Runtime
-from execspec.sched.shim_barrier import Barrier, BrokenBarrierError
-from execspec.sched.shim_semaphore import BoundedSemaphore, Event, Semaphore
-from execspec.sched.shim_sync import TIMEOUT_MAX, Condition, Lock, RLock
+from execspec.sched.kernel.execution import Outcome
+from execspec.sched.kernel.op import make_op
+from execspec.sched.kernel.runtime import Abort, CThread, Runtime, current_cthread
+from execspec.sched.shims.barrier import Barrier, BrokenBarrierError
+from execspec.sched.shims.semaphore import BoundedSemaphore, Event, Semaphore
+from execspec.sched.shims.sync import TIMEOUT_MAX, Condition, Lock, RLock
 
 __all__ = ["MainThread", "Thread", "Timer", "TEMPLATE", "local"]
 

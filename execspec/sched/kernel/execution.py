@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from execspec.sched.strategy import Op
+from execspec.sched.kernel.op import Op
+from execspec.sched.kernel.protocols import Explanation
 
-if TYPE_CHECKING:
-    from execspec.sched.report import Report
-
-__all__ = ["Execution", "Outcome", "TraceStep", "trace_rows"]
+__all__ = ["Execution", "ExecutionOutcome", "Outcome", "TraceStep", "trace_rows"]
 
 
-class Outcome(enum.Enum):
-    """How an execution ended."""
+class ExecutionOutcome(enum.Enum):
+    """How an execution ended (not to be confused with ``model.states.Outcome``, how a
+    future ended, nor with the conformance results). ``Outcome`` is its old name."""
 
     OK = "ok"
     #: no thread can run and no timed wait is pending
@@ -33,6 +31,10 @@ class Outcome(enum.Enum):
     LEAKED_THREAD = "leaked thread"
     #: a controlled thread blocked on something the shim does not control
     UNCONTROLLED_BLOCK = "uncontrolled block"
+
+
+#: the old name, kept: ``from execspec.sched import Outcome``
+Outcome = ExecutionOutcome
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ def trace_rows(ops: list[Op], marks: list[tuple[int, float]]) -> list[tuple[int,
 class Execution:
     """The result of one ``run_once``: outcome, report, trace, schedule and return value."""
 
-    def __init__(self, outcome: Outcome, report: Report | None, ops: list[Op],
+    def __init__(self, outcome: ExecutionOutcome, report: Explanation | None, ops: list[Op],
                  marks: list[tuple[int, float]], names: list[str], steps: int,
                  virtual_time: float, return_value: object) -> None:
         self.outcome = outcome
@@ -77,7 +79,7 @@ class Execution:
     @property
     def failed(self) -> bool:
         """True unless the outcome is OK."""
-        return self.outcome is not Outcome.OK
+        return self.outcome is not ExecutionOutcome.OK
 
     @property
     def schedule(self) -> list[int]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import time as _real_time
 from typing import Any
 
-from execspec.sched.cthread import current_cthread, make_op
+from execspec.sched.kernel.runtime import current_cthread
+from execspec.sched.kernel.op import make_op
 
 __all__ = ["EPOCH", "TEMPLATE", "monotonic", "perf_counter", "sleep", "time"]
 

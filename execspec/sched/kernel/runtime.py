@@ -1,71 +1,41 @@
-"""The kernel: controlled threads on greenlets, one running at a time.
+"""The ``Runtime`` (one execution's kernel state and the step) and its controlled threads.
 
-How a step works
-----------------
-Every controlled thread is a greenlet (``CThread``). All of an execution's greenlets live in
-one real OS thread (the *runner*, see ``run_once``), so exactly one of them runs
-at any moment and nothing the OS does can reorder them. A thread runs Python code freely until
-it reaches an operation on a shim primitive (``Lock.acquire``, ``Event.set``, ``sleep`` ...).
-There it calls ``Runtime.point(thread, op, ready)``:
-
-1. It records its pending ``Op`` and, for a blocking operation, a ``ready()`` predicate
-   ("the lock is free", "I was notified or my deadline passed").
-2. It collects the *enabled* threads: every live thread whose predicate holds.
-3. If none is enabled: if some blocked thread has a deadline, the virtual clock jumps to the
-   earliest one and we go back to 2; otherwise the execution is stuck (deadlock, or a thread
-   that outlives interpreter exit) and the runtime fails it with a report.
-4. ``strategy.choose(ops, step)`` picks one; the step is appended to the trace.
-5. If the chosen thread is the caller, ``point`` returns and the caller performs its
-   operation. Otherwise the caller switches *directly* to the chosen greenlet (no hub), which
-   resumes inside its own ``point`` call and performs *its* operation. The caller resumes
-   later, when some other thread chooses it.
-
-The operation itself happens after ``point`` returns, so the state a strategy sees when it
-chooses is exactly the state the chosen operation will act on. A thread that finishes makes
-one last step (``exit``), then switches to the chosen thread; its greenlet is kept for a
-later execution to reuse (``cthread``). A failed execution ends by switching to the runner; the
-threads still suspended then are unwound by the runner (``runner._unwind``).
-
-Main (T0) holds lock L1, starts T1, which wants L1 too::
-
-    step  offered to the strategy              chosen  then
-    1     T0 acquire L1                        T0      T0 holds L1, runs on to start T1
-    2     T0 start T1                          T0      T1 exists, its first op is "begin"
-    3     T0 release L1 | T1 begin             T1      T1 runs until it wants L1 (held):
-    4     T0 release L1                        T0      ... so T1 is not offered; T0 releases
-    5     T0 join T1    | T1 acquire L1        T1      T1 holds L1; T0's join stays disabled
-          ...                                          until T1's last step, "exit"
-
-Which operations are scheduling points: every operation on a shim primitive that reads or
-writes synchronisation state, with three exceptions that commute with everything another
-thread could do at that moment -- a re-entrant RLock acquire/release, ``Condition.notify``
-and the entry into ``Condition.wait`` (all happen under a held lock; ``wait`` has its point
-at the wake-up). Reading the virtual clock is not a point.
-
-Virtual time advances only in step 3 of the list further up, when no thread is enabled, so
-``sleep(3600)`` costs one step and a timeout fires exactly when every other thread is blocked.
-
-Open question: a timeout can only fire when nothing else can run. Real threads may see a
-timeout while others are busy; exploring that would need the strategy to choose "advance
-the clock" as an operation of its own.
+How a step works, and which operations are scheduling points, is told in the package
+docstring (``execspec.sched.kernel``). A controlled thread is a ``CThread`` greenlet; the
+finished ones are parked and reused by later executions of the same runner thread.
 """
+
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, NoReturn
+import threading as _real_threading
+from typing import Any, Callable, NoReturn, Protocol
 
 from greenlet import GreenletExit, getcurrent, greenlet  # type: ignore[import-untyped,unused-ignore]
 
-from execspec.sched.cthread import CThread, current_cthread, make_op, new_cthread
-from execspec.sched.execution import Execution, Outcome, TraceStep, trace_rows
-from execspec.sched.strategy import Op, Strategy
+from execspec.sched.kernel.execution import ExecutionOutcome as Outcome
+from execspec.sched.kernel.execution import trace_rows
+from execspec.sched.kernel.op import Op, make_op
+from execspec.sched.kernel.protocols import Explanation, Host, OidBlock, Strategy
 
-if TYPE_CHECKING:
-    from execspec.sched.report import Report
-    from execspec.sched.shim_env import Env
+__all__ = ["Abort", "CThread", "Explainer", "POLL_TICK", "Runtime", "current_cthread",
+           "new_cthread", "recycle", "run_in_runtime", "unfinished"]
 
-__all__ = ["CThread", "Execution", "FirstEnabled", "Outcome", "Runtime", "TraceStep", "current_cthread",
-           "run_once"]
+
+class Explainer(Protocol):
+    """Explains a failed execution while its greenlets (the evidence) still exist.
+
+    ``run_once`` hands the runtime one (the postmortem's); the kernel calls it only on the
+    cold path of a failure."""
+
+    def explain(self, rt: Runtime, outcome: Outcome, exc: BaseException | None,
+                thread: CThread | None) -> Explanation:
+        """The report of ``outcome``; must not raise."""
+        ...
+
+    def has_wait_cycle(self, rt: Runtime) -> bool:
+        """True when the blocked threads wait on each other in a cycle."""
+        ...
 
 
 class Abort(Exception):
@@ -81,9 +51,11 @@ class Runtime:
 
     __slots__ = ("choose", "max_steps", "threads", "live", "clock", "step", "trace", "marks", "next_oid",
                  "runner", "main_done", "aborted", "outcome", "report", "return_value",
-                 "strategy_error", "env", "objects", "thread_counter", "loading", "kill_points", "hash_counter", "analysis")
+                 "strategy_error", "env", "objects", "thread_counter", "loading", "kill_points",
+                 "explainer", "extensions")
 
-    def __init__(self, strategy: Strategy, max_steps: int) -> None:
+    def __init__(self, strategy: Strategy, max_steps: int,
+                 explainer: Explainer | None = None) -> None:
         self.choose = strategy.choose
         self.max_steps = max_steps
         self.threads: list[CThread] = []
@@ -97,16 +69,19 @@ class Runtime:
         self.main_done = False
         self.aborted = False
         self.outcome: Outcome | None = None
-        self.report: Report | None = None
+        self.report: Explanation | None = None
         self.return_value: object = None
         self.strategy_error: BaseException | None = None  # raised by choose(): re-raised
-        self.env: Env | None = None
+        self.env: Host | None = None  # set by the loader's Env
         self.objects: list[object] = []  # shim objects with state worth reporting (queues)
         self.thread_counter = 0  # for default thread names "Thread-N (target)"
-        self.loading: list[Any] = []  # loader._ModState of the modules being executed
+        self.loading: list[OidBlock] = []  # the modules being executed, innermost last
         self.kill_points = 0  # scheduling points reached while the runner unwinds threads
-        self.hash_counter = 0  # loader_hash: objects given an address-free hash so far
-        self.analysis: Any = None  # report_waits.WaitGraph, once a stall was analysed
+        #: builds the report of a failure (None: failures have no report)
+        self.explainer = explainer
+        #: per-execution state of the layers above, each under a key object it owns (the
+        #: loader's hash counter, the wait graph a stall analysis built ...): opaque here
+        self.extensions: dict[object, Any] = {}
 
     # -- objects and threads -------------------------------------------------------------
 
@@ -114,7 +89,7 @@ class Runtime:
         """A fresh small integer naming a shim object (creation order, so replays agree);
         objects a loaded module creates take ids from that module's own block instead."""
         if self.loading:
-            return self.loading[-1].next_oid()  # type: ignore[no-any-return]
+            return self.loading[-1].next_oid()
         oid = self.next_oid
         self.next_oid = oid + 1
         return oid
@@ -226,9 +201,8 @@ class Runtime:
         if not self.main_done and self.env is not None and self.env.exiting:
             # Stuck during interpreter exit: a cycle is a deadlock; otherwise exit waits
             # forever for a thread that will never finish.
-            from execspec.sched.report import has_wait_cycle  # noqa: PLC0415 (cold path)
-
-            self.fail(Outcome.DEADLOCK if has_wait_cycle(self) else Outcome.LEAKED_THREAD)
+            cycle = self.explainer is None or self.explainer.has_wait_cycle(self)
+            self.fail(Outcome.DEADLOCK if cycle else Outcome.LEAKED_THREAD)
         if not self.main_done:
             self.fail(Outcome.DEADLOCK)
         self.fail(Outcome.LEAKED_THREAD)
@@ -252,11 +226,10 @@ class Runtime:
     def fail(self, outcome: Outcome, exc: BaseException | None = None,
              thread: CThread | None = None) -> None:
         """End the execution now with ``outcome``; never returns to the caller."""
-        from execspec.sched.report import build_report  # noqa: PLC0415 (cold path)
-
         if not self.aborted:
             self.outcome = outcome
-            self.report = build_report(self, outcome, exc, thread)
+            if self.explainer is not None:
+                self.report = self.explainer.explain(self, outcome, exc, thread)
         self._finish(outcome)
 
     def _finish(self, outcome: Outcome) -> None:
@@ -282,11 +255,9 @@ class Runtime:
         return [t.shim.name for t in self.threads]
 
 
-def run_in_runtime(rt: Runtime, main: Callable[[], object]) -> None:
-    """Run ``main`` as controlled thread 0 in the current (runner) OS thread until the end."""
-    from execspec.sched.shim_threading import MainThread  # noqa: PLC0415
-
-    shim = MainThread(rt)
+def run_in_runtime(rt: Runtime, main: Callable[[], object], shim: Any) -> None:
+    """Run ``main`` as controlled thread 0 in the current (runner) OS thread until the end;
+    ``shim`` is its ``threading.Thread`` object (the shims' ``MainThread``)."""
 
     def body() -> None:
         try:
@@ -312,6 +283,111 @@ def run_in_runtime(rt: Runtime, main: Callable[[], object]) -> None:
         rt.outcome = Outcome.OK
 
 
-# ``run_once`` lives with the runner thread that executes it; re-exported here, the kernel's
-# public entry point, with the one-schedule strategy its examples use.
-from execspec.sched.runner import FirstEnabled, run_once  # noqa: E402
+# -- controlled threads -------------------------------------------------------------------
+
+#: idle CThreads of this runner thread (``_IDLE.threads``), reused by later executions:
+#: starting a new greenlet and ending it costs ~8 us (on CPython 3.11 each new greenlet maps
+#: and unmaps its own frame-stack chunk: 3 syscalls), resuming a parked one ~0.5 us -- about
+#: 7% of a 2-worker schedule. Greenlets belong to the OS thread that made them, hence per thread.
+_IDLE = _real_threading.local()
+_IDLE_MAX = 16
+
+
+class CThread(greenlet):  # type: ignore[misc,unused-ignore]
+    """A controlled thread: a greenlet plus what the kernel needs to schedule it.
+
+    The greenlet outlives the thread: ``run`` calls one thread body after another (see
+    ``_IDLE``). ``thread_exit`` leaves the thread to switch to in ``next``; when the body
+    returns, the greenlet parks and switches there (or to its parent, the runner, when the
+    thread was unwound), which is what dying with ``parent = next`` would do."""
+
+    # slots: the pick loop reads ``ready`` and ``op`` of every live thread at every step
+    __slots__ = ("rt", "tid", "shim", "op", "ready", "deadline", "done", "daemon", "in_exit",
+                 "body", "next", "running")
+
+    rt: Runtime
+    tid: int
+    shim: Any  # the shim threading.Thread object this greenlet runs
+    op: Op
+    ready: Callable[[], bool] | None
+    deadline: float | None
+    done: bool
+    daemon: bool
+    in_exit: bool  # blocked in interpreter exit's join of non-daemon threads
+    body: Callable[[], object] | None  # the thread's code, until it starts
+    next: CThread | None  # set by thread_exit: the thread to hand over to
+    running: bool  # its body is on the stack (started, not yet returned)
+
+    def __init__(self, rt: Runtime, tid: int, shim: Any, body: Callable[[], object],
+                 daemon: bool) -> None:
+        super().__init__(None, rt.runner)
+        self.setup(rt, tid, shim, body, daemon)
+
+    def setup(self, rt: Runtime, tid: int, shim: Any, body: Callable[[], object], daemon: bool) -> None:
+        """Make this (new or idle) greenlet thread ``tid`` of ``rt``, to run ``body``."""
+        self.body = body
+        self.next = None
+        self.running = False
+        self.rt = rt
+        self.tid = tid
+        self.shim = shim
+        self.op = make_op(tid, "begin", None, "")
+        self.ready = None
+        self.deadline = None
+        self.done = False
+        self.daemon = daemon
+        self.in_exit = False
+
+    def run(self, *_: object) -> None:
+        """The greenlet's life: thread bodies, one per execution that reuses it."""
+        while True:
+            # No local may hold on to this execution's objects while we are parked: freed
+            # late, inside a later execution, they could run weakref callbacks there.
+            assert self.body is not None
+            self.running = True
+            self.body()
+            self.running = False
+            self.body = None
+            nxt, self.next = self.next, None
+            # Park, handing over as dying would: to the thread chosen at our exit step, else
+            # (unwound, or the execution ended) to our parent, the runner. ("is None", not
+            # "or": a greenlet not started yet is false.) The first switch of an execution
+            # that reuses this greenlet resumes it here.
+            (self.parent if nxt is None else nxt).switch()
+
+
+def current_cthread() -> CThread | None:
+    """The running controlled thread, or None outside any execution."""
+    g = getcurrent()
+    return g if type(g) is CThread else None
+
+
+def new_cthread(rt: Runtime, tid: int, shim: Any, body: Callable[[], object], daemon: bool) -> CThread:
+    """Thread ``tid`` of ``rt``: an idle greenlet of this runner thread, or a new one."""
+    idle: list[CThread] | None = getattr(_IDLE, "threads", None)
+    if idle:
+        th = idle.pop()
+        th.parent = rt.runner
+        th.setup(rt, tid, shim, body, daemon)
+        return th
+    return CThread(rt, tid, shim, body, daemon)
+
+
+def recycle(rt: Runtime) -> None:
+    """After the execution: keep its idle greenlets (finished or unwound, then parked; or
+    never started) for reuse."""
+    idle: list[CThread] | None = getattr(_IDLE, "threads", None)
+    if idle is None:
+        idle = _IDLE.threads = []
+    for t in rt.threads:
+        if len(idle) >= _IDLE_MAX:
+            break
+        if t and not t.dead and not t.running:
+            t.shim = t.body = t.ready = t.next = None  # drop this execution's objects
+            del t.rt
+            idle.append(t)
+
+
+def unfinished(rt: Runtime) -> list[CThread]:
+    """Threads that were started and have not finished (they hold suspended frames)."""
+    return [t for t in rt.threads if t.running and not t.dead]

@@ -12,7 +12,7 @@ The library default is serial (``executor=None``): starting a process pool costs
 on a 2-core machine, more than most explorations in the tests take in all.
 ``execspec deadlocks --parallel`` (or ``--jobs N``) explores over a process pool.
 
-Besides the three-method contract (``strategy.py``), the driver uses what a strategy offers of:
+Besides the three-method contract (``kernel.protocols.Strategy``), the driver uses what a strategy offers of:
 
 - ``observe(ops)``: every operation run, after the execution (DPOR, replay's checks);
 - ``describe() -> dict``: name, seed and parameters, recorded in schedule files;
@@ -24,8 +24,9 @@ Besides the three-method contract (``strategy.py``), the driver uses what a stra
 >>> from execspec.sched.strategies import RandomStrategy
 >>> result = explore("execspec.sched.examples.lost_update:lost_update", RandomStrategy(seed=0),
 ...                  max_schedules=200, schedule_dir=None)
->>> result.failures[0].outcome
-'EXCEPTION'
+>>> failure = result.failures[0]
+>>> failure.kind, failure.explanation.exception_type
+(<ExecutionOutcome.EXCEPTION: 'exception'>, 'AssertionError')
 """
 
 from __future__ import annotations
@@ -36,15 +37,19 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from execspec import config
-from execspec.sched.explore_split import group, process_pool, run_split
-from execspec.sched.schedule import Schedule, resolve_scenario, scenario_name
-from execspec.sched.strategy import Op, Strategy
+from execspec.sched.explore.schedule import Schedule, resolve_scenario, scenario_name
+from execspec.sched.explore.split import group, process_pool, run_split
+from execspec.sched.kernel.execution import Execution, ExecutionOutcome
+from execspec.sched.kernel.op import Op
+from execspec.sched.kernel.protocols import Strategy
+from execspec.sched.postmortem.report import FailureReport
+from execspec.sched.runner import run_once
 
-if TYPE_CHECKING:
-    from execspec.sched.execution import Execution
+__all__ = ["DEFAULT_SCHEDULE_DIR", "Exploration", "Failure", "explore", "failure_key",
+           "process_pool", "run_with"]
 
 Scenario = Callable[..., object]
 MAX_SCHEDULES_ENV = config.MAX_SCHEDULES
@@ -53,14 +58,34 @@ DEFAULT_SCHEDULE_DIR = config.DEFAULT_SCHEDULE_DIR
 
 @dataclass
 class Failure:
-    """One kind of failure, as first seen."""
+    """One kind of failure, as first seen: typed data; text only through ``render()``."""
 
-    key: str                 # outcome and the report's first line: what makes failures distinct
-    outcome: str             # Outcome name, e.g. "DEADLOCK"
-    report: str              # the rendered report
-    schedule: Schedule       # replays this execution
-    index: int               # 0-based number of the schedule that found it
+    key: str                   # outcome and blurred headline: what makes failures distinct
+    kind: ExecutionOutcome     # how the execution ended, e.g. ExecutionOutcome.DEADLOCK
+    explanation: FailureReport  # the report as data (.headline, .exception_type, .render())
+    schedule: Schedule         # replays this execution
+    index: int                 # 0-based number of the schedule that found it
     schedule_file: Path | None = None  # where its schedule was written (None: not written)
+
+    @property
+    def headline(self) -> str:
+        """The report's first line, e.g. ``DEADLOCK: worker 0 ... waits on future b ...``."""
+        return self.explanation.headline
+
+    def render(self) -> str:
+        """The whole report as text."""
+        return self.explanation.render()
+
+    # Old string views, kept until every caller reads the typed fields above.
+    @property
+    def outcome(self) -> str:
+        """Deprecated: ``kind.name``."""
+        return self.kind.name
+
+    @property
+    def report(self) -> str:
+        """Deprecated: ``render()``."""
+        return self.render()
 
 
 @dataclass
@@ -95,7 +120,7 @@ class Exploration:
                  f"{len(self.failures)} distinct failures"
                  + (" (search complete)" if self.exhausted else "")]
         for f in self.failures:
-            headline = f.report.strip().splitlines()[0] if f.report.strip() else f.outcome
+            headline = f.headline or f.kind.name
             lines.append(f"  schedule #{f.index + 1}: {headline}")
         return "\n".join(lines)
 
@@ -106,8 +131,8 @@ class _Part:
 
     steps: list[int] = field(default_factory=list)      # per execution
     decisions: list[int] = field(default_factory=list)  # per execution
-    failures: list[tuple[int, str, str, str, list[tuple[int, str, str]], dict[str, Any]]] = \
-        field(default_factory=list)  # (index in part, key, outcome, report, steps, strategy)
+    failures: list[tuple[int, str, FailureReport, list[tuple[int, str, str]], dict[str, Any]]] = \
+        field(default_factory=list)  # (index in part, key, report, steps, strategy)
     redundant: list[int] = field(default_factory=list)  # per execution: 1 if sleep-set blocked
     outcomes: list[str] = field(default_factory=list)   # per execution: its Outcome's name
     exhausted: bool = False
@@ -131,8 +156,6 @@ class _Steered:
 def run_with(scenario: Scenario, strategy: Strategy, *, max_steps: int = 20_000,
              modules: Sequence[str] = ("concurrent.futures",)) -> Execution | None:
     """One execution of ``scenario`` under ``strategy`` (None when it has nothing left)."""
-    from execspec.sched.runtime import run_once
-
     if not strategy.begin_execution():
         return None
     execution = run_once(scenario, _Steered(strategy.choose), max_steps=max_steps,
@@ -148,11 +171,7 @@ def failure_key(execution: Execution) -> str:
     """What makes two failures the same: the outcome and the report's headline, with numbers
     blurred ("position 1"/"position 2" in a queue, "Lock#3"/"Lock#4" are the same bug)."""
     report = execution.report
-    headline = getattr(report, "headline", None)  # rendering a whole report costs ~0.5 ms
-    if headline is None:
-        text = report.render().strip() if report is not None else ""
-        headline = text.splitlines()[0] if text else ""
-    headline = re.sub(r"\d+", "N", headline)
+    headline = re.sub(r"\d+", "N", report.headline) if report is not None else ""
     return f"{execution.outcome.name}: {headline}" if headline else execution.outcome.name
 
 
@@ -198,13 +217,21 @@ def _explore_part(scenario: Scenario | tuple[str, dict[str, Any]], strategy: Str
             key = failure_key(execution)
             if key not in seen:
                 seen.add(key)
-                report = execution.report.render() if execution.report is not None else ""
                 steps = [(op.thread, op.kind, op.label) for op in execution.ops]
-                part.failures.append((len(part.steps) - 1, key, execution.outcome.name, report,
+                part.failures.append((len(part.steps) - 1, key, _report_of(execution),
                                       steps, describe()))
             if stop_on_first_failure:
                 break
     return part
+
+
+def _report_of(execution: Execution) -> FailureReport:
+    """The failed execution's report as data (one with just a headline if it has none)."""
+    report = execution.report
+    if isinstance(report, FailureReport):
+        return report
+    headline = report.headline if report is not None else execution.outcome.name
+    return FailureReport(execution.outcome, headline)
 
 
 def explore(scenario: Scenario | str, strategy: Strategy, *, max_schedules: int | None = None,
@@ -282,12 +309,13 @@ def _merge(result: Exploration, pieces: list[_Part], budget: int, stop: bool) ->
     for part in pieces:
         base = result.schedules
         take = min(len(part.steps), budget - base)
-        for index, key, outcome, report, steps, strategy in part.failures:
+        for index, key, report, steps, strategy in part.failures:
             if index < take and key not in seen:
                 seen.add(key)
-                schedule = Schedule(steps=list(steps), strategy=strategy, outcome=outcome,
-                                    report=report)
-                result.failures.append(Failure(key, outcome, report, schedule, base + index))
+                schedule = Schedule(steps=list(steps), strategy=strategy,
+                                    outcome=report.outcome.name, report=report.render())
+                result.failures.append(Failure(key, report.outcome, report, schedule,
+                                               base + index))
         if stop and result.failures:
             take = min(take, result.failures[0].index - base + 1)
         result.schedules += take

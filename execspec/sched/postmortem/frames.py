@@ -1,6 +1,6 @@
 """Reading a suspended thread: its frames as plain data, and the futures they hold.
 
-The wait analysis (``report_waits``) sees a stuck execution only through the frames of its
+The wait analysis (``waits``) sees a stuck execution only through the frames of its
 greenlets. This module holds what it needs to read them: which frames are whose (the
 shim's, an executor's -- a module the loader ran --, the standard library's, the user's),
 each frame as plain data a report can keep, and the duck-typed look for futures and work
@@ -20,24 +20,24 @@ from typing import TYPE_CHECKING, Any, Iterable
 from greenlet import greenlet  # type: ignore[import-untyped,unused-ignore]
 
 if TYPE_CHECKING:
-    from execspec.sched.runtime import CThread
+    from execspec.sched.kernel.runtime import CThread
 
 __all__ = ["FrameInfo", "frame_info", "frame_kind", "future_in", "future_state",
            "futures_in_collection", "is_future", "is_shim_file", "locals_of", "running_in",
            "thread_frames"]
 
-_SHIM_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
-_SHIM_PREFIXES = ("runtime", "runner", "cthread", "shim_", "loader", "report")
+#: the ``execspec.sched`` package, whose files are the shim's own ...
+_SHIM_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+#: ... except its example scenarios, which are user code
+_EXAMPLES_DIR = os.path.join(_SHIM_DIR, "examples") + os.sep
 
 
 def is_shim_file(filename: str) -> bool:
-    """The kernel's own files (not the examples or drivers that live beside them)."""
+    """A file of the shim itself (any module of the ``execspec.sched`` package but its
+    ``examples``), or of greenlet: frames a report leaves out."""
     if "greenlet" in filename:
         return True
-    if not filename.startswith(_SHIM_DIR):
-        return False
-    rest = filename[len(_SHIM_DIR):]
-    return os.sep not in rest and rest.startswith(_SHIM_PREFIXES)
+    return filename.startswith(_SHIM_DIR) and not filename.startswith(_EXAMPLES_DIR)
 
 
 def is_future(obj: object) -> bool:

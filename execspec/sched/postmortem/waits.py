@@ -18,7 +18,7 @@ From that, a wait-for graph over threads, futures and queues::
 
 and its first cycle is the deadlock's explanation. Nothing here is specific to one
 executor: the checker never special-cases ``impl``. Reading frames and futures lives in
-``report_frames``.
+``frames``.
 """
 
 from __future__ import annotations
@@ -26,22 +26,25 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from execspec.sched.report_frames import (
-    FrameInfo, frame_info, frame_kind, future_in, future_state, futures_in_collection,
-    is_future, locals_of, running_in, thread_frames,
+from execspec.sched.postmortem.frames import (
+    FrameInfo, frame_info, frame_kind, future_in, future_state, futures_in_collection, is_future, locals_of, running_in, thread_frames,
 )
 
-if TYPE_CHECKING:
-    from execspec.sched.runtime import CThread, Runtime
+from execspec.sched.kernel.prim import Prim
+from execspec.sched.kernel.runtime import CThread, Runtime
+from execspec.sched.shims.queue import SimpleQueue
+from execspec.sched.shims.semaphore import Semaphore
+from execspec.sched.shims.sync import Condition, Lock
+from execspec.sched.shims.threading import Thread
 
 __all__ = ["ThreadWait", "WaitGraph", "analyze", "future_note"]
 
 
 def future_note(state: str | None) -> str:
     """What to say of an awaited future no thread runs and no queue holds, by its state
-    (``report_frames.future_state``)."""
+    (``frames.future_state``)."""
     if state in ("cancelled", "finished"):
         # Done, yet someone still waits on it: whoever completed it did not wake its waiters.
         return f"already done ({state}), but its waiters were never woken: a lost wake-up"
@@ -120,13 +123,8 @@ def _find_cycle(start: tuple[str, int],
 
 def analyze(rt: Runtime, current: CThread | None, current_frame: FrameType | None) -> WaitGraph:
     """Build the wait-for graph of ``rt``'s live threads."""
-    from execspec.sched.shim_queue import SimpleQueue  # noqa: PLC0415
-    from execspec.sched.shim_semaphore import Semaphore  # noqa: PLC0415
-    from execspec.sched.shim_sync import Condition, Lock, Prim  # noqa: PLC0415
-    from execspec.sched.shim_threading import Thread  # noqa: PLC0415
-
     env = rt.env
-    files = env.table.files if env is not None else set()
+    files = env.files if env is not None else set()
     names: dict[int, str] = {}  # id(future) -> human name
     fut_fn: dict[int, Any] = {}
     run_by: dict[int, int] = {}  # id(future) -> tid running it

@@ -14,8 +14,9 @@ from typing import Any
 
 from greenlet import getcurrent  # type: ignore[import-untyped,unused-ignore]
 
-from execspec.sched.cthread import _OPS, CThread
-from execspec.sched.shim_sync import Prim
+from execspec.sched.kernel.op import _OPS
+from execspec.sched.kernel.prim import Prim
+from execspec.sched.kernel.runtime import CThread
 
 __all__ = ["Empty", "Full", "LifoQueue", "PriorityQueue", "Queue", "SimpleQueue",
            "TEMPLATE"]

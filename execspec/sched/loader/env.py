@@ -11,52 +11,23 @@ Example (a scenario is any callable taking an Env)::
 from __future__ import annotations
 
 import types
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, Callable, TypeVar
 
-from execspec.sched.loader import ModuleTable
-from execspec.sched.cthread import current_cthread, make_op
-from execspec.sched.runtime import Runtime
+from execspec.sched.kernel.op import make_op
+from execspec.sched.kernel.runtime import Runtime, current_cthread
+from execspec.sched.loader.table import ModuleTable
 
-__all__ = ["Env", "build_shim_module", "reset_shim_module"]
+__all__ = ["Env"]
 
-
-_TEMPLATES: dict[str, dict[str, Any]] = {}
-
-
-def _templates() -> dict[str, dict[str, Any]]:
-    from execspec.sched import shim_os, shim_queue, shim_threading, shim_time  # noqa: PLC0415
-
-    if _TEMPLATES:
-        return _TEMPLATES
-    _TEMPLATES.update({"threading": shim_threading.TEMPLATE, "queue": shim_queue.TEMPLATE,
-            "time": shim_time.TEMPLATE, "os": shim_os.OS_TEMPLATE,
-            "atexit": shim_os.ATEXIT_TEMPLATE, "_thread": shim_os.THREAD_TEMPLATE})
-    return _TEMPLATES
-
-
-def build_shim_module(name: str) -> types.ModuleType:
-    """A new shim module object ``name`` (threading, queue, time, os, _thread, atexit)."""
-    templates = _templates()
-    if name not in templates:
-        raise KeyError(f"no shim module {name!r}; the shim provides {sorted(templates)}")
-    mod = types.ModuleType(name, f"Shim {name} module (execspec.sched).")
-    mod.__dict__.update(templates[name])
-    return mod
-
-
-def reset_shim_module(name: str, mod: types.ModuleType) -> None:
-    """Undo whatever an execution assigned on a shim module (``threading.excepthook`` ...)."""
-    d = mod.__dict__
-    keep = {k: d[k] for k in ("__name__", "__doc__", "__package__", "__loader__", "__spec__")}
-    d.clear()
-    d.update(keep)
-    d.update(_TEMPLATES[name] if _TEMPLATES else _templates()[name])
 
 T = TypeVar("T")
 
 
 class Env:
-    """Shim modules, a module loader and the interpreter-exit event of one execution."""
+    """Shim modules, a module loader and the interpreter-exit event of one execution.
+
+    It is the kernel's ``Host`` (``kernel.protocols``): what the runtime and the shims ask
+    of the interpreter they simulate."""
 
     def __init__(self, rt: Runtime, table: ModuleTable, cpu_count: int = 2) -> None:
         self.rt = rt
@@ -74,6 +45,11 @@ class Env:
         self.table = table
         table.bind(self)
         self.names: dict[int, tuple[object, str]] = {}
+
+    @property
+    def files(self) -> set[str]:
+        """File names of the modules loaded for this execution (reports mark their frames)."""
+        return self.table.files
 
     # -- shim modules --------------------------------------------------------------------
 
@@ -171,8 +147,7 @@ class Env:
         """Record a hook (``kind``: thread_atexits, atexits or fork_hooks) -- and, while a
         loaded module runs, remember it so executions that reuse the module get it too."""
         getattr(self, kind).append(entry)
-        if self.rt.loading:
-            self.rt.loading[-1].events.append(("reg", (kind, entry)))
+        self.table.note_registration(kind, entry)
 
     def replay_registration(self, what: tuple[str, Any]) -> None:
         """Re-register a hook a reused module registered when it first ran."""

@@ -22,13 +22,14 @@ import types
 import weakref
 from typing import Any
 
-from execspec.sched.cthread import current_cthread
+from execspec.sched.kernel.runtime import current_cthread
 
 __all__ = ["install_stable_hashes", "stable_hash", "stable_id"]
 
 # id(obj) -> (weak reference, number); an entry dies with its object
 _NUMBERS: dict[int, tuple[weakref.ref[Any], int]] = {}
 _OUTSIDE = itertools.count(1 << 40)  # numbers handed out outside any execution
+_COUNTER = object()  # key of this execution's count in ``Runtime.extensions``
 
 
 def _forget(key: int, ref: weakref.ref[Any]) -> None:
@@ -50,8 +51,8 @@ def _number(obj: object) -> int | None:
     if th is None:
         n = next(_OUTSIDE)
     else:
-        th.rt.hash_counter += 1
-        n = th.rt.hash_counter
+        ext = th.rt.extensions
+        n = ext[_COUNTER] = ext.get(_COUNTER, 0) + 1
     _NUMBERS[key] = (ref, n)
     return n
 

@@ -29,6 +29,8 @@ import weakref
 from collections import deque, namedtuple
 from typing import Any, Callable
 
+from execspec.sched.kernel.prim import Prim
+
 __all__ = ["plan_module"]
 
 Reset = Callable[[], None]
@@ -131,7 +133,6 @@ def _plan_value(value: Any, resets: list[Reset], seen: set[int], modname: str) -
     if type(value) is types.MethodType:
         _plan_value(value.__self__, resets, seen, modname)
         return
-    from execspec.sched.shim_sync import Prim  # noqa: PLC0415 - avoid an import cycle
 
     if isinstance(value, Prim):
         _plan_instance(value, resets, seen, modname)

@@ -11,7 +11,7 @@ serves any execution.
 ``weakref`` is left real: weak references to shim objects work as they do to any object,
 and a callback the collector runs outside a controlled thread (the stdlib executor's
 ``weakref_cb`` puts ``None`` on its queue) performs non-blocking shim operations without a
-scheduling point (see ``shim_sync``).
+scheduling point (see ``shims.sync``).
 """
 
 from __future__ import annotations
@@ -20,17 +20,17 @@ import functools
 import os as _real_os
 from typing import TYPE_CHECKING, Any, Callable
 
-from execspec.sched.cthread import current_cthread
-from execspec.sched.shim_sync import TIMEOUT_MAX, Lock, RLock
-from execspec.sched.shim_threading import Thread, get_ident, get_native_id, local
+from execspec.sched.kernel.runtime import current_cthread
+from execspec.sched.shims.sync import TIMEOUT_MAX, Lock, RLock
+from execspec.sched.shims.threading import Thread, get_ident, get_native_id, local
 
 if TYPE_CHECKING:
-    from execspec.sched.shim_env import Env
+    from execspec.sched.kernel.protocols import Host
 
 __all__ = ["ATEXIT_TEMPLATE", "OS_TEMPLATE", "THREAD_TEMPLATE"]
 
 
-def _env(what: str) -> Env:
+def _env(what: str) -> Host:
     th = current_cthread()
     if th is None or th.rt.env is None:
         raise RuntimeError(f"shim {what} outside a controlled thread: call it from the scenario "

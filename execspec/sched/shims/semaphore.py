@@ -1,12 +1,13 @@
 """Shim counting and signalling primitives: Semaphore, BoundedSemaphore, Event.
 
-Same rules as ``shim_sync``: every operation on shared state is a scheduling point, and a
+Same rules as ``shims.sync``: every operation on shared state is a scheduling point, and a
 blocking one hands the kernel a ``ready()`` predicate (plus a deadline when timed).
 """
 
 from __future__ import annotations
 
-from execspec.sched.shim_sync import Prim, _deadline
+from execspec.sched.kernel.prim import Prim
+from execspec.sched.shims.sync import _deadline
 
 __all__ = ["BoundedSemaphore", "Event", "Semaphore"]
 

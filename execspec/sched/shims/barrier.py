@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from execspec.sched.cthread import current_cthread
-from execspec.sched.shim_sync import Prim
+from execspec.sched.kernel.prim import Prim
 
 __all__ = ["Barrier", "BrokenBarrierError"]
 

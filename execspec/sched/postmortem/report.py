@@ -16,40 +16,41 @@ evidence) and keeps only plain data, so it can outlive them. ``render()`` gives:
     Trace (one column per thread, one row per step):
       ...
 
-The wait analysis lives in ``report_waits`` (frames read by ``report_frames``); this module
+The wait analysis lives in ``waits`` (frames read by ``frames``); this module
 words it.
 """
 
 from __future__ import annotations
 
+import sys
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 from types import FrameType
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
-from execspec.sched.report_frames import FrameInfo, frame_info, frame_kind, is_shim_file
-from execspec.sched.report_waits import ThreadWait, WaitGraph, analyze
+from execspec.sched.kernel.execution import ExecutionOutcome as Outcome
+from execspec.sched.kernel.runtime import CThread, Runtime, current_cthread
+from execspec.sched.postmortem.frames import FrameInfo, frame_info, frame_kind, is_shim_file
+from execspec.sched.postmortem.trace import trace_table
+from execspec.sched.postmortem.waits import ThreadWait, WaitGraph, analyze
 
-if TYPE_CHECKING:
-    from execspec.sched.runtime import CThread, Outcome, Runtime
-
-__all__ = ["Report", "build_report", "has_wait_cycle", "trace_table", "uncontrolled_report"]
-
-#: traces longer than this are shown as their first and last rows
-TRACE_HEAD, TRACE_TAIL = 25, 40
-_COL = 36
+__all__ = ["EXPLAINER", "FailureReport", "Postmortem", "Report", "build_report", "has_wait_cycle",
+           "trace_table", "uncontrolled_report"]
 
 
 @dataclass
-class Report:
-    """A failed execution, explained. ``render()`` is the text a person reads."""
+class FailureReport:
+    """A failed execution, explained, as plain data (picklable: it crosses process pools).
+    ``render()`` is the text a person reads; ``headline`` its first line."""
 
-    outcome: str
+    outcome: Outcome
     headline: str
     cycle: list[str] = field(default_factory=list)
     threads: list[ThreadWait] = field(default_factory=list)
-    exception: str = ""
+    exception: str = ""  # the formatted traceback (EXCEPTION)
+    #: the escaped exception's class, e.g. "ModuleNotFoundError" (EXCEPTION; else "")
+    exception_type: str = ""
     details: str = ""
     #: the raw steps (tid, Op, virtual time) and thread names, rendered on demand
     trace_rows: list[tuple[int, Any, float]] = field(default_factory=list, repr=False)
@@ -88,6 +89,10 @@ class Report:
         return self.render()
 
 
+#: the old name, kept: ``from execspec.sched import Report``
+Report = FailureReport
+
+
 def _stack_lines(stack: list[FrameInfo]) -> list[str]:
     """User frames in full; runs of executor/library frames folded into one line; the
     shim's own frames left out (their number depends on how the report was reached)."""
@@ -120,18 +125,14 @@ def _short(filename: str) -> str:
 # -- building ---------------------------------------------------------------------------
 
 def _graph(rt: Runtime, current: CThread | None) -> WaitGraph:
-    import sys  # noqa: PLC0415
-
     frame = sys._getframe() if current is not None else None
     return analyze(rt, current, frame)
 
 
 def has_wait_cycle(rt: Runtime) -> bool:
     """True when blocked threads wait on each other in a cycle (through futures and queues)."""
-    from execspec.sched.runtime import current_cthread  # noqa: PLC0415
-
     try:
-        g = rt.analysis = _graph(rt, current_cthread())  # build_report reuses it
+        g = rt.extensions[WaitGraph] = _graph(rt, current_cthread())  # build_report reuses it
         return g.cycle() is not None
     except Exception:  # noqa: BLE001 - be conservative: a deadlock is the safer verdict
         return True
@@ -243,17 +244,15 @@ def _chain_headline(g: WaitGraph) -> str:
 
 
 def build_report(rt: Runtime, outcome: Outcome, exc: BaseException | None,
-                 thread: CThread | None) -> Report:
+                 thread: CThread | None) -> FailureReport:
     """The report for ``outcome``; never raises (a broken analysis is noted, not fatal)."""
-    from execspec.sched.runtime import Outcome, current_cthread  # noqa: PLC0415
-
     current = current_cthread()
     try:
-        g: WaitGraph | None = rt.analysis or _graph(rt, current)
+        g: WaitGraph | None = rt.extensions.get(WaitGraph) or _graph(rt, current)
         note = ""
     except Exception as err:  # noqa: BLE001 - keep the report, say what broke
         g, note = None, f"(wait analysis failed: {err!r})"
-    rep = Report(outcome.name, outcome.name, details=note, trace_rows=rt.rows(),
+    rep = FailureReport(outcome, outcome.name, details=note, trace_rows=rt.rows(),
                  thread_names=rt.thread_names())
     live = [tw for tw in g.threads.values()] if g is not None else []
     rep.threads = live
@@ -277,6 +276,7 @@ def build_report(rt: Runtime, outcome: Outcome, exc: BaseException | None,
         if g is not None and thread is not None and thread.tid in g.threads:
             g.threads[thread.tid].waits = "raised the exception above"
         rep.exception = _format_exception(exc)
+        rep.exception_type = type(exc).__name__
     elif outcome is Outcome.LIVELOCK:
         rep.headline = (f"LIVELOCK: the step bound ({rt.max_steps}) was exceeded at virtual time "
                         f"{rt.clock:g}; threads were still running (raise max_steps if the "
@@ -297,9 +297,10 @@ def _format_exception(exc: BaseException) -> str:
     return "".join(te.format())
 
 
-def uncontrolled_report(rt: Runtime, frame: FrameType | None, stalled_for: float) -> Report:
+def uncontrolled_report(rt: Runtime, frame: FrameType | None,
+                        stalled_for: float) -> FailureReport:
     """A controlled thread blocked outside the shim: name where, in its own code."""
-    files = rt.env.table.files if rt.env is not None else set()
+    files = rt.env.files if rt.env is not None else set()
     tid = rt.trace[-1].thread if rt.trace else 0
     th = rt.threads[tid] if tid < len(rt.threads) else None
     stack: list[FrameInfo] = []
@@ -311,7 +312,7 @@ def uncontrolled_report(rt: Runtime, frame: FrameType | None, stalled_for: float
     at = next((s for s in reversed(stack) if s.kind in ("user", "executor")), None)
     where = f'{at.filename}:{at.lineno} `{at.line}`' if at else "an unknown place"
     name = th.shim.name if th is not None else "?"
-    rep = Report("UNCONTROLLED_BLOCK",
+    rep = FailureReport(Outcome.UNCONTROLLED_BLOCK,
                  f"UNCONTROLLED_BLOCK: thread {name} made no scheduling step for "
                  f"{stalled_for:.1f} s: it blocks outside the shim at {where}",
                  details=("The shim controls only the primitives of env.threading, env.queue and "
@@ -324,39 +325,17 @@ def uncontrolled_report(rt: Runtime, frame: FrameType | None, stalled_for: float
     return rep
 
 
-# -- the trace table --------------------------------------------------------------------
+class Postmortem:
+    """The ``Explainer`` ``run_once`` hands the runtime: the wait analysis and this report."""
 
-def trace_table(rows: list[tuple[int, Any, float]], names: list[str]) -> str:
-    """One column per thread, one row per step. A run of identical steps (same thread, same
-    operation, same time) is one row ``3-97 ... yield (x95)``; long traces keep their head
-    and tail."""
-    if not names:
-        return ""
-    cols = [f"{i}:{n}"[:_COL] for i, n in enumerate(names)]
-    header = f"{'step':>9} {'time':>8}  " + " ".join(f"{c:<{_COL}}" for c in cols)
-    lines = [header.rstrip(), "-" * min(len(header), 200)]
-    groups: list[tuple[int, int, int, str, float]] = []  # first, last, tid, label, time
-    for i, (tid, op, clock) in enumerate(rows, 1):
-        label = op.label or op.kind
-        if groups and groups[-1][2:] == (tid, label, clock):
-            first = groups[-1][0]
-            groups[-1] = (first, i, tid, label, clock)
-        else:
-            groups.append((i, i, tid, label, clock))
+    def explain(self, rt: Runtime, outcome: Outcome, exc: BaseException | None,
+                thread: CThread | None) -> FailureReport:
+        """``build_report``."""
+        return build_report(rt, outcome, exc, thread)
 
-    def row(g: tuple[int, int, int, str, float]) -> str:
-        first, last, tid, label, clock = g
-        cells = ["" for _ in names]
-        text = label if first == last else f"{label} (x{last - first + 1})"
-        cells[tid] = text[:_COL]
-        steps = str(first) if first == last else f"{first}-{last}"
-        return (f"{steps:>9} {clock:>8g}  " + " ".join(f"{c:<{_COL}}" for c in cells)).rstrip()
+    def has_wait_cycle(self, rt: Runtime) -> bool:
+        """``has_wait_cycle``."""
+        return has_wait_cycle(rt)
 
-    if len(groups) <= TRACE_HEAD + TRACE_TAIL:
-        lines += [row(g) for g in groups]
-    else:
-        hidden = groups[TRACE_HEAD:len(groups) - TRACE_TAIL]
-        lines += [row(g) for g in groups[:TRACE_HEAD]]
-        lines.append(f"{'...':>9} {'':>8}  (steps {hidden[0][0]}-{hidden[-1][1]} not shown)")
-        lines += [row(g) for g in groups[len(groups) - TRACE_TAIL:]]
-    return "\n".join(lines)
+
+EXPLAINER = Postmortem()

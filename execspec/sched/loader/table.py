@@ -28,98 +28,23 @@ import builtins
 import importlib
 import importlib.machinery
 import importlib.util
-import os
-import tokenize
 import types
 import zlib
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Protocol, Sequence
 
-from execspec.sched.loader_hash import install_stable_hashes, stable_id
-from execspec.sched.loader_snapshot import plan_module
-
-if TYPE_CHECKING:
-    from execspec.sched.shim_env import Env
+from execspec.sched.kernel.prim import Prim
+from execspec.sched.kernel.runtime import Runtime
+from execspec.sched.loader.hashes import install_stable_hashes, stable_id
+from execspec.sched.loader.snapshot import plan_module
+from execspec.sched.loader.sources import ModuleSource, find_module_source
+from execspec.sched.shims.modules import SHIM_MODULES, build_shim_module, reset_shim_module
 
 __all__ = ["ModuleSource", "ModuleTable", "SHIM_MODULES", "checkin", "checkout", "find_module_source"]
 
-#: names resolved to the execution's shim instead of the real module
-SHIM_MODULES = frozenset({"threading", "queue", "time", "os", "_thread", "atexit"})
 
 
-@dataclass(frozen=True)
-class ModuleSource:
-    """A module's compiled code, cached across executions."""
-
-    name: str
-    filename: str
-    code: types.CodeType | None  # None: a namespace package (nothing to run)
-    is_package: bool
-    spec: importlib.machinery.ModuleSpec
-
-
-_SOURCES: dict[tuple[str | None, str, str], ModuleSource | None] = {}
+#: compiled scenario sources (``exec_source``), by (file name, source)
 _SCRIPTS: dict[tuple[str, str], types.CodeType] = {}
-
-
-def _compile_file(path: str) -> types.CodeType:
-    with tokenize.open(path) as f:
-        text = f.read()
-    return compile(text, path, "exec", dont_inherit=True)
-
-
-def find_module_source(name: str, root: tuple[str, str | None]) -> ModuleSource | None:
-    """The code for ``name`` under ``root`` = (root module name, source dir or None)."""
-    prefix, directory = root
-    key = (directory, prefix, name)
-    if key in _SOURCES:
-        return _SOURCES[key]
-    src = _find_in_dir(name, prefix, directory) if directory else _find_importable(name)
-    _SOURCES[key] = src
-    return src
-
-
-def _find_importable(name: str) -> ModuleSource | None:
-    try:
-        spec = importlib.util.find_spec(name)
-    except (ImportError, ValueError):
-        return None
-    if spec is None:
-        return None
-    is_pkg = spec.submodule_search_locations is not None
-    loader = spec.loader
-    if spec.origin is None or loader is None or not hasattr(loader, "get_code"):
-        if is_pkg:
-            return ModuleSource(name, "", None, True, spec)
-        return None
-    code = loader.get_code(name)
-    if code is None:
-        return None
-    return ModuleSource(name, spec.origin, code, is_pkg, spec)
-
-
-def _find_in_dir(name: str, prefix: str, directory: str) -> ModuleSource | None:
-    """``directory`` is the root package's own directory (``.../concurrent/futures``) or the
-    directory that contains the root package or module (``.../site`` holding ``mymod.py``)."""
-    tail = prefix.rpartition(".")[2]
-    rel = name[len(prefix):].lstrip(".")
-    if not os.path.isfile(os.path.join(directory, "__init__.py")):
-        if os.path.isdir(os.path.join(directory, tail)):
-            directory = os.path.join(directory, tail)
-        elif not rel:
-            return _source_file(name, os.path.join(directory, tail + ".py"), False)
-    base = os.path.join(directory, *rel.split(".")) if rel else directory
-    return (_source_file(name, os.path.join(base, "__init__.py"), True)
-            or _source_file(name, base + ".py", False))
-
-
-def _source_file(name: str, path: str, is_pkg: bool) -> ModuleSource | None:
-    if not os.path.isfile(path):
-        return None
-    spec = importlib.machinery.ModuleSpec(name, None, origin=path, is_package=is_pkg)
-    if is_pkg:
-        spec.submodule_search_locations = [os.path.dirname(path)]
-    return ModuleSource(name, path, _compile_file(path), is_pkg, spec)
 
 
 class _ModState:
@@ -144,12 +69,22 @@ class _ModState:
 MODULE_OID_BLOCK = 1_000_000
 
 
+class Served(Protocol):
+    """The execution a table serves (the ``Env`` that binds it)."""
+
+    rt: Runtime
+
+    def replay_registration(self, what: tuple[str, Any]) -> None:
+        """Re-register a hook a reused module registered when it first ran."""
+        ...
+
+
 class ModuleTable:
     """The modules executions see: shims, fresh copies of managed modules, real others.
 
     One table serves many executions in turn (``checkout``/``checkin``): a managed module
     runs once; afterwards each execution *activates* it on first import, which restores
-    its state (``loader_snapshot``) and replays what its first run did to the execution
+    its state (``loader.snapshot``) and replays what its first run did to the execution
     (registrations of exit and fork hooks, loads of submodules) in the same order.
     """
 
@@ -164,25 +99,28 @@ class ModuleTable:
         self.shims: dict[str, types.ModuleType] = {}
         self.files: set[str] = set()  # filenames of managed modules (reports mark their frames)
         self.reusable = True
-        self.env: Env | None = None
+        self.env: Served | None = None
         self.builtins: dict[str, Any] = dict(builtins.__dict__)
         self.builtins["__import__"] = self.import_
-        self.builtins["id"] = stable_id  # see loader_hash: sorted(futures, key=id) replays
+        self.builtins["id"] = stable_id  # see loader.hashes: sorted(futures, key=id) replays
 
-    def bind(self, env: Env) -> None:
+    def bind(self, env: Served) -> None:
         """Start serving a new execution."""
-        from execspec.sched.shim_env import reset_shim_module  # noqa: PLC0415
-
         self.env = env
         self.roots = list(self.initial_roots)
         self.current = dict(self.permanent)
         for name, mod in self.shims.items():
             reset_shim_module(name, mod)
 
+    def note_registration(self, kind: str, entry: Any) -> None:
+        """While a loaded module's code runs, remember a hook it registers, so executions
+        that reuse the module get it too."""
+        loading = self.env.rt.loading if self.env is not None else None
+        if loading and isinstance(loading[-1], _ModState):
+            loading[-1].events.append(("reg", (kind, entry)))
+
     def shim(self, name: str) -> types.ModuleType:
         """The shim module ``name`` (one object per table, reset for each execution)."""
-        from execspec.sched.shim_env import build_shim_module  # noqa: PLC0415
-
         mod = self.shims.get(name)
         if mod is None:
             mod = self.shims[name] = build_shim_module(name)
@@ -306,7 +244,7 @@ class ModuleTable:
         self.modules[key] = self.current[name] = mod
         assert self.env is not None
         loading = self.env.rt.loading
-        if loading:
+        if loading and isinstance(loading[-1], _ModState):
             loading[-1].events.append(("child", name))
         old = self.states.get(key)
         # by identity, not load order: tables' histories differ across processes, ids must not
@@ -349,8 +287,6 @@ class ModuleTable:
 
 def _name_globals(mod: types.ModuleType) -> None:
     """Name a module's global shim objects after their variables, for traces and reports."""
-    from execspec.sched.shim_sync import Prim  # noqa: PLC0415
-
     short = mod.__name__.rpartition(".")[2]
     for var, value in list(mod.__dict__.items()):
         if isinstance(value, Prim) and value._name == f"{value._kind}#{value._oid}":

@@ -1,6 +1,6 @@
 """Splitting an exploration over an executor: the process pool, and runs of split units.
 
-``explore`` (``explore.py``) asks a strategy to ``split`` its remaining work into units in
+``explore`` (``explore.driver``) asks a strategy to ``split`` its remaining work into units in
 serial order; here those units are grouped (at most ``parts`` groups, order kept), submitted to
 the executor, and their results collected in order, stopping at the budget or, when asked, at
 the first failure. Merging the results is ``explore``'s business.
@@ -13,7 +13,8 @@ import multiprocessing
 import os
 from typing import Any, Callable, Protocol, Sequence, TypeVar
 
-from execspec.sched.strategy import Op, Strategy
+from execspec.sched.kernel.op import Op
+from execspec.sched.kernel.protocols import Strategy
 
 
 class Part(Protocol):

@@ -1,0 +1,54 @@
+"""``execspec replay FILE``: replay a recorded schedule and print its report.
+
+Exit codes: 0 the run passed, 1 a failure was reproduced, 2 a bad file or argument, 3 a
+replay that no longer matches the code (it says at which step).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence, TextIO
+
+from execspec.sched.explore import Schedule, ScheduleFileError, run_with
+from execspec.sched.strategies import ReplayStrategy
+
+__all__ = ["main", "replay_main"]
+
+
+def main(argv: Sequence[str], out: TextIO | None = None) -> int:
+    """Replay a schedule file and print its report.
+
+    >>> main(["/nonexistent.json"], out=sys.stdout)
+    error: cannot read schedule file /nonexistent.json: No such file or directory
+    2
+    """
+    out = out or sys.stdout
+    parser = argparse.ArgumentParser(prog="execspec replay",
+                                     description="Replay a recorded schedule and print its report.")
+    parser.add_argument("file", help="a schedule file written by an exploration")
+    args = parser.parse_args(list(argv))
+    try:
+        schedule = Schedule.load(args.file)
+        scenario = schedule.resolve_scenario()
+    except (ScheduleFileError, ImportError, AttributeError) as exc:
+        print(f"error: {exc}", file=out)
+        return 2
+    strategy = schedule.strategy_for_replay()
+    execution = run_with(scenario, strategy, max_steps=schedule.max_steps, modules=schedule.modules)
+    assert execution is not None and isinstance(strategy, ReplayStrategy)
+    report = execution.report.render() if execution.report is not None else ""
+    if strategy.divergence is not None:
+        print(f"error: {strategy.divergence}", file=out)
+        if report:
+            print(f"\nThe diverged run ended {execution.outcome.name}:\n{report}", file=out)
+        return 3
+    print(report.rstrip() if execution.failed else
+          f"passed: {execution.steps} steps, returned {execution.return_value!r}", file=out)
+    if schedule.report is not None and execution.failed and report != schedule.report:
+        print("note: the schedule replayed step for step, but the report differs from the "
+              "recorded one (the code's messages or line numbers changed)", file=out)
+    return 1 if execution.failed else 0
+
+
+replay_main = main  # the name execspec.cli's table used
