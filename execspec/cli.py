@@ -24,8 +24,8 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
     "check": ("execspec.commands.check", "main", "check targets against the spec (default: impl, stdlib)"),
     "explore": ("execspec.commands.explore", "main", "explore the model's states; check invariants"),
     "spec": ("execspec.commands.spec", "main", "print the clause index or one clause"),
-    "deadlocks": ("execspec.sched.cli_commands", "deadlocks_main", "report the docs' two deadlocks"),
-    "replay": ("execspec.sched.cli_commands", "replay_main", "replay a schedule file"),
+    "deadlocks": ("execspec.commands.deadlocks", "main", "report the docs' two deadlocks"),
+    "replay": ("execspec.commands.replay", "main", "replay a schedule file"),
 }
 
 

@@ -1,8 +1,9 @@
 """The one place that reads the scheduler shim's results and turns them into conformance's.
 
 ``execspec.sched`` explores a scenario and reports what it found in its own terms (an
-``Exploration`` with ``Failure`` records); the shim runner needs a :class:`CheckFailure`. Every
-read of sched's result types happens here, so a change in their shape is one edit.
+``Exploration`` with typed ``Failure`` records: an ``ExecutionOutcome`` and a ``FailureReport``);
+the shim runner needs a :class:`CheckFailure`. Every read of sched's result types happens here,
+so a change in their shape is one edit.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from execspec.conformance.results import CheckFailure, FailureKind
-from execspec.sched import FirstEnabled, Strategy, run_once
+from execspec.sched import ExecutionOutcome, FirstEnabled, Strategy, run_once
 from execspec.sched.explore import explore
 from execspec.sched.strategies import PCTStrategy, RandomStrategy
 
@@ -41,13 +42,13 @@ def first_failure(scenario: Scenario, strategy: Strategy, *, schedules: int, see
     if not found.failed:
         return None
     failure = found.failures[0]
-    # sched's Failure carries its report rendered; its headline is the first line.
-    text = failure.report.strip()
-    headline = text.splitlines()[0] if text else failure.key
+    kind = _KINDS[failure.kind]
+    if kind is FailureKind.EXCEPTION and failure.explanation.exception_type == "AssertionError":
+        kind = FailureKind.ASSERTION  # the check's own assertion, raised inside the shim
     return CheckFailure(
-        kind=_KINDS[failure.outcome],
-        message=failure.report,
-        headline=headline,
+        kind=kind,
+        message=failure.render(),
+        headline=failure.headline or failure.key,
         seed=seed,
         strategy=str(found.strategy.get("name")),
         schedule=failure.index + 1,
@@ -55,11 +56,11 @@ def first_failure(scenario: Scenario, strategy: Strategy, *, schedules: int, see
     )
 
 
-#: sched's outcome names (``execspec.sched.Outcome``) -> conformance's failure kinds
+#: how a failed execution ended (sched) -> why the check run failed (conformance)
 _KINDS = {
-    "DEADLOCK": FailureKind.DEADLOCK,
-    "EXCEPTION": FailureKind.EXCEPTION,
-    "LIVELOCK": FailureKind.LIVELOCK,
-    "LEAKED_THREAD": FailureKind.LEAKED_THREAD,
-    "UNCONTROLLED_BLOCK": FailureKind.UNCONTROLLED_BLOCK,
+    ExecutionOutcome.DEADLOCK: FailureKind.DEADLOCK,
+    ExecutionOutcome.EXCEPTION: FailureKind.EXCEPTION,
+    ExecutionOutcome.LIVELOCK: FailureKind.LIVELOCK,
+    ExecutionOutcome.LEAKED_THREAD: FailureKind.LEAKED_THREAD,
+    ExecutionOutcome.UNCONTROLLED_BLOCK: FailureKind.UNCONTROLLED_BLOCK,
 }
