@@ -119,7 +119,7 @@ def _run_deadlocks(args: argparse.Namespace, strategies: Sequence[str],
                                  max_schedules=args.max_schedules, executor=pool,
                                  schedule_dir=args.schedule_dir or None)
                 found = [f for f in result.failures if f.kind is ExecutionOutcome.DEADLOCK]
-                print(f"== {title} on {executor}: {result.summary().splitlines()[0]}", file=out)
+                print(f"== {title} on {executor}: {result.summary_line()}", file=out)
                 if not found:
                     print("NOT FOUND: no deadlock in the schedules explored", file=out)
                     status = 1

@@ -15,4 +15,7 @@ scenario                                  what it shows                         
 ``lost_update:lost_update``               read and write locked, not the update      lost update
 ``pool:submit_result_shutdown``           2 workers, 4 tasks, results, shutdown      passes
 ========================================  =========================================  ==========
+
+May import: nothing of ``execspec`` -- a scenario is user code and sees the shim only through
+the ``env`` it is handed (reports show its frames as the user's).
 """

@@ -113,12 +113,16 @@ class Exploration:
         """True when some schedule failed."""
         return bool(self.failures)
 
-    def summary(self) -> str:
-        """A few deterministic lines: strategy and seed, counts, the first failure."""
+    def summary_line(self) -> str:
+        """One line: strategy and parameters, schedules run, distinct failures."""
         params = ", ".join(f"{k}={v}" for k, v in self.strategy.items() if k != "name")
-        lines = [f"{self.strategy.get('name')} ({params}): {self.schedules} schedules, "
-                 f"{len(self.failures)} distinct failures"
-                 + (" (search complete)" if self.exhausted else "")]
+        return (f"{self.strategy.get('name')} ({params}): {self.schedules} schedules, "
+                f"{len(self.failures)} distinct failures"
+                + (" (search complete)" if self.exhausted else ""))
+
+    def summary(self) -> str:
+        """A few deterministic lines: ``summary_line()``, then each failure's headline."""
+        lines = [self.summary_line()]
         for f in self.failures:
             headline = f.headline or f.kind.name
             lines.append(f"  schedule #{f.index + 1}: {headline}")

@@ -1,19 +1,11 @@
-"""``Op``: the next operation of a controlled thread, what a strategy chooses among; and its cache.
+"""``Op``: the next operation of a controlled thread -- what a strategy chooses among -- and
+the cache that makes one Op per (thread, kind, object, name) across executions.
 
-The scheduler contract itself (``Strategy``) is in ``kernel.protocols``. The runtime
-(``kernel.runtime``) runs controlled threads one at a time. At every
-scheduling point it hands the strategy the list of *enabled* pending operations, one per
-runnable thread, and the strategy answers with the index of the one to run. A schedule is
-therefore a seed plus the list of thread ids chosen, which is all that replay needs.
-
-Strategies are pure bookkeeping: they never touch threads, clocks or greenlets, so each can
-be tested on an abstract program (see ``tests/sched/test_strategies.py``).
-
-Three methods, as in shuttle's scheduler trait:
-
-- ``begin_execution()`` -> bool: start a new execution; False once exploration is complete.
-- ``choose(enabled, step)`` -> int: the index into ``enabled`` of the operation to run next.
-- ``end_execution(failed)``: the execution finished (``failed`` when it produced a report).
+At every scheduling point the runtime hands the strategy (``kernel.protocols.Strategy``) the
+list of *enabled* pending operations, one per runnable thread, and the strategy answers with
+the index of the one to run. A schedule is therefore a seed plus the list of thread ids
+chosen, which is all that replay needs. Not to be confused with ``model.ops.Op``, a client
+operation of the model.
 """
 
 from __future__ import annotations
