@@ -32,6 +32,8 @@ class Executor(_cf.Executor):
         input order. Without ``buffersize`` every call is submitted now; with it, at most
         ``buffersize`` calls are in flight and the inputs are read lazily. ``timeout`` (seconds,
         from this call) bounds the wait for each result; ``chunksize`` is ignored (process pools).
+        Once iterated, an iterator closed or dropped early cancels the calls it has not yielded;
+        one never iterated cancels nothing, so its calls all run.
 
         >>> from execspec.impl import ThreadPoolExecutor
         >>> with ThreadPoolExecutor(2) as ex:
@@ -49,9 +51,9 @@ class Executor(_cf.Executor):
         fs = collections.deque([self.submit(fn, *args) for args in islice(inputs, buffersize)])
         # the executor is held weakly, so an unfinished iterator does not keep it alive
         refill = None if buffersize is None else (weakref.ref(self), fn, inputs)
-        it = _in_order(fs, deadline, refill)
-        next(it)  # into its try block, so even an iterator never advanced cancels when closed
-        return it
+        # EXE-MAP-CLOSE-CANCELS: not primed, so an iterator dropped before its first next()
+        # never enters the try below and cancels nothing: its calls run (bpo-11777, gh-136578)
+        return _in_order(fs, deadline, refill)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         """Release the executor's resources; later submit() calls raise RuntimeError."""
@@ -67,7 +69,6 @@ class Executor(_cf.Executor):
 def _in_order(fs: collections.deque[Future[_T]], deadline: float | None,
               refill: _Refill | None) -> Iterator[_T]:
     try:
-        yield None  # type: ignore[misc]  # see map()
         while fs:
             if refill is not None:
                 # EXE-MAP-BUFFERSIZE: one new call goes in as one result comes out
@@ -81,7 +82,9 @@ def _in_order(fs: collections.deque[Future[_T]], deadline: float | None,
             else:
                 yield _result_before(fs.popleft(), deadline)
     finally:
-        for f in fs:  # EXE-MAP-CLOSE-CANCELS: closing or dropping the iterator cancels the rest
+        # EXE-MAP-CLOSE-CANCELS: a started iterator that raised, or was closed or dropped before
+        # its end, cancels the calls it has not yielded; those already running finish
+        for f in fs:
             f.cancel()
 
 

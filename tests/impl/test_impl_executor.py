@@ -83,14 +83,15 @@ def test_map_timeout_counts_from_the_call_and_cancels_the_rest(ex1: impl.ThreadP
     assert after == []  # the calls queued behind the timed-out one were cancelled
 
 
-def test_closing_map_iterator_cancels_pending_calls(ex1: impl.ThreadPoolExecutor, gate: Gate) -> None:  # EXE-MAP-CLOSE-CANCELS
+def test_closing_a_started_map_iterator_cancels_pending_calls(ex1: impl.ThreadPoolExecutor, gate: Gate) -> None:  # EXE-MAP-CLOSE-CANCELS
     ran: list[int] = []
-    it = ex1.map(lambda x: gate() if x == 0 else ran.append(x), range(4))
+    it = ex1.map(lambda x: gate() if x == 1 else ran.append(x), range(4))
+    assert next(it) is None  # started: only now does closing cancel (test_impl_map_abandoned.py)
     gate.wait_started()
     it.close()
     gate.open()
     ex1.shutdown(wait=True)
-    assert ran == []
+    assert ran == [0]
 
 
 def test_buffersize_reads_inputs_lazily(ex: impl.ThreadPoolExecutor) -> None:  # EXE-MAP-BUFFERSIZE-LAZY
