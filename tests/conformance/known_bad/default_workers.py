@@ -1,0 +1,20 @@
+"""impl whose default max_workers is 1."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from execspec.impl import ThreadPoolExecutor
+
+from ._impl_api import *  # noqa: F403 - the target's wait/as_completed/Future/exceptions
+
+
+class DefaultOneWorker(ThreadPoolExecutor):
+    """Breaks TPE-MAX-WORKERS-DEFAULT-313 (TPE-MAX-WORKERS-DEFAULT-38 before 3.13): with
+    max_workers omitted the pool has one worker, not min(32, CPUs + 4)."""
+
+    def __init__(self, max_workers: int | None = None, thread_name_prefix: str = "",
+                 initializer: Callable[..., object] | None = None,
+                 initargs: tuple[Any, ...] = ()) -> None:  # fmt: skip
+        super().__init__(1 if max_workers is None else max_workers, thread_name_prefix,
+                         initializer, initargs)  # fmt: skip

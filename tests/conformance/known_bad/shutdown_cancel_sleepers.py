@@ -1,0 +1,38 @@
+"""impl whose shutdown(cancel_futures=True) cancels queued futures without waking wait()."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from execspec.impl import Future, ThreadPoolExecutor, _future
+
+from ._impl_api import *  # noqa: F403 - the target's wait/as_completed/Future/exceptions
+
+
+class CancelFuturesLeavesWaitersAsleep(ThreadPoolExecutor):
+    """Breaks EXE-SHUTDOWN-CANCELLED-DONE (the gh-87893 shape): shutdown(cancel_futures=True)
+    cancels the queued futures and wakes their result() waiters and callbacks, but a wait() or
+    as_completed() already watching them is never told, and sleeps on."""
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if cancel_futures:
+            pool = self._pool
+            with pool.lock:
+                stranded = pool.drain()
+                pool.refuse(RuntimeError("cannot submit to an executor after its shutdown()"))
+            for f in stranded:
+                _cancel_quietly(f)
+        super().shutdown(wait)
+
+
+def _cancel_quietly(f: Future[Any]) -> None:
+    with _future._lock:
+        if f._status != _future.PENDING:
+            return
+        gates = f._gates or []
+        # the bug: wait()/as_completed() park a partial(collector.note, f); those are dropped
+        f._gates = [g for g in gates if not isinstance(g, functools.partial)] or None
+        callbacks = f._settle(_future.CANCELLED)
+    if callbacks:
+        f._run_callbacks(callbacks)
