@@ -22,9 +22,7 @@ SCHED = Path(__file__).resolve().parents[2] / "execspec" / "sched"
 RANKS = {"kernel": 0, "shims": 1, "strategies": 1, "loader": 2, "postmortem": 3, "runner": 4,
          "explore": 5, "face": 6}
 #: modules outside the layers: the example scenarios (user code, importing nothing of sched)
-#: and the compatibility re-export of the commands (to be deleted once cli.py points at
-#: execspec.commands)
-EXEMPT = {"examples", "cli_commands"}
+EXEMPT = {"examples"}
 
 
 def module_names(root: Path, package: str) -> dict[str, Path]:
