@@ -1,0 +1,362 @@
+"""Real-thread reproductions of the bugs the known-bad executors have, one per clause.
+
+``REPRODUCTIONS[clause](make, api, bound)`` raises AssertionError when the executor made by
+``make`` (with ``api``, its module: wait, as_completed, exceptions) breaks ``clause``, and
+returns when it does not. They synchronise with events and gates, never with sleeps; every
+wait is bounded, and a bug that shows as a hang is reported once ``bound`` seconds pass (short
+for a variant, long for a good executor). Two negative checks wait a fixed 0.2 s: that
+shutdown(wait=True) has *not* returned, and nothing else.
+"""
+
+from __future__ import annotations
+
+import gc
+import itertools
+import os
+import threading
+import time
+from typing import Any, Callable
+
+import execspec.impl as impl
+
+__all__ = ["BAD_BOUND", "GOOD_BOUND", "Make", "REPRODUCTIONS", "Repro"]
+
+GOOD_BOUND = 10.0  # seconds: a healthy executor is far quicker
+BAD_BOUND = 1.0  # seconds: how long a variant's hang is waited for before it counts as the bug
+_prefixes = itertools.count()
+
+Make = Callable[..., Any]  # an executor factory
+Repro = Callable[[Make, Any, float], None]
+
+
+class Gate:
+    """A task that reports it started, then blocks until opened (at most GOOD_BOUND)."""
+
+    def __init__(self) -> None:
+        self.started = threading.Event()
+        self.opened = threading.Event()
+
+    def __call__(self, value: object = None) -> object:
+        self.started.set()
+        assert self.opened.wait(GOOD_BOUND), "gate never opened"
+        return value
+
+    def wait_started(self) -> None:
+        assert self.started.wait(GOOD_BOUND), "the gated call never started"
+
+    def open(self) -> None:
+        self.opened.set()
+
+
+def finishes_within(call: Callable[[], Any], bound: float,
+                    what: str) -> tuple[Any, BaseException | None]:  # fmt: skip
+    """Run ``call`` in a helper thread: (value, exception) if it ends within ``bound`` seconds,
+    else AssertionError naming ``what`` (the helper is a daemon, left to end by itself)."""
+    box: list[tuple[Any, BaseException | None]] = []
+
+    def body() -> None:
+        try:
+            box.append((call(), None))
+        except BaseException as exc:  # noqa: BLE001 - reported to the caller
+            box.append((None, exc))
+
+    t = threading.Thread(target=body, daemon=True)
+    t.start()
+    t.join(bound)
+    assert box, f"{what} did not return within {bound} s"
+    return box[0]
+
+
+def parked(f: Any) -> bool:
+    """A wait() is blocked on ``f``: impl parks a gate opener, the stdlib adds a waiter."""
+    if isinstance(f, impl.Future):
+        return f._gates is not None
+    return bool(f._waiters)
+
+
+def wait_blocked_on(f: Any, api: Any, bound: float) -> tuple[threading.Thread, list[Any]]:
+    """Start a thread blocked in ``api.wait([f])``; return it once it is parked on ``f``."""
+    out: list[Any] = []
+    waiter = threading.Thread(target=lambda: out.append(api.wait([f], timeout=5 * bound)),
+                              daemon=True)  # fmt: skip
+    waiter.start()
+    deadline = time.monotonic() + GOOD_BOUND
+    while not parked(f) and time.monotonic() < deadline:
+        waiter.join(0.001)
+    assert parked(f), "wait() never blocked on the future"
+    return waiter, out
+
+
+def busy_pool(make: Make, **kwargs: Any) -> tuple[Any, Gate]:
+    """A one-worker pool whose worker is held by a gate, so the next calls stay queued."""
+    ex = make(max_workers=1, **kwargs)
+    gate = Gate()
+    ex.submit(gate)
+    gate.wait_started()
+    return ex, gate
+
+
+# -- one reproduction per clause ----------------------------------------------------------
+
+
+def cancelled_call_never_runs(make: Make, api: Any, bound: float) -> None:
+    ex, gate = busy_pool(make)
+    ran: list[int] = []
+    try:
+        f = ex.submit(ran.append, 1)
+        assert f.cancel(), "a queued future could not be cancelled"
+    finally:
+        gate.open()
+    ex.shutdown(wait=True)
+    assert f.cancelled()
+    assert ran == [], "the callable of a cancelled future ran (INV-CANCELLED-NEVER-RUNS)"
+
+
+def map_timeout_raises(make: Make, api: Any, bound: float) -> None:
+    ex, gate = busy_pool(make)
+    try:
+        it = ex.map(abs, [1], timeout=0.05)
+        _, error = finishes_within(lambda: next(it), bound, "next() on map(timeout=0.05)")
+        assert isinstance(error, api.TimeoutError), f"map(timeout=) raised {error!r}"
+    finally:
+        gate.open()
+        ex.shutdown(wait=True)
+
+
+def default_max_workers(make: Make, api: Any, bound: float) -> None:
+    expected = min(32, (getattr(os, "process_cpu_count", os.cpu_count)() or 1) + 4)
+    prefix = f"kb{next(_prefixes)}"
+    ex = make(thread_name_prefix=prefix)
+    started = threading.Semaphore(0)
+    opened = threading.Event()
+
+    def held() -> None:
+        started.release()
+        opened.wait(GOOD_BOUND)
+
+    try:
+        for _ in range(expected + 2):
+            ex.submit(held)
+        for n in range(expected):
+            assert started.acquire(timeout=bound), f"only {n} calls ran at once, the default " \
+                                                   f"max_workers is {expected}"  # fmt: skip
+        workers = [t for t in threading.enumerate() if t.name.startswith(prefix + "_")]
+        assert len(workers) == expected, f"{len(workers)} workers, the default is {expected}"
+    finally:
+        opened.set()
+        ex.shutdown(wait=True)
+
+
+def threads_stay_within_max_workers(make: Make, api: Any, bound: float) -> None:
+    prefix = f"kb{next(_prefixes)}"
+    ex = make(max_workers=2, thread_name_prefix=prefix)
+    gate = Gate()
+    try:
+        for _ in range(6):
+            ex.submit(gate)
+        workers = [t for t in threading.enumerate() if t.name.startswith(prefix + "_")]
+        assert len(workers) <= 2, f"{len(workers)} threads for max_workers=2"
+    finally:
+        gate.open()
+        ex.shutdown(wait=True)
+
+
+def cancel_wakes_a_waiter(make: Make, api: Any, bound: float) -> None:
+    ex, gate = busy_pool(make)
+    try:
+        f = ex.submit(abs, 1)
+        waiter, out = wait_blocked_on(f, api, bound)
+        assert f.cancel()
+        waiter.join(bound)
+        assert not waiter.is_alive(), "a wait() blocked on a future slept through its cancel()"
+        assert f in out[0].done
+    finally:
+        gate.open()
+        ex.shutdown(wait=True)
+
+
+def callbacks_run_once(make: Make, api: Any, bound: float) -> None:
+    ex = make(max_workers=1)
+    f = ex.submit(abs, -1)
+    calls: list[Any] = []
+    f.add_done_callback(calls.append)
+    f.result(GOOD_BOUND)
+    ex.shutdown(wait=True)  # the callback ran by now, in the worker if not here
+    assert calls == [f], f"the callback ran {len(calls)} times (FUT-CB-ONCE)"
+
+
+def shutdown_waits_for_running_calls(make: Make, api: Any, bound: float) -> None:
+    ex = make(max_workers=1)
+    gate = Gate()
+    f = ex.submit(gate)
+    gate.wait_started()
+    returned = threading.Event()
+    t = threading.Thread(target=lambda: (ex.shutdown(wait=True), returned.set()), daemon=True)
+    t.start()
+    try:
+        early = returned.wait(0.2)  # a correct shutdown cannot return: the gate is closed
+    finally:
+        gate.open()
+    t.join(GOOD_BOUND)
+    assert not early, "shutdown(wait=True) returned while a call was still running"
+    assert f.done()
+
+
+def submit_after_shutdown_raises(make: Make, api: Any, bound: float) -> None:
+    ex = make(max_workers=1)
+    ex.shutdown(wait=True)
+    try:
+        ex.submit(abs, 1)
+    except RuntimeError:
+        return
+    raise AssertionError("submit() after shutdown() was accepted (EXE-SUBMIT-AFTER-SHUTDOWN)")
+
+
+def failing_initializer_breaks_pending_work(make: Make, api: Any, bound: float) -> None:
+    def boom() -> None:
+        raise ValueError("initializer failed on purpose")
+
+    ex = make(max_workers=1, initializer=boom)
+    try:
+        f = ex.submit(abs, 1)
+        error = f.exception(GOOD_BOUND)
+        assert isinstance(error, api.BrokenExecutor), f"queued call ended with {error!r}, not " \
+                                                      "BrokenThreadPool"  # fmt: skip
+    finally:
+        ex.shutdown(wait=True)
+
+
+def initializer_gets_initargs(make: Make, api: Any, bound: float) -> None:
+    seen: list[tuple[Any, ...]] = []
+    ex = make(max_workers=1, initializer=lambda *args: seen.append(args), initargs=(1, "two"))
+    ex.submit(abs, 1).result(GOOD_BOUND)
+    ex.shutdown(wait=True)
+    assert seen == [(1, "two")], f"the initializer was called as initializer(*{seen})"
+
+
+def map_keeps_input_order(make: Make, api: Any, bound: float) -> None:
+    ex = make(max_workers=2)
+    try:
+        got = list(ex.map(abs, range(-5, 0)))
+    finally:
+        ex.shutdown(wait=True)
+    assert got == [5, 4, 3, 2, 1], f"map yielded {got}"
+
+
+def dropped_unstarted_map_runs_its_calls(make: Make, api: Any, bound: float) -> None:
+    ex = make(max_workers=1)
+    gate = Gate()
+    ran: list[int] = []
+
+    def call(x: int) -> None:
+        if x == 0:
+            gate()
+        ran.append(x)
+
+    it = ex.map(call, range(5))
+    gate.wait_started()  # 1..4 are queued
+    del it
+    gc.collect()
+    gate.open()
+    ex.shutdown(wait=True)
+    assert ran == [0, 1, 2, 3, 4], f"only {ran} ran: dropping a never-advanced map cancelled calls"
+
+
+def result_times_out(make: Make, api: Any, bound: float) -> None:
+    ex, gate = busy_pool(make)
+    try:
+        f = ex.submit(abs, 1)
+        _, error = finishes_within(lambda: f.result(0.05), bound, "result(timeout=0.05)")
+        assert isinstance(error, api.TimeoutError), f"result(0.05) raised {error!r}"
+    finally:
+        gate.open()
+        ex.shutdown(wait=True)
+
+
+def as_completed_yields_a_duplicate_once(make: Make, api: Any, bound: float) -> None:
+    ex = make(max_workers=1)
+    f = ex.submit(abs, 1)
+    f.result(GOOD_BOUND)
+    got = list(api.as_completed([f, f], timeout=GOOD_BOUND))
+    ex.shutdown(wait=True)
+    assert got == [f], f"as_completed yielded the future {len(got)} times"
+
+
+def worker_survives_a_raising_call(make: Make, api: Any, bound: float) -> None:
+    ex = make(max_workers=1)
+
+    def fail() -> None:
+        raise KeyError("on purpose")
+
+    try:
+        first = ex.submit(fail)
+        later = ex.submit(abs, -2)
+        assert isinstance(first.exception(GOOD_BOUND), KeyError)
+        try:
+            assert later.result(bound) == 2
+        except api.TimeoutError:
+            raise AssertionError("the call after a raising one never ran") from None
+    finally:
+        ex.shutdown(wait=False, cancel_futures=True)
+
+
+def shutdown_cancel_futures_wakes_waiters(make: Make, api: Any, bound: float) -> None:
+    ex, gate = busy_pool(make)
+    try:
+        f = ex.submit(abs, 1)
+        waiter, out = wait_blocked_on(f, api, bound)
+        ex.shutdown(wait=False, cancel_futures=True)
+        waiter.join(bound)
+        assert f.cancelled(), "shutdown(cancel_futures=True) did not cancel the queued call"
+        assert not waiter.is_alive(), "a wait() slept on after shutdown(cancel_futures=True) " \
+                                      "cancelled its future (gh-87893)"  # fmt: skip
+        assert f in out[0].done
+    finally:
+        gate.open()
+        ex.shutdown(wait=True)
+
+
+def queued_calls_start_in_order(make: Make, api: Any, bound: float) -> None:
+    ex, gate = busy_pool(make)
+    order: list[int] = []
+    try:
+        for i in range(5):
+            ex.submit(order.append, i)
+    finally:
+        gate.open()
+    ex.shutdown(wait=True)
+    assert order == [0, 1, 2, 3, 4], f"queued calls started in the order {order}"
+
+
+def callback_on_a_done_future_runs_at_once(make: Make, api: Any, bound: float) -> None:
+    ex = make(max_workers=1)
+    f = ex.submit(abs, 1)
+    f.result(GOOD_BOUND)
+    ex.shutdown(wait=True)
+    calls: list[Any] = []
+    f.add_done_callback(calls.append)
+    assert calls == [f], "a callback added to a done future did not run at once"
+
+
+#: the reproduction of each clause that a known-bad variant breaks
+REPRODUCTIONS: dict[str, Repro] = {
+    "INV-CANCELLED-NEVER-RUNS": cancelled_call_never_runs,
+    "EXE-MAP-TIMEOUT": map_timeout_raises,
+    "TPE-MAX-WORKERS-DEFAULT-38": default_max_workers,
+    "TPE-MAX-WORKERS-DEFAULT-313": default_max_workers,
+    "TPE-MAX-WORKERS-BOUND": threads_stay_within_max_workers,
+    "FUT-WAKES-WAITERS": cancel_wakes_a_waiter,
+    "FUT-CB-ONCE": callbacks_run_once,
+    "EXE-SHUTDOWN-WAIT": shutdown_waits_for_running_calls,
+    "EXE-SUBMIT-AFTER-SHUTDOWN": submit_after_shutdown_raises,
+    "TPE-INITIALIZER-FAILS-PENDING": failing_initializer_breaks_pending_work,
+    "TPE-INITIALIZER-RUNS": initializer_gets_initargs,
+    "EXE-MAP-ORDER": map_keeps_input_order,
+    "EXE-MAP-CLOSE-CANCELS": dropped_unstarted_map_runs_its_calls,
+    "FUT-RESULT-TIMEOUT": result_times_out,
+    "AC-DUPLICATES": as_completed_yields_a_duplicate_once,
+    "TPE-WORKER-SURVIVES-EXCEPTION": worker_survives_a_raising_call,
+    "EXE-SHUTDOWN-CANCELLED-DONE": shutdown_cancel_futures_wakes_waiters,
+    "TPE-FIFO-START": queued_calls_start_in_order,
+    "FUT-CB-ALREADY-DONE": callback_on_a_done_future_runs_at_once,
+}
