@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from execspec.model.ops import Op, allowed, internal_successors
 from execspec.model.rules import cites
-from execspec.model.states import DOCS, Blocked, FState, Options, Result, Settled, State
+from execspec.model.states import DOCS, Blocked, FState, Options, Result, Settled, State, Step
 
 
 @dataclass(frozen=True)
@@ -43,14 +43,20 @@ class View:
     only the futures are compared then.
     """
 
-    futures: tuple[FutureView, ...]
+    futures: tuple[FutureView | bool, ...]  # a bool: only whether the future's task began is seen
     waiters: tuple[Result | None, ...] | None = None  # per blocked call; None inside: still blocked
 
 
 def shows(s: State, seen: View) -> bool:
     """Whether state ``s`` shows what the observer saw (the parts it saw)."""
     v = view(s)
-    return v.futures == seen.futures and (seen.waiters is None or v.waiters == seen.waiters)
+    return _same(v.futures, seen.futures) and (seen.waiters is None or v.waiters == seen.waiters)
+
+
+def _same(now: tuple[FutureView | bool, ...], seen: tuple[FutureView | bool, ...]) -> bool:
+    return len(now) == len(seen) and all(
+        (a.started == b if isinstance(a, FutureView) else a == b) if isinstance(b, bool) else a == b
+        for a, b in zip(now, seen))
 
 
 def view(s: State) -> View:
@@ -74,6 +80,10 @@ def may_become(now: View, seen: View) -> bool:
     if len(now.futures) != len(seen.futures):
         return False
     for a, b in zip(now.futures, seen.futures):
+        if isinstance(b, bool):  # the observer saw only whether the task began
+            if a.started and not b:
+                return False
+            continue
         if a.state is not b.state and (a.state is FState.CANCELLED or _RANK[a.state] > _RANK[b.state]
                                        or b.state is FState.CANCELLED):
             return False
@@ -144,3 +154,68 @@ def explain(beliefs: Iterable[State], op: Op, opts: Options = DOCS) -> dict[Resu
         for o in allowed(s, op, opts):
             out.setdefault(o.result, set()).update(cites(o.rule))
     return {r: tuple(sorted(c)) for r, c in out.items()}
+
+
+# ---- what the conformance machine adds to a plain observer ----------------------------------
+#
+# The machine keeps one blocked waiter in the model per call it has seen block and not yet seen
+# return (its *outstanding* calls, in the order they blocked), so ``Blocked(len(outstanding))``
+# names the next one the same way in every belief state. A call's waiter is forgotten once the
+# machine has seen what it returned: the state keeps nothing the observer already knows.
+
+
+def forget(s: State, keep: int, returned: Iterable[int] = ()) -> State:
+    """``s`` without the waiters past the first ``keep`` and without those in ``returned``.
+
+    >>> from execspec.model.states import initial
+    >>> forget(initial(), 0) == initial()
+    True
+    """
+    drop = set(returned)
+    kept = tuple(w for i, w in enumerate(s.waiters[:keep]) if i not in drop)
+    return s if len(kept) == len(s.waiters) else replace(s, waiters=kept)
+
+
+def observe_calls(
+    beliefs: Iterable[State],
+    futures: tuple[FutureView, ...],
+    returns: tuple[Result | None, ...],
+    opts: Options = DOCS,
+) -> frozenset[State]:
+    """Narrow the beliefs to states showing ``futures`` in which outstanding call ``i`` has
+    returned ``returns[i]`` (None: it is still blocked). The observer read both at one instant."""
+    seen = View(futures)
+    return frozenset(
+        s for s in closure(beliefs, opts, toward=seen)
+        if shows(s, seen) and len(s.waiters) == len(returns)
+        and all(w.result == r for w, r in zip(s.waiters, returns))
+    )
+
+
+def held_completion(s: State, step: Step, held: frozenset[int]) -> bool:
+    """Whether ``step`` is a task finishing whose future is in ``held`` (its task is parked
+    on something the model does not see, such as the machine's gate)."""
+    if step.rule not in ("task.returns", "task.raises"):
+        return False
+    return any(a.state is FState.RUNNING and b.state is not FState.RUNNING and fid in held
+               for fid, (a, b) in enumerate(zip(s.futures, step.state.futures)))
+
+
+def pending_steps(s: State, held: frozenset[int] = frozenset(), opts: Options = DOCS) -> tuple[Step, ...]:
+    """The internal steps still due in ``s``: every one but the completions of held tasks."""
+    return tuple(t for t in internal_successors(s, opts) if not held_completion(s, t, held))
+
+
+def quiescent(beliefs: Iterable[State], held: frozenset[int] = frozenset(),
+              opts: Options = DOCS) -> frozenset[State]:
+    """The states among ``beliefs`` (after internal steps) where nothing more is due: an
+    executor left alone until every thread is parked must be in one of them."""
+    return frozenset(s for s in closure(beliefs, opts) if not pending_steps(s, held, opts))
+
+
+def advance_any(beliefs: Iterable[State], op: Op, opts: Options = DOCS) -> frozenset[State]:
+    """The beliefs after ``op`` with any result it may have (the observer did not see it)."""
+    after: set[State] = set()
+    for s in closure(beliefs, opts):
+        after |= {o.state for o in allowed(s, op, opts)}
+    return closure(after, opts)

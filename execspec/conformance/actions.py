@@ -1,0 +1,90 @@
+"""What the machine asks a driver to do: the model's client operations plus what the model
+leaves out (gates, raising callbacks, map iterators), as plain frozen values.
+
+Actions are data so that a shim run can be replayed from its list alone, and so that a
+failure's shrunk calls can be printed as a Python snippet (:mod:`.snippet`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+from execspec.model import InitKind, Op, TaskKind, Timeout
+
+
+@dataclass(frozen=True)
+class Create:
+    """Make the executor: ``make(max_workers=..., initializer=..., initargs=...)``.
+
+    ``max_workers`` None asks for the default; ``base_exception`` makes a failing initializer
+    raise a ``BaseException`` (SystemExit) rather than an ``Exception``.
+    """
+
+    max_workers: int | None
+    init: InitKind = InitKind.NONE
+    base_exception: bool = False
+    initargs: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Call:
+    """One client operation of the model, with the details the model does not see.
+
+    ``gates`` says, per task the call makes, whether it parks on a gate; ``raising`` makes a
+    done-callback raise; ``wait`` is how the driver waits for a call that may block: ``None``
+    for not at all (the model says it cannot block: wait for it, bounded), else a short
+    bounded wait after which the call counts as blocked; ``map_timeout`` is map()'s timeout.
+    """
+
+    op: Op
+    gates: tuple[bool, ...] = ()
+    raising: bool = False
+    may_block: bool = False
+    map_timeout: bool = False
+
+
+@dataclass(frozen=True)
+class OpenGate:
+    """Let gated task ``fid`` go on."""
+
+    fid: int
+
+
+@dataclass(frozen=True)
+class MapNext:
+    """``next()`` on map iterator ``mid``: the model sees ``GetResult`` of its next future."""
+
+    mid: int
+    op: Op
+    may_block: bool = False
+
+
+@dataclass(frozen=True)
+class MapClose:
+    """Drop map iterator ``mid`` (``close()`` then forget it)."""
+
+    mid: int
+
+
+@dataclass(frozen=True)
+class Settle:
+    """Let the executor run until every thread is parked (virtual time passes under the shim;
+    on real threads, a bounded wait until the model says nothing more is due)."""
+
+
+Action = Union[Create, Call, OpenGate, MapNext, MapClose, Settle]
+
+#: timeouts as the driver passes them, per mode: (shim virtual seconds, real seconds)
+TIMEOUTS = {Timeout.ZERO: (0.0, 0.0), Timeout.FINITE: (5.0, 0.05), Timeout.NONE: (None, None)}
+
+
+def task_kinds(op: Op) -> tuple[TaskKind, ...]:
+    """The kinds of the tasks an operation creates (none for most)."""
+    from execspec.model import Map, Submit
+
+    if isinstance(op, Submit):
+        return (op.task,)
+    if isinstance(op, Map):
+        return op.tasks
+    return ()

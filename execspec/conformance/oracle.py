@@ -1,0 +1,174 @@
+"""The oracle: the model's belief state, narrowed by every observation the machine makes.
+
+After each action the machine hands the oracle what it saw; the oracle keeps the set of model
+states consistent with everything so far (``execspec.model.observe``) and raises
+:class:`Violation` the moment that set is empty, naming the clauses that said what should
+have happened instead. The oracle never looks at an executor: only at observations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from execspec.conformance.driver import Snapshot
+from execspec.model import (
+    DOCS, Blocked, Cancel, FState, FutureView, InitKind, Op, Options, Result, State, advance, cites,
+    closure, explain, initial,
+)
+from execspec.model.observe import advance_any, forget, observe_calls, pending_steps, quiescent
+
+
+@dataclass
+class Violation(AssertionError):
+    """An observation no state of the model explains.
+
+    ``clauses`` are the clause IDs whose rules said what was allowed instead; ``what`` says
+    what was seen and what the model allowed, in words; ``kind`` is one of ``call`` (a call
+    returned what no rule allows), ``view`` (a future or a call showed what no internal step
+    leads to), ``progress`` (the executor stopped while the model says something is still due)
+    or ``hang`` (a call the model says returns did not).
+    """
+
+    kind: str
+    what: str
+    clauses: tuple[str, ...]
+    step: int = -1  # the index of the action that showed it (set by the machine)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.what)
+
+    def __str__(self) -> str:
+        return f"{self.kind} violation ({', '.join(self.clauses) or 'no clause'}): {self.what}"
+
+
+def _view_of(s: State, fid: int) -> FutureView:
+    f = s.futures[fid]
+    return FutureView(f.state, f.outcome, f.called, f.runs > 0)
+
+
+def _shown(s: State, fid: int, seen: FutureView | bool) -> bool:
+    return (s.futures[fid].runs > 0) == seen if isinstance(seen, bool) else _view_of(s, fid) == seen
+
+
+@dataclass
+class Oracle:
+    """The belief state of one machine run."""
+
+    opts: Options = DOCS
+    beliefs: frozenset[State] = frozenset()
+    outstanding: list[Op] = field(default_factory=list)  # calls seen blocked, not yet returned
+
+    def create(self, max_workers: int, init: InitKind) -> None:
+        self.beliefs = frozenset({initial(max_workers, init)})
+
+    def may_block(self, op: Op) -> bool:
+        """Whether the model lets ``op`` block now (so the driver must not wait for it)."""
+        return any(isinstance(r, Blocked) for r in explain(self.beliefs, op, self.opts))
+
+    def call(self, op: Op, result: Result | None) -> None:
+        """``op`` showed ``result`` (None: it is blocked, and outstanding from now on)."""
+        keep = len(self.outstanding)
+        shown = Blocked(keep) if result is None else result
+        after = advance(self.beliefs, op, shown, opts=self.opts)
+        if not after:
+            allowed = explain(self.beliefs, op, self.opts)
+            said = "; ".join(f"{_fmt(r)} ({', '.join(c)})" for r, c in allowed.items())
+            clauses = tuple(sorted({c for cs in allowed.values() for c in cs}))
+            raise Violation("call", f"{_op(op)} showed {_fmt(shown)}; the model allows: {said}", clauses)
+        if result is None:
+            self.outstanding.append(op)
+            keep += 1
+        self.beliefs = frozenset(forget(s, keep) for s in after)
+
+    def cancel_any(self, fids: tuple[int, ...]) -> None:
+        """The client cancelled these futures and did not see the answers (a map iterator's
+        clean-up does that)."""
+        for fid in fids:
+            self.beliefs = frozenset(advance_any(self.beliefs, Cancel(fid), self.opts))
+
+    def snapshot(self, snap: Snapshot, returned: list[int]) -> None:
+        """The client saw ``snap`` at one instant; ``returned`` outstanding calls are done."""
+        after = observe_calls(self.beliefs, snap.futures, snap.returns, self.opts)
+        if not after:
+            raise self._blame(snap)
+        self.outstanding = [op for i, op in enumerate(self.outstanding) if i not in returned]
+        keep = len(self.outstanding)
+        self.beliefs = frozenset(forget(s, len(s.waiters), returned) for s in after)
+        assert all(len(s.waiters) == keep for s in self.beliefs)
+
+    def settled(self, held: frozenset[int]) -> None:
+        """Every thread of the executor is parked (the shim knows): nothing may still be due
+        but the tasks parked on closed gates."""
+        after = quiescent(self.beliefs, held, self.opts)
+        if not after:
+            steps = {t.rule: t.label for s in closure(self.beliefs, self.opts)
+                     for t in pending_steps(s, held, self.opts)}
+            clauses = tuple(sorted({c for rule in steps for c in cites(rule)}))
+            raise Violation("progress", "every thread of the executor is parked, but the model says "
+                            f"these steps are still due: {', '.join(sorted(steps.values()))}", clauses)
+        self.beliefs = after
+
+    def hung(self, op: Op, bound: str) -> Violation:
+        allowed = explain(self.beliefs, op, self.opts)
+        clauses = tuple(sorted({c for cs in allowed.values() for c in cs}))
+        return Violation("hang", f"{_op(op)} {bound}; the model says it returns "
+                         f"({', '.join(_fmt(r) for r in allowed)})", clauses)
+
+    def _blame(self, snap: Snapshot) -> Violation:
+        """Which part of a snapshot no state explains, and the clauses about that part."""
+        states = closure(self.beliefs, self.opts)
+        for fid, seen in enumerate(snap.futures):
+            if any(_shown(s, fid, seen) for s in states):
+                continue
+            allowed = sorted({_fmt_view(_view_of(s, fid), isinstance(seen, bool)) for s in states})
+            return Violation("view", f"future {fid} showed {_fmt_view(seen, isinstance(seen, bool))}; "
+                             f"the model allows {' | '.join(allowed)}", _view_clauses(seen, states, fid))
+        for i, r in enumerate(snap.returns):
+            if any(s.waiters[i].result == r for s in states if len(s.waiters) > i):
+                continue
+            op = self.outstanding[i]
+            allowed = {s.waiters[i].result for s in states if len(s.waiters) > i}
+            return Violation("view", f"blocked call {_op(op)} showed {_fmt(r) if r else 'still blocked'}; "
+                             f"the model allows {' | '.join(sorted(_fmt(a) if a else 'still blocked' for a in allowed))}",
+                             tuple(sorted({c for cs in explain(self.beliefs, op, self.opts).values() for c in cs})))
+        return Violation("view", "each future alone is explained, but not all of them at once: "
+                         f"{snap}", ("INV-WORKERS-BOUNDED", "TPE-MAX-WORKERS-BOUND"))
+
+
+def _view_clauses(seen: FutureView | bool, states: frozenset[State], fid: int) -> tuple[str, ...]:
+    if isinstance(seen, bool):  # a future made by map(): its task began, or did not
+        return ("EXE-MAP-EAGER", "EXE-MAP-CLOSE-CANCELS", "INV-PROGRESS") if not seen else \
+            ("INV-CANCELLED-NEVER-RUNS", "INV-RUN-AT-MOST-ONCE")
+    out: set[str] = set()
+    if seen.state is FState.CANCELLED and seen.started:
+        out |= {"INV-CANCELLED-NEVER-RUNS", "FUT-CANCEL-PENDING"}
+    if len(set(seen.called)) < len(seen.called):
+        out |= {"FUT-CB-ONCE", "INV-CB-EXACTLY-ONCE"}
+    views = [_view_of(s, fid) for s in states]
+    if seen.state not in {v.state for v in views}:
+        out |= {"FUT-STATES", "INV-TERMINAL-STABLE"} if seen.state is not FState.RUNNING else \
+            {"TPE-MAX-WORKERS-BOUND", "INV-WORKERS-BOUNDED", "FUT-RUNNING"}
+    if seen.state is FState.FINISHED and seen.outcome not in {v.outcome for v in views}:
+        out |= {"FUT-RESULT-VALUE", "FUT-RESULT-RAISES", "INV-RESULT-STABLE"}
+    if not out and seen.started not in {v.started for v in views if v.state is seen.state}:
+        out |= {"INV-CANCELLED-NEVER-RUNS", "INV-RUN-AT-MOST-ONCE", "FUT-SRN-PENDING"}
+    if not out:
+        out |= {"FUT-CB-ON-DONE", "FUT-CB-ORDER", "INV-CB-EXACTLY-ONCE"}
+    return tuple(sorted(out))
+
+
+def _op(op: Op) -> str:
+    return repr(op)
+
+
+def _fmt(r: object) -> str:
+    return repr(r)
+
+
+def _fmt_view(v: FutureView | bool, started_only: bool) -> str:
+    if isinstance(v, bool):
+        return "task begun" if v else "task not begun"
+    if started_only:
+        return "task begun" if v.started else "task not begun"
+    out = v.state.value + (f" {v.outcome}" if v.outcome is not None else "")
+    return out + (f" callbacks {list(v.called)}" if v.called else "") + (" (task begun)" if v.started else "")
