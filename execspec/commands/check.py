@@ -15,7 +15,9 @@ import sys
 import time
 from typing import Sequence
 
+from execspec import config
 from execspec.cli import parser
+from execspec.conformance.run import PROFILES
 from execspec.commands.explore import model_summary
 from execspec.conformance.scenarios import run
 from execspec.reports.terminal import render
@@ -29,7 +31,17 @@ def main(argv: Sequence[str]) -> int:
     """``execspec check [TARGET ...]``."""
     p = parser("check", (__doc__ or "").split("\n\n")[0])
     p.add_argument("targets", nargs="*", help=f"targets to check (default: {' '.join(DEFAULT_TARGETS)})")
+    p.add_argument("--profile", choices=sorted(PROFILES), default=None,
+                   help="how hard the conformance machine tries (default: $EXECSPEC_PROFILE, "
+                        "else 'ci' when $CI is set, else 'dev')")
+    p.add_argument("--no-machine", action="store_true",
+                   help="run only the fast clause checks, not the conformance machine")
     args = p.parse_args(argv)
+    profile = None if args.no_machine else PROFILES.get(args.profile or config.profile())
+    if profile is None and not args.no_machine:
+        print(f"execspec check: unknown profile {config.profile()!r} in ${config.PROFILE}; "
+              f"use one of {', '.join(sorted(PROFILES))}", file=sys.stderr)
+        return 2
     try:
         targets = [Target.parse(t) for t in (args.targets or DEFAULT_TARGETS)]
     except TargetError as exc:
@@ -38,7 +50,11 @@ def main(argv: Sequence[str]) -> int:
     started = time.perf_counter()
     print(f"spec: {len(load().clauses)} clauses loaded and validated")
     print(model_summary())
-    result = run(targets, on_target=lambda t: print(f"checking {t.name} ...", flush=True))
+    if profile is not None:
+        print(f"conformance machine: profile {profile.name} ({profile.shim_examples} examples under the "
+              f"shim, {profile.thread_examples} on real threads, {profile.steps} steps each)")
+    result = run(targets, profile=profile,
+                 on_target=lambda t: print(f"checking {t.name} ...", flush=True))
     print(render(result))
     print(f"\n{result.unexpected_failures} unexpected failure(s); {time.perf_counter() - started:.1f} s")
     return result.exit_status

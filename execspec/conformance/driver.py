@@ -267,7 +267,10 @@ class Driver:
 
     def _stop(self, op: Shutdown | InterpreterExit | DropExecutor) -> None:
         if isinstance(op, Shutdown):
-            self.ex.shutdown(wait=op.wait, cancel_futures=op.cancel_futures)
+            # cancel_futures only when asked for, as a client writes it: False is the default,
+            # and an executor without the 3.9 keyword (dask's) then fails only where it matters
+            extra = {"cancel_futures": True} if op.cancel_futures else {}
+            self.ex.shutdown(wait=op.wait, **extra)
         elif isinstance(op, InterpreterExit):
             assert self.world.exit_interpreter is not None, "interpreter exit is for the shim only"
             self.world.exit_interpreter()

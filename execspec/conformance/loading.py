@@ -15,7 +15,11 @@ from typing import Any, Callable
 
 from execspec.conformance.driver import World
 from execspec.conformance.kits import ThreadKit
+from execspec.conformance.kits.dask import DaskKit
+from execspec.conformance.kits.process import SocketKit
+from execspec.conformance.foreign import ForeignSession
 from execspec.conformance.session import Session, ShimSession, ThreadSession
+from execspec.targets.kind import ExecutorKind
 
 #: real seconds a gated task waits for its gate before giving up (a harness that lost track)
 GATE_BOUND = 60.0
@@ -37,14 +41,90 @@ def shim_loader(target: Any) -> Callable[[Any], tuple[Any, Callable[..., Any]]]:
     return load
 
 
-def session_factory(target: Any, mode: Any) -> Callable[[], Session]:
-    """A function making a fresh session on ``target`` for each machine run."""
+def session_factory(target: Any, mode: Any, shim_modules: tuple[str, ...] = ()) -> Callable[[], Session]:
+    """A function making a fresh session on ``target`` for each machine run.
+
+    ``shim_modules`` are loaded fresh under the shim too, when the target's module imports them
+    (a pool built on another package's classes needs that package under the shim as well).
+
+    On real threads one executor is built first and classified (:func:`~execspec.targets.classify`):
+    its kind picks the task kit, and the returned function carries ``kind`` and
+    ``not_applicable`` (rule -> reason, :data:`NOT_APPLICABLE`) for :func:`.machine_for`."""
     if mode.value == "shim":
         load = shim_loader(target)
-        return lambda: ShimSession(load)
+        modules = ("concurrent.futures", *shim_modules)
+        make_shim: Any = lambda: ShimSession(load, modules)  # noqa: E731
+        make_shim.kind, make_shim.not_applicable = ExecutorKind.IN_PROCESS_THREADS, dict(NOT_APPLICABLE_SHIM)
+        return make_shim  # type: ignore[no-any-return]
     factory = target.load_factory()
     cf = _namespace(importlib.import_module(target.module), lambda: importlib.import_module("concurrent.futures"))
+    kind = kind_of(factory)
+    cleanup = getattr(factory, "execspec_close", None)
 
     def make() -> Session:
-        return ThreadSession(World(cf, factory, threading, time), ThreadKit(threading, GATE_BOUND))
+        world = World(cf, factory, threading, time)
+        if kind is ExecutorKind.IN_PROCESS_THREADS:
+            return ThreadSession(world, ThreadKit(threading, GATE_BOUND))
+        kit = DaskKit() if kind is ExecutorKind.DISTRIBUTED else SocketKit()
+        return ForeignSession(world, kit, RENAMES.get(kind, {}), cleanup)
+
+    make.kind = kind  # type: ignore[attr-defined]
+    make.not_applicable = dict(NOT_APPLICABLE[kind])  # type: ignore[attr-defined]
     return make
+
+
+def kind_of(factory: Callable[..., Any], bound: float = 60.0) -> ExecutorKind:
+    """Build one executor (``max_workers=1``), classify it, shut it down (bounded)."""
+    from execspec.targets import classify
+
+    ex = factory(max_workers=1)
+    try:
+        return classify(ex)
+    finally:
+        done = threading.Event()
+
+        def stop() -> None:
+            try:
+                ex.shutdown(wait=True)
+            finally:
+                done.set()
+        threading.Thread(target=stop, name="execspec-classify-shutdown", daemon=True).start()
+        done.wait(bound)
+        cleanup = getattr(factory, "execspec_close", None)
+        if cleanup is not None:
+            cleanup()
+
+
+#: what ``max_workers=None`` means, per kind, when it is not the thread pool's default
+_DEFAULT = ("max_workers=None is not the thread pool's min(32, cpus + 4) here "
+            "(TPE-MAX-WORKERS-DEFAULT-*): create() asks for 2 workers instead")
+_EXIT = "interpreter exit is simulated under the shim only (it would end the checker's own process)"
+
+#: rules (or parts of ``create``, as ``create:...``) that cannot apply to a kind, with the reason;
+#: the machine turns them into no-ops (``ConformanceMachine.not_applicable``)
+NOT_APPLICABLE: dict[ExecutorKind, dict[str, str]] = {
+    ExecutorKind.IN_PROCESS_THREADS: {"interpreter_exit": _EXIT},
+    ExecutorKind.PROCESS_POOL: {
+        "interpreter_exit": _EXIT,
+        "create:default_max_workers": "a process pool's max_workers=None means os.cpu_count() processes "
+                                      "(os.process_cpu_count() from 3.13), not the thread pool's "
+                                      "min(32, cpus + 4) (TPE-MAX-WORKERS-DEFAULT-*); create() asks for 2",
+    },
+    ExecutorKind.DISTRIBUTED: {
+        "interpreter_exit": _EXIT,
+        "create:default_max_workers": "ClientExecutor has no max_workers: the cluster's worker threads bound "
+                                      "it (the factory's max_workers sizes the LocalCluster); create() asks for 2",
+        "create:initializer": "ClientExecutor takes no initializer or initargs: dask's per-worker set-up is a "
+                              "WorkerPlugin, run once per worker (not per thread), whose failure does not "
+                              "break the executor (TPE-INITIALIZER-*); create() makes none",
+    },
+    ExecutorKind.SOURCE_ONLY: {},
+}
+NOT_APPLICABLE_SHIM: dict[str, str] = {}
+
+#: exception names a kind uses for the model's: a process pool names its broken-pool exception
+#: BrokenProcessPool, the thread pool's clauses (TPE-INITIALIZER-FAILS-*) BrokenThreadPool; both
+#: are the documented BrokenExecutor subclass of their pool, so the one stands for the other
+RENAMES: dict[ExecutorKind, dict[str, str]] = {
+    ExecutorKind.PROCESS_POOL: {"BrokenProcessPool": "BrokenThreadPool"},
+}

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import enum
 import os
-from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, ClassVar, NoReturn
 
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
@@ -34,7 +35,7 @@ from execspec.conformance.oracle import Oracle, Violation
 from execspec.conformance.session import Record, Session, ShimSession, ThreadSession
 from execspec.model import (
     CPYTHON, DEPARTS_FROM, DOCS, AddDoneCallback, AsCompleted, AsCompletedNext, Cancel, DropExecutor,
-    GetException, GetResult, InitKind, InterpreterExit, Map, NewFuture, Query, Raised,
+    GetException, GetResult, InitKind, InterpreterExit, Map, NewFuture, Options, Query, Raised,
     Returned, ReturnWhen, SetException, SetResult, SetRunningOrNotifyCancel, Shutdown, Submit,
     TaskKind, Timeout, Wait,
 )
@@ -55,6 +56,25 @@ class Divergence:
     clauses: tuple[str, ...]
     violation: Violation
     actions: list[Action]
+
+
+@dataclass
+class Found:
+    """A violation and the actions (with their schedule seeds) that showed it."""
+
+    violation: Violation
+    actions: list[Action]
+    seeds: list[int]
+    first_seen: float  # when the first violation of this run was seen (monotonic seconds)
+
+
+class ShrinkBudgetSpent(BaseException):
+    """Stops Hypothesis once shrinking has had its budget: the shortest violation so far is kept.
+    A BaseException, so that Hypothesis does not take it for a failure of the target."""
+
+
+#: real seconds a Settle on real threads waits for the model to have nothing more due
+SETTLE_BOUND = 5.0
 
 
 @dataclass
@@ -90,10 +110,20 @@ class ConformanceMachine(RuleBasedStateMachine):
     shim: ClassVar[bool]
     cpython: ClassVar[bool]  # the target is CPython's stdlib: divergences are recorded, not raised
     defaults_apply: ClassVar[bool] = True  # max_workers=None means the thread pool's default
+    python: ClassVar[tuple[int, int] | None] = None  # the CPython whose stdlib the target is
+    #: rules (or parts of create, "create:...") that cannot apply to the target's kind -> why;
+    #: such a rule's body does nothing (never a precondition: those must depend on actions only)
+    not_applicable: ClassVar[dict[str, str]] = {}
     divergences: ClassVar[list[Divergence]]
+    examples: ClassVar[list[int]]  # [0]: machine runs started (examples)
+    found: ClassVar[list[Found]]  # the shortest violation seen so far ([0]), with when it was first seen
+    shrink_budget: ClassVar[float] = 60.0  # seconds of shrinking before the best so far is kept
 
     def __init__(self) -> None:
         super().__init__()
+        self.examples[0] += 1
+        if self.found and time.monotonic() - self.found[0].first_seen > self.shrink_budget:
+            raise ShrinkBudgetSpent()
         self.session = self.make_session()
         self.oracles: dict[str, Oracle] = {"docs": Oracle(DOCS)}
         if self.cpython:
@@ -106,10 +136,26 @@ class ConformanceMachine(RuleBasedStateMachine):
         self.actions: list[Action] = []
         self.created = self.gone = self.exited = False
         self.made = 0  # futures asked for so far (see MAX_FUTURES)
+        self.failed = False  # a violation was raised: the teardown only releases what is held
+        self.history: list[Callable[[Oracle], None]] = []  # every observation, to replay (divergences)
         self.initargs: tuple[int, ...] = ()
         self.last = Record()
 
     # -- the loop every rule goes through -------------------------------------------------
+
+    def _fail(self, v: Violation) -> NoReturn:
+        """Raise ``v``, keeping it if it is the shortest violation seen (Hypothesis shrinks
+        toward shorter ones; the budget may stop it before it is done)."""
+        if v.step < 0:
+            v.step = len(self.actions) - 1
+        self.failed = True
+        seeds = list(getattr(self.session, "seeds", []))
+        now = time.monotonic()
+        if not self.found:
+            self.found.append(Found(v, list(self.actions), seeds, now))
+        elif len(self.actions) <= len(self.found[0].actions):
+            self.found[0] = Found(v, list(self.actions), seeds, self.found[0].first_seen)
+        raise v
 
     def _run(self, a: Action, data: st.DataObject) -> Record:
         seed = data.draw(st.integers(0, 255), label="schedule seed") if self.shim else 0
@@ -121,6 +167,7 @@ class ConformanceMachine(RuleBasedStateMachine):
     def _check(self, step: Callable[[Oracle], None]) -> None:
         """Apply one observation to every oracle; a violation of the docs reading that CPython's
         reading explains is a divergence (CPython's stdlib only)."""
+        self.history.append(step)
         failed: dict[str, Violation] = {}
         for name, o in list(self.oracles.items()):
             try:
@@ -131,11 +178,28 @@ class ConformanceMachine(RuleBasedStateMachine):
         if not failed:
             return
         if len(failed) == len(self.oracles):
-            raise failed["docs"]
+            self._fail(failed["docs"])
         v = failed.pop("docs")
         del self.oracles["docs"]
-        option = "gh132063" if set(DEPARTS_FROM["gh132063"]) & set(v.clauses) else "gh92001"
-        self.divergences.append(Divergence(option, DEPARTS_FROM[option], v, list(self.actions)))
+        option = self._explaining_option()
+        clauses = DEPARTS_FROM[option] if option else tuple(sorted({c for cs in DEPARTS_FROM.values() for c in cs}))
+        clauses = tuple(c for c in clauses if c in v.clauses) or clauses  # the ones the docs reading named
+        self.divergences.append(Divergence(option or "several", clauses, v, list(self.actions)))
+
+    def _explaining_option(self) -> str | None:
+        """The single CPython option under which everything observed so far is explained (the
+        observations replayed through a fresh oracle per option); None if it takes several."""
+        for name in DEPARTS_FROM:
+            if not DEPARTS_FROM[name]:
+                continue  # an option that narrows the model (FIFO) explains no divergence
+            o = Oracle(Options(fifo=True, **{name: True}))
+            try:
+                for step in self.history:
+                    step(o)
+            except Violation:
+                continue
+            return name
+        return None
 
     def _observe(self, rec: Record, op: Any = None, call: bool = False) -> None:
         if rec.hung is not None:
@@ -145,7 +209,7 @@ class ConformanceMachine(RuleBasedStateMachine):
             v.step = len(self.actions) - 1
             if isinstance(self.session, ShimSession) and self.session.last and self.session.last.report:
                 v.what += "\n" + self.session.last.report
-            raise v
+            self._fail(v)
         if call:
             self._check(lambda o: o.call(op, rec.result))
         returned = [i for i, r in enumerate(rec.snapshot.returns) if r is not None]
@@ -186,12 +250,15 @@ class ConformanceMachine(RuleBasedStateMachine):
                data: st.DataObject) -> None:
         if workers is None and not self.defaults_apply:
             workers = 2
+        if init is not InitKind.NONE and "create:initializer" in self.not_applicable:
+            init = InitKind.NONE
         self.initargs = initargs if init is not InitKind.NONE else ()
         rec = self._run(Create(workers, init, base and init is InitKind.FAILS, self.initargs), data)
         if rec.hung is not None or rec.result != Returned(None):
-            raise Violation("call", f"making the executor showed {rec.result or rec.hung}",
-                            ("TPE-INITIALIZER-RUNS", "EXE-ABSTRACT"))
+            self._fail(Violation("call", f"making the executor showed {rec.result or rec.hung}",
+                                 ("TPE-INITIALIZER-RUNS", "EXE-ABSTRACT")))
         n = default_workers(self.shim) if workers is None else workers
+        self.history.append(lambda o: o.create(n, init))
         for o in self.oracles.values():
             o.create(n, init)
         self.created = True
@@ -353,6 +420,8 @@ class ConformanceMachine(RuleBasedStateMachine):
     @precondition(lambda self: self._open())
     @rule(wait=st.booleans(), cancel=st.booleans(), data=st.data())
     def shutdown(self, wait: bool, cancel: bool, data: st.DataObject) -> None:
+        if self.python is not None and self.python < (3, 9):
+            cancel = False  # EXE-SHUTDOWN-CANCEL-FUTURES is 3.9+: the argument does not exist
         self._call(Shutdown(wait, cancel), data)
 
     @precondition(lambda self: self._open())
@@ -382,9 +451,7 @@ class ConformanceMachine(RuleBasedStateMachine):
             self._check(lambda o: o.settled(held))
             return
         # Real threads: read again until the model has nothing more due, bounded.
-        import time
-
-        deadline = time.monotonic() + 5.0
+        deadline = time.monotonic() + SETTLE_BOUND
         while True:
             rec = self.session.snapshot()
             self._observe(rec)
@@ -392,31 +459,32 @@ class ConformanceMachine(RuleBasedStateMachine):
                 for o in self.oracles.values():
                     Oracle(o.opts, o.beliefs, list(o.outstanding)).settled(held)
                 return
-            except Violation:
+            except Violation as v:
                 if time.monotonic() > deadline:
-                    raise
+                    self._fail(Violation("progress", f"after {SETTLE_BOUND:g} s on real threads: {v.what}",
+                                         v.clauses))
 
     # -- invariants and the end -------------------------------------------------------------
 
     @invariant()
     def tasks_run_at_most_once(self) -> None:
         if self.last.snapshot.repeats:
-            raise Violation("view", f"tasks {list(self.last.snapshot.repeats)} began more than once",
-                            ("INV-RUN-AT-MOST-ONCE",))
+            self._fail(Violation("view", f"tasks {list(self.last.snapshot.repeats)} began more than once",
+                                 ("INV-RUN-AT-MOST-ONCE",)))
 
     @invariant()
     def initializer_gets_its_initargs(self) -> None:
         bad = [c for c in self.last.snapshot.init_calls if c != self.initargs]
         if bad:
-            raise Violation("view", f"the initializer was called with {bad[0]!r}, not the initargs "
-                            f"{self.initargs!r}", ("TPE-INITIALIZER-RUNS",))
+            self._fail(Violation("view", f"the initializer was called with {bad[0]!r}, not the initargs "
+                                 f"{self.initargs!r}", ("TPE-INITIALIZER-RUNS",)))
 
     def teardown(self) -> None:
         """Let everything finish, as observed actions the oracle checks: open every gate, give
         every bare future a result, let the executor settle, and shut it down, waiting. Then
         no call the machine made may still be blocked."""
         try:
-            if self.created:
+            if self.created and not self.failed:
                 data: Any = _FixedData()
                 for fid in sorted(self.closed):
                     self.closed.discard(fid)
@@ -428,9 +496,9 @@ class ConformanceMachine(RuleBasedStateMachine):
                     self._call(Shutdown(True, False), data)
         finally:
             stuck = self.session.close()
-        if stuck:
-            raise Violation("hang", f"calls still blocked after every gate opened: {', '.join(stuck)}",
-                            ("INV-PROGRESS", "FUT-WAKES-WAITERS"))
+        if stuck and not self.failed:
+            self._fail(Violation("hang", f"calls still blocked after every gate opened: {', '.join(stuck)}",
+                                 ("INV-PROGRESS", "FUT-WAKES-WAITERS")))
 
 
 class _FixedData:
@@ -440,16 +508,21 @@ class _FixedData:
         return 0
 
 
-def machine_for(target: Any, mode: Mode) -> type[ConformanceMachine]:
+def machine_for(target: Any, mode: Mode, shim_modules: tuple[str, ...] = ()) -> type[ConformanceMachine]:
     """The machine class for one target in one mode (run it with Hypothesis's
-    ``run_state_machine_as_test`` or expose ``.TestCase`` to pytest)."""
+    ``run_state_machine_as_test`` or expose ``.TestCase`` to pytest). ``shim_modules``: other
+    modules the target imports that must be loaded fresh under the shim as well."""
     from execspec.conformance.loading import session_factory
 
     name = "".join(c if c.isalnum() else "_" for c in target.name)
-    attrs = {"make_session": staticmethod(session_factory(target, mode)), "shim": mode is Mode.SHIM,
-             "cpython": bool(getattr(target, "is_cpython_stdlib", False)), "divergences": []}
+    make = session_factory(target, mode, shim_modules)
+    na = dict(getattr(make, "not_applicable", {}))
+    attrs = {"make_session": staticmethod(make), "shim": mode is Mode.SHIM,
+             "not_applicable": na, "defaults_apply": "create:default_max_workers" not in na,
+             "cpython": bool(getattr(target, "is_cpython_stdlib", False)), "divergences": [],
+             "found": [], "examples": [0], "python": getattr(target, "version", None)}
     return type(f"Conformance_{name}_{mode.value}", (ConformanceMachine,), attrs)
 
 
-__all__ = ["ConformanceMachine", "Divergence", "Mode", "default_workers", "machine_for"]
-del field
+__all__ = ["ConformanceMachine", "Divergence", "Found", "Mode", "ShrinkBudgetSpent", "default_workers",
+           "machine_for"]

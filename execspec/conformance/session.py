@@ -132,6 +132,7 @@ class ShimSession:
     """The action list, run again under the shim each time it grows."""
 
     load: Loader  # env -> (the executor's module namespace, its factory)
+    modules: tuple[str, ...] = ("concurrent.futures",)  # loaded fresh under the shim when imported
     actions: list[Action] = field(default_factory=list)
     seeds: list[int] = field(default_factory=list)
     records: list[Record] = field(default_factory=list)
@@ -157,7 +158,7 @@ class ShimSession:
             strategy.phase(0)
             driver.kit.close()
 
-        execution = run_once(scenario, strategy, exit_at_end=False)
+        execution = run_once(scenario, strategy, exit_at_end=False, modules=self.modules)
         failed = len(out) < len(actions)
         self.last = ShimRun(out, execution.outcome.name if failed else None,
                             execution.report.render() if failed and execution.report is not None else None)

@@ -23,7 +23,9 @@ from execspec.conformance.results import (
     TargetResult,
     Verdict,
 )
+from execspec.conformance.run import Profile
 from execspec.conformance.scenarios.clause_checks import CHECKS
+from execspec.conformance.verdicts import MACHINE_CLAUSES, machine_outcomes
 from execspec.conformance.scenarios.shim import run_shim
 from execspec.conformance.scenarios.threads import run_threads
 from execspec.spec import Catalogue, load
@@ -35,13 +37,18 @@ __all__ = ["UNKNOWN_AREA", "areas", "check_target", "run", "verdicts"]
 UNKNOWN_AREA = "not in the catalogue"
 
 
-def check_target(target: Target) -> TargetResult:
-    """Every mode this target supports, run, collected and judged clause by clause.
+def check_target(target: Target, profile: Profile | None = None) -> TargetResult:
+    """Every mode this target supports, run, collected and judged clause by clause: the clause
+    checks, and with a ``profile`` the conformance machine (whose oracle is the model).
 
     Raises :class:`~execspec.targets.TargetError` when an importable target cannot be imported.
     """
     outcomes: list[CheckOutcome] = []
     skipped: list[SkippedMode] = []
+    if profile is not None:
+        found, why_not = machine_outcomes(target, profile)
+        outcomes += found
+        skipped += why_not
     if target.real_threads_ok:
         outcomes += run_threads(target)
     else:
@@ -87,6 +94,7 @@ def _exercised() -> list[str]:
     seen: dict[str, None] = {}
     for chk in CHECKS:
         seen.update(dict.fromkeys(chk.clauses))
+    seen.update(dict.fromkeys(MACHINE_CLAUSES))
     return list(seen)
 
 
@@ -102,7 +110,7 @@ def areas(catalogue: Catalogue) -> list[Area]:
     return [g for g in groups if g.clauses]
 
 
-def run(targets: Sequence[Target], *,
+def run(targets: Sequence[Target], *, profile: Profile | None = None,
         on_target: Callable[[Target], None] | None = None) -> RunResult:
     """Check every target in turn (``on_target`` is told before each starts) and collect the
     matrix.
@@ -121,7 +129,7 @@ def run(targets: Sequence[Target], *,
         for t in targets:
             if on_target is not None:
                 on_target(t)
-            results.append(check_target(t))
+            results.append(check_target(t, profile))
     finally:
         logging.disable(logging.NOTSET)
     rows = areas(catalogue)

@@ -1,0 +1,107 @@
+"""Running the machine: one target, one mode, one profile, to typed results.
+
+This is the library entry point the command line, the pytest plugin and the golden tests share.
+Hypothesis does the running and the shrinking; what comes back is data: the shrunk violation
+(its clauses, its calls as actions, the step that showed it), the divergences CPython's stdlib
+was forgiven, how many examples ran and how long it took.
+
+>>> from execspec.targets import Target
+>>> r = run_machine(Target.parse("impl"), Mode.SHIM, PROFILES["smoke"])
+>>> r.violation is None, r.examples > 0
+(True, True)
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis.errors import Flaky
+from hypothesis.stateful import run_state_machine_as_test
+
+from execspec.conformance.actions import Action
+from execspec.conformance.machine import Divergence, Mode, ShrinkBudgetSpent, machine_for
+from execspec.conformance.oracle import Violation
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How hard the machine tries: examples per mode and steps per example."""
+
+    name: str
+    shim_examples: int
+    thread_examples: int
+    steps: int
+    shrink: bool = True
+    shrink_budget: float = 20.0  # seconds of shrinking after the first failure
+
+
+PROFILES: dict[str, Profile] = {
+    "smoke": Profile("smoke", 10, 10, 8),
+    "ci": Profile("ci", 300, 100, 12),
+    "dev": Profile("dev", 600, 200, 15),
+    "thorough": Profile("thorough", 5000, 1000, 25),
+}
+
+
+@dataclass
+class MachineResult:
+    """What one machine run found."""
+
+    target: str
+    mode: Mode
+    profile: str
+    examples: int
+    seconds: float
+    violation: Violation | None = None
+    actions: list[Action] = field(default_factory=list)  # the shrunk calls that show it
+    seeds: list[int] = field(default_factory=list)  # their schedule seeds (shim)
+    flaky: str | None = None  # a failure that did not happen again when re-run (real threads)
+    divergences: list[Divergence] = field(default_factory=list)
+    error: str | None = None  # the harness itself failed: our bug, never a verdict
+    first_failure: float | None = None  # seconds from the start to the first violation
+
+    @property
+    def clauses(self) -> tuple[str, ...]:
+        """The clause IDs the violation names (none when it passed)."""
+        return self.violation.clauses if self.violation is not None else ()
+
+
+def run_machine(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[str, ...] = (),
+                max_examples: int | None = None, shrink_budget: float | None = None) -> MachineResult:
+    """Run the machine against ``target`` in ``mode``; deterministic (derandomized, no example
+    database), so the same call finds the same failure."""
+    machine = machine_for(target, mode, shim_modules)
+    machine.shrink_budget = profile.shrink_budget if shrink_budget is None else shrink_budget
+    n = max_examples or (profile.shim_examples if mode is Mode.SHIM else profile.thread_examples)
+    phases = [Phase.explicit, Phase.generate] + ([Phase.shrink] if profile.shrink else [])
+    opts = settings(max_examples=n, stateful_step_count=profile.steps, deadline=None, database=None,
+                    derandomize=True, suppress_health_check=list(HealthCheck), phases=phases,
+                    print_blob=False, report_multiple_bugs=False)
+    started = time.monotonic()
+    result = MachineResult(target.name, mode, profile.name, 0, 0.0)
+    logging.disable(logging.CRITICAL)  # executors log raising callbacks and initializers: noise here
+    try:
+        run_state_machine_as_test(machine, settings=opts)
+    except (Violation, ShrinkBudgetSpent):
+        pass  # the shortest violation seen is in machine.found
+    except Flaky as exc:
+        result.flaky = str(exc).splitlines()[0]
+    except Exception as exc:  # noqa: BLE001 - the harness failed: reported as ours
+        result.error = f"{type(exc).__name__}: {exc}"
+    finally:
+        logging.disable(logging.NOTSET)
+    if machine.found:
+        best = machine.found[0]
+        result.violation, result.actions, result.seeds = best.violation, best.actions, best.seeds
+        result.first_failure = best.first_seen - started
+    result.examples = machine.examples[0]
+    result.seconds = time.monotonic() - started
+    result.divergences = list(machine.divergences)
+    return result
+
+
+__all__ = ["MachineResult", "Mode", "PROFILES", "Profile", "run_machine"]

@@ -1,0 +1,110 @@
+"""A failure's calls as a Python snippet a person can run against the real executor.
+
+The machine's actions are data; this renders them with the conventions of the task kit
+written out (a task returns its future's number or raises ``TaskError``; a gated task waits on
+its own ``threading.Event``), so the snippet needs nothing from execspec to reproduce the calls.
+On real threads a race may need the snippet run several times; under the shim the schedule
+seeds reproduce it exactly.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from execspec.conformance.actions import Action, Call, Create, MapClose, MapNext, OpenGate, Settle, TIMEOUTS
+from execspec.model import (
+    AddDoneCallback, AsCompleted, AsCompletedNext, Cancel, DropExecutor, GetException, GetResult,
+    InitKind, InterpreterExit, Map, NewFuture, Query, SetException, SetResult,
+    SetRunningOrNotifyCancel, Shutdown, Submit, TaskKind, Timeout, Wait,
+)
+
+_PRELUDE = '''import threading
+{imports}
+
+class TaskError(Exception): pass
+class FalsyError(Exception):
+    def __bool__(self): return False
+
+gates, fs, its, maps = {{}}, [], [], []
+def task(fid, kind):
+    gates[fid].wait()
+    if kind == "raises": raise TaskError(fid)
+    if kind == "raises-falsy": raise FalsyError(fid)
+    return fid
+def gate(fid, closed):
+    gates[fid] = threading.Event()
+    if not closed: gates[fid].set()
+'''
+
+
+def _t(t: Timeout) -> str:
+    return repr(TIMEOUTS[t][1])
+
+
+def render(actions: Sequence[Action], module: str, factory: str, namespace: str = "concurrent.futures") -> str:
+    """The actions as a script against ``module:factory``."""
+    imports = f"from {module} import {factory} as make\nimport {namespace} as cf"
+    lines = [_PRELUDE.format(imports=imports)]
+    fid = 0
+    for a in actions:
+        if isinstance(a, Create):
+            init = ""
+            if a.init is not InitKind.NONE:
+                exc = "SystemExit" if a.base_exception else "TaskError"
+                body = f"raise {exc}('initializer')" if a.init is InitKind.FAILS else "pass"
+                lines.append(f"def init(*args): {body}")
+                init = f", initializer=init, initargs={a.initargs!r}"
+            lines.append(f"ex = make(max_workers={a.max_workers!r}{init})")
+        elif isinstance(a, OpenGate):
+            lines.append(f"gates[{a.fid}].set()")
+        elif isinstance(a, Settle):
+            lines.append("# let the executor run until every thread is parked")
+        elif isinstance(a, MapNext):
+            lines.append(f"next(maps[{a.mid}])")
+        elif isinstance(a, MapClose):
+            lines.append(f"maps[{a.mid}].close()")
+        elif isinstance(a, Call):
+            line, fid = _call(a, fid)
+            lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def _call(a: Call, fid: int) -> tuple[str, int]:
+    op = a.op
+    if isinstance(op, Submit):
+        return (f"gate({fid}, {a.gates[0]}); fs.append(ex.submit(task, {fid}, {op.task.value!r}))", fid + 1)
+    if isinstance(op, Map):
+        fids = list(range(fid, fid + len(op.tasks)))
+        gates = "; ".join(f"gate({f}, {g})" for f, g in zip(fids, a.gates))
+        timeout = f", timeout={TIMEOUTS[Timeout.FINITE][1]!r}" if a.map_timeout else ""
+        kinds = [k.value for k in op.tasks]
+        return (f"{gates}; maps.append(ex.map(task, {fids}, {kinds}{timeout})); fs.extend([None] * {len(fids)})",
+                fid + len(fids))
+    if isinstance(op, NewFuture):
+        return "fs.append(cf.Future())", fid + 1
+    if isinstance(op, Shutdown):
+        return f"ex.shutdown(wait={op.wait}, cancel_futures={op.cancel_futures})", fid
+    if isinstance(op, DropExecutor):
+        return "del ex", fid
+    if isinstance(op, InterpreterExit):
+        return "# the interpreter exits here", fid
+    if isinstance(op, Wait):
+        return (f"cf.wait([fs[i] for i in {list(op.fids)}], timeout={_t(op.timeout)}, "
+                f"return_when=cf.{op.return_when.value})", fid)
+    if isinstance(op, AsCompleted):
+        return f"its.append(cf.as_completed([fs[i] for i in {list(op.fids)}], timeout={_t(op.timeout)}))", fid
+    if isinstance(op, AsCompletedNext):
+        return f"next(its[{op.iterator}])", fid
+    calls = {Cancel: "cancel()", Query: "cancelled(), fs[{f}].running(), fs[{f}].done()",
+             AddDoneCallback: "add_done_callback(lambda f: {raise_})",
+             SetRunningOrNotifyCancel: "set_running_or_notify_cancel()",
+             SetResult: "set_result('set')", SetException: "set_exception(TaskError('set'))"}
+    if isinstance(op, (GetResult, GetException)):
+        name = "result" if isinstance(op, GetResult) else "exception"
+        return f"fs[{op.fid}].{name}(timeout={_t(op.timeout)})", fid
+    text = calls[type(op)].format(f=op.fid, raise_="1/0" if a.raising else "None")
+    return f"fs[{op.fid}].{text}", fid
+
+
+__all__ = ["render"]
+del TaskKind

@@ -1,0 +1,78 @@
+"""The machine's findings as check outcomes, so the matrix takes its verdicts from the model.
+
+One machine run per mode becomes outcomes keyed by clause: a violation fails exactly the
+clauses it names; a divergence CPython's stdlib was forgiven fails the divergence clauses
+(which :func:`execspec.conformance.scenarios.run.verdicts` shows as ``diverges`` for the
+stdlib, recognised by identity); every other clause the machine checks passes.
+"""
+
+from __future__ import annotations
+
+from execspec.conformance.machine import Mode as MachineMode
+from execspec.conformance.results import CheckFailure, CheckOutcome, FailureKind, Mode, SkippedMode
+from execspec.conformance.run import MachineResult, Profile, run_machine
+from execspec.conformance.snippet import render
+from execspec.model import DEPARTS_FROM, RULES
+from execspec.targets import Target
+
+#: the observations the machine checks itself, beyond the model's rules (invariants and views)
+_OWN = ("INV-RUN-AT-MOST-ONCE", "INV-CANCELLED-NEVER-RUNS", "INV-CB-EXACTLY-ONCE", "INV-TERMINAL-STABLE",
+        "INV-RESULT-STABLE", "INV-WORKERS-BOUNDED", "INV-PROGRESS", "TPE-INITIALIZER-RUNS", "FUT-STATES",
+        "EXE-MAP-EAGER", "EXE-MAP-CLOSE-CANCELS", "EXE-MAP-TIMEOUT")
+
+#: every clause a machine run checks: those the model's rules cite (the machine makes every
+#: client operation of the model), the divergences, and the machine's own invariants
+MACHINE_CLAUSES: tuple[str, ...] = tuple(sorted(
+    {c for rule in RULES.values() for c in rule.cites}
+    | {c for cs in DEPARTS_FROM.values() for c in cs} | set(_OWN)))
+
+_KIND = {"call": FailureKind.ASSERTION, "view": FailureKind.ASSERTION, "progress": FailureKind.HUNG,
+         "hang": FailureKind.HUNG}
+_MODE = {MachineMode.SHIM: Mode.SHIM, MachineMode.THREADS: Mode.THREADS}
+
+
+def outcomes_of(result: MachineResult, target: Target) -> list[CheckOutcome]:
+    """A machine result as outcomes: one failing outcome per finding, one passing for the rest."""
+    mode = _MODE[result.mode]
+    name = f"machine ({result.mode.value})"
+    out: list[CheckOutcome] = []
+    failed: set[str] = set()
+    v = result.violation
+    if v is not None:
+        snippet = render(result.actions, target.module, target.factory)
+        seeds = f"\nschedule seeds per call: {result.seeds}" if result.seeds else ""
+        message = f"{v}\n\nshrunk calls ({len(result.actions)}):\n{snippet}{seeds}"
+        out.append(CheckOutcome(name, v.clauses, mode, CheckFailure(
+            _KIND.get(v.kind, FailureKind.ASSERTION), message, str(v).splitlines()[0])))
+        failed |= set(v.clauses)
+    seen: set[tuple[str, ...]] = set()
+    for d in result.divergences:
+        if d.clauses in seen:
+            continue
+        seen.add(d.clauses)
+        snippet = render(d.actions, target.module, target.factory)
+        out.append(CheckOutcome(name, d.clauses, mode, CheckFailure(
+            FailureKind.ASSERTION, f"{d.violation} (explained by CPython's {d.option} reading)\n\n{snippet}",
+            str(d.violation).splitlines()[0])))
+        failed |= set(d.clauses)
+    if result.error is not None or result.flaky is not None:
+        why = result.error or f"a failure that did not happen again: {result.flaky}"
+        out.append(CheckOutcome(name, (), mode, CheckFailure(FailureKind.EXCEPTION, why, why)))
+    out.append(CheckOutcome(name, tuple(c for c in MACHINE_CLAUSES if c not in failed), mode))
+    return out
+
+
+def machine_outcomes(target: Target, profile: Profile) -> tuple[list[CheckOutcome], list[SkippedMode]]:
+    """Run the machine in every mode ``target`` supports."""
+    outcomes: list[CheckOutcome] = []
+    skipped: list[SkippedMode] = []
+    modes = [MachineMode.SHIM] + ([MachineMode.THREADS] if target.real_threads_ok else [])
+    for mode in modes:
+        result = run_machine(target, mode, profile)
+        outcomes += outcomes_of(result, target)
+    if not target.real_threads_ok:
+        skipped.append(SkippedMode(Mode.THREADS, "machine: source-only target (shim only)"))
+    return outcomes, skipped
+
+
+__all__ = ["MACHINE_CLAUSES", "machine_outcomes", "outcomes_of"]
