@@ -47,6 +47,20 @@ PROFILES: dict[str, Profile] = {
 }
 
 
+def register_profile(profile: Profile) -> None:
+    """Make ``profile`` available by name (``--profile``, ``--execspec-profile``, ``$EXECSPEC_PROFILE``)."""
+    PROFILES[profile.name] = profile
+
+
+def profile_named(name: str) -> Profile:
+    """The profile called ``name``; ValueError naming the ones there are."""
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise ValueError(f"no execspec profile {name!r}; use one of {', '.join(sorted(PROFILES))} "
+                         "or register one with execspec.conformance.run.register_profile") from None
+
+
 @dataclass
 class MachineResult:
     """What one machine run found."""
@@ -104,4 +118,4 @@ def run_machine(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[s
     return result
 
 
-__all__ = ["MachineResult", "Mode", "PROFILES", "Profile", "run_machine"]
+__all__ = ["MachineResult", "Mode", "PROFILES", "Profile", "profile_named", "register_profile", "run_machine"]
