@@ -5,6 +5,10 @@ Lifecycle (the phase is derived from the pool's flags, see :func:`~execspec.mode
     OPEN --shutdown() / exit / drop--> SHUTTING_DOWN --last worker exits--> TERMINATED
     OPEN or SHUTTING_DOWN --an initializer raises--> BROKEN (for good: INV-BROKEN-STICKY)
 
+If the client drops the executor before an initializer fails, the docs still break the pool's
+pending work (TPE-INITIALIZER-FAILS-DROPPED); CPython cannot reach the collected executor and
+strands it (``Options.gc_strands_init_failure``).
+
 Workers are spawned lazily, one per submit while no idle worker is free for the new call and
 fewer than ``max_workers`` are alive (TPE-LAZY-THREADS, TPE-IDLE-REUSE). A worker runs its
 initializer first, then takes queued calls one at a time; once the pool is stopping and the
@@ -160,12 +164,22 @@ def _swap(s: State, old: Worker, new: Worker | None) -> State:
 
 
 def _init_fails(s: State, w: Worker, opts: Options) -> State:
-    # TPE-INITIALIZER-FAILS-PENDING: every queued call fails with BrokenThreadPool
+    # TPE-INITIALIZER-FAILS-PENDING: every queued call fails with BrokenThreadPool;
+    # TPE-INITIALIZER-FAILS-DROPPED: a dropped pool's too, by the docs (CPython: _init_fails_unseen)
     s = _swap(s, w, None).with_pool(broken=True)
     for fid in s.pool.queue:
         if s.futures[fid].state is FState.PENDING:
             s = settle(s, fid, F.finish(s.futures[fid], Err("BrokenThreadPool")), opts)
     return s.with_pool(queue=())
+
+
+def _init_fails_unseen(s: State, w: Worker) -> State:
+    # TPE-INITIALIZER-FAILS-DROPPED, CPython's reading (Options.gc_strands_init_failure): the
+    # worker finds the collected executor's weakref dead, so nobody breaks the pool and nobody
+    # fails its futures. The queue goes with the executor: every worker runs the same failing
+    # initializer, so none will ever take from it, and the queued futures stay PENDING forever.
+    # ``broken`` stays as it was: CPython never sets it, and nobody is left to submit.
+    return _swap(s, w, None).with_pool(queue=())
 
 
 def _outcome_of(fid: int, task: TaskKind | None) -> Ok | Err:
@@ -182,7 +196,10 @@ def worker_steps(s: State, opts: Options) -> list[Step]:
     p = s.pool
     for w in sorted(set(p.workers)):
         if w.status is WorkerStatus.STARTING:
-            if p.init is InitKind.FAILS:
+            if p.init is InitKind.FAILS and p.dropped and opts.gc_strands_init_failure:
+                steps.append(Step("worker.init-fails-unseen", "initializer raises, pool gone",
+                                  _init_fails_unseen(s, w)))
+            elif p.init is InitKind.FAILS:
                 steps.append(Step("worker.init-fails", "initializer raises", _init_fails(s, w, opts)))
             else:
                 idle = _swap(s, w, Worker(WorkerStatus.IDLE))

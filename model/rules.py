@@ -111,8 +111,13 @@ RULES: dict[str, Rule] = _table(
     # -- workers (internal) ----------------------------------------------------------------
     ("worker.init-ok", I, "TPE-INITIALIZER-RUNS", "the initializer returns; the worker is idle"),
     ("worker.init-fails", I,
-     "TPE-INITIALIZER-FAILS-PENDING EXC-BROKEN-THREADPOOL EXC-BROKEN-EXECUTOR INV-BROKEN-STICKY",
-     "the pool breaks: every queued future fails with BrokenThreadPool; the worker exits"),
+     "TPE-INITIALIZER-FAILS-PENDING TPE-INITIALIZER-FAILS-DROPPED EXC-BROKEN-THREADPOOL"
+     " EXC-BROKEN-EXECUTOR INV-BROKEN-STICKY",
+     "the pool breaks (dropped or not): every queued future fails with BrokenThreadPool; the "
+     "worker exits"),
+    ("worker.init-fails-unseen", I, "TPE-INITIALIZER-FAILS-DROPPED TPE-GC-DROPPED",
+     "the pool was dropped: the worker exits without breaking it; queued futures stay pending "
+     "forever (CPython's variant)"),
     ("worker.takes", I, "EXE-SUBMIT-CALL FUT-RUNNING TPE-FIFO-START TPE-IDLE-REUSE",
      "an idle worker dequeues a call and runs it"),
     ("worker.skips-cancelled", I, "FUT-SRN-CANCELLED WAIT-CANCELLED-COUNTS",

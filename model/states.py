@@ -359,6 +359,9 @@ class Options:
     # waiters are told about a cancellation only by set_running_or_notify_cancel().
     gh132063: bool = False  # FUT-RESULT-FALSY-EXC: CPython before the 2025 fix (gh-132129)
     # returned None from result() when the stored exception was falsy.
+    gc_strands_init_failure: bool = False  # TPE-INITIALIZER-FAILS-DROPPED (unreported upstream):
+    # once the executor is garbage, a worker whose initializer raises cannot reach it (its weakref
+    # is dead), so it exits without breaking the pool and the queued futures stay PENDING forever.
 
 
 #: Each option, and the clauses a target that needs it departs from (the checker blames
@@ -368,10 +371,12 @@ DEPARTS_FROM: dict[str, tuple[str, ...]] = {
     "fifo": (),
     "gh92001": ("WAIT-CANCELLED-COUNTS", "AC-CANCELLED-COUNTS", "EXE-SHUTDOWN-CANCELLED-DONE"),
     "gh132063": ("FUT-RESULT-FALSY-EXC",),
+    "gc_strands_init_failure": ("TPE-INITIALIZER-FAILS-DROPPED",),
 }
 
 DOCS = Options()
-CPYTHON = Options(fifo=True, gh92001=True, gh132063=True)  # CPython 3.8-3.13 before 2025
+CPYTHON = Options(fifo=True, gh92001=True, gh132063=True,  # CPython 3.8-3.13 before 2025
+                  gc_strands_init_failure=True)
 
 
 # ---- what a transition produces -------------------------------------------------------------

@@ -8,6 +8,9 @@ Everything else in execspec names clauses by ID; this module is where an ID beco
 'documented'
 >>> cat.get("WAIT-CANCELLED-COUNTS").issue
 'gh-92001'
+>>> dropped = cat.get("TPE-INITIALIZER-FAILS-DROPPED")  # found by execspec, not yet reported
+>>> dropped.status, dropped.issue, dropped.unreported
+('upstream-divergence', None, True)
 >>> cat.get("EXC-TIMEOUT-ALIAS").holds_for((3, 10))
 False
 

@@ -12,10 +12,14 @@ Grammar of one clause file (``specs/<area>.md``)::
     - versions: 3.8+                  <- 3.8+ | 3.9-3.12 | 3.14 | comma-separated mix
     - status: documented              <- documented | implementation-defined
                                          | upstream-divergence gh-NNNNN
+                                         | upstream-divergence unreported
     - see: FUT-CANCEL-PENDING, FUT-RUNNING     <- optional
 
 Every level-2 heading is a clause. After the field list only blank lines may follow until the
-next clause. Errors are :class:`CatalogueError`: file, line, what is wrong and how to fix it.
+next clause. An upstream divergence cites the CPython issue that records it; one that execspec
+found and no upstream issue records yet says so with the word ``unreported`` (its
+:attr:`Clause.issue` is None and :attr:`Clause.unreported` True) until an issue is filed.
+Errors are :class:`CatalogueError`: file, line, what is wrong and how to fix it.
 Cross-file checks (duplicates, dangling ``see:``) live in :mod:`execspec.spec.catalogue`.
 """
 
@@ -32,6 +36,7 @@ __all__ = [
     "MAX_MINOR",
     "MIN_MINOR",
     "STATUSES",
+    "UNREPORTED",
     "CatalogueError",
     "Clause",
     "Status",
@@ -69,6 +74,8 @@ ID_RE = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+")
 _HEADING_RE = re.compile(r"## (?P<id>\S+?):\s+(?P<title>\S.*)")
 _FIELD_RE = re.compile(r"- (?P<key>[a-z]+):\s*(?P<value>.*)")
 _ISSUE_RE = re.compile(r"gh-[1-9][0-9]*")
+#: The status word of a divergence no upstream issue records yet (``upstream-divergence unreported``).
+UNREPORTED = "unreported"
 _VERSION_PART_RE = re.compile(
     r"3\.(?P<lo>[0-9]+)(?:(?P<plus>\+)|-3\.(?P<hi>[0-9]+))?"
 )
@@ -160,7 +167,9 @@ class Clause:
     """One numbered clause of the contract.
 
     ``area`` is the file stem (``"future"``), ``issue`` the CPython issue (``"gh-92001"``) of an
-    upstream divergence, ``see`` the IDs it cross-references, ``file``/``line`` where it is written.
+    upstream divergence (None for every other status, and for a divergence no issue records yet:
+    see :attr:`unreported`), ``see`` the IDs it cross-references, ``file``/``line`` where it is
+    written.
     """
 
     id: str
@@ -174,6 +183,12 @@ class Clause:
     see: tuple[str, ...]
     file: str
     line: int
+
+    @property
+    def unreported(self) -> bool:
+        """True for an upstream divergence that no CPython issue records yet (``issue`` is None;
+        written ``- status: upstream-divergence unreported``)."""
+        return self.status == "upstream-divergence" and self.issue is None
 
     @property
     def is_invariant(self) -> bool:
@@ -348,16 +363,20 @@ def _parse_status(name: str, line: int, cid: str, text: str) -> tuple[Status, st
         raise CatalogueError(f"unknown status {word!r} in {cid}", name, line,
                              f"use one of: {', '.join(STATUSES)}")
     if status == "upstream-divergence":
+        if rest == UNREPORTED:  # found by execspec; no upstream issue records it yet
+            return status, None
         if not _ISSUE_RE.fullmatch(rest):
             raise CatalogueError(
                 f"upstream-divergence without a CPython issue in {cid}", name, line,
                 "cite the gh issue where CPython breaks its docs: "
-                "'- status: upstream-divergence gh-92001'",
+                "'- status: upstream-divergence gh-92001', or, if no upstream issue records "
+                f"it yet, say so: '- status: upstream-divergence {UNREPORTED}'",
             )
         return status, rest
     if rest:
         raise CatalogueError(f"unexpected text {rest!r} after status {status!r} in {cid}", name,
-                             line, "only upstream-divergence takes an issue; cite sources in doc:")
+                             line, "only upstream-divergence takes an issue (or "
+                             f"'{UNREPORTED}'); cite sources in doc:")
     return status, None
 
 

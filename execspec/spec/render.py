@@ -12,7 +12,7 @@ from pathlib import Path
 
 from execspec import config
 from execspec.spec.catalogue import Catalogue
-from execspec.spec.grammar import MAX_MINOR, MIN_MINOR, STATUSES, Clause
+from execspec.spec.grammar import MAX_MINOR, MIN_MINOR, STATUSES, UNREPORTED, Clause
 
 __all__ = ["index_is_stale", "render_clause", "render_index"]
 
@@ -28,7 +28,8 @@ def render_index(catalogue: Catalogue) -> str:
         "words. Each clause file below is the source; this page is its index. Status is",
         "*documented* (the docs promise it), *implementation-defined* (CPython does it, the docs",
         "don't promise it) or *upstream-divergence* (CPython breaks its own docs; the clause",
-        "follows the docs and cites the issue). Versions lie within "
+        "follows the docs and cites the issue, or says *unreported* when execspec found it and no",
+        "upstream issue records it yet). Versions lie within "
         f"3.{MIN_MINOR}-3.{MAX_MINOR}.",
         "",
         "| area | clauses | documented | implementation-defined | upstream-divergence |",
@@ -47,7 +48,7 @@ def render_index(catalogue: Catalogue) -> str:
         out += ["", f"## {catalogue.titles.get(area, area)}", "",
                 "| ID | title | status | versions |", "| --- | --- | --- | --- |"]
         for c in clauses:
-            status = f"{c.status} ({c.issue})" if c.issue else c.status
+            status = _status(c)
             anchor = _github_anchor(f"{c.id}: {c.title}")
             out.append(f"| [{c.id}]({c.area}.md#{anchor}) | {_cell(c.title)} | {status} | "
                        f"{c.versions} |")
@@ -56,7 +57,7 @@ def render_index(catalogue: Catalogue) -> str:
 
 def render_clause(clause: Clause) -> str:
     """One clause as plain text, e.g. for ``execspec spec FUT-CANCEL-RUNNING``."""
-    status = f"{clause.status} ({clause.issue})" if clause.issue else clause.status
+    status = _status(clause)
     lines = [f"{clause.id}: {clause.title}", "", clause.statement, "",
              f"  doc:      {clause.doc}", f"  versions: {clause.versions}",
              f"  status:   {status}"]
@@ -75,6 +76,15 @@ def index_is_stale(catalogue: Catalogue, index_path: str | os.PathLike[str]) -> 
         path.write_text(expected, encoding="utf-8")
         return False
     return not path.exists() or path.read_text(encoding="utf-8") != expected
+
+
+def _status(clause: Clause) -> str:
+    """The status with its issue: ``upstream-divergence (gh-92001)``, or ``(unreported)``."""
+    if clause.issue:
+        return f"{clause.status} ({clause.issue})"
+    if clause.unreported:
+        return f"{clause.status} ({UNREPORTED})"
+    return clause.status
 
 
 def _cell(text: str) -> str:

@@ -42,6 +42,7 @@ from execspec.model import (
     internal_successors,
     phase,
 )
+from execspec.model.invariants import violated_in_state
 from execspec.model.states import DOCS
 
 import pytest
@@ -225,6 +226,51 @@ def test_tpe_initializer_fails_breaks_the_pool_and_pending_futures() -> None:
     assert s.pool.broken and phase(s.pool) is Phase.BROKEN
     assert all(f.outcome == Err("BrokenThreadPool") for f in s.futures)
     assert one(s, Submit())[0] == Raised("BrokenThreadPool")  # TPE-INITIALIZER-FAILS-SUBMIT
+
+
+def _dropped_before_the_initializer_fails(opts: Options) -> State:
+    """Two queued calls on a two-worker pool whose initializer fails, then the executor dropped."""
+    _, s, _ = one(initial(2, InitKind.FAILS), Submit(), opts)
+    _, s, _ = one(s, Submit(), opts)
+    _, s, _ = one(s, DropExecutor(), opts)
+    assert len(s.pool.workers) == 2 and s.pool.queue == (0, 1) and s.pool.dropped
+    return s
+
+
+def test_tpe_initializer_fails_dropped_still_breaks_the_queued_futures_by_the_docs() -> None:
+    s = _dropped_before_the_initializer_fails(DOCS)
+    assert {st.rule for st in internal_successors(s, DOCS)} == {"worker.init-fails"}
+    s = step(s, "worker.init-fails")
+    assert s.pool.broken and s.pool.queue == ()
+    assert all(f.state is FState.FINISHED and f.outcome == Err("BrokenThreadPool") for f in s.futures)
+    assert one(s, GetResult(0))[0] == Raised("BrokenThreadPool")
+    s = step(s, "worker.init-fails")  # the other worker fails too; nothing more to break
+    assert s.pool.workers == () and internal_successors(s, DOCS) == ()
+    assert not violated_in_state(s, DOCS, quiescent=True)
+
+
+@pytest.mark.parametrize("opts", [Options(gc_strands_init_failure=True), CPYTHON],
+                         ids=["gc_strands_init_failure", "CPYTHON"])
+def test_tpe_initializer_fails_dropped_cpython_strands_the_queued_futures(opts: Options) -> None:
+    s = _dropped_before_the_initializer_fails(opts)
+    assert {st.rule for st in internal_successors(s, opts)} == {"worker.init-fails-unseen"}
+    s = step(s, "worker.init-fails-unseen", opts=opts)
+    s = step(s, "worker.init-fails-unseen", opts=opts)
+    # every worker exited without breaking the pool; nothing will ever finish the futures
+    assert s.pool.workers == () and s.pool.queue == () and not s.pool.broken
+    assert all(f.state is FState.PENDING and f.outcome is None for f in s.futures)
+    assert internal_successors(s, opts) == ()
+    assert one(s, GetResult(0, Timeout.ZERO), opts)[0] == Raised("TimeoutError")
+    r, blocked, _ = one(s, GetResult(0), opts)
+    assert isinstance(r, Blocked) and internal_successors(blocked, opts) == ()  # blocks forever
+    assert not violated_in_state(blocked, opts, quiescent=True)
+
+
+def test_the_stranding_needs_a_dropped_pool() -> None:
+    opts = Options(gc_strands_init_failure=True)
+    _, s, _ = one(initial(1, InitKind.FAILS), Submit(), opts)
+    s = step(s, "worker.init-fails", opts=opts)  # still referenced: CPython breaks it as documented
+    assert s.pool.broken and s.futures[0].outcome == Err("BrokenThreadPool")
 
 
 def test_broken_and_shut_down_pool_may_refuse_either_way() -> None:

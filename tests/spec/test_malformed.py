@@ -100,6 +100,34 @@ def test_a_divergence_with_a_malformed_issue_is_rejected(tmp_path: Path) -> None
     assert "without a CPython issue" in str(rejected(tmp_path))
 
 
+def test_a_divergence_without_an_issue_names_the_unreported_form(tmp_path: Path) -> None:
+    write(tmp_path, "future.md", clause(status="upstream-divergence"))
+    assert "'- status: upstream-divergence unreported'" in rejected(tmp_path).fix
+
+
+def test_an_unreported_divergence_loads_without_an_issue(tmp_path: Path) -> None:
+    write(tmp_path, "future.md", clause(status="upstream-divergence unreported"))
+    found = load_dir(tmp_path).get("FUT-ONE")
+    assert found.status == "upstream-divergence" and found.issue is None and found.unreported
+
+
+@pytest.mark.parametrize("status", ["upstream-divergence Unreported", "upstream-divergence unreported gh-1",
+                                    "upstream-divergence gh-1 unreported", "upstream-divergence not-reported"])
+def test_a_misspelt_or_doubled_unreported_divergence_is_rejected(tmp_path: Path, status: str) -> None:
+    write(tmp_path, "future.md", clause(status=status))
+    assert "without a CPython issue" in str(rejected(tmp_path))
+
+
+def test_unreported_on_a_documented_clause_is_rejected(tmp_path: Path) -> None:
+    write(tmp_path, "future.md", clause(status="documented unreported"))
+    assert "only upstream-divergence takes an issue" in rejected(tmp_path).fix
+
+
+def test_a_clause_that_does_not_diverge_is_never_unreported(tmp_path: Path) -> None:
+    write(tmp_path, "future.md", GOOD_CLAUSE)
+    assert not load_dir(tmp_path).get("FUT-ONE").unreported
+
+
 def test_an_issue_on_a_documented_clause_is_rejected(tmp_path: Path) -> None:
     write(tmp_path, "future.md", clause(status="documented gh-1"))
     assert "only upstream-divergence takes an issue" in rejected(tmp_path).fix
