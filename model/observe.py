@@ -208,9 +208,10 @@ def pending_steps(s: State, held: frozenset[int] = frozenset(), opts: Options = 
 
 def quiescent(beliefs: Iterable[State], held: frozenset[int] = frozenset(),
               opts: Options = DOCS) -> frozenset[State]:
-    """The states among ``beliefs`` (after internal steps) where nothing more is due: an
-    executor left alone until every thread is parked must be in one of them."""
-    return frozenset(s for s in closure(beliefs, opts) if not pending_steps(s, held, opts))
+    """The states among ``beliefs`` where nothing more is due: an executor seen (in those
+    beliefs) after being left alone until every thread parked must be in one of them. No
+    internal steps are taken here: the beliefs already hold what the observer saw then."""
+    return frozenset(s for s in beliefs if not pending_steps(s, held, opts))
 
 
 def advance_any(beliefs: Iterable[State], op: Op, opts: Options = DOCS) -> frozenset[State]:

@@ -101,8 +101,7 @@ class Oracle:
         but the tasks parked on closed gates."""
         after = quiescent(self.beliefs, held, self.opts)
         if not after:
-            steps = {t.rule: t.label for s in closure(self.beliefs, self.opts)
-                     for t in pending_steps(s, held, self.opts)}
+            steps = {t.rule: t.label for s in self.beliefs for t in pending_steps(s, held, self.opts)}
             clauses = tuple(sorted({c for rule in steps for c in cites(rule)}))
             raise Violation("progress", "every thread of the executor is parked, but the model says "
                             f"these steps are still due: {', '.join(sorted(steps.values()))}", clauses)

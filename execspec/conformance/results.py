@@ -70,6 +70,10 @@ class FailureKind(enum.Enum):
     LEAKED_THREAD = "leaked thread"
     #: shim: a controlled thread blocked on something the shim does not control
     UNCONTROLLED_BLOCK = "uncontrolled block"
+    #: machine, real threads: a violation seen once that did not happen again when Hypothesis
+    #: re-ran its example. Shown with its calls, not counted: it may be a race in the executor
+    #: or in the harness, and the checker does not claim what it cannot show twice
+    UNCONFIRMED = "unconfirmed"
 
 
 @dataclass(frozen=True)

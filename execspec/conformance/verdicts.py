@@ -42,9 +42,14 @@ def outcomes_of(result: MachineResult, target: Target) -> list[CheckOutcome]:
         snippet = render(result.actions, target.module, target.factory)
         seeds = f"\nschedule seeds per call: {result.seeds}" if result.seeds else ""
         message = f"{v}\n\nshrunk calls ({len(result.actions)}):\n{snippet}{seeds}"
-        out.append(CheckOutcome(name, v.clauses, mode, CheckFailure(
-            _KIND.get(v.kind, FailureKind.ASSERTION), message, str(v).splitlines()[0])))
-        failed |= set(v.clauses)
+        if result.flaky is not None:  # seen once, not again: shown, not counted (see UNCONFIRMED)
+            out.append(CheckOutcome(name, v.clauses, mode, CheckFailure(
+                FailureKind.UNCONFIRMED, f"{message}\n(seen once; re-running its example did not show it "
+                f"again: {result.flaky})", f"unconfirmed: {str(v).splitlines()[0]}")))
+        else:
+            out.append(CheckOutcome(name, v.clauses, mode, CheckFailure(
+                _KIND.get(v.kind, FailureKind.ASSERTION), message, str(v).splitlines()[0])))
+            failed |= set(v.clauses)
     seen: set[tuple[str, ...]] = set()
     for d in result.divergences:
         if d.clauses in seen:
@@ -55,7 +60,7 @@ def outcomes_of(result: MachineResult, target: Target) -> list[CheckOutcome]:
             FailureKind.ASSERTION, f"{d.violation} (explained by CPython's {d.option} reading)\n\n{snippet}",
             str(d.violation).splitlines()[0])))
         failed |= set(d.clauses)
-    if result.error is not None or result.flaky is not None:
+    if result.error is not None or (result.flaky is not None and v is None):
         why = result.error or f"a failure that did not happen again: {result.flaky}"
         out.append(CheckOutcome(name, (), mode, CheckFailure(FailureKind.EXCEPTION, why, why)))
     out.append(CheckOutcome(name, tuple(c for c in MACHINE_CLAUSES if c not in failed), mode))

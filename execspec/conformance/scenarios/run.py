@@ -17,6 +17,7 @@ from execspec.conformance.results import (
     Area,
     CheckOutcome,
     ClauseVerdict,
+    FailureKind,
     Mode,
     RunResult,
     SkippedMode,
@@ -74,7 +75,8 @@ def verdicts(target: Target, outcomes: Sequence[CheckOutcome],
             out[clause] = ClauseVerdict(clause, Verdict.NOT_APPLICABLE, issue,
                                         reason=_why_not_applicable(target))
             continue
-        failed = tuple(o for o in relevant if not o.passed)
+        failed = tuple(o for o in relevant if not o.passed
+                       and (o.failure is None or o.failure.kind is not FailureKind.UNCONFIRMED))
         if not failed:
             out[clause] = ClauseVerdict(clause, Verdict.PASS, issue)
         elif found is not None and found.status == "upstream-divergence" and target.is_cpython_stdlib:

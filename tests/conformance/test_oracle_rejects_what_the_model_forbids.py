@@ -1,0 +1,79 @@
+"""The oracle on its own: fabricated observations a correct executor cannot show are rejected,
+with the clauses that say what was allowed; possible ones are accepted."""
+
+from __future__ import annotations
+
+import pytest
+
+from execspec.conformance.driver import Snapshot
+from execspec.conformance.oracle import Oracle, Violation
+from execspec.model import (
+    Blocked, Cancel, FState, FutureView, GetResult, InitKind, Ok, Raised, Returned, Shutdown, Submit, Timeout,
+)
+
+
+def _oracle(workers: int = 1) -> Oracle:
+    o = Oracle()
+    o.create(workers, InitKind.NONE)
+    return o
+
+
+def test_a_submit_after_shutdown_that_returns_is_a_violation_of_its_clause() -> None:
+    o = _oracle()
+    o.call(Shutdown(wait=False), Returned(None))
+    with pytest.raises(Violation) as e:
+        o.call(Submit(), Returned(0))
+    assert "EXE-SUBMIT-AFTER-SHUTDOWN" in e.value.clauses
+
+
+def test_a_running_future_that_cancels_is_rejected_and_a_pending_one_accepted() -> None:
+    o = _oracle()
+    o.call(Submit(), Returned(0))
+    o.snapshot(Snapshot((FutureView(FState.RUNNING, None, (), True),), ()), [])
+    with pytest.raises(Violation) as e:
+        o.call(Cancel(0), Returned(True))
+    assert "FUT-CANCEL-RUNNING" in e.value.clauses
+    fresh = _oracle()
+    fresh.call(Submit(), Returned(0))
+    fresh.call(Cancel(0), Returned(True))  # still queued: allowed
+
+
+def test_a_cancelled_future_whose_task_ran_is_a_view_violation() -> None:
+    o = _oracle()
+    o.call(Submit(), Returned(0))
+    o.call(Cancel(0), Returned(True))
+    with pytest.raises(Violation) as e:
+        o.snapshot(Snapshot((FutureView(FState.CANCELLED, None, (), True),), ()), [])
+    assert "INV-CANCELLED-NEVER-RUNS" in e.value.clauses
+
+
+def test_a_blocked_call_is_outstanding_until_a_snapshot_shows_its_return() -> None:
+    o = _oracle()
+    o.call(Submit(), Returned(0))
+    o.call(GetResult(0, Timeout.NONE), None)  # seen blocked
+    assert len(o.outstanding) == 1 and all(len(s.waiters) == 1 for s in o.beliefs)
+    done = FutureView(FState.FINISHED, Ok(0), (), True)
+    o.snapshot(Snapshot((done,), (Returned(0),)), [0])
+    assert not o.outstanding and all(not s.waiters for s in o.beliefs)
+
+
+def test_a_blocked_call_returning_what_no_rule_allows_is_rejected() -> None:
+    o = _oracle()
+    o.call(Submit(), Returned(0))
+    o.call(GetResult(0, Timeout.NONE), None)
+    done = FutureView(FState.FINISHED, Ok(0), (), True)
+    with pytest.raises(Violation):
+        o.snapshot(Snapshot((done,), (Raised("TimeoutError"),)), [0])  # timeout=None never times out
+
+
+def test_quiescence_requires_a_queued_task_to_start_on_a_free_worker() -> None:
+    o = _oracle(workers=2)
+    o.call(Submit(), Returned(0))
+    o.call(Submit(), Returned(1))
+    pending = FutureView(FState.PENDING, None, (), False)
+    running = FutureView(FState.RUNNING, None, (), True)
+    o.snapshot(Snapshot((running, pending), ()), [])
+    with pytest.raises(Violation) as e:  # two workers, both tasks parked on gates, one never started
+        o.settled(frozenset({0, 1}))
+    assert e.value.kind == "progress"
+    del Blocked

@@ -1,0 +1,43 @@
+"""A failure's calls render as a script that runs with nothing of execspec; the pytest plugin
+runs the machine as test items and fails one for a known-bad executor."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from execspec.conformance.actions import Call, Create, MapNext, OpenGate
+from execspec.conformance.snippet import render
+from execspec.model import Cancel, GetResult, Map, ReturnWhen, Submit, TaskKind, Timeout, Wait
+
+pytest_plugins = ["pytester"]
+
+
+def test_a_rendered_snippet_runs_as_plain_python(tmp_path: object) -> None:
+    actions = [Create(2), Call(Submit(TaskKind.RAISES), gates=(True,)), Call(Cancel(0)), OpenGate(0),
+               Call(Wait((0,), ReturnWhen.ALL_COMPLETED, Timeout.FINITE)),
+               Call(Map((TaskKind.RETURNS,)), gates=(False,)), MapNext(0, GetResult(1))]
+    code = render(actions, "concurrent.futures", "ThreadPoolExecutor")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_plugin_passes_a_good_executor_and_fails_a_bad_one(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(bad_pool='''
+import concurrent.futures as cf
+class Eager(cf.ThreadPoolExecutor):
+    """submit after shutdown runs the call anyway (breaks EXE-SUBMIT-AFTER-SHUTDOWN)"""
+    def submit(self, fn, *args, **kwargs):
+        if self._shutdown:
+            f = cf.Future(); f.set_result(fn(*args, **kwargs)); return f
+        return super().submit(fn, *args, **kwargs)
+''', test_nothing="def test_nothing(): pass")
+    good = pytester.runpytest_subprocess("--execspec-target", "execspec.impl:ThreadPoolExecutor",
+                                         "--execspec-profile", "smoke", "-p", "no:cacheprovider")
+    good.assert_outcomes(passed=3)
+    bad = pytester.runpytest_subprocess("--execspec-target", "bad_pool:Eager", "--execspec-mode", "threads",
+                                        "--execspec-profile", "ci", "-p", "no:cacheprovider")
+    bad.assert_outcomes(passed=1, failed=1)
+    bad.stdout.fnmatch_lines(["*EXE-SUBMIT-AFTER-SHUTDOWN*"])
