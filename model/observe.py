@@ -80,6 +80,7 @@ def may_become(now: View, seen: View) -> bool:
     if len(now.futures) != len(seen.futures):
         return False
     for a, b in zip(now.futures, seen.futures):
+        assert isinstance(a, FutureView)  # a model state's own view sees every part
         if isinstance(b, bool):  # the observer saw only whether the task began
             if a.started and not b:
                 return False
@@ -178,7 +179,7 @@ def forget(s: State, keep: int, returned: Iterable[int] = ()) -> State:
 
 def observe_calls(
     beliefs: Iterable[State],
-    futures: tuple[FutureView, ...],
+    futures: tuple[FutureView | bool, ...],
     returns: tuple[Result | None, ...],
     opts: Options = DOCS,
 ) -> frozenset[State]:

@@ -106,7 +106,7 @@ def default_workers(shim: bool) -> int:
 class ConformanceMachine(RuleBasedStateMachine):
     """The rules; :func:`machine_for` makes a subclass bound to one target and mode."""
 
-    make_session: ClassVar[Callable[[], Session]]
+    make_session: ClassVar[list[Callable[[], Session]]]  # [0]: makes a fresh session per example
     shim: ClassVar[bool]
     cpython: ClassVar[bool]  # the target is CPython's stdlib: divergences are recorded, not raised
     defaults_apply: ClassVar[bool] = True  # max_workers=None means the thread pool's default
@@ -125,7 +125,7 @@ class ConformanceMachine(RuleBasedStateMachine):
         self.examples[0] += 1
         if self.found and time.monotonic() - self.found[0].first_seen > self.shrink_budget:
             raise ShrinkBudgetSpent()
-        self.session = self.make_session()
+        self.session = self.make_session[0]()
         self.oracles: dict[str, Oracle] = {"docs": Oracle(DOCS)}
         if self.cpython:
             self.oracles["cpython"] = Oracle(CPYTHON)
@@ -184,12 +184,12 @@ class ConformanceMachine(RuleBasedStateMachine):
             self.model_notes.append(f"the CPYTHON options do not explain: {failed['cpython']}")
             del self.oracles["cpython"]
             return
-        v = failed.pop("docs")
+        docs = failed.pop("docs")
         del self.oracles["docs"]
         option = self._explaining_option()
         clauses = DEPARTS_FROM[option] if option else tuple(sorted({c for cs in DEPARTS_FROM.values() for c in cs}))
-        clauses = tuple(c for c in clauses if c in v.clauses) or clauses  # the ones the docs reading named
-        self.divergences.append(Divergence(option or "several", clauses, v, list(self.actions)))
+        clauses = tuple(c for c in clauses if c in docs.clauses) or clauses  # the ones the docs reading named
+        self.divergences.append(Divergence(option or "several", clauses, docs, list(self.actions)))
 
     def _explaining_option(self) -> str | None:
         """The single CPython option under which everything observed so far is explained (the

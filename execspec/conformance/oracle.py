@@ -126,9 +126,9 @@ class Oracle:
             if any(s.waiters[i].result == r for s in states if len(s.waiters) > i):
                 continue
             op = self.outstanding[i]
-            allowed = {s.waiters[i].result for s in states if len(s.waiters) > i}
+            could = {s.waiters[i].result for s in states if len(s.waiters) > i}
             return Violation("view", f"blocked call {_op(op)} showed {_fmt(r) if r else 'still blocked'}; "
-                             f"the model allows {' | '.join(sorted(_fmt(a) if a else 'still blocked' for a in allowed))}",
+                             f"the model allows {' | '.join(sorted(_fmt(a) if a else 'still blocked' for a in could))}",
                              tuple(sorted({c for cs in explain(self.beliefs, op, self.opts).values() for c in cs})))
         return Violation("view", "each future alone is explained, but not all of them at once: "
                          f"{snap}", ("INV-WORKERS-BOUNDED", "TPE-MAX-WORKERS-BOUND"))
