@@ -59,6 +59,10 @@ def _find_importable(name: str) -> ModuleSource | None:
     is_pkg = spec.submodule_search_locations is not None
     loader = spec.loader
     if spec.origin is None or loader is None or not hasattr(loader, "get_code"):
+        # a finder whose loader only executes (pytest's assertion rewriter claims every
+        # module of a package that is a pytest plugin): the source is still on disk
+        if spec.origin and spec.origin.endswith(".py") and os.path.isfile(spec.origin):
+            return ModuleSource(name, spec.origin, _compile_file(spec.origin), is_pkg, spec)
         if is_pkg:
             return ModuleSource(name, "", None, True, spec)
         return None

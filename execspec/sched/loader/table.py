@@ -10,10 +10,17 @@ into which a *cached* code object is executed, with a private ``__builtins__`` w
 a *managed* name                    a fresh copy, loaded by this table (the roots passed
                                     to ``run_once(modules=...)``, ``env.load`` and
                                     ``env.load_source``, and everything under them)
+a module whose code imports a       a fresh copy too, managed from then on like a root
+managed one (``loader.deps``)       (a target's sibling ``from ._base import *``, or a
+                                    package the target imports that imports ``execspec.impl``)
 a parent of a managed name          a stub package, so ``import concurrent.futures``
                                     never writes into the real ``concurrent`` package
 anything else                       the real module, from ``sys.modules``
 =================================  ==================================================
+
+So within one execution every module the table serves sees one copy of each managed module:
+a real module never hands managed code the *real* copy of a managed module (except the
+standard library's and ``site-packages``' own, which stay real by design: see ``deps``).
 
 Nothing in ``sys.modules`` is added, removed or patched, so real threads keep using the
 real ``threading`` while an execution runs. Relative imports and lazy imports inside
@@ -34,6 +41,7 @@ from typing import Any, Callable, Mapping, Protocol, Sequence
 
 from execspec.sched.kernel.prim import Prim
 from execspec.sched.kernel.runtime import Runtime
+from execspec.sched.loader.deps import candidate_source, imported_names
 from execspec.sched.loader.hashes import install_stable_hashes, stable_id
 from execspec.sched.loader.snapshot import plan_module
 from execspec.sched.loader.sources import ModuleSource, find_module_source
@@ -47,16 +55,24 @@ __all__ = ["ModuleSource", "ModuleTable", "SHIM_MODULES", "checkin", "checkout",
 _SCRIPTS: dict[tuple[str, str], types.CodeType] = {}
 
 
+#: how a name resolves: "shim", "stub", "real", or the root a fresh copy is loaded under
+Kind = Any
+
+
 class _ModState:
     """What a module's first run did, so later executions can replay it without running it."""
 
-    __slots__ = ("base", "count", "events", "resets")
+    __slots__ = ("base", "count", "events", "resets", "imports", "gen", "before")
 
     def __init__(self, base: int) -> None:
         self.base = base  # shim objects the module creates get ids base, base+1, ...
         self.count = 0
         self.events: list[tuple[str, Any]] = []  # ("child", name) | ("reg", (list, entry))
         self.resets: list[Callable[[], None]] = []
+        # what its code imported: name -> (kind, the fresh module's gen, or None)
+        self.imports: dict[str, tuple[Kind, int | None]] = {}
+        self.gen = 0  # the table's load count when this copy finished loading
+        self.before: list[str] = []  # fresh modules it imported that were loaded before it
 
     def next_oid(self) -> int:
         """The id of the next shim object this module's code creates."""
@@ -95,6 +111,14 @@ class ModuleTable:
         self.modules: dict[tuple[str, tuple[str, str | None]], types.ModuleType] = {}
         self.states: dict[tuple[str, tuple[str, str | None]], _ModState] = {}
         self.permanent: dict[str, types.ModuleType] = {}  # real modules and stubs
+        self.scanned_real: set[str] = set()  # in permanent after a dependency check (deps)
+        self.derives: dict[tuple[str, tuple[tuple[str, str | None], ...]], bool] = {}
+        self.epoch = 0  # modules loaded so far (a reload makes its importers' copies stale)
+        self.stamp: tuple[Any, int] = ((), 0)  # (roots, epoch): what a reuse check depends on
+        self.fits: dict[tuple[str, tuple[str, str | None]], tuple[Any, int]] = {}
+        self.stamps: dict[tuple[Any, int], tuple[Any, int]] = {}
+        self.running: list[_ModState] = []  # the modules whose code is running, innermost last
+        self.on_stubs: list[tuple[types.ModuleType, str]] = []  # fresh modules set on stubs
         self.current: dict[str, types.ModuleType] = {}  # what this execution has imported
         self.shims: dict[str, types.ModuleType] = {}
         self.files: set[str] = set()  # filenames of managed modules (reports mark their frames)
@@ -108,7 +132,11 @@ class ModuleTable:
         """Start serving a new execution."""
         self.env = env
         self.roots = list(self.initial_roots)
+        self._restamp()
         self.current = dict(self.permanent)
+        for stub, child in self.on_stubs:  # an earlier execution's copies: not this one's
+            stub.__dict__.pop(child, None)
+        self.on_stubs.clear()
         for name, mod in self.shims.items():
             reset_shim_module(name, mod)
 
@@ -132,10 +160,26 @@ class ModuleTable:
         """Manage ``name`` and its submodules (from ``directory`` when given)."""
         if (name, directory) in self.roots:
             return
+        self._add_root(name, directory)
+        # a real module kept because it imported nothing managed may import the new root
+        for k in self.scanned_real:
+            self.permanent.pop(k, None)
+            self.current.pop(k, None)
+        self.scanned_real.clear()
+
+    def _restamp(self) -> None:
+        stamp = (tuple(self.roots), self.epoch)
+        self.stamp = self.stamps.setdefault(stamp, stamp)  # one object: compared by identity
+
+    def _add_root(self, name: str, directory: str | None) -> None:
         self.roots.insert(0, (name, directory))
+        self._restamp()
+        parents = name.split(".")[:-1]
+        ancestors = {".".join(parents[:i]) for i in range(1, len(parents) + 1)}
         for table in (self.permanent, self.current):
-            for k in [k for k in table if k == name or k.startswith(name + ".")]:
-                del table[k]
+            for k in [k for k in table if k == name or k.startswith(name + ".")
+                      or (k in ancestors and type(table[k]) is not _Stub)]:
+                del table[k]  # an ancestor imported for real becomes a stub: never written into
 
     def _root_of(self, name: str) -> tuple[str, str | None] | None:
         best: tuple[str, str | None] | None = None
@@ -157,6 +201,8 @@ class ModuleTable:
         if level > 0:
             name = _resolve(name, globals or {}, level)
         mod = self.current.get(name) or self.get(name)
+        if self.running:
+            self._note(name)
         if not fromlist:
             top = name.partition(".")[0]
             return mod if top == name else self.get(top)
@@ -169,12 +215,61 @@ class ModuleTable:
                     self._maybe_sub(mod, sub)
         return mod
 
+    def _note(self, name: str, sub: bool = False) -> None:
+        """A running module's code imported ``name``: remember how it resolved, so a later
+        execution reuses the module only where ``name`` resolves the same way."""
+        state = self.running[-1]
+        if name in state.imports or (sub and name not in self.current):
+            return
+        kind = self._kind(name)
+        gen = None
+        if type(kind) is tuple:
+            dep = self.states.get((name, kind))
+            if dep is not None and dep not in self.running:  # not a package still loading
+                gen = dep.gen
+        state.imports[name] = (kind, gen)
+
+    def _kind(self, name: str) -> Kind:
+        """How ``name`` resolves now (what ``get`` does, without importing)."""
+        if name in SHIM_MODULES:
+            return "shim"
+        root = self._root_of(name)
+        if root is not None:
+            return root
+        if self._is_ancestor(name):
+            return "stub"
+        return (name, None) if self._imports_managed(name) else "real"
+
+    def _fits(self, key: tuple[str, tuple[str, str | None]], seen: set[Any]) -> bool:
+        """May the loaded copy ``key`` serve the current execution? Only if every name it
+        (and every fresh module it imported, and so on) imported still resolves the same way
+        and to the same copy: a module loaded under other roots would hand out other copies."""
+        if self.fits.get(key) is self.stamp:
+            return True
+        seen.add(key)
+        state = self.states[key]
+        for name, (kind, gen) in state.imports.items():
+            if self._kind(name) != kind:
+                return False
+            if gen is not None:
+                dep = self.states.get((name, kind))
+                if dep is None or dep.gen != gen or (name, kind) not in self.modules:
+                    return False
+                if (name, kind) not in seen and not self._fits((name, kind), seen):
+                    return False
+        self.fits[key] = self.stamp
+        return True
+
     def _maybe_sub(self, mod: types.ModuleType, sub: str) -> None:
-        if not hasattr(mod, sub):
+        # a stub's attributes fall through to the real package's, which may hold the real
+        # copy of a submodule this table loads fresh: ask the table, not the stub
+        if (sub not in mod.__dict__) if type(mod) is _Stub else not hasattr(mod, sub):
             try:
                 self.get(f"{mod.__name__}.{sub}")
             except ModuleNotFoundError:
                 pass
+        if self.running:
+            self._note(f"{mod.__name__}.{sub}", sub=True)
 
     def get(self, name: str) -> types.ModuleType:
         """The module ``name`` as seen by the current execution (loading it if needed)."""
@@ -186,16 +281,56 @@ class ModuleTable:
             return mod
         root = self._root_of(name)
         if root is None:
-            mod = self._stub(name) if self._is_ancestor(name) else importlib.import_module(name)
-            self.permanent[name] = self.current[name] = mod
-            return mod
+            if self._is_ancestor(name):
+                mod = self.permanent[name] = self.current[name] = self._stub(name)
+                return mod
+            if not self._imports_managed(name):
+                mod = self.permanent[name] = self.current[name] = importlib.import_module(name)
+                return mod
+            self._add_root(name, None)  # its code imports a managed module: manage it too
+            root = (name, None)
         if (name, root) in self.modules and self.reusable:
             return self._activate(name, root)
         return self._load(name, root)
 
+    def _imports_managed(self, name: str) -> bool:
+        """Does ``name``'s code import a managed module, itself or through modules that are
+        neither managed nor real by design (``deps.candidate_source``)? Then its real copy
+        would hand managed code the real copies: it is loaded fresh instead."""
+        key = (name, self.stamp[0])
+        known = self.derives.get(key)
+        if known is None:
+            known = self.derives[key] = self._reaches_managed(name)
+        if not known and candidate_source(name, self._tops()) is not None:
+            self.scanned_real.add(name)
+        return known
+
+    def _tops(self) -> frozenset[str]:
+        return frozenset(root[0].partition(".")[0] for root in self.roots)
+
+    def _reaches_managed(self, name: str) -> bool:
+        tops = self._tops()
+        seen = {name}
+        todo = [name]
+        while todo:
+            src = candidate_source(todo.pop(), tops)
+            if src is None:
+                continue
+            for dep in imported_names(src):
+                if dep in seen or dep in SHIM_MODULES:
+                    continue
+                seen.add(dep)
+                if self._root_of(dep) is not None:
+                    return True
+                todo.append(dep)
+        return False
+
     def _stub(self, name: str) -> types.ModuleType:
-        mod = types.ModuleType(name, f"Stub parent of modules loaded under the shim ({name}).")
+        mod = _Stub(name, f"Stub parent of modules loaded under the shim ({name}).")
         mod.__path__ = []
+        parent_name, _, child = name.rpartition(".")
+        if parent_name:  # its parent is a stub too: ``import a.b.c`` then ``a.b.c`` works
+            setattr(self.get(parent_name), child, mod)
         try:
             real: types.ModuleType | None = importlib.import_module(name)
         except ImportError:
@@ -209,9 +344,15 @@ class ModuleTable:
         return (self.get(parent_name) if parent_name else None), child
 
     def _activate(self, name: str, root: tuple[str, str | None]) -> types.ModuleType:
+        key = (name, root)
+        if self.fits.get(key) is not self.stamp and not self._fits(key, set()):
+            return self._load(name, root)  # loaded under other roots: load it again
         parent, child = self._parent(name)
-        mod = self.current[name] = self.modules[(name, root)]
-        state = self.states[(name, root)]
+        state = self.states[key]
+        for dep in state.before:  # what it found already imported when it ran: import it first
+            if dep not in self.current:
+                self.get(dep)
+        mod = self.current[name] = self.modules[key]
         for reset in state.resets:
             reset()
         env = self.env
@@ -224,6 +365,8 @@ class ModuleTable:
                 env.replay_registration(what)
         if parent is not None:
             setattr(parent, child, mod)
+            if type(parent) is _Stub:  # unset by the next bind: that execution sets its own
+                self.on_stubs.append((parent, child))
         return mod
 
     def _load(self, name: str, root: tuple[str, str | None]) -> types.ModuleType:
@@ -247,12 +390,14 @@ class ModuleTable:
         if loading and isinstance(loading[-1], _ModState):
             loading[-1].events.append(("child", name))
         old = self.states.get(key)
+        start = self.epoch
         # by identity, not load order: tables' histories differ across processes, ids must not
         base = old.base if old else MODULE_OID_BLOCK * (1 + zlib.crc32(f"{name}@{root}".encode()))
         state = self.states[key] = _ModState(base)
         if src.code is not None:
             self.files.add(src.filename)
             loading.append(state)
+            self.running.append(state)
             try:
                 exec(src.code, d)
             except BaseException:
@@ -261,10 +406,18 @@ class ModuleTable:
                 raise
             finally:
                 loading.pop()
+                self.running.pop()
+        self.epoch += 1
+        state.gen = self.epoch
+        self._restamp()
+        state.before = [n for n, (_, gen) in state.imports.items() if gen is not None and gen <= start]
+        self.fits[key] = self.stamp
         _name_globals(mod)
         install_stable_hashes(mod)
         if parent is not None:
             setattr(parent, child, mod)
+            if type(parent) is _Stub:  # unset by the next bind: that execution sets its own
+                self.on_stubs.append((parent, child))
         resets = plan_module(mod)
         if resets is None:
             self.reusable = False
@@ -283,6 +436,10 @@ class ModuleTable:
         mod.__dict__["__builtins__"] = self.builtins
         exec(code, mod.__dict__)
         return mod
+
+
+class _Stub(types.ModuleType):
+    """A stub parent package (``ModuleTable._stub``)."""
 
 
 def _name_globals(mod: types.ModuleType) -> None:
