@@ -59,6 +59,10 @@ class Hung(Exception):
     """A call the model says must return did not, within the driver's bound."""
 
 
+class HarnessError(Exception):
+    """execspec's own code failed while driving the target: our bug, never a verdict."""
+
+
 class _Caller:
     """A call running on a thread of its own; ``result`` is set once it returned."""
 
@@ -240,7 +244,7 @@ class Driver:
                 self.iters.append(cf.as_completed(fs, timeout=timeout))
                 return len(self.iters) - 1
             return lambda: capture(start)
-        when = getattr(cf, op.return_when.value)
+        when = getattr(cf, op.return_when.value, op.return_when.value)  # MOD-CONSTANTS: the names themselves
 
         def wait() -> DoneAndNotDone:
             done, not_done = cf.wait(fs, timeout=timeout, return_when=when)

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from execspec.conformance.actions import Action, Call, Create, MapClose, MapNext, OpenGate, Settle
-from execspec.conformance.driver import World
+from execspec.conformance.driver import HarnessError, World
 from execspec.conformance.kits import ThreadKit
 from execspec.conformance.oracle import Oracle, Violation
 from execspec.conformance.session import Record, Session, ShimSession, ThreadSession
@@ -112,6 +112,7 @@ class ConformanceMachine(RuleBasedStateMachine):
     defaults_apply: ClassVar[bool] = True  # max_workers=None means the thread pool's default
     python: ClassVar[tuple[int, int] | None] = None  # the CPython whose stdlib the target is
     model_notes: ClassVar[list[str]]  # where the model's CPython reading failed to explain CPython
+    kind: ClassVar[Any] = None  # the target's ExecutorKind, when the session factory classified it
     #: rules (or parts of create, "create:...") that cannot apply to the target's kind -> why;
     #: such a rule's body does nothing (never a precondition: those must depend on actions only)
     not_applicable: ClassVar[dict[str, str]] = {}
@@ -207,6 +208,9 @@ class ConformanceMachine(RuleBasedStateMachine):
         return None
 
     def _observe(self, rec: Record, op: Any = None, call: bool = False) -> None:
+        if rec.harness is not None:
+            self.failed = True
+            raise HarnessError(rec.harness)
         if rec.hung is not None:
             o = self.oracles.get("cpython", self.oracles.get("docs"))
             assert o is not None
@@ -524,7 +528,7 @@ def machine_for(target: Any, mode: Mode, shim_modules: tuple[str, ...] = ()) -> 
     name = "".join(c if c.isalnum() else "_" for c in target.name)
     make = session_factory(target, mode, shim_modules)
     na = dict(getattr(make, "not_applicable", {}))
-    attrs = {"make_session": staticmethod(make), "shim": mode is Mode.SHIM,
+    attrs = {"make_session": [make], "shim": mode is Mode.SHIM, "kind": getattr(make, "kind", None),
              "not_applicable": na, "defaults_apply": "create:default_max_workers" not in na,
              "cpython": bool(getattr(target, "is_cpython_stdlib", False)), "divergences": [],
              "found": [], "examples": [0], "model_notes": [], "python": getattr(target, "version", None)}

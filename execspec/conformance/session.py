@@ -32,6 +32,7 @@ class Record:
     snapshot: Snapshot = Snapshot((), ())
     started: bool = False
     hung: str | None = None
+    harness: str | None = None  # execspec's driver failed: our bug (see HarnessError)
 
 
 def perform(driver: Driver, a: Action) -> Record:
@@ -53,6 +54,8 @@ def perform(driver: Driver, a: Action) -> Record:
             driver.world.time.sleep(SETTLE_VIRTUAL)
     except Hung as exc:
         return Record(hung=str(exc))
+    except Exception as exc:  # noqa: BLE001 - the target's own exceptions are captured inside
+        return Record(harness=f"{type(exc).__name__}: {exc} (while performing {a!r})")
     snap = driver.snapshot()
     driver.outstanding = [c for c, r in zip(driver.outstanding, snap.returns) if r is None]
     return Record(result, snap, started)

@@ -246,7 +246,7 @@ def test_the_kit_crosses_a_process_boundary() -> None:
 
 def test_targets_are_classified_and_rules_left_out_with_reasons() -> None:
     ppe = machine_for(Target.parse("concurrent.futures:ProcessPoolExecutor"), Mode.THREADS)
-    assert ppe.make_session.kind is ExecutorKind.PROCESS_POOL  # type: ignore[attr-defined]
+    assert ppe.kind is ExecutorKind.PROCESS_POOL
     assert not ppe.defaults_apply and "create:default_max_workers" in ppe.not_applicable
     assert all(reason for reason in ppe.not_applicable.values())
     assert "create:initializer" not in ppe.not_applicable  # BrokenProcessPool stands for BrokenThreadPool
@@ -275,7 +275,7 @@ def _need_distributed() -> None:
 def test_dask_client_executor_runs_to_the_end_with_only_real_divergences() -> None:
     _need_distributed()
     out = run_foreign("execspec.targets.foreign:dask_executor", examples=12, budget=25.0)
-    assert out["machine"].make_session.kind is ExecutorKind.DISTRIBUTED
+    assert out["machine"].kind is ExecutorKind.DISTRIBUTED
     assert "create:initializer" in out["machine"].not_applicable
     _check(out, 12)
 

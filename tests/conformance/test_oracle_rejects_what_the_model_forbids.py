@@ -8,7 +8,7 @@ import pytest
 from execspec.conformance.driver import Snapshot
 from execspec.conformance.oracle import Oracle, Violation
 from execspec.model import (
-    Blocked, Cancel, FState, FutureView, GetResult, InitKind, Ok, Raised, Returned, Shutdown, Submit, Timeout,
+    Cancel, FState, FutureView, GetResult, InitKind, Ok, Raised, Returned, Shutdown, Submit, Timeout,
 )
 
 
@@ -76,4 +76,3 @@ def test_quiescence_requires_a_queued_task_to_start_on_a_free_worker() -> None:
     with pytest.raises(Violation) as e:  # two workers, both tasks parked on gates, one never started
         o.settled(frozenset({0, 1}))
     assert e.value.kind == "progress"
-    del Blocked

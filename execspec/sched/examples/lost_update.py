@@ -1,5 +1,5 @@
 """Each access to a shared counter is locked, the increment is not: updates get lost.
-
+PYTEST_DONT_REWRITE: its assertion's own message is part of the golden report.
 >>> callable(lost_update)
 True
 """
