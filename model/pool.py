@@ -164,13 +164,24 @@ def _swap(s: State, old: Worker, new: Worker | None) -> State:
 
 
 def _init_fails(s: State, w: Worker, opts: Options) -> State:
-    # TPE-INITIALIZER-FAILS-PENDING: every queued call fails with BrokenThreadPool;
-    # TPE-INITIALIZER-FAILS-DROPPED: a dropped pool's too, by the docs (CPython: _init_fails_unseen)
-    s = _swap(s, w, None).with_pool(broken=True)
-    for fid in s.pool.queue:
-        if s.futures[fid].state is FState.PENDING:
-            s = settle(s, fid, F.finish(s.futures[fid], Err("BrokenThreadPool")), opts)
-    return s.with_pool(queue=())
+    # TPE-INITIALIZER-FAILS-PENDING: the pool breaks now (a submit is refused from here on);
+    # the failing worker then fails the queued calls one by one (_fail_queued) and exits once
+    # the queue is empty, as real pools do it after setting the flag (so a shutdown(wait=True)
+    # that joins it sees every queued future done). TPE-INITIALIZER-FAILS-DROPPED: a dropped
+    # pool's too, by the docs (CPython: _init_fails_unseen).
+    del w, opts
+    return s.with_pool(broken=True)
+
+
+def _fail_queued(s: State, fid: int, opts: Options) -> Step:
+    # TPE-INITIALIZER-FAILS-PENDING: a broken pool fails a queued call with BrokenThreadPool
+    queue = list(s.pool.queue)
+    queue.remove(fid)
+    s = s.with_pool(queue=tuple(queue))
+    f = s.futures[fid]
+    if f.state is FState.PENDING:
+        s = settle(s, fid, F.finish(f, Err("BrokenThreadPool")), opts)
+    return Step("pool.fails-queued", f"broken pool fails f{fid}", s)
 
 
 def _init_fails_unseen(s: State, w: Worker) -> State:
@@ -195,7 +206,10 @@ def worker_steps(s: State, opts: Options) -> list[Step]:
     steps: list[Step] = []
     p = s.pool
     for w in sorted(set(p.workers)):
-        if w.status is WorkerStatus.STARTING:
+        if w.status is WorkerStatus.STARTING and p.broken:
+            if not p.queue:  # every queued call has failed: the failed worker exits
+                steps.append(Step("worker.exits-broken", "failed worker exits", _swap(s, w, None)))
+        elif w.status is WorkerStatus.STARTING:
             if p.init is InitKind.FAILS and p.dropped and opts.gc_strands_init_failure:
                 steps.append(Step("worker.init-fails-unseen", "initializer raises, pool gone",
                                   _init_fails_unseen(s, w)))
@@ -210,12 +224,15 @@ def worker_steps(s: State, opts: Options) -> list[Step]:
             rule = "task.returns" if isinstance(outcome, Ok) else "task.raises"
             s2 = settle(_swap(s, w, Worker(WorkerStatus.IDLE)), w.task, F.finish(f, outcome), opts)
             steps.append(Step(rule, f"f{w.task} {rule.split('.')[1]}", s2))
-        elif p.queue:
+        elif p.queue and not p.broken:
             choices = p.queue[:1] if opts.fifo else tuple(sorted(set(p.queue)))
             for fid in choices:
                 steps.append(_take(s, w, fid, opts))
         elif p.stopping:
             steps.append(Step("worker.exits", "idle worker exits", _swap(s, w, None)))
+    if p.broken and p.queue:
+        for fid in p.queue[:1] if opts.fifo else tuple(sorted(set(p.queue))):
+            steps.append(_fail_queued(s, fid, opts))
     return steps
 
 

@@ -111,10 +111,14 @@ RULES: dict[str, Rule] = _table(
     # -- workers (internal) ----------------------------------------------------------------
     ("worker.init-ok", I, "TPE-INITIALIZER-RUNS", "the initializer returns; the worker is idle"),
     ("worker.init-fails", I,
-     "TPE-INITIALIZER-FAILS-PENDING TPE-INITIALIZER-FAILS-DROPPED EXC-BROKEN-THREADPOOL"
+     "TPE-INITIALIZER-FAILS-PENDING TPE-INITIALIZER-FAILS-DROPPED TPE-INITIALIZER-FAILS-SUBMIT"
      " EXC-BROKEN-EXECUTOR INV-BROKEN-STICKY",
-     "the pool breaks (dropped or not): every queued future fails with BrokenThreadPool; the "
-     "worker exits"),
+     "the pool breaks (dropped or not) and refuses new work from now on; the worker exits"),
+    ("worker.exits-broken", I, "TPE-INITIALIZER-FAILS-PENDING INV-BROKEN-STICKY",
+     "a broken pool's queue is empty: a worker whose initializer failed exits"),
+    ("pool.fails-queued", I,
+     "TPE-INITIALIZER-FAILS-PENDING TPE-INITIALIZER-FAILS-DROPPED EXC-BROKEN-THREADPOOL",
+     "a broken pool fails a queued future with BrokenThreadPool"),
     ("worker.init-fails-unseen", I, "TPE-INITIALIZER-FAILS-DROPPED TPE-GC-DROPPED",
      "the pool was dropped: the worker exits without breaking it; queued futures stay pending "
      "forever (CPython's variant)"),

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import enum
 import os
+import sys
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, NoReturn
@@ -267,9 +268,13 @@ class ConformanceMachine(RuleBasedStateMachine):
             self._fail(Violation("call", f"making the executor showed {rec.result or rec.hung}",
                                  ("TPE-INITIALIZER-RUNS", "EXE-ABSTRACT")))
         n = default_workers(self.shim) if workers is None else workers
-        self.history.append(lambda o: o.create(n, init))
+        clause = None
+        if workers is None:  # TPE-MAX-WORKERS-DEFAULT-38, or -313 where it counts usable CPUs
+            clause = "TPE-MAX-WORKERS-DEFAULT-313" if (self.python or sys.version_info[:2]) >= (3, 13) \
+                else "TPE-MAX-WORKERS-DEFAULT-38"
+        self.history.append(lambda o: o.create(n, init, clause))
         for o in self.oracles.values():
-            o.create(n, init)
+            o.create(n, init, clause)
         self.created = True
         self._observe(rec)
 

@@ -57,9 +57,13 @@ class Oracle:
     opts: Options = DOCS
     beliefs: frozenset[State] = frozenset()
     outstanding: list[Op] = field(default_factory=list)  # calls seen blocked, not yet returned
+    default_clause: str | None = None  # see create()
 
-    def create(self, max_workers: int, init: InitKind) -> None:
+    def create(self, max_workers: int, init: InitKind, default_clause: str | None = None) -> None:
+        """A fresh executor; ``default_clause`` names the clause that set ``max_workers`` when
+        the client asked for the default (a worker that never comes is then that clause's)."""
         self.beliefs = frozenset({initial(max_workers, init)})
+        self.default_clause = default_clause
 
     def may_block(self, op: Op) -> bool:
         """Whether the model lets ``op`` block now (so the driver must not wait for it)."""
@@ -102,7 +106,8 @@ class Oracle:
         after = quiescent(self.beliefs, held, self.opts)
         if not after:
             steps = {t.rule: t.label for s in self.beliefs for t in pending_steps(s, held, self.opts)}
-            clauses = tuple(sorted({c for rule in steps for c in cites(rule)}))
+            clauses = tuple(sorted({c for rule in steps for c in cites(rule)}
+                                   | ({self.default_clause} if self.default_clause and "worker.takes" in steps else set())))
             raise Violation("progress", "every thread of the executor is parked, but the model says "
                             f"these steps are still due: {', '.join(sorted(steps.values()))}", clauses)
         self.beliefs = after

@@ -219,13 +219,24 @@ def test_exe_shutdown_repeat_is_harmless() -> None:
     assert one(s, Shutdown(wait=True))[0] == Returned(None)
 
 
+def _fail_the_queue(s: State, opts: Options = DOCS) -> State:
+    """Take the steps a broken pool's failing worker takes: fail each queued call, in order."""
+    while s.pool.queue:
+        s = step(s, "pool.fails-queued", opts=opts)
+    return s
+
+
 def test_tpe_initializer_fails_breaks_the_pool_and_pending_futures() -> None:
     _, s, _ = one(initial(2, InitKind.FAILS), Submit())
     _, s, _ = one(s, Submit())
     s = step(s, "worker.init-fails")
     assert s.pool.broken and phase(s.pool) is Phase.BROKEN
+    # TPE-INITIALIZER-FAILS-SUBMIT: refused at once, before the queued calls have failed
+    assert one(s, Submit())[0] == Raised("BrokenThreadPool")
+    assert all(f.state is FState.PENDING for f in s.futures)  # a real instant: flag set, queue not failed yet
+    s = _fail_the_queue(s)
     assert all(f.outcome == Err("BrokenThreadPool") for f in s.futures)
-    assert one(s, Submit())[0] == Raised("BrokenThreadPool")  # TPE-INITIALIZER-FAILS-SUBMIT
+    assert one(s, Submit())[0] == Raised("BrokenThreadPool")
 
 
 def _dropped_before_the_initializer_fails(opts: Options) -> State:
@@ -240,11 +251,11 @@ def _dropped_before_the_initializer_fails(opts: Options) -> State:
 def test_tpe_initializer_fails_dropped_still_breaks_the_queued_futures_by_the_docs() -> None:
     s = _dropped_before_the_initializer_fails(DOCS)
     assert {st.rule for st in internal_successors(s, DOCS)} == {"worker.init-fails"}
-    s = step(s, "worker.init-fails")
+    s = _fail_the_queue(step(s, "worker.init-fails"))
     assert s.pool.broken and s.pool.queue == ()
     assert all(f.state is FState.FINISHED and f.outcome == Err("BrokenThreadPool") for f in s.futures)
     assert one(s, GetResult(0))[0] == Raised("BrokenThreadPool")
-    s = step(s, "worker.init-fails")  # the other worker fails too; nothing more to break
+    s = step(step(s, "worker.exits-broken"), "worker.exits-broken")  # both failed workers leave
     assert s.pool.workers == () and internal_successors(s, DOCS) == ()
     assert not violated_in_state(s, DOCS, quiescent=True)
 
@@ -269,7 +280,7 @@ def test_tpe_initializer_fails_dropped_cpython_strands_the_queued_futures(opts: 
 def test_the_stranding_needs_a_dropped_pool() -> None:
     opts = Options(gc_strands_init_failure=True)
     _, s, _ = one(initial(1, InitKind.FAILS), Submit(), opts)
-    s = step(s, "worker.init-fails", opts=opts)  # still referenced: CPython breaks it as documented
+    s = _fail_the_queue(step(s, "worker.init-fails", opts=opts), opts)  # still referenced: broken as documented
     assert s.pool.broken and s.futures[0].outcome == Err("BrokenThreadPool")
 
 
