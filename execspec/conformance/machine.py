@@ -152,6 +152,12 @@ class ConformanceMachine(RuleBasedStateMachine):
         if v.step < 0:
             v.step = len(self.actions) - 1
         self.failed = True
+        if v.kind == "progress" and any(k == "map" and not begun for k, begun in
+                                        zip(self.kinds, self._begun())):
+            v.clauses = tuple(sorted(set(v.clauses) | {"EXE-MAP-EAGER", "EXE-MAP-CLOSE-CANCELS"}))
+        if v.kind == "progress" and self.initargs is not None and any(
+                s.pool.init is InitKind.FAILS for o in self.oracles.values() for s in o.beliefs):
+            v.clauses = tuple(sorted(set(v.clauses) | {"TPE-INITIALIZER-FAILS-PENDING"}))
         seeds = list(getattr(self.session, "seeds", []))
         now = time.monotonic()
         if not self.found:
@@ -241,6 +247,10 @@ class ConformanceMachine(RuleBasedStateMachine):
     def _fid(self, n: int, kinds: tuple[str, ...] = ("pool", "bare")) -> int | None:
         fids = [i for i, k in enumerate(self.kinds) if k in kinds]
         return fids[n % len(fids)] if fids else None
+
+    def _begun(self) -> list[bool]:
+        """Per future, whether the last snapshot saw its task begin."""
+        return [v if isinstance(v, bool) else v.started for v in self.last.snapshot.futures]
 
     def _room(self, n: int) -> bool:
         """Whether ``n`` more futures fit in this example; if so they are counted as made."""

@@ -58,6 +58,7 @@ class Oracle:
     beliefs: frozenset[State] = frozenset()
     outstanding: list[Op] = field(default_factory=list)  # calls seen blocked, not yet returned
     default_clause: str | None = None  # see create()
+    last: tuple[frozenset[State], Op, Result] | None = None  # the last call: beliefs before, op, result
 
     def create(self, max_workers: int, init: InitKind, default_clause: str | None = None) -> None:
         """A fresh executor; ``default_clause`` names the clause that set ``max_workers`` when
@@ -82,6 +83,7 @@ class Oracle:
         if result is None:
             self.outstanding.append(op)
             keep += 1
+        self.last = (self.beliefs, op, shown)  # a view seen next may contradict what this call showed
         self.beliefs = frozenset(forget(s, keep) for s in after)
 
     def cancel_any(self, fids: tuple[int, ...]) -> None:
@@ -119,7 +121,18 @@ class Oracle:
                          f"({', '.join(_fmt(r) for r in allowed)})", clauses)
 
     def _blame(self, snap: Snapshot) -> Violation:
-        """Which part of a snapshot no state explains, and the clauses about that part."""
+        """Which part of a snapshot no state explains, and the clauses about that part, with
+        the clauses the last call's result rested on (a view right after a call that returned
+        too early contradicts what the call said)."""
+        v = self._blame_part(snap)
+        if self.last is not None:
+            before, op, shown = self.last
+            v.clauses = tuple(sorted(set(v.clauses) | set(explain(before, op, self.opts).get(shown, ()))))
+        if all(s.pool.init is InitKind.FAILS for s in self.beliefs):
+            v.clauses = tuple(sorted(set(v.clauses) | {"TPE-INITIALIZER-FAILS-PENDING"}))
+        return v
+
+    def _blame_part(self, snap: Snapshot) -> Violation:
         states = closure(self.beliefs, self.opts)
         for fid, seen in enumerate(snap.futures):
             if any(_shown(s, fid, seen) for s in states):

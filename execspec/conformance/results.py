@@ -195,6 +195,7 @@ class RunResult:
     exercised: int = 0          # of those, clauses some check exercises
     checks: int = 0             # clause checks there are
     elapsed: float = 0.0        # seconds the run took
+    machine: str | None = None  # the conformance machine's profile, when it ran
 
     @property
     def clauses(self) -> list[str]:

@@ -97,6 +97,7 @@ def run_machine(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[s
                     print_blob=False, report_multiple_bugs=False)
     started = time.monotonic()
     result = MachineResult(target.name, mode, profile.name, 0, 0.0)
+    previous = logging.root.manager.disable
     logging.disable(logging.CRITICAL)  # executors log raising callbacks and initializers: noise here
     try:
         run_state_machine_as_test(machine, settings=opts)
@@ -107,7 +108,7 @@ def run_machine(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[s
     except Exception as exc:  # noqa: BLE001 - the harness failed: reported as ours
         result.error = f"{type(exc).__name__}: {exc}"
     finally:
-        logging.disable(logging.NOTSET)
+        logging.disable(previous)
     if machine.found:
         best = machine.found[0]
         result.violation, result.actions, result.seeds = best.violation, best.actions, best.seeds

@@ -56,7 +56,8 @@ def render(run: RunResult) -> str:
                          + "".join(col[row].ljust(w) for col, w in zip(cells, widths)))
             row += 1
     lines.append("")
-    lines.append(f"{run.exercised} of {run.catalogue_size} clauses exercised by {run.checks} checks")
+    by = f"{run.checks} checks" + (f" and the conformance machine ({run.machine} profile)" if run.machine else "")
+    lines.append(f"{run.exercised} of {run.catalogue_size} clauses exercised by {by}")
     for t in run.targets:
         tally = t.tally
         lines.append(f"{t.target}: {tally.passed} clauses pass, {tally.diverges} diverge as the spec "

@@ -136,5 +136,5 @@ def run(targets: Sequence[Target], *, profile: Profile | None = None,
         logging.disable(logging.NOTSET)
     rows = areas(catalogue)
     return RunResult(targets=results, areas=rows, catalogue_size=len(catalogue),
-                     exercised=sum(c in catalogue for c in _exercised()), checks=len(CHECKS),
+                     exercised=sum(c in catalogue for c in _exercised()), checks=len(CHECKS), machine=profile.name if profile else None,
                      elapsed=time.perf_counter() - started)
