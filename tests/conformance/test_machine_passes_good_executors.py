@@ -26,7 +26,9 @@ def test_impl_conforms_in_both_modes(mode: Mode) -> None:
 def test_the_stdlib_breaks_only_recorded_divergences(mode: Mode) -> None:
     r = run_machine(Target.parse("stdlib"), mode, FAST)
     assert r.error is None, r.error
-    assert r.violation is None, f"{r.violation}\n{r.actions}"
+    # On real threads a finding Hypothesis cannot reproduce is unconfirmed (reported, not
+    # counted: see FailureKind.UNCONFIRMED); a confirmed one fails this test.
+    assert r.violation is None or (mode is Mode.THREADS and r.flaky is not None), f"{r.violation}\n{r.actions}"
     recorded = {c for cs in DEPARTS_FROM.values() for c in cs}
     for d in r.divergences:
         assert set(d.clauses) <= recorded and d.option in DEPARTS_FROM, d
