@@ -258,6 +258,7 @@ class Runtime:
 def run_in_runtime(rt: Runtime, main: Callable[[], object], shim: Any) -> None:
     """Run ``main`` as controlled thread 0 in the current (runner) OS thread until the end;
     ``shim`` is its ``threading.Thread`` object (the shims' ``MainThread``)."""
+    ensure_nursery()
 
     def body() -> None:
         try:
@@ -338,8 +339,10 @@ class CThread(greenlet):  # type: ignore[misc,unused-ignore]
         self.daemon = daemon
         self.in_exit = False
 
-    def run(self, *_: object) -> None:
+    def run(self, *args: object) -> None:
         """The greenlet's life: thread bodies, one per execution that reuses it."""
+        if args and args[0] is _PRIME:  # entered by the nursery (``_prime``): park there
+            _NURSERY.glet.switch()
         while True:
             # No local may hold on to this execution's objects while we are parked: freed
             # late, inside a later execution, they could run weakref callbacks there.
@@ -370,7 +373,48 @@ def new_cthread(rt: Runtime, tid: int, shim: Any, body: Callable[[], object], da
         th.parent = rt.runner
         th.setup(rt, tid, shim, body, daemon)
         return th
-    return CThread(rt, tid, shim, body, daemon)
+    th = CThread(rt, tid, shim, body, daemon)
+    _prime(th)
+    return th
+
+
+# A new greenlet starts with the recursion depth of whoever first switches into it (greenlet
+# copies the thread state's depth then), not with a depth of its own. A CThread is first
+# entered by the thread that picks it, somewhere deep in that thread's stack, and keeps that
+# inherited depth for its whole life as a reused greenlet; a thread it then starts inherits
+# its depth plus its stack, and so on: over thousands of executions the depths ratchet up
+# until ordinary calls raise RecursionError (frames never show it: each greenlet's frame
+# chain stops at its own ``run``). So every new CThread is entered once, right away, from the
+# *nursery*: a greenlet of the runner thread that the runner itself started, whose depth is
+# the runner's (constant), and parks at once; its first real switch resumes it from there.
+
+#: this runner thread's nursery greenlet (``.glet``)
+_NURSERY = _real_threading.local()
+_PRIME = object()  # the nursery's first switch into a CThread: "park at once"
+
+
+def _nursery_loop(*_: object) -> None:
+    req = getcurrent().parent.switch()  # started by ``ensure_nursery``: back to the runner
+    while True:
+        glet, back = req
+        glet.switch(_PRIME)  # it starts at our depth and parks, switching back to us
+        req = back.switch()
+
+
+def ensure_nursery() -> None:
+    """Start this runner thread's nursery, from the runner (outside any CThread), if needed."""
+    g: greenlet | None = getattr(_NURSERY, "glet", None)
+    if (g is None or g.dead) and current_cthread() is None:
+        g = _NURSERY.glet = greenlet(_nursery_loop)
+        g.switch()
+
+
+def _prime(th: CThread) -> None:
+    """Enter the new ``th`` once from the nursery (see above), then come back here."""
+    ensure_nursery()
+    g: greenlet | None = getattr(_NURSERY, "glet", None)
+    if g is not None and not g.dead:
+        g.switch((th, getcurrent()))
 
 
 def recycle(rt: Runtime) -> None:
