@@ -26,6 +26,7 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
     "spec": ("execspec.commands.spec", "main", "print the clause index or one clause"),
     "deadlocks": ("execspec.commands.deadlocks", "main", "report the docs' two deadlocks"),
     "replay": ("execspec.commands.replay", "main", "replay a schedule file"),
+    "coverage": ("execspec.commands.coverage", "main", "clauses nothing exercises, and why"),
 }
 
 

@@ -53,6 +53,7 @@ class Snapshot:
     returns: tuple[Result | None, ...]
     repeats: tuple[int, ...] = ()  # tasks that began more than once (INV-RUN-AT-MOST-ONCE)
     init_calls: tuple[tuple[Any, ...], ...] = ()  # the arguments of every initializer call
+    early_callbacks: tuple[tuple[int, int], ...] = ()  # callbacks that ran before their future was done
 
 
 class Hung(Exception):
@@ -112,6 +113,7 @@ class Driver:
     outstanding: list[_Caller] = field(default_factory=list)
     callers: list[_Caller] = field(default_factory=list)
     marked: set[int] = field(default_factory=set)  # bare futures set_running_or_notify_cancel() marked
+    early_callbacks: list[tuple[int, int]] = field(default_factory=list)  # (fid, callback) called before done
 
     # -- actions ------------------------------------------------------------------------
 
@@ -262,7 +264,9 @@ class Driver:
         self.added[fid] = cb + 1
         record = self.called.setdefault(fid, [])
 
-        def callback(_: Any) -> None:
+        def callback(f: Any) -> None:
+            if not f.done():  # INV-CB-SEES-DONE: a callback sees its future done
+                self.early_callbacks.append((fid, cb))
             record.append(cb)
             if raising:  # FUT-CB-RAISES: logged and ignored
                 raise TaskError(f"callback {cb} of future {fid}")
@@ -308,7 +312,7 @@ class Driver:
             begun_ = fid in begun or fid in self.marked or state is FState.RUNNING
             views.append(FutureView(state, outcome, called, begun_))
         repeats = tuple(sorted(fid for fid, n in begun.items() if n > 1))
-        return Snapshot(tuple(views), returns, repeats, tuple(self.kit.init_calls()))
+        return Snapshot(tuple(views), returns, repeats, tuple(self.kit.init_calls()), tuple(self.early_callbacks))
 
     def returned(self) -> list[int]:
         """Forget the outstanding calls that have returned (their indices, in order)."""

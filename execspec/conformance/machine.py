@@ -499,6 +499,13 @@ class ConformanceMachine(RuleBasedStateMachine):
                                  ("INV-RUN-AT-MOST-ONCE",)))
 
     @invariant()
+    def callbacks_see_their_future_done(self) -> None:
+        if self.last.snapshot.early_callbacks:
+            fid, cb = self.last.snapshot.early_callbacks[0]
+            self._fail(Violation("view", f"callback {cb} of future {fid} ran while the future was not done",
+                                 ("INV-CB-SEES-DONE", "FUT-CB-ON-DONE")))
+
+    @invariant()
     def initializer_gets_its_initargs(self) -> None:
         bad = [c for c in self.last.snapshot.init_calls if c != self.initargs]
         if bad:

@@ -18,7 +18,12 @@ from execspec.targets import Target
 #: the observations the machine checks itself, beyond the model's rules (invariants and views)
 _OWN = ("INV-RUN-AT-MOST-ONCE", "INV-CANCELLED-NEVER-RUNS", "INV-CB-EXACTLY-ONCE", "INV-TERMINAL-STABLE",
         "INV-RESULT-STABLE", "INV-WORKERS-BOUNDED", "INV-PROGRESS", "TPE-INITIALIZER-RUNS", "FUT-STATES",
-        "EXE-MAP-EAGER", "EXE-MAP-CLOSE-CANCELS", "EXE-MAP-TIMEOUT")
+        "EXE-MAP-EAGER", "EXE-MAP-CLOSE-CANCELS", "EXE-MAP-TIMEOUT",
+        # model invariants whose breach a client sees: a done future going back (a view), a
+        # waiter never woken (progress), a wait() result that is no partition or an as_completed
+        # that yields twice (a call), a callback that sees its future not done (the machine's own)
+        "INV-DONE-MONOTONE", "INV-NO-LOST-WAKEUP", "INV-WAIT-PARTITION", "INV-AC-YIELDS-DONE-ONCE",
+        "INV-CB-SEES-DONE")
 
 #: every clause a machine run checks: those the model's rules cite (the machine makes every
 #: client operation of the model), the divergences, and the machine's own invariants
