@@ -158,6 +158,11 @@ class ConformanceMachine(RuleBasedStateMachine):
         if v.kind == "progress" and self.initargs is not None and any(
                 s.pool.init is InitKind.FAILS for o in self.oracles.values() for s in o.beliefs):
             v.clauses = tuple(sorted(set(v.clauses) | {"TPE-INITIALIZER-FAILS-PENDING"}))
+        last = self.actions[-1] if self.actions else None
+        if isinstance(last, MapNext) and v.kind in ("call", "hang"):
+            # the model sees next() on a map as result() of its next future: say it was map()
+            extra = {"EXE-MAP-TIMEOUT"} if v.kind == "hang" or last.op.timeout is Timeout.FINITE else set()
+            v.clauses = tuple(sorted(set(v.clauses) | {"EXE-MAP-ORDER"} | extra))
         seeds = list(getattr(self.session, "seeds", []))
         now = time.monotonic()
         if not self.found:
