@@ -161,7 +161,8 @@ class ConformanceMachine(RuleBasedStateMachine):
         last = self.actions[-1] if self.actions else None
         if isinstance(last, MapNext) and v.kind in ("call", "hang"):
             # the model sees next() on a map as result() of its next future: say it was map()
-            extra = {"EXE-MAP-TIMEOUT"} if v.kind == "hang" or last.op.timeout is Timeout.FINITE else set()
+            timed = getattr(last.op, "timeout", None) is Timeout.FINITE
+            extra = {"EXE-MAP-TIMEOUT"} if v.kind == "hang" or timed else set()
             v.clauses = tuple(sorted(set(v.clauses) | {"EXE-MAP-ORDER"} | extra))
         seeds = list(getattr(self.session, "seeds", []))
         now = time.monotonic()

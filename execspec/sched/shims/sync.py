@@ -267,7 +267,10 @@ class Condition(Prim):
 
     def notify(self, n: int = 1) -> None:
         """Wake up to ``n`` waiters, oldest first."""
-        self._owned_by("notify()")
+        if self._me() is not None or self._lock._owner is not _OUTSIDE:
+            self._owned_by("notify()")
+        # else: outside a controlled thread (a finalizer the collector runs), under the lock
+        # taken there too: a notify never blocks, so it just happens, like a free acquire
         # Not a scheduling point: under the lock, a notify commutes with everything another
         # thread can do (waiters join and leave only while holding the lock).
         waiters = self._waiters
