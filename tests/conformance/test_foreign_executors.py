@@ -173,7 +173,7 @@ def run_foreign(target_name: str, examples: int, budget: float) -> dict[str, Any
             try:
                 run_state_machine_as_test(Counted, settings=settings(
                     max_examples=examples - count[0], stateful_step_count=8, deadline=None,
-                    database=None, derandomize=False, phases=[Phase.generate],
+                    database=None, derandomize=True, phases=[Phase.generate],
                     suppress_health_check=list(HealthCheck)))
             except Exception as exc:  # noqa: BLE001 - sorted below: every one must be a finding
                 if len(firsts) == n:
@@ -232,9 +232,7 @@ def test_the_kit_crosses_a_process_boundary() -> None:
         kit.prepare(1, TaskKind.RAISES, gated=False)  # (a falsy one: gh-132063)
         with cf.ProcessPoolExecutor(1, initializer=kit.initializer(None), initargs=(7, 8)) as ex:
             f0, f1 = ex.submit(kit.fn, 0), ex.submit(kit.fn, 1)
-            deadline = time.monotonic() + 10
-            while 0 not in kit.begun() and time.monotonic() < deadline:
-                time.sleep(0.01)
+            assert kit.wait_begun(0, 10), "task 0 never began in the worker process"
             assert kit.begun() == {0: 1} and not f0.done()  # parked on its gate
             kit.open_gate(0)
             assert f0.result(10) == 0

@@ -138,6 +138,7 @@ class SocketKit:
 
     def __init__(self, host: str = "127.0.0.1", gate_bound: float = GATE_BOUND) -> None:
         self._lock = threading.Lock()
+        self._began = threading.Condition(self._lock)  # notified each time a task begins
         self._kinds: dict[int, TaskKind] = {}
         self._gates: dict[int, threading.Event] = {}
         self._begun: dict[int, int] = {}
@@ -169,6 +170,11 @@ class SocketKit:
         with self._lock:
             return dict(self._begun)
 
+    def wait_begun(self, fid: int, timeout: float) -> bool:
+        """Wait (bounded) until task ``fid`` has begun; whether it has."""
+        with self._began:
+            return self._began.wait_for(lambda: fid in self._begun, timeout)
+
     def initializer(self, fails: BaseException | None) -> Callable[..., None]:
         return functools.partial(run_init, self.channel, fails)
 
@@ -199,6 +205,7 @@ class SocketKit:
     def _begin(self, fid: int) -> str:
         with self._lock:
             self._begun[fid] = self._begun.get(fid, 0) + 1
+            self._began.notify_all()
             kind = self._kinds.get(fid)
             gate = self._gates.get(fid)
         if kind is None:

@@ -1,0 +1,204 @@
+"""The loop every rule of the conformance machine goes through: perform an action through the
+session, hand what it showed to the oracles, keep the shortest violation, and tell a documented
+divergence of CPython's stdlib (one the CPYTHON options explain) from a violation.
+
+The rules themselves are in :mod:`execspec.conformance.machine`; this is the part that does not
+depend on which rules there are.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, ClassVar, NoReturn
+
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine
+
+from execspec.conformance.actions import Action, Call
+from execspec.conformance.driver import HarnessError
+from execspec.conformance.oracle import Oracle, Violation
+from execspec.conformance.session import Record, Session, ShimSession
+from execspec.model import (
+    CPYTHON, DEPARTS_FROM, DOCS, AsCompletedNext, GetException, GetResult, Options, Shutdown, Wait,
+)
+
+
+class Mode(enum.Enum):
+    """Where the machine runs the target."""
+
+    SHIM = "shim"  # under the scheduler shim: deterministic, interleavings chosen and shrunk
+    THREADS = "threads"  # on real threads: any executor, bounded real waits
+
+
+@dataclass
+class Divergence:
+    """A documented upstream divergence the machine saw (CPython's stdlib only)."""
+
+    option: str
+    clauses: tuple[str, ...]
+    violation: Violation
+    actions: list[Action]
+
+
+@dataclass
+class Found:
+    """A violation and the actions (with their schedule seeds) that showed it."""
+
+    violation: Violation
+    actions: list[Action]
+    seeds: list[int]
+    first_seen: float  # when the first violation of this run was seen (monotonic seconds)
+
+
+class ShrinkBudgetSpent(BaseException):
+    """Stops Hypothesis once shrinking has had its budget: the shortest violation so far is kept.
+    A BaseException, so that Hypothesis does not take it for a failure of the target."""
+
+
+#: real seconds a Settle on real threads waits for the model to have nothing more due
+SETTLE_BOUND = 5.0
+
+
+def default_workers(shim: bool) -> int:
+    """What ``max_workers=None`` means (TPE-MAX-WORKERS-DEFAULT-38/-313): CPUs + 4, at most 32.
+    Under the shim the CPU count is the execution's fixed 2."""
+    if shim:
+        return 6
+    count = getattr(os, "process_cpu_count", os.cpu_count)() or 1
+    return min(32, count + 4)
+
+
+class Observing(RuleBasedStateMachine):
+    """A state machine whose every observation goes to the model's oracles."""
+
+
+    make_session: ClassVar[list[Callable[[], Session]]]  # [0]: makes a fresh session per example
+    shim: ClassVar[bool]
+    cpython: ClassVar[bool]  # the target is CPython's stdlib: divergences are recorded, not raised
+    defaults_apply: ClassVar[bool] = True  # max_workers=None means the thread pool's default
+    python: ClassVar[tuple[int, int] | None] = None  # the CPython whose stdlib the target is
+    model_notes: ClassVar[list[str]]  # where the model's CPython reading failed to explain CPython
+    kind: ClassVar[Any] = None  # the target's ExecutorKind, when the session factory classified it
+    #: rules (or parts of create, "create:...") that cannot apply to the target's kind -> why;
+    #: such a rule's body does nothing (never a precondition: those must depend on actions only)
+    not_applicable: ClassVar[dict[str, str]] = {}
+    divergences: ClassVar[list[Divergence]]
+    examples: ClassVar[list[int]]  # [0]: machine runs started (examples)
+    found: ClassVar[list[Found]]  # the shortest violation seen so far ([0]), with when it was first seen
+    shrink_budget: ClassVar[float] = 60.0  # seconds of shrinking before the best so far is kept
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.examples[0] += 1
+        if self.found and time.monotonic() - self.found[0].first_seen > self.shrink_budget:
+            raise ShrinkBudgetSpent()
+        self.session = self.make_session[0]()
+        self.oracles: dict[str, Oracle] = {"docs": Oracle(DOCS)}
+        if self.cpython:
+            self.oracles["cpython"] = Oracle(CPYTHON)
+        self.outstanding: list[Callable[[Record, int], None]] = []  # per blocked call: on return
+        self.actions: list[Action] = []
+        self.failed = False  # a violation was raised: the teardown only releases what is held
+        self.history: list[Callable[[Oracle], None]] = []  # every observation, to replay (divergences)
+        self.last = Record()
+
+    # -- the loop every rule goes through -------------------------------------------------
+
+    def _name_more(self, v: Violation) -> None:
+        """Add to ``v.clauses`` what the rules know and the model cannot (a subclass hook)."""
+
+    def _fail(self, v: Violation) -> NoReturn:
+        """Raise ``v``, keeping it if it is the shortest violation seen (Hypothesis shrinks
+        toward shorter ones; the budget may stop it before it is done)."""
+        if v.step < 0:
+            v.step = len(self.actions) - 1
+        self.failed = True
+        self._name_more(v)
+        seeds = list(getattr(self.session, "seeds", []))
+        now = time.monotonic()
+        if not self.found:
+            self.found.append(Found(v, list(self.actions), seeds, now))
+        elif len(self.actions) <= len(self.found[0].actions):
+            self.found[0] = Found(v, list(self.actions), seeds, self.found[0].first_seen)
+        raise v
+
+    def _run(self, a: Action, data: st.DataObject) -> Record:
+        seed = data.draw(st.integers(0, 255), label="schedule seed") if self.shim else 0
+        self.actions.append(a)
+        rec = self.session.run(a, seed) if isinstance(self.session, ShimSession) else self.session.run(a)
+        self.last = rec
+        return rec
+
+    def _check(self, step: Callable[[Oracle], None]) -> None:
+        """Apply one observation to every oracle; a violation of the docs reading that CPython's
+        reading explains is a divergence (CPython's stdlib only)."""
+        self.history.append(step)
+        failed: dict[str, Violation] = {}
+        for name, o in list(self.oracles.items()):
+            try:
+                step(o)
+            except Violation as v:
+                v.step = len(self.actions) - 1
+                failed[name] = v
+        if not failed:
+            return
+        if len(failed) == len(self.oracles):
+            self._fail(failed.get("docs") or failed["cpython"])
+        if "docs" not in failed:  # the model's CPython reading is wrong about CPython: a model finding
+            self.model_notes.append(f"the CPYTHON options do not explain: {failed['cpython']}")
+            del self.oracles["cpython"]
+            return
+        docs = failed.pop("docs")
+        del self.oracles["docs"]
+        option = self._explaining_option()
+        clauses = DEPARTS_FROM[option] if option else tuple(sorted({c for cs in DEPARTS_FROM.values() for c in cs}))
+        clauses = tuple(c for c in clauses if c in docs.clauses) or clauses  # the ones the docs reading named
+        self.divergences.append(Divergence(option or "several", clauses, docs, list(self.actions)))
+
+    def _explaining_option(self) -> str | None:
+        """The single CPython option under which everything observed so far is explained (the
+        observations replayed through a fresh oracle per option); None if it takes several."""
+        for name in DEPARTS_FROM:
+            if not DEPARTS_FROM[name]:
+                continue  # an option that narrows the model (FIFO) explains no divergence
+            o = Oracle(Options(fifo=True, **{name: True}))
+            try:
+                for step in self.history:
+                    step(o)
+            except Violation:
+                continue
+            return name
+        return None
+
+    def _observe(self, rec: Record, op: Any = None, call: bool = False) -> None:
+        if rec.harness is not None:
+            self.failed = True
+            raise HarnessError(rec.harness)
+        if rec.hung is not None:
+            o = self.oracles.get("cpython", self.oracles.get("docs"))
+            assert o is not None
+            v = o.hung(op, rec.hung) if op is not None else Violation("hang", rec.hung, ())
+            v.step = len(self.actions) - 1
+            if isinstance(self.session, ShimSession) and self.session.last and self.session.last.report:
+                v.what += "\n" + self.session.last.report
+            self._fail(v)
+        if call:
+            self._check(lambda o: o.call(op, rec.result))
+        returned = [i for i, r in enumerate(rec.snapshot.returns) if r is not None]
+        self._check(lambda o: o.snapshot(rec.snapshot, returned))
+        for i in returned:
+            self.outstanding[i](rec, i)
+        self.outstanding = [f for i, f in enumerate(self.outstanding) if i not in returned]
+
+    def _call(self, op: Any, data: st.DataObject, on_return: Callable[[Record, int], None] | None = None,
+              **extra: Any) -> Record:
+        may_block = any(o.may_block(op) for o in self.oracles.values())
+        rec = self._run(Call(op, may_block=may_block, **extra), data)
+        self._observe(rec, op, call=True)
+        if rec.result is None and rec.hung is None and isinstance(op, (GetResult, GetException, Wait,
+                                                                     AsCompletedNext, Shutdown)):
+            self.outstanding.append(on_return or (lambda r, i: None))
+        return rec
