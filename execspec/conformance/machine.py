@@ -29,7 +29,7 @@ from hypothesis.stateful import initialize, invariant, precondition, rule
 
 from execspec.conformance.actions import Create, MapClose, MapNext, OpenGate, Settle
 from execspec.conformance.loop import (
-    SETTLE_BOUND, Divergence, Found, Mode, Observing, ShrinkBudgetSpent, default_workers,
+    SETTLE_BOUND, Divergence, FixedData, Found, Mode, Observing, ShrinkBudgetSpent, default_workers,
 )
 from execspec.conformance.oracle import Oracle, Violation
 from execspec.conformance.session import Record
@@ -91,6 +91,11 @@ class ConformanceMachine(Observing):
     def _begun(self) -> list[bool]:
         """Per future, whether the last snapshot saw its task begin."""
         return [v if isinstance(v, bool) else v.started for v in self.last.snapshot.futures]
+
+    def _live_map(self, n: int) -> int | None:
+        """The ``n``-th (modulo) map iterator not yet exhausted or closed, if any."""
+        live = [i for i, m in enumerate(self.maps) if not m.over]
+        return live[n % len(live)] if live else None
 
     def _room(self, n: int) -> bool:
         """Whether ``n`` more futures fit in this example; if so they are counted as made."""
@@ -249,10 +254,9 @@ class ConformanceMachine(Observing):
     @precondition(lambda self: self.created)
     @rule(n=st.integers(0, 255), data=st.data())
     def map_next(self, n: int, data: st.DataObject) -> None:
-        live = [i for i, m in enumerate(self.maps) if not m.over]
-        if not live:
+        mid = self._live_map(n)
+        if mid is None:
             return
-        mid = live[n % len(live)]
         m = self.maps[mid]
         op = GetResult(m.fids[m.taken], Timeout.FINITE if m.timeout else Timeout.NONE)
         if not m.timeout and any(o.may_block(op) for o in self.oracles.values()):
@@ -271,10 +275,9 @@ class ConformanceMachine(Observing):
     @precondition(lambda self: self.created)
     @rule(n=st.integers(0, 255), data=st.data())
     def map_close(self, n: int, data: st.DataObject) -> None:
-        live = [i for i, m in enumerate(self.maps) if not m.over]
-        if not live:
+        mid = self._live_map(n)
+        if mid is None:
             return
-        mid = live[n % len(live)]
         m = self.maps[mid]
         rec = self._run(MapClose(mid), data)
         m.over = True
@@ -358,7 +361,7 @@ class ConformanceMachine(Observing):
         no call the machine made may still be blocked."""
         try:
             if self.created and not self.failed:
-                data: Any = _FixedData()
+                data: Any = FixedData()
                 for fid in sorted(self.closed):
                     self.closed.discard(fid)
                     self._observe(self._run(OpenGate(fid), data))
@@ -372,13 +375,6 @@ class ConformanceMachine(Observing):
         if stuck and not self.failed:
             self._fail(Violation("hang", f"calls still blocked after every gate opened: {', '.join(stuck)}",
                                  ("INV-PROGRESS", "FUT-WAKES-WAITERS")))
-
-
-class _FixedData:
-    """Draws for the teardown's own actions: schedule seed 0 (the simplest interleaving)."""
-
-    def draw(self, strategy: Any, label: str = "") -> int:
-        return 0
 
 
 def machine_for(target: Any, mode: Mode, shim_modules: tuple[str, ...] = ()) -> type[ConformanceMachine]:

@@ -77,9 +77,9 @@ class Oracle:
         after = advance(self.beliefs, op, shown, opts=self.opts)
         if not after:
             allowed = explain(self.beliefs, op, self.opts)
-            said = "; ".join(f"{_fmt(r)} ({', '.join(c)})" for r, c in allowed.items())
+            said = "; ".join(f"{repr(r)} ({', '.join(c)})" for r, c in allowed.items())
             clauses = tuple(sorted({c for cs in allowed.values() for c in cs}))
-            raise Violation("call", f"{_op(op)} showed {_fmt(shown)}; the model allows: {said}", clauses)
+            raise Violation("call", f"{op!r} showed {repr(shown)}; the model allows: {said}", clauses)
         if result is None:
             self.outstanding.append(op)
             keep += 1
@@ -117,8 +117,8 @@ class Oracle:
     def hung(self, op: Op, bound: str) -> Violation:
         allowed = explain(self.beliefs, op, self.opts)
         clauses = tuple(sorted({c for cs in allowed.values() for c in cs}))
-        return Violation("hang", f"{_op(op)} {bound}; the model says it returns "
-                         f"({', '.join(_fmt(r) for r in allowed)})", clauses)
+        return Violation("hang", f"{op!r} {bound}; the model says it returns "
+                         f"({', '.join(repr(r) for r in allowed)})", clauses)
 
     def _blame(self, snap: Snapshot) -> Violation:
         """Which part of a snapshot no state explains, and the clauses about that part, with
@@ -145,8 +145,8 @@ class Oracle:
                 continue
             op = self.outstanding[i]
             could = {s.waiters[i].result for s in states if len(s.waiters) > i}
-            return Violation("view", f"blocked call {_op(op)} showed {_fmt(r) if r else 'still blocked'}; "
-                             f"the model allows {' | '.join(sorted(_fmt(a) if a else 'still blocked' for a in could))}",
+            return Violation("view", f"blocked call {op!r} showed {repr(r) if r else 'still blocked'}; "
+                             f"the model allows {' | '.join(sorted(repr(a) if a else 'still blocked' for a in could))}",
                              tuple(sorted({c for cs in explain(self.beliefs, op, self.opts).values() for c in cs})))
         return Violation("view", "each future alone is explained, but not all of them at once: "
                          f"{snap}", ("INV-WORKERS-BOUNDED", "TPE-MAX-WORKERS-BOUND"))
@@ -172,14 +172,6 @@ def _view_clauses(seen: FutureView | bool, states: frozenset[State], fid: int) -
     if not out:
         out |= {"FUT-CB-ON-DONE", "FUT-CB-ORDER", "INV-CB-EXACTLY-ONCE"}
     return tuple(sorted(out))
-
-
-def _op(op: Op) -> str:
-    return repr(op)
-
-
-def _fmt(r: object) -> str:
-    return repr(r)
 
 
 def _fmt_view(v: FutureView | bool, started_only: bool) -> str:

@@ -15,7 +15,7 @@ from execspec.conformance.actions import Action, Call, Create, MapClose, MapNext
 from execspec.model import (
     AddDoneCallback, AsCompleted, AsCompletedNext, Cancel, DropExecutor, GetException, GetResult,
     InitKind, InterpreterExit, Map, NewFuture, Query, SetException, SetResult,
-    SetRunningOrNotifyCancel, Shutdown, Submit, TaskKind, Timeout, Wait,
+    SetRunningOrNotifyCancel, Shutdown, Submit, Timeout, Wait,
 )
 
 _PRELUDE = '''import threading
@@ -107,4 +107,3 @@ def _call(a: Call, fid: int) -> tuple[str, int]:
 
 
 __all__ = ["render"]
-del TaskKind
