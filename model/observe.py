@@ -97,12 +97,24 @@ def may_become(now: View, seen: View) -> bool:
     )
 
 
+def held_completion(s: State, step: Step, held: frozenset[int]) -> bool:
+    """Whether ``step`` is a task finishing whose future is in ``held`` (its task is parked
+    on something the model does not see, such as the machine's gate)."""
+    if step.rule not in ("task.returns", "task.raises"):
+        return False
+    return any(a.state is FState.RUNNING and b.state is not FState.RUNNING and fid in held
+               for fid, (a, b) in enumerate(zip(s.futures, step.state.futures)))
+
+
 def closure(
-    states: Iterable[State], opts: Options = DOCS, toward: View | None = None
+    states: Iterable[State], opts: Options = DOCS, toward: View | None = None,
+    held: frozenset[int] = frozenset(),
 ) -> frozenset[State]:
     """Every state reachable from ``states`` by internal steps alone (the states included).
 
-    With ``toward``, states that can no longer come to show that view are not expanded."""
+    With ``toward``, states that can no longer come to show that view are not expanded. The
+    tasks of the futures in ``held`` cannot finish (they are parked on something the model does
+    not see, such as the conformance machine's closed gates): those steps are not taken."""
     seen = set(states)
     todo = deque(seen)
     while todo:
@@ -110,6 +122,8 @@ def closure(
         if toward is not None and not may_become(view(s), toward):
             continue
         for step in internal_successors(s, opts):
+            if held and held_completion(s, step, held):
+                continue
             if step.state not in seen:
                 seen.add(step.state)
                 todo.append(step.state)
@@ -122,14 +136,16 @@ def advance(
     observed: Result,
     seen: View | None = None,
     opts: Options = DOCS,
+    held: frozenset[int] = frozenset(),
 ) -> frozenset[State]:
     """The model states consistent with ``op`` having shown ``observed`` (and, if given, the
     system now showing ``seen``). Empty when no allowed behaviour explains the observation.
 
     ``observed`` may be ``Blocked(n)`` (the observer knows the call is parked), or what a call
     that blocked inside finally returned: then the call's waiter must have returned that.
+    ``held``: futures whose tasks cannot finish yet (see :func:`closure`).
     """
-    before = closure(beliefs, opts)
+    before = closure(beliefs, opts, held=held)
     after: set[State] = set()
     for s in before:
         for o in allowed(s, op, opts):
@@ -137,10 +153,10 @@ def advance(
                 after.add(o.state)
             elif isinstance(o.result, Blocked) and not isinstance(observed, Blocked):
                 wid = o.result.waiter  # blocked inside, returned since
-                after |= {t for t in closure({o.state}, opts) if t.waiters[wid].result == observed}
+                after |= {t for t in closure({o.state}, opts, held=held) if t.waiters[wid].result == observed}
     if seen is None:
-        return closure(after, opts)
-    return frozenset(s for s in closure(after, opts, toward=seen) if shows(s, seen))
+        return closure(after, opts, held=held)
+    return frozenset(s for s in closure(after, opts, toward=seen, held=held) if shows(s, seen))
 
 
 def observe(beliefs: Iterable[State], seen: View, opts: Options = DOCS) -> frozenset[State]:
@@ -148,10 +164,11 @@ def observe(beliefs: Iterable[State], seen: View, opts: Options = DOCS) -> froze
     return frozenset(s for s in closure(beliefs, opts, toward=seen) if shows(s, seen))
 
 
-def explain(beliefs: Iterable[State], op: Op, opts: Options = DOCS) -> dict[Result, tuple[str, ...]]:
+def explain(beliefs: Iterable[State], op: Op, opts: Options = DOCS,
+            held: frozenset[int] = frozenset()) -> dict[Result, tuple[str, ...]]:
     """Each result ``op`` may show from these beliefs, with the clause IDs that allow it."""
     out: dict[Result, set[str]] = {}
-    for s in closure(beliefs, opts):
+    for s in closure(beliefs, opts, held=held):
         for o in allowed(s, op, opts):
             out.setdefault(o.result, set()).update(cites(o.rule))
     return {r: tuple(sorted(c)) for r, c in out.items()}
@@ -182,24 +199,16 @@ def observe_calls(
     futures: tuple[FutureView | bool, ...],
     returns: tuple[Result | None, ...],
     opts: Options = DOCS,
+    held: frozenset[int] = frozenset(),
 ) -> frozenset[State]:
     """Narrow the beliefs to states showing ``futures`` in which outstanding call ``i`` has
     returned ``returns[i]`` (None: it is still blocked). The observer read both at one instant."""
     seen = View(futures)
     return frozenset(
-        s for s in closure(beliefs, opts, toward=seen)
+        s for s in closure(beliefs, opts, toward=seen, held=held)
         if shows(s, seen) and len(s.waiters) == len(returns)
         and all(w.result == r for w, r in zip(s.waiters, returns))
     )
-
-
-def held_completion(s: State, step: Step, held: frozenset[int]) -> bool:
-    """Whether ``step`` is a task finishing whose future is in ``held`` (its task is parked
-    on something the model does not see, such as the machine's gate)."""
-    if step.rule not in ("task.returns", "task.raises"):
-        return False
-    return any(a.state is FState.RUNNING and b.state is not FState.RUNNING and fid in held
-               for fid, (a, b) in enumerate(zip(s.futures, step.state.futures)))
 
 
 def pending_steps(s: State, held: frozenset[int] = frozenset(), opts: Options = DOCS) -> tuple[Step, ...]:
@@ -215,9 +224,10 @@ def quiescent(beliefs: Iterable[State], held: frozenset[int] = frozenset(),
     return frozenset(s for s in beliefs if not pending_steps(s, held, opts))
 
 
-def advance_any(beliefs: Iterable[State], op: Op, opts: Options = DOCS) -> frozenset[State]:
+def advance_any(beliefs: Iterable[State], op: Op, opts: Options = DOCS,
+                held: frozenset[int] = frozenset()) -> frozenset[State]:
     """The beliefs after ``op`` with any result it may have (the observer did not see it)."""
     after: set[State] = set()
-    for s in closure(beliefs, opts):
+    for s in closure(beliefs, opts, held=held):
         after |= {o.state for o in allowed(s, op, opts)}
-    return closure(after, opts)
+    return closure(after, opts, held=held)

@@ -118,6 +118,10 @@ class Observing(RuleBasedStateMachine):
     def _name_more(self, v: Violation) -> None:
         """Add to ``v.clauses`` what the rules know and the model cannot (a subclass hook)."""
 
+    def _held(self) -> frozenset[int]:
+        """Futures whose tasks cannot finish now (parked on a closed gate: a subclass hook)."""
+        return frozenset()
+
     def _fail(self, v: Violation) -> NoReturn:
         """Raise ``v``, keeping it if it is the shortest violation seen (Hypothesis shrinks
         toward shorter ones; the budget may stop it before it is done)."""
@@ -140,9 +144,15 @@ class Observing(RuleBasedStateMachine):
         self.last = rec
         return rec
 
-    def _check(self, step: Callable[[Oracle], None]) -> None:
+    def _check(self, observation: Callable[[Oracle], None]) -> None:
         """Apply one observation to every oracle; a violation of the docs reading that CPython's
         reading explains is a divergence (CPython's stdlib only)."""
+        held = self._held()
+
+        def step(o: Oracle) -> None:
+            o.held = held
+            observation(o)
+
         self.history.append(step)
         failed: dict[str, Violation] = {}
         for name, o in list(self.oracles.items()):
@@ -181,6 +191,13 @@ class Observing(RuleBasedStateMachine):
             return name
         return None
 
+    def _may_block(self, op: Any) -> bool:
+        """Whether any oracle lets ``op`` block now (the driver must not wait for it then)."""
+        held = self._held()
+        for o in self.oracles.values():
+            o.held = held
+        return any(o.may_block(op) for o in self.oracles.values())
+
     def _observe(self, rec: Record, op: Any = None, call: bool = False) -> None:
         if rec.harness is not None:
             self.failed = True
@@ -203,7 +220,7 @@ class Observing(RuleBasedStateMachine):
 
     def _call(self, op: Any, data: st.DataObject, on_return: Callable[[Record, int], None] | None = None,
               **extra: Any) -> Record:
-        may_block = any(o.may_block(op) for o in self.oracles.values())
+        may_block = self._may_block(op)
         rec = self._run(Call(op, may_block=may_block, **extra), data)
         self._observe(rec, op, call=True)
         if rec.result is None and rec.hung is None and isinstance(op, (GetResult, GetException, Wait,

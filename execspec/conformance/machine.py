@@ -84,6 +84,9 @@ class ConformanceMachine(Observing):
             extra = {"EXE-MAP-TIMEOUT"} if v.kind == "hang" or timed else set()
             v.clauses = tuple(sorted(set(v.clauses) | {"EXE-MAP-ORDER"} | extra))
 
+    def _held(self) -> frozenset[int]:
+        return frozenset(self.closed)
+
     def _fid(self, n: int, kinds: tuple[str, ...] = ("pool", "bare")) -> int | None:
         fids = [i for i, k in enumerate(self.kinds) if k in kinds]
         return fids[n % len(fids)] if fids else None
@@ -259,7 +262,7 @@ class ConformanceMachine(Observing):
             return
         m = self.maps[mid]
         op = GetResult(m.fids[m.taken], Timeout.FINITE if m.timeout else Timeout.NONE)
-        if not m.timeout and any(o.may_block(op) for o in self.oracles.values()):
+        if not m.timeout and self._may_block(op):
             return  # would block for good with nothing left to open it: not a useful call
         rec = self._run(MapNext(mid, op), data)
         m.taken += 1

@@ -59,6 +59,9 @@ class Oracle:
     outstanding: list[Op] = field(default_factory=list)  # calls seen blocked, not yet returned
     default_clause: str | None = None  # see create()
     last: tuple[frozenset[State], Op, Result] | None = None  # the last call: beliefs before, op, result
+    #: futures whose tasks are parked on a closed gate: they cannot finish until it opens (the
+    #: machine sets this before each observation)
+    held: frozenset[int] = frozenset()
 
     def create(self, max_workers: int, init: InitKind, default_clause: str | None = None) -> None:
         """A fresh executor; ``default_clause`` names the clause that set ``max_workers`` when
@@ -68,15 +71,15 @@ class Oracle:
 
     def may_block(self, op: Op) -> bool:
         """Whether the model lets ``op`` block now (so the driver must not wait for it)."""
-        return any(isinstance(r, Blocked) for r in explain(self.beliefs, op, self.opts))
+        return any(isinstance(r, Blocked) for r in explain(self.beliefs, op, self.opts, self.held))
 
     def call(self, op: Op, result: Result | None) -> None:
         """``op`` showed ``result`` (None: it is blocked, and outstanding from now on)."""
         keep = len(self.outstanding)
         shown = Blocked(keep) if result is None else result
-        after = advance(self.beliefs, op, shown, opts=self.opts)
+        after = advance(self.beliefs, op, shown, opts=self.opts, held=self.held)
         if not after:
-            allowed = explain(self.beliefs, op, self.opts)
+            allowed = explain(self.beliefs, op, self.opts, self.held)
             said = "; ".join(f"{repr(r)} ({', '.join(c)})" for r, c in allowed.items())
             clauses = tuple(sorted({c for cs in allowed.values() for c in cs}))
             raise Violation("call", f"{op!r} showed {repr(shown)}; the model allows: {said}", clauses)
@@ -90,11 +93,11 @@ class Oracle:
         """The client cancelled these futures and did not see the answers (a map iterator's
         clean-up does that)."""
         for fid in fids:
-            self.beliefs = frozenset(advance_any(self.beliefs, Cancel(fid), self.opts))
+            self.beliefs = frozenset(advance_any(self.beliefs, Cancel(fid), self.opts, self.held))
 
     def snapshot(self, snap: Snapshot, returned: list[int]) -> None:
         """The client saw ``snap`` at one instant; ``returned`` outstanding calls are done."""
-        after = observe_calls(self.beliefs, snap.futures, snap.returns, self.opts)
+        after = observe_calls(self.beliefs, snap.futures, snap.returns, self.opts, self.held)
         if not after:
             raise self._blame(snap)
         self.outstanding = [op for i, op in enumerate(self.outstanding) if i not in returned]
@@ -115,7 +118,7 @@ class Oracle:
         self.beliefs = after
 
     def hung(self, op: Op, bound: str) -> Violation:
-        allowed = explain(self.beliefs, op, self.opts)
+        allowed = explain(self.beliefs, op, self.opts, self.held)
         clauses = tuple(sorted({c for cs in allowed.values() for c in cs}))
         return Violation("hang", f"{op!r} {bound}; the model says it returns "
                          f"({', '.join(repr(r) for r in allowed)})", clauses)
@@ -127,13 +130,13 @@ class Oracle:
         v = self._blame_part(snap)
         if self.last is not None:
             before, op, shown = self.last
-            v.clauses = tuple(sorted(set(v.clauses) | set(explain(before, op, self.opts).get(shown, ()))))
+            v.clauses = tuple(sorted(set(v.clauses) | set(explain(before, op, self.opts, self.held).get(shown, ()))))
         if all(s.pool.init is InitKind.FAILS for s in self.beliefs):
             v.clauses = tuple(sorted(set(v.clauses) | {"TPE-INITIALIZER-FAILS-PENDING"}))
         return v
 
     def _blame_part(self, snap: Snapshot) -> Violation:
-        states = closure(self.beliefs, self.opts)
+        states = closure(self.beliefs, self.opts, held=self.held)
         for fid, seen in enumerate(snap.futures):
             if any(_shown(s, fid, seen) for s in states):
                 continue
@@ -147,7 +150,7 @@ class Oracle:
             could = {s.waiters[i].result for s in states if len(s.waiters) > i}
             return Violation("view", f"blocked call {op!r} showed {repr(r) if r else 'still blocked'}; "
                              f"the model allows {' | '.join(sorted(repr(a) if a else 'still blocked' for a in could))}",
-                             tuple(sorted({c for cs in explain(self.beliefs, op, self.opts).values() for c in cs})))
+                             tuple(sorted({c for cs in explain(self.beliefs, op, self.opts, self.held).values() for c in cs})))
         return Violation("view", "each future alone is explained, but not all of them at once: "
                          f"{snap}", ("INV-WORKERS-BOUNDED", "TPE-MAX-WORKERS-BOUND"))
 
