@@ -12,7 +12,8 @@ A bad value raises ValueError naming the variable and what to write instead.
 | ``EXECSPEC_FRESH_MODULES`` | ``1``: the loader runs module code afresh every run (no snapshot reuse) | off |
 | ``EXECSPEC_UNCONTROLLED_TIMEOUT`` | seconds a controlled thread may block outside the shim before the run is UNCONTROLLED_BLOCK | ``2.0`` |
 | ``EXECSPEC_SHIM_SCHEDULES`` | schedules per strategy per shim check | ``20`` |
-| ``EXECSPEC_SCHEDULE_DIR`` | where failing schedules are written | ``execspec-schedules`` |
+| ``EXECSPEC_SCHEDULE_DIR`` | where failing schedules are written (``execspec check``/``deadlocks --schedule-dir`` override it) | ``execspec-schedules`` |
+| ``EXECSPEC_TARGET_TIMEOUT`` | seconds a target's factory, and its executor's ``shutdown``, may take when a target is validated before it is hung | ``30`` |
 | ``EXECSPEC_REGEN`` | ``1``: tests rewrite golden files instead of comparing them | off |
 | ``EXECSPEC_BOUNDS`` | comma-separated model-explorer bound names (``model/explore.py`` reads it itself: model is pure) | the fast tier |
 | ``EXECSPEC_CROSSHAIR_BUDGET`` | seconds for the CrossHair contract test | ``4`` |
@@ -31,9 +32,9 @@ import os
 from pathlib import Path
 
 __all__ = ["SEED", "PREEMPTION_BOUND", "MAX_SCHEDULES", "FRESH_MODULES", "UNCONTROLLED_TIMEOUT",
-           "SHIM_SCHEDULES", "SCHEDULE_DIR", "REGEN", "BOUNDS", "CROSSHAIR_BUDGET", "PROFILE",
+           "SHIM_SCHEDULES", "SCHEDULE_DIR", "TARGET_TIMEOUT", "REGEN", "BOUNDS", "CROSSHAIR_BUDGET", "PROFILE",
            "seed", "preemption_bound", "max_schedules", "fresh_modules", "uncontrolled_timeout",
-           "shim_schedules", "schedule_dir", "regen", "bounds", "crosshair_budget", "profile"]
+           "shim_schedules", "schedule_dir", "target_timeout", "regen", "bounds", "crosshair_budget", "profile"]
 
 SEED = "EXECSPEC_SEED"
 PREEMPTION_BOUND = "EXECSPEC_PREEMPTION_BOUND"
@@ -42,6 +43,7 @@ FRESH_MODULES = "EXECSPEC_FRESH_MODULES"
 UNCONTROLLED_TIMEOUT = "EXECSPEC_UNCONTROLLED_TIMEOUT"
 SHIM_SCHEDULES = "EXECSPEC_SHIM_SCHEDULES"
 SCHEDULE_DIR = "EXECSPEC_SCHEDULE_DIR"
+TARGET_TIMEOUT = "EXECSPEC_TARGET_TIMEOUT"
 REGEN = "EXECSPEC_REGEN"
 BOUNDS = "EXECSPEC_BOUNDS"
 CROSSHAIR_BUDGET = "EXECSPEC_CROSSHAIR_BUDGET"
@@ -51,6 +53,7 @@ DEFAULT_MAX_SCHEDULES = 1000
 DEFAULT_UNCONTROLLED_TIMEOUT = 2.0
 DEFAULT_SHIM_SCHEDULES = 20
 DEFAULT_SCHEDULE_DIR = "execspec-schedules"
+DEFAULT_TARGET_TIMEOUT = 30.0
 DEFAULT_CROSSHAIR_BUDGET = 4.0
 
 
@@ -143,6 +146,21 @@ def shim_schedules() -> int:
 def schedule_dir() -> Path:
     """``$EXECSPEC_SCHEDULE_DIR``, else ``execspec-schedules`` (relative to the working directory)."""
     return Path(_raw(SCHEDULE_DIR) or DEFAULT_SCHEDULE_DIR)
+
+
+def target_timeout() -> float:
+    """``$EXECSPEC_TARGET_TIMEOUT`` in seconds (> 0), else 30."""
+    raw = _raw(TARGET_TIMEOUT)
+    if raw is None:
+        return DEFAULT_TARGET_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise ValueError(f"${TARGET_TIMEOUT}={raw!r} is not a number of seconds > 0: "
+                         f"set it to e.g. 60, or unset it for 30")
+    return value
 
 
 def regen() -> bool:

@@ -146,8 +146,18 @@ class Target:
         try:
             mod = importlib.import_module(self.module)
         except ImportError as exc:
-            raise TargetError(f"target {self.name!r}: cannot import {self.module!r} ({exc}).") from exc
-        factory = getattr(mod, self.factory, None)
+            raise TargetError(f"target {self.name!r}: cannot import module {self.module!r} ({exc}); "
+                              "install it, or fix the module path before the ':'") from exc
+        except Exception as exc:  # noqa: BLE001 - a module that fails as it runs: say how
+            raise TargetError(f"target {self.name!r}: importing {self.module!r} raised "
+                              f"{type(exc).__name__}: {exc}") from exc
+        if not hasattr(mod, self.factory):
+            raise TargetError(f"target {self.name!r}: module {self.module!r} has no attribute "
+                              f"{self.factory!r}; name the class or function in it that makes the "
+                              "executor, after the ':'")
+        factory = getattr(mod, self.factory)
         if not callable(factory):
-            raise TargetError(f"target {self.name!r}: {self.module} has no callable {self.factory!r}.")
+            raise TargetError(f"target {self.name!r}: {self.module}.{self.factory} is a "
+                              f"{type(factory).__name__}, not callable; name the class or function "
+                              "that makes the executor, after the ':'")
         return factory  # type: ignore[no-any-return]
