@@ -35,7 +35,9 @@ CONTRACTS: dict[str, tuple[str, ...]] = {
     "execspec.sched": ("execspec.config",),
     "execspec.conformance": ("execspec.spec", "execspec.model", "execspec.sched",
                              "execspec.targets", "execspec.config"),
-    "execspec.reports": ("execspec.conformance.results", "execspec.spec"),
+    # reports render data: the typed results, the gate's verdict on them (conformance.baseline
+    # imports only conformance.results, so neither loads the checks nor the shim), clause texts
+    "execspec.reports": ("execspec.conformance.results", "execspec.conformance.baseline", "execspec.spec"),
 }
 
 #: libraries: no argparse (their command lines are in execspec.commands)

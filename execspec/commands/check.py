@@ -6,7 +6,8 @@ target when every check that exercises it passes in every mode. A failure on a c
 the spec marks as an *upstream divergence* is expected of CPython's own stdlib and is shown
 as ``diverges``; on any other target it is a failure like the rest.
 
-Exit status: 0 when no target breaks a clause unexpectedly, 1 otherwise, 2 on bad input.
+Exit status: 0 when no target breaks a clause unexpectedly (with ``--baseline FILE``: none
+that FILE does not list), 1 otherwise, 2 on bad usage or a bad target.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from typing import Sequence
 from execspec import config
 from execspec.cli import parser
 from execspec.conformance.run import PROFILES
+from execspec.commands.check_output import Output, add_arguments
 from execspec.commands.explore import model_summary
 from execspec.conformance.scenarios import run
-from execspec.reports.terminal import render
 from execspec.spec import load
-from execspec.targets import DEFAULT_TARGETS, Target, TargetError
+from execspec.commands.targets_arg import usable_targets
+from execspec.targets import DEFAULT_TARGETS
 
 __all__ = ["main"]
 
@@ -36,25 +38,29 @@ def main(argv: Sequence[str]) -> int:
                         "else 'ci' when $CI is set, else 'dev')")
     p.add_argument("--no-machine", action="store_true",
                    help="run only the fast clause checks, not the conformance machine")
+    add_arguments(p)
     args = p.parse_args(argv)
+    out = Output.from_args(args)
+    if isinstance(out, str):
+        print(f"execspec check: {out}", file=sys.stderr)
+        return 2
+    log = out.log
     profile = None if args.no_machine else PROFILES.get(args.profile or config.profile())
     if profile is None and not args.no_machine:
         print(f"execspec check: unknown profile {config.profile()!r} in ${config.PROFILE}; "
               f"use one of {', '.join(sorted(PROFILES))}", file=sys.stderr)
         return 2
-    try:
-        targets = [Target.parse(t) for t in (args.targets or DEFAULT_TARGETS)]
-    except TargetError as exc:
-        print(f"execspec check: {exc}", file=sys.stderr)
+    targets = usable_targets(args.targets or DEFAULT_TARGETS, "execspec check")
+    if targets is None:  # each bad one said why, before any other work
         return 2
     started = time.perf_counter()
-    print(f"spec: {len(load().clauses)} clauses loaded and validated")
-    print(model_summary())
+    print(f"spec: {len(load().clauses)} clauses loaded and validated", file=log)
+    print(model_summary(), file=log)
     if profile is not None:
         print(f"conformance machine: profile {profile.name} ({profile.shim_examples} examples under the "
-              f"shim, {profile.thread_examples} on real threads, {profile.steps} steps each)")
+              f"shim, {profile.thread_examples} on real threads, {profile.steps} steps each)", file=log)
     result = run(targets, profile=profile,
-                 on_target=lambda t: print(f"checking {t.name} ...", flush=True))
-    print(render(result))
-    print(f"\n{result.unexpected_failures} unexpected failure(s); {time.perf_counter() - started:.1f} s")
-    return result.exit_status
+                 on_target=lambda t: print(f"checking {t.name} ...", file=log, flush=True))
+    status = out.emit(result)
+    print(f"\n{result.unexpected_failures} unexpected failure(s); {time.perf_counter() - started:.1f} s", file=log)
+    return status

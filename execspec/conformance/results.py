@@ -25,7 +25,7 @@ from pathlib import Path
 from execspec.targets import ExecutorKind
 
 __all__ = ["Area", "CheckFailure", "CheckOutcome", "ClauseVerdict", "ExecutorKind", "FailureKind",
-           "Mode", "RunResult", "SkippedMode", "Tally", "TargetResult", "Verdict"]
+           "MachineRun", "Mode", "RunResult", "SkippedMode", "Tally", "TargetResult", "Verdict"]
 
 
 class Verdict(enum.Enum):
@@ -93,6 +93,21 @@ class CheckFailure:
     strategy: str | None = None        # the strategy's name, e.g. "random", "pct" (shim)
     schedule: int | None = None        # 1-based number of the schedule that found it (shim)
     replay_file: Path | None = None    # its schedule file (shim; None: not written)
+    #: the conformance machine's violation in words (machine runs; None for clause checks)
+    violation: str | None = None
+    #: the shrunk calls that show it, one line of Python each (machine runs)
+    calls: tuple[str, ...] = ()
+    #: those calls as a script that runs against the executor without execspec (machine runs)
+    snippet: str | None = None
+    #: the schedule seed of each call (machine, shim mode): with ``calls`` they replay it exactly
+    seeds: tuple[int, ...] = ()
+    #: the failing schedule's interleaving, as a table of steps by thread (shim clause checks)
+    interleaving: str | None = None
+
+    @property
+    def replay_command(self) -> str | None:
+        """The command that runs the failing schedule again (None: there is no schedule file)."""
+        return None if self.replay_file is None else f"execspec replay {self.replay_file}"
 
 
 @dataclass(frozen=True)
@@ -144,6 +159,23 @@ class Tally:
     runs: int = 0
     runs_passed: int = 0
 
+    @property
+    def judged(self) -> int:
+        """Clauses that got a verdict this target could earn (pass, diverges or fail): the
+        denominator of its score, ``passed`` of ``judged``."""
+        return self.passed + self.diverges + self.failed
+
+
+@dataclass(frozen=True)
+class MachineRun:
+    """One run of the conformance machine on a target: how much it tried and how long it took."""
+
+    mode: Mode
+    profile: str
+    examples: int
+    seconds: float
+    first_failure: float | None = None  # seconds from its start to the first violation
+
 
 @dataclass
 class TargetResult:
@@ -156,6 +188,8 @@ class TargetResult:
     outcomes: list[CheckOutcome] = field(default_factory=list)
     verdicts: dict[str, ClauseVerdict] = field(default_factory=dict)
     skipped: list[SkippedMode] = field(default_factory=list)
+    machine_runs: list[MachineRun] = field(default_factory=list)
+    seconds: float = 0.0   # how long checking this target took, every mode
 
     def verdict(self, clause: str) -> ClauseVerdict:
         """The verdict on ``clause`` (NOT_EXERCISED when no check exercises it)."""

@@ -42,9 +42,14 @@ def _t(t: Timeout) -> str:
 
 
 def render(actions: Sequence[Action], module: str, factory: str, namespace: str = "concurrent.futures") -> str:
-    """The actions as a script against ``module:factory``."""
+    """The actions as a script against ``module:factory``: the prelude, then :func:`calls`."""
     imports = f"from {module} import {factory} as make\nimport {namespace} as cf"
-    lines = [_PRELUDE.format(imports=imports)]
+    return "\n".join([_PRELUDE.format(imports=imports), *calls(actions)]) + "\n"
+
+
+def calls(actions: Sequence[Action]) -> list[str]:
+    """The actions as the script's lines, one per action (a failing initializer takes two)."""
+    lines: list[str] = []
     fid = 0
     for a in actions:
         if isinstance(a, Create):
@@ -66,7 +71,7 @@ def render(actions: Sequence[Action], module: str, factory: str, namespace: str 
         elif isinstance(a, Call):
             line, fid = _call(a, fid)
             lines.append(line)
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _call(a: Call, fid: int) -> tuple[str, int]:
@@ -106,4 +111,4 @@ def _call(a: Call, fid: int) -> tuple[str, int]:
     return f"fs[{op.fid}].{text}", fid
 
 
-__all__ = ["render"]
+__all__ = ["calls", "render"]

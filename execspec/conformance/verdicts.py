@@ -8,10 +8,14 @@ stdlib, recognised by identity); every other clause the machine checks passes.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from execspec.conformance.machine import Mode as MachineMode
-from execspec.conformance.results import CheckFailure, CheckOutcome, FailureKind, Mode, SkippedMode
+from execspec.conformance.results import (
+    CheckFailure, CheckOutcome, FailureKind, MachineRun, Mode, SkippedMode,
+)
 from execspec.conformance.run import MachineResult, Profile, run_machine
-from execspec.conformance.snippet import render
+from execspec.conformance.snippet import calls, render
 from execspec.model import DEPARTS_FROM, RULES
 from execspec.targets import Target
 
@@ -47,13 +51,15 @@ def outcomes_of(result: MachineResult, target: Target) -> list[CheckOutcome]:
         snippet = render(result.actions, target.module, target.factory)
         seeds = f"\nschedule seeds per call: {result.seeds}" if result.seeds else ""
         message = f"{v}\n\nshrunk calls ({len(result.actions)}):\n{snippet}{seeds}"
+        shown = CheckFailure(_KIND.get(v.kind, FailureKind.ASSERTION), message, str(v).splitlines()[0],
+                             violation=str(v), calls=tuple(calls(result.actions)), snippet=snippet,
+                             seeds=tuple(result.seeds))
         if result.flaky is not None:  # seen once, not again: shown, not counted (see UNCONFIRMED)
-            out.append(CheckOutcome(name, v.clauses, mode, CheckFailure(
-                FailureKind.UNCONFIRMED, f"{message}\n(seen once; re-running its example did not show it "
-                f"again: {result.flaky})", f"unconfirmed: {str(v).splitlines()[0]}")))
+            out.append(CheckOutcome(name, v.clauses, mode, replace(
+                shown, kind=FailureKind.UNCONFIRMED, message=f"{message}\n(seen once; re-running its "
+                f"example did not show it again: {result.flaky})", headline=f"unconfirmed: {shown.headline}")))
         else:
-            out.append(CheckOutcome(name, v.clauses, mode, CheckFailure(
-                _KIND.get(v.kind, FailureKind.ASSERTION), message, str(v).splitlines()[0])))
+            out.append(CheckOutcome(name, v.clauses, mode, shown))
             failed |= set(v.clauses)
     seen: set[tuple[str, ...]] = set()
     for d in result.divergences:
@@ -61,9 +67,10 @@ def outcomes_of(result: MachineResult, target: Target) -> list[CheckOutcome]:
             continue
         seen.add(d.clauses)
         snippet = render(d.actions, target.module, target.factory)
+        said = f"{d.violation} (explained by CPython's {d.option} reading)"
         out.append(CheckOutcome(name, d.clauses, mode, CheckFailure(
-            FailureKind.ASSERTION, f"{d.violation} (explained by CPython's {d.option} reading)\n\n{snippet}",
-            str(d.violation).splitlines()[0])))
+            FailureKind.ASSERTION, f"{said}\n\n{snippet}", str(d.violation).splitlines()[0],
+            violation=said, calls=tuple(calls(d.actions)), snippet=snippet)))
         failed |= set(d.clauses)
     if result.error is not None or (result.flaky is not None and v is None):
         why = result.error or f"a failure that did not happen again: {result.flaky}"
@@ -72,17 +79,22 @@ def outcomes_of(result: MachineResult, target: Target) -> list[CheckOutcome]:
     return out
 
 
-def machine_outcomes(target: Target, profile: Profile) -> tuple[list[CheckOutcome], list[SkippedMode]]:
-    """Run the machine in every mode ``target`` supports."""
+def machine_outcomes(target: Target, profile: Profile
+                     ) -> tuple[list[CheckOutcome], list[SkippedMode], list[MachineRun]]:
+    """Run the machine in every mode ``target`` supports: the outcomes, the modes skipped, and
+    how much each run tried and how long it took."""
     outcomes: list[CheckOutcome] = []
     skipped: list[SkippedMode] = []
+    runs: list[MachineRun] = []
     modes = [MachineMode.SHIM] + ([MachineMode.THREADS] if target.real_threads_ok else [])
     for mode in modes:
         result = run_machine(target, mode, profile)
         outcomes += outcomes_of(result, target)
+        runs.append(MachineRun(_MODE[mode], result.profile, result.examples, result.seconds,
+                               result.first_failure))
     if not target.real_threads_ok:
         skipped.append(SkippedMode(Mode.THREADS, "machine: source-only target (shim only)"))
-    return outcomes, skipped
+    return outcomes, skipped, runs
 
 
 __all__ = ["MACHINE_CLAUSES", "machine_outcomes", "outcomes_of"]

@@ -18,6 +18,7 @@ from execspec.conformance.results import (
     CheckOutcome,
     ClauseVerdict,
     FailureKind,
+    MachineRun,
     Mode,
     RunResult,
     SkippedMode,
@@ -44,10 +45,12 @@ def check_target(target: Target, profile: Profile | None = None) -> TargetResult
 
     Raises :class:`~execspec.targets.TargetError` when an importable target cannot be imported.
     """
+    started = time.perf_counter()
     outcomes: list[CheckOutcome] = []
     skipped: list[SkippedMode] = []
+    machine_runs: list[MachineRun] = []
     if profile is not None:
-        found, why_not = machine_outcomes(target, profile)
+        found, why_not, machine_runs = machine_outcomes(target, profile)
         outcomes += found
         skipped += why_not
     if target.real_threads_ok:
@@ -60,7 +63,8 @@ def check_target(target: Target, profile: Profile | None = None) -> TargetResult
         skipped.append(SkippedMode(Mode.SHIM, shim.skipped))
     return TargetResult(target=target.name, kind=target.kind, python=target.version,
                         outcomes=outcomes, verdicts=verdicts(target, outcomes, load()),
-                        skipped=skipped)
+                        skipped=skipped, machine_runs=machine_runs,
+                        seconds=time.perf_counter() - started)
 
 
 def verdicts(target: Target, outcomes: Sequence[CheckOutcome],
