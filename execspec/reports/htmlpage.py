@@ -35,6 +35,7 @@ p.summary { color: #57606a; margin-top: 0; }
 table.matrix { border-collapse: collapse; }
 .matrix th, .matrix td { border: 1px solid #d0d7de; padding: 3px 10px; text-align: left; vertical-align: top; }
 .matrix thead th { background: #f6f8fa; position: sticky; top: 0; }
+.matrix td, .matrix th.area { scroll-margin-top: 3em; }  /* clear of the sticky header */
 .matrix th.area { background: #eaeef2; font-weight: 600; }
 .matrix td.clause { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12.5px; }
 td.pass { color: #1a7f37; } td.fail { background: #ffebe9; font-weight: 700; }
@@ -47,6 +48,7 @@ details.panel[open] { border-color: #cf222e; box-shadow: 0 0 0 2px #ffebe9; }
 details.panel > summary { cursor: pointer; font-weight: 600; }
 blockquote { margin: .5em 0; padding: .2em .8em; border-left: 4px solid #d0d7de; color: #424a53; }
 pre { background: #f6f8fa; padding: .6em .8em; overflow-x: auto; border-radius: 6px; font-size: 12.5px; }
+pre.interleaving { max-height: 28em; overflow: auto; }
 .run { border-top: 1px dashed #d0d7de; margin-top: .8em; padding-top: .4em; }
 .muted { color: #57606a; }
 """
@@ -62,6 +64,7 @@ document.addEventListener("click", function (e) {
   var a = e.target.closest ? e.target.closest("a.opens") : null;
   if (a) { e.preventDefault(); history.replaceState(null, "", a.hash); openPanel(a.hash.slice(1)); }
 });
+window.addEventListener("hashchange", function () { openPanel(location.hash.slice(1)); });
 if (location.hash) { openPanel(location.hash.slice(1)); }
 """
 
@@ -157,7 +160,7 @@ def _panel(i: int, cid: str, v: VerdictDoc, t: TargetDoc, doc: Document) -> str:
     if v["issue_url"]:
         out.append(f'<p>Recorded upstream: <a href="{escape(v["issue_url"])}">{escape(v["issue"] or "")}</a></p>')
     out += [_run(t["failures"][k]) for k in v["failures"]]
-    out.append("</details>")
+    out.append('<p><a href="#matrix">back to the matrix</a></p></details>')
     return "\n".join(out)
 
 
