@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from typing import Callable, Sequence
+from typing import Callable, NoReturn, Sequence
 
 # name -> (module, function, one-line help). The function takes argv and returns an exit code.
 _COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -62,9 +62,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     return func(rest)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (what is wrong, and where the help is), exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+
+
 def parser(prog: str, description: str) -> argparse.ArgumentParser:
-    """An ``argparse`` parser with the project's conventions, for subcommand modules."""
-    return argparse.ArgumentParser(prog=f"execspec {prog}", description=description)
+    """An ``argparse`` parser with the project's conventions, for subcommand modules: a bad
+    option or value is one line on stderr and exit status 2 (``SystemExit(2)``)."""
+    return _Parser(prog=f"execspec {prog}", description=description)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -33,7 +33,7 @@ from pathlib import Path
 
 __all__ = ["SEED", "PREEMPTION_BOUND", "MAX_SCHEDULES", "FRESH_MODULES", "UNCONTROLLED_TIMEOUT",
            "SHIM_SCHEDULES", "SCHEDULE_DIR", "TARGET_TIMEOUT", "REGEN", "BOUNDS", "CROSSHAIR_BUDGET", "PROFILE",
-           "seed", "preemption_bound", "max_schedules", "fresh_modules", "uncontrolled_timeout",
+           "problems", "seed", "preemption_bound", "max_schedules", "fresh_modules", "uncontrolled_timeout",
            "shim_schedules", "schedule_dir", "target_timeout", "regen", "bounds", "crosshair_budget", "profile"]
 
 SEED = "EXECSPEC_SEED"
@@ -195,3 +195,19 @@ def profile() -> str:
     if raw is not None:
         return raw.strip()
     return "ci" if os.environ.get("CI") else "dev"
+
+
+def problems() -> list[str]:
+    """What is wrong with the settings as set, one line each (empty: every one reads).
+
+    A command calls this before it starts work, so that a bad variable is one line and exit
+    status 2, not a traceback half-way through a run.
+    """
+    found: list[str] = []
+    for read in (seed, preemption_bound, max_schedules, uncontrolled_timeout, shim_schedules,
+                 target_timeout, crosshair_budget):
+        try:
+            read()
+        except ValueError as exc:
+            found.append(str(exc))
+    return found

@@ -50,6 +50,10 @@ def main(argv: Sequence[str]) -> int:
         print(f"execspec check: unknown profile {config.profile()!r} in ${config.PROFILE}; "
               f"use one of {', '.join(sorted(PROFILES))}", file=sys.stderr)
         return 2
+    for line in config.problems():  # a bad setting is bad input too: one line, not a traceback
+        print(f"execspec check: {line}", file=sys.stderr)
+    if config.problems():
+        return 2
     targets = usable_targets(args.targets or DEFAULT_TARGETS, "execspec check")
     if targets is None:  # each bad one said why, before any other work
         return 2

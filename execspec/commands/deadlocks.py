@@ -18,6 +18,7 @@ import os
 import sys
 from typing import Any, Sequence, TextIO
 
+from execspec.cli import parser as cli_parser
 from execspec.sched import ExecutionOutcome
 from execspec.sched.explore import DEFAULT_SCHEDULE_DIR, explore, process_pool
 from execspec.sched.strategies import FROM_ENV
@@ -59,10 +60,9 @@ def _bound(text: str) -> int | None:
 def main(argv: Sequence[str], out: TextIO | None = None) -> int:
     """Run the docs' two deadlock examples on each executor and print the reports."""
     out = out or sys.stdout
-    parser = argparse.ArgumentParser(
-        prog="execspec deadlocks",
-        description="Run the concurrent.futures docs' two deadlock examples, as written, under "
-                    "the deterministic scheduler, and print each deadlock report.")
+    parser = cli_parser(
+        "deadlocks", "Run the concurrent.futures docs' two deadlock examples, as written, under "
+                     "the deterministic scheduler, and print each deadlock report.")
     parser.add_argument("--strategy", default="random", choices=(*STRATEGY_NAMES, "all"),
                         help="random (default), pct, dfs, dfs-dpor, dfs-none, or all (the "
                              "report once, then what each strategy needed)")

@@ -6,10 +6,10 @@ replay that no longer matches the code (it says at which step).
 
 from __future__ import annotations
 
-import argparse
 import sys
 from typing import Sequence, TextIO
 
+from execspec.cli import parser as cli_parser
 from execspec.sched.explore import Schedule, ScheduleFileError, run_with
 from execspec.sched.strategies import ReplayStrategy
 
@@ -24,8 +24,7 @@ def main(argv: Sequence[str], out: TextIO | None = None) -> int:
     2
     """
     out = out or sys.stdout
-    parser = argparse.ArgumentParser(prog="execspec replay",
-                                     description="Replay a recorded schedule and print its report.")
+    parser = cli_parser("replay", "Replay a recorded schedule and print its report.")
     parser.add_argument("file", help="a schedule file written by an exploration")
     args = parser.parse_args(list(argv))
     try:

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import functools
 import importlib
+import inspect
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NoReturn
 
 from execspec.sched.kernel.protocols import Strategy
 from execspec.sched.strategies.replay import ReplayStrategy, ReplayStep
@@ -64,20 +65,32 @@ class Schedule:
     def load(cls, path: str | Path) -> Schedule:
         """Read a schedule file, or raise ``ScheduleFileError`` saying what is wrong."""
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            raw = Path(path).read_bytes()
         except OSError as exc:
             raise ScheduleFileError(f"cannot read schedule file {path}: {exc.strerror}") from None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ScheduleFileError(
+                f"{path} is not UTF-8 text (byte {raw[exc.start]:#04x} at offset {exc.start}), so not "
+                "a schedule file: pass a file written by explore, or re-record it") from None
         return cls.from_json(text, source=str(path))
 
     @classmethod
     def from_json(cls, text: str, *, source: str = "<schedule>") -> Schedule:
         """Parse a schedule file's text; see ``load``."""
+        if not text.strip():
+            raise ScheduleFileError(f"{source} is empty; a schedule file is written by explore "
+                                    "(re-record it by exploring again)")
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ScheduleFileError(
                 f"{source} is not valid JSON (line {exc.lineno}: {exc.msg}); the file is corrupt "
                 "or truncated: re-record it by exploring again") from None
+        except (ValueError, RecursionError) as exc:  # an integer too long, nesting too deep
+            raise ScheduleFileError(f"{source} is not valid JSON for a schedule ({exc}); the file "
+                                    "is corrupt: re-record it by exploring again") from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ScheduleFileError(f"{source} is not an execspec schedule file (no "
                                     f'"format": "{FORMAT}"); pass a file written by explore')
@@ -86,17 +99,24 @@ class Schedule:
             raise ScheduleFileError(
                 f"{source} is schedule format version {version!r}, this execspec reads version "
                 f"{VERSION}; re-record it with this execspec, or replay it with the one that wrote it")
+        missing = [name for name in _FIELDS if name not in data]
+        if missing:
+            raise ScheduleFileError(f"{source} is missing the field(s) {', '.join(map(json.dumps, missing))}; "
+                                    "the file was edited or truncated: re-record it")
+        for name, (ok, wanted) in _FIELDS.items():
+            if not ok(data[name]):
+                _malformed(source, name, data[name], wanted)
+        seed = data["strategy"].get("seed", 0)
+        if not _whole(seed):
+            _malformed(source, "strategy.seed", seed, "a whole number")
         try:
             steps = [_step(s) for s in data["steps"]]
-            schedule = cls(steps=steps, strategy=dict(data["strategy"]),
-                           scenario=data["scenario"], scenario_args=dict(data["scenario_args"]),
-                           modules=[str(m) for m in data["modules"]],
-                           max_steps=int(data["max_steps"]), outcome=data["outcome"],
-                           report=data["report"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ScheduleFileError(f"{source} is missing or has a malformed field ({exc!r}); "
-                                    "the file was edited or truncated: re-record it") from None
-        return schedule
+        except ValueError as exc:
+            raise ScheduleFileError(f"{source} has a malformed field \"steps\": {exc}; the file was "
+                                    "edited or truncated: re-record it") from None
+        return cls(steps=steps, strategy=dict(data["strategy"]), scenario=data["scenario"],
+                   scenario_args=dict(data["scenario_args"]), modules=list(data["modules"]),
+                   max_steps=data["max_steps"], outcome=data["outcome"], report=data["report"])
 
     def strategy_for_replay(self) -> Strategy:
         """A fresh ``ReplayStrategy`` making this schedule's choices."""
@@ -107,11 +127,59 @@ class Schedule:
         if self.scenario is None:
             raise ScheduleFileError("this schedule's scenario was not importable when recorded "
                                     "(a lambda or closure?); define it at module level and re-record")
-        return resolve_scenario(self.scenario, self.scenario_args)
+        where = "replay it where that code is importable, or re-record it"
+        try:
+            func = resolve_scenario(self.scenario, {})
+        except ImportError as exc:
+            raise ScheduleFileError(f"scenario {self.scenario!r} cannot be imported ({exc}); {where}") from None
+        except AttributeError as exc:
+            raise ScheduleFileError(f"scenario {self.scenario!r} is not there ({exc}); {where}") from None
+        except ScheduleFileError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the scenario's module failed as it ran
+            raise ScheduleFileError(f"importing scenario {self.scenario!r} raised "
+                                    f"{type(exc).__name__}: {exc}; {where}") from None
+        try:
+            inspect.signature(func).bind(None, **self.scenario_args)
+        except TypeError as exc:
+            raise ScheduleFileError(f"scenario {self.scenario!r} does not take the recorded arguments "
+                                    f"{self.scenario_args!r} ({exc}); {where}") from None
+        except ValueError:  # no signature to read (a builtin): let the call decide
+            pass
+        return functools.partial(func, **self.scenario_args) if self.scenario_args else func
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _optional_str(value: object) -> bool:
+    return value is None or isinstance(value, str)
+
+
+#: every field a schedule file must have (beyond format and version): is it well formed, and
+#: what it should be, in words
+_FIELDS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "steps": (lambda v: isinstance(v, list), "a list of [thread id, op kind, op label]"),
+    "strategy": (lambda v: isinstance(v, dict), "an object (the strategy's name, seed, ...)"),
+    "scenario": (_optional_str, "a 'package.module:function' string or null"),
+    "scenario_args": (lambda v: isinstance(v, dict), "an object of keyword arguments"),
+    "modules": (lambda v: isinstance(v, list) and all(isinstance(m, str) for m in v),
+                "a list of module names"),
+    "max_steps": (lambda v: _whole(v) and v >= 1, "a whole number >= 1"),
+    "outcome": (_optional_str, "a string or null"),
+    "report": (_optional_str, "a string or null"),
+}
+
+
+def _malformed(source: str, name: str, value: object, wanted: str) -> NoReturn:
+    shown = json.dumps(value) if len(json.dumps(value)) <= 40 else json.dumps(value)[:37] + "..."
+    raise ScheduleFileError(f"{source} has a malformed field \"{name}\": {shown} is not {wanted}; the "
+                            "file was edited or truncated: re-record it")
 
 
 def _step(raw: object) -> ReplayStep:
-    if not (isinstance(raw, list) and len(raw) == 3 and isinstance(raw[0], int)
+    if not (isinstance(raw, list) and len(raw) == 3 and _whole(raw[0])
             and isinstance(raw[1], str) and isinstance(raw[2], str)):
         raise ValueError(f"step {raw!r} is not [thread id, op kind, op label]")
     return (raw[0], raw[1], raw[2])
