@@ -219,12 +219,18 @@ class Future(_cf.Future[_T]):
         return callbacks
 
     def _run_callbacks(self, callbacks: list[Callable[[Future[_T]], object]]) -> None:
-        for fn in callbacks:  # FUT-CB-ON-DONE, FUT-CB-THREAD: in the completing thread
+        it = iter(callbacks)
+        for fn in it:  # FUT-CB-ON-DONE, FUT-CB-THREAD: in the completing thread
             try:
                 fn(self)
             except Exception:  # FUT-CB-RAISES: logged, then the next callback runs
                 _log.exception("exception calling callback for %r", self)
-            # FUT-CB-BASEEXCEPTION: anything else propagates (the docs leave it undefined)
+            except BaseException:
+                # FUT-CB-BASEEXCEPTION: it propagates (the docs leave it undefined), but only
+                # once the later callbacks ran: FUT-CB-ONCE, an asyncio future wrapping this
+                # one still hears of it
+                self._run_callbacks(list(it))
+                raise
 
     def _park(self, open_gate: Callable[[], object]) -> bool:
         """Under ``_lock``: park a gate opener to be called once done; False if done already."""
@@ -247,13 +253,17 @@ class Future(_cf.Future[_T]):
         """Block until done; TimeoutError after ``timeout`` seconds (already checked)."""
         gate = threading.Lock()
         gate.acquire()
-        with _lock:
-            if not self._park(gate.release):
-                return
-        if wait_on(gate, timeout):
-            return
-        with _lock:
-            if self._status >= CANCELLED:
-                return  # INV-NO-LOST-WAKEUP: finished right at the deadline; report it
-            self._unpark(gate.release)
-        raise TimeoutError()  # FUT-RESULT-TIMEOUT, FUT-EXCEPTION-TIMEOUT
+        opened = False
+        try:
+            with _lock:
+                opened = not self._park(gate.release)
+            if not opened:
+                opened = wait_on(gate, timeout)
+        finally:
+            if not opened:  # timed out, or interrupted (a KeyboardInterrupt): leave no gate
+                with _lock:
+                    self._unpark(gate.release)
+                    # INV-NO-LOST-WAKEUP: finished right at the deadline; report it
+                    opened = self._status >= CANCELLED
+        if not opened:
+            raise TimeoutError()  # FUT-RESULT-TIMEOUT, FUT-EXCEPTION-TIMEOUT

@@ -11,6 +11,14 @@ The count never exceeds the workers about to block on the queue, so no call wait
 worker could be started. A new worker is reserved under the pool lock (it enters ``threads``,
 so the bound holds) and started outside it, as a start waits for the OS; joiners first wait
 until ``starting`` is 0, so every call queued before the stop signal has its worker joined.
+
+Exception safety (issue 11): a BaseException may arrive between any two statements (a
+signal's KeyboardInterrupt), from a done-callback or from the initializer; none strands a
+future. Calls are settled as they are taken off the queue, one at a time under the futures'
+lock, so an interrupt leaves the rest queued, to run; a worker that dies of one settles the
+call in its hands, passes the stop signal on, gives back its idle count and starts its own
+replacement if calls are left queued; callbacks due run even when an interrupt cut the
+settling short.
 """
 
 from __future__ import annotations
@@ -26,7 +34,7 @@ from typing import Any, Callable, ParamSpec, TypeVar
 
 from . import _future
 from ._executor import Executor
-from ._future import FINISHED, PENDING, RUNNING, Future, _log, check_count
+from ._future import CANCELLED, FINISHED, PENDING, RUNNING, Future, _log, check_count
 
 _T = TypeVar("_T")
 _P = ParamSpec("_P")
@@ -34,6 +42,9 @@ _Call = tuple[Future[Any], Callable[..., Any], tuple[Any, ...], dict[str, Any]]
 _BROKEN = "a thread initializer failed, so this thread pool cannot run anything"
 _AFTER_SHUTDOWN = "cannot submit to an executor after its shutdown()"
 _AFTER_EXIT = "cannot submit once the interpreter has started to exit"
+_NO_THREAD = "no worker thread could be started to run this call"
+_NOTHING: Any = object()  # a worker's hands are empty (None is the stop signal)
+_Due = list[tuple[Future[Any], list[Callable[[Future[Any]], object]]]]
 
 # TPE-INTERPRETER-EXIT: every live pool, so the exit hook can stop and join them all.
 _registry_lock = threading.RLock()
@@ -71,21 +82,117 @@ class _Pool:
         while self.starting:  # under the lock: until every reserved worker started (or failed to)
             self.started.wait()
 
-    def drain(self) -> list[Future[Any]]:
-        """Under the lock: take every queued call off the queue; return their futures."""
-        taken: list[Future[Any]] = []
-        while True:
-            try:
+    def settle_queued(self, due: _Due, error: Callable[[], BaseException] | None) -> None:
+        """Under the futures' lock, then the pool lock: take every queued call off the queue,
+        settling each as it is taken (cancelled, or failed with ``error()``); append the
+        callbacks due to ``due``, to run outside the locks. An interrupt leaves the calls not
+        yet taken queued (they still run), and the one in hand settled."""
+        call: Any = _NOTHING
+        try:
+            while True:
+                call = _NOTHING
                 call = self.queue.get(False)
-            except queue.Empty:
-                return taken
-            if call is not None:
-                taken.append(call[0])
+                if call is not None:
+                    _settle(call[0], due, error)
+                call = _NOTHING
+        except queue.Empty:
+            pass
+        finally:
+            if call is not _NOTHING and call is not None:
+                _settle(call[0], due, error)
+
+    def reserve(self) -> threading.Thread:
+        """Under the lock: a new worker, counted in ``threads`` (the bound holds) and in
+        ``starting`` (joiners wait for it); ``start`` it outside the lock."""
+        t = threading.Thread(name=f"{self.prefix}_{len(self.threads)}", target=_work, args=(self,))
+        self.threads[t] = None
+        self.starting += 1
+        return t
+
+    def start(self, t: threading.Thread, f: Future[Any] | None) -> None:
+        """Start a reserved worker, for the call ``f`` just queued (or None). If it cannot
+        start (the OS refused, or an interrupt came first), it is withdrawn, ``f`` with it
+        when still pending, and with no worker left the queued calls fail: refused or run,
+        never lost. Raises then, unless the OS refused and ``f`` already runs elsewhere."""
+        try:
+            t.start()
+        except BaseException as exc:
+            if t.is_alive():  # interrupted once it began: it works on
+                raise
+            withdrawn = f is not None and f.cancel()  # before the rest fail: f is refused
+            due: _Due = []
+            try:
+                with _future._lock, self.lock:
+                    self.threads.pop(t, None)
+                    if not self.threads:  # no worker left to run them
+                        try:
+                            self.settle_queued(due, _no_thread)
+                        finally:
+                            if self.refusal is not None:
+                                self.queue.put(None)  # the stop signal, taken with them
+            finally:
+                _run_due(due)
+            if withdrawn or f is None or not isinstance(exc, Exception):
+                raise
+        finally:
+            with self.lock:
+                self.starting -= 1
+                self.started.notify_all()  # joiners re-check `starting`
 
     def owner_gone(self, _: object) -> None:
         # TPE-GC-DROPPED. Runs inside the garbage collector, perhaps in a thread that holds
         # self.lock, so it takes no lock: no submit() can race, the executor is gone.
         self.refuse(RuntimeError(_AFTER_SHUTDOWN))
+
+
+def _settle(f: Future[Any], due: _Due, error: Callable[[], BaseException] | None) -> None:
+    """Under the futures' lock: cancel ``f`` (or fail it with ``error()``) unless done."""
+    if f._status >= CANCELLED:
+        return
+    if error is None:
+        if f._status != PENDING:
+            return  # a running call is never cancelled (FUT-CANCEL-RUNNING)
+        callbacks = f._settle(CANCELLED)
+    else:
+        f._value, f._error = None, error()
+        callbacks = f._settle(FINISHED)
+    if callbacks:
+        due.append((f, callbacks))
+
+
+def _run_due(due: _Due) -> None:
+    """Run the callbacks of futures settled under the locks; a BaseException from one
+    propagates once the others ran (FUT-CB-BASEEXCEPTION)."""
+    it = iter(due)
+    for f, callbacks in it:
+        try:
+            f._run_callbacks(callbacks)
+        except BaseException:
+            _run_due(list(it))
+            raise
+
+
+def _broken() -> BaseException:
+    return BrokenThreadPool(_BROKEN)
+
+
+def _no_thread() -> BaseException:
+    return RuntimeError(_NO_THREAD)
+
+
+def _break(pool: _Pool) -> None:
+    """TPE-INITIALIZER-FAILS-PENDING, TPE-INITIALIZER-FAILS-SUBMIT: an initializer failed."""
+    due: _Due = []
+    try:
+        with _future._lock, pool.lock:  # lock order: futures' lock, then the pool lock
+            # broken wins over a shutdown in progress (INV-BROKEN-STICKY)
+            pool.refusal = BrokenThreadPool(_BROKEN)
+            try:
+                pool.settle_queued(due, _broken)
+            finally:
+                pool.queue.put(None)  # every other worker leaves once the queue is drained
+    finally:
+        _run_due(due)
 
 
 def _work(pool: _Pool) -> None:
@@ -95,22 +202,20 @@ def _work(pool: _Pool) -> None:
             pool.initializer(*pool.initargs)  # TPE-INITIALIZER-RUNS: once, in each worker
         except BaseException:
             _log.critical("thread pool initializer failed", exc_info=True)
-            with pool.lock:  # TPE-INITIALIZER-FAILS-PENDING, TPE-INITIALIZER-FAILS-SUBMIT
-                stranded = pool.drain()
-                pool.refusal = None  # broken wins over a shutdown in progress (INV-BROKEN-STICKY)
-                pool.refuse(BrokenThreadPool(_BROKEN))
-            for f in stranded:
-                f._finish(None, BrokenThreadPool(_BROKEN))
+            _break(pool)
             return
     q, lock, flock = pool.queue, pool.lock, _future._lock
     stopped = counted = False
+    call: Any = _NOTHING
     try:
         while True:
             if not counted and q.empty():
                 with lock:
                     if q.empty():
                         pool.idle += 1
+                        counted = True
             call = q.get()
+            counted = False  # whoever put this call spent an idle count (perhaps ours)
             if call is None:
                 q.put(None)  # pass the stop signal on to the next worker
                 stopped = True
@@ -120,7 +225,6 @@ def _work(pool: _Pool) -> None:
                 runs = f._status == PENDING  # INV-CANCELLED-NEVER-RUNS, INV-RUN-AT-MOST-ONCE
                 if runs:
                     f._status = RUNNING
-            counted = False
             if runs:
                 try:
                     value, error = fn(*args, **kwargs), None  # EXE-SUBMIT-CALL
@@ -142,11 +246,34 @@ def _work(pool: _Pool) -> None:
                 if callbacks:
                     f._run_callbacks(callbacks)
                 del value, error, callbacks  # an idle worker keeps no result alive
-            del call, f, fn, args, kwargs
+            call = _NOTHING
+            del f, fn, args, kwargs
+    except BaseException as exc:
+        # Not from a call (those are caught above): an interrupt, or a done-callback's
+        # BaseException. The call in hand is settled with it, the stop signal passed on.
+        if call is None and not stopped:
+            q.put(None)
+        elif call is not _NOTHING and call is not None:
+            call[0]._finish(None, exc)  # no-op if done; else its outcome is the interrupt
+        raise
     finally:
-        if not stopped:  # a done-callback raised a BaseException: make room for a new worker
-            with lock:
-                pool.threads.pop(threading.current_thread(), None)
+        if not stopped:
+            _replace(pool, counted)
+
+
+def _replace(pool: _Pool, counted: bool) -> None:
+    """A worker dies of a BaseException: make room for a new one, give back its idle count
+    and, if calls are left queued, start its replacement (nobody else might)."""
+    with pool.lock:
+        pool.threads.pop(threading.current_thread(), None)
+        if counted and pool.idle:
+            pool.idle -= 1
+        t = None if pool.queue.empty() else pool.reserve()
+    if t is not None:
+        try:
+            pool.start(t, None)
+        except Exception:  # the queued calls failed if no worker is left; this one's error wins
+            _log.exception("no worker thread could be started to replace one that died")
 
 
 class ThreadPoolExecutor(Executor, _cf.ThreadPoolExecutor):
@@ -198,28 +325,8 @@ class ThreadPoolExecutor(Executor, _cf.ThreadPoolExecutor):
                 return f
             if len(pool.threads) >= pool.max_workers:  # TPE-MAX-WORKERS-BOUND: reserved ones count
                 return f
-            # TPE-LAZY-THREADS: reserve the worker now, start it below, outside the lock
-            name = f"{pool.prefix}_{len(pool.threads)}"
-            t = threading.Thread(name=name, target=_work, args=(pool,))
-            pool.threads[t] = None
-            pool.starting += 1
-        try:
-            t.start()
-        except Exception:  # the OS refused a thread: the call is refused or runs, never lost
-            with pool.lock:
-                pool.threads.pop(t, None)
-                stranded = [] if pool.threads else pool.drain()  # no worker left to run them
-                if not pool.threads and pool.refusal is not None:
-                    pool.queue.put(None)  # drain() took the stop signal too: put it back
-            withdrawn = f.cancel()  # False only if a running worker already took it
-            for g in stranded:  # f, if among them, is cancelled and stays so
-                g._finish(None, RuntimeError("no worker thread could be started to run this call"))
-            if withdrawn:
-                raise
-        finally:
-            with pool.lock:
-                pool.starting -= 1
-                pool.started.notify_all()  # joiners re-check `starting`
+            t = pool.reserve()  # TPE-LAZY-THREADS: reserved now, started outside the lock
+        pool.start(t, f)  # a thread the OS refuses: the call is refused or runs, never lost
         return f
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
@@ -233,18 +340,27 @@ class ThreadPoolExecutor(Executor, _cf.ThreadPoolExecutor):
         3
         """
         pool = self._pool
-        with pool.lock:
-            stranded = pool.drain() if cancel_futures else []  # EXE-SHUTDOWN-CANCEL-FUTURES
-            pool.refuse(RuntimeError(_AFTER_SHUTDOWN))  # EXE-SHUTDOWN-REPEAT: harmless again
-            if wait:
-                pool.reserved_started()  # a submit that won the race has its worker joined too
-            threads = list(pool.threads)
-        for f in stranded:  # EXE-SHUTDOWN-CANCELLED-DONE: done for waiters at once (gh-87893)
-            f.cancel()
+        due: _Due = []
+        try:
+            with _future._lock, pool.lock:  # lock order: futures' lock, then the pool lock
+                if pool.refusal is None:  # EXE-SHUTDOWN-REPEAT: harmless again
+                    pool.refusal = RuntimeError(_AFTER_SHUTDOWN)
+                try:
+                    if cancel_futures:  # EXE-SHUTDOWN-CANCEL-FUTURES; each cancelled as taken,
+                        # so an interrupt leaves the rest queued, to run (issue 11).
+                        # EXE-SHUTDOWN-CANCELLED-DONE: done for waiters at once (gh-87893)
+                        pool.settle_queued(due, None)
+                finally:
+                    pool.queue.put(None)  # the stop signal, after every call left queued
+        finally:
+            _run_due(due)  # outside the locks, even if a callback or an interrupt cut in
         if wait:  # EXE-SHUTDOWN-WAIT (EXE-SHUTDOWN-NOWAIT: otherwise return at once)
+            with pool.lock:
+                pool.reserved_started()  # a submit that won the race has its worker joined too
+                threads = list(pool.threads)
             me = threading.current_thread()
             for t in threads:
-                if t is not me:  # shutdown() from one of our own calls cannot join itself
+                if t is not me:  # TPE-SHUTDOWN-OWN-WORKER: it cannot join itself; it returns
                     t.join()
 
 

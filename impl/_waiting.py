@@ -36,7 +36,7 @@ class DoneAndNotDoneFutures(NamedTuple):
 
 
 class _Collector:
-    __slots__ = ("gate", "fired", "remaining", "mode", "ready")
+    __slots__ = ("gate", "fired", "remaining", "mode", "ready", "parked")
 
     def __init__(self, count: int, mode: str) -> None:
         self.gate = threading.Lock()
@@ -45,6 +45,8 @@ class _Collector:
         self.remaining = count  # futures not yet seen done
         self.mode = mode
         self.ready: list[_cf.Future[Any]] = []  # as_completed only: done, not yet yielded
+        # (future, opener) parked so far: unwatch() removes them, however watch() ended
+        self.parked: list[tuple[Future[Any], Callable[[], None]]] = []
 
     def note(self, f: _cf.Future[Any]) -> None:
         """Under the futures' lock: ``f`` is done."""
@@ -69,9 +71,10 @@ class _Collector:
         with _future._lock:
             self.note(f)
 
-    def watch(self, fs: Iterable[_cf.Future[Any]]) -> list[tuple[Future[Any], Callable[[], None]]]:
-        """Note the done futures and park on the others; return what to unpark later."""
-        parked: list[tuple[Future[Any], Callable[[], None]]] = []
+    def watch(self, fs: Iterable[_cf.Future[Any]]) -> None:
+        """Note the done futures and park on the others (``unwatch`` undoes it, even after
+        an interrupt half-way: call both in one try/finally)."""
+        parked = self.parked
         foreign: list[_cf.Future[Any]] = []
         with _future._lock:
             for f in fs:
@@ -85,19 +88,15 @@ class _Collector:
                     foreign.append(f)  # WAIT-MIXED-EXECUTORS, AC-MIXED-EXECUTORS
             if self.remaining == 0:  # WAIT-EMPTY, or everything done already
                 self.fire()
-        try:
-            for f in foreign:
-                f.add_done_callback(self.note_foreign)  # runs at once if already done
-        except BaseException:
-            self.unwatch(parked)  # a foreign add_done_callback() raised: leave no gate parked
-            raise
-        return parked
+        for f in foreign:
+            f.add_done_callback(self.note_foreign)  # runs at once if already done
 
-    def unwatch(self, parked: list[tuple[Future[Any], Callable[[], None]]]) -> None:
+    def unwatch(self) -> None:
         with _future._lock:
             self.fired = True  # late news must not touch the gate again
-            for f, opener in parked:
+            for f, opener in self.parked:
                 f._unpark(opener)
+            self.parked = []
 
 
 def _checked(fs: Iterable[_cf.Future[_T]], caller: str) -> dict[_cf.Future[_T], None]:
@@ -132,12 +131,12 @@ def wait(fs: Iterable[_cf.Future[_T]], timeout: float | None = None,
                          f"not {return_when!r}")
     futures = _checked(fs, "wait")  # WAIT-DUPLICATES
     collector = _Collector(len(futures), return_when)  # WAIT-DEFAULT-ALL
-    parked = collector.watch(futures)
-    try:
+    try:  # an interrupted wait (a KeyboardInterrupt) leaves no gate parked either
+        collector.watch(futures)
         if not collector.fired:
             wait_on(collector.gate, limit)  # WAIT-TIMEOUT: on timeout just report; never raise
     finally:
-        collector.unwatch(parked)
+        collector.unwatch()
     # WAIT-RETURNS-SETS, INV-WAIT-PARTITION; WAIT-CANCELLED-COUNTS: cancelled is done (gh-92001)
     done = {f for f in futures if f.done()}
     return DoneAndNotDoneFutures(done, set(futures) - done)
@@ -165,9 +164,9 @@ def _yield_as_completed(futures: dict[_cf.Future[_T], None],
                         deadline: float | None) -> Iterator[_cf.Future[_T]]:  # fmt: skip
     total = len(futures)  # AC-EMPTY: nothing to yield, no waiting
     collector = _Collector(total, "stream")
-    parked = collector.watch(futures)
     yielded = 0
     try:
+        collector.watch(futures)
         while yielded < total:
             with _future._lock:
                 batch, collector.ready = collector.ready, []
@@ -187,5 +186,5 @@ def _yield_as_completed(futures: dict[_cf.Future[_T], None],
                     continue  # news arrived right at the deadline: deliver it first
             raise TimeoutError(f"{total - yielded} of {total} futures not done after the timeout")
     finally:
-        collector.unwatch(parked)
+        collector.unwatch()
 

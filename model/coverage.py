@@ -28,6 +28,9 @@ CHECKED_ELSEWHERE: dict[str, str] = {
     "TPE-EXIT-BEFORE-ATEXIT": "ordering against atexit handlers is interpreter machinery; the model "
     "has one exit event; checked by impl's tests",
     "EXE-ABSTRACT": f"the Executor base class's own methods; {_NOT_STATE}",
+    "TPE-SHUTDOWN-OWN-WORKER": "a pool's own call shutting that pool down: the model's client "
+    "operations run outside the pool's calls; checked by impl's tests "
+    "(tests/impl/test_impl_interrupts.py, impl and the stdlib side by side)",
     "EXE-SUBMIT-FN-POSITIONAL": f"argument passing, not state; {_NOT_STATE}",
     "EXE-CONTEXT-ENTER": f"__enter__ returns the executor itself: identity, not state; {_NOT_STATE}",
     # values, types and the module surface

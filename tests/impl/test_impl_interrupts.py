@@ -30,18 +30,11 @@ def mod(request: pytest.FixtureRequest) -> types.ModuleType:
     return MODULES[request.param]
 
 
-def _before_fix(request: pytest.FixtureRequest, mod: Any) -> None:  # removed by the fix
-    if mod is impl:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="issue 11, before the fix"))
-
-
 def _interrupt(f: object) -> None:
     raise KeyboardInterrupt
 
 
-def test_a_callback_interrupting_shutdown_cancel_futures_strands_nothing(
-        mod: Any, gate: Gate, request: pytest.FixtureRequest) -> None:
-    _before_fix(request, mod)
+def test_a_callback_interrupting_shutdown_cancel_futures_strands_nothing(mod: Any, gate: Gate) -> None:
     # The deterministic form of the signal case: the first cancelled future's done-callback
     # raises KeyboardInterrupt inside shutdown(cancel_futures=True).
     ex = mod.ThreadPoolExecutor(max_workers=1)
@@ -88,9 +81,7 @@ class _InterruptingLock:
 
 @pytest.mark.parametrize("nth", [1, 2, 3])
 def test_an_interrupt_inside_shutdown_cancel_futures_strands_nothing(
-        nth: int, gate: Gate, monkeypatch: pytest.MonkeyPatch,
-        request: pytest.FixtureRequest) -> None:
-    _before_fix(request, impl)
+        nth: int, gate: Gate, monkeypatch: pytest.MonkeyPatch) -> None:
     # Issue 11's window: 300,000 calls queued, shutdown(wait=False, cancel_futures=True), an
     # interrupt at the futures' lock while the calls are being cancelled. Before the fix impl
     # took them all off the queue first, so the interrupt lost every one not yet cancelled.
@@ -152,9 +143,7 @@ def _interrupt_timed_waits(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_interrupted_timed_results_leave_no_waiter_record(
-        mod: Any, gate: Gate, monkeypatch: pytest.MonkeyPatch,
-        request: pytest.FixtureRequest) -> None:
-    _before_fix(request, mod)
+        mod: Any, gate: Gate, monkeypatch: pytest.MonkeyPatch) -> None:
     # Issue 11: 2,000 interrupted result(timeout=5) calls left 2,000 records on the future.
     ex = mod.ThreadPoolExecutor(max_workers=1)
     f = ex.submit(gate)
