@@ -23,6 +23,7 @@ from execspec.commands.check_output import Output, add_arguments
 from execspec.commands.explore import model_summary
 from execspec.conformance.scenarios import run
 from execspec.spec import load
+from execspec.commands.schedule_dir import add_schedule_dir, schedule_dir, unsaved_line
 from execspec.commands.targets_arg import usable_targets
 from execspec.targets import DEFAULT_TARGETS
 
@@ -39,6 +40,7 @@ def main(argv: Sequence[str]) -> int:
     p.add_argument("--no-machine", action="store_true",
                    help="run only the fast clause checks, not the conformance machine")
     add_arguments(p)
+    add_schedule_dir(p)
     args = p.parse_args(argv)
     out = Output.from_args(args)
     if isinstance(out, str):
@@ -63,8 +65,12 @@ def main(argv: Sequence[str]) -> int:
     if profile is not None:
         print(f"conformance machine: profile {profile.name} ({profile.shim_examples} examples under the "
               f"shim, {profile.thread_examples} on real threads, {profile.steps} steps each)", file=log)
-    result = run(targets, profile=profile,
+    result = run(targets, profile=profile, schedule_dir=schedule_dir(args),
                  on_target=lambda t: print(f"checking {t.name} ...", file=log, flush=True))
     status = out.emit(result)
+    lost = unsaved_line((o.failure.replay_unsaved for t in result.targets for o in t.outcomes
+                         if o.failure is not None), "execspec check")
+    if lost is not None:  # the report is out; only the replay files are missing
+        print(lost, file=sys.stderr)
     print(f"\n{result.unexpected_failures} unexpected failure(s); {time.perf_counter() - started:.1f} s", file=log)
     return status

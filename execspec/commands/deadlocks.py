@@ -20,7 +20,8 @@ from typing import Any, Sequence, TextIO
 
 from execspec.cli import parser as cli_parser
 from execspec.sched import ExecutionOutcome
-from execspec.sched.explore import DEFAULT_SCHEDULE_DIR, explore, process_pool
+from execspec.commands.schedule_dir import add_schedule_dir, schedule_dir, unsaved_line
+from execspec.sched.explore import explore, process_pool
 from execspec.sched.strategies import FROM_ENV
 from execspec.sched.strategies.dfs import resolve_bound
 from execspec.sched.strategies.named import ALL_STRATEGIES, STRATEGY_NAMES, make_strategy
@@ -80,8 +81,7 @@ def main(argv: Sequence[str], out: TextIO | None = None) -> int:
                              "serial, in this process)")
     parser.add_argument("--parallel", action="store_true",
                         help="split each exploration over a process pool, one process per core")
-    parser.add_argument("--schedule-dir", default=DEFAULT_SCHEDULE_DIR,
-                        help="where schedule files go ('' to write none)")
+    add_schedule_dir(parser, none_allowed=True)
     args = parser.parse_args(list(argv))
     strategies = ALL_STRATEGIES if args.strategy == "all" else (args.strategy,)
     executors: Sequence[str] = args.executor or EXECUTORS
@@ -107,6 +107,7 @@ def main(argv: Sequence[str], out: TextIO | None = None) -> int:
 def _run_deadlocks(args: argparse.Namespace, strategies: Sequence[str],
                    executors: Sequence[str], pool: cf.Executor | None, out: TextIO) -> int:
     status = 0
+    lost: list[str | None] = []
     for executor in executors:
         if not _importable(executor):
             print(f"== {executor}: not installed, skipped\n", file=out)
@@ -117,7 +118,8 @@ def _run_deadlocks(args: argparse.Namespace, strategies: Sequence[str],
             for k, name in enumerate(strategies):
                 result = explore(scenario, make_strategy(name, args.seed, args.preemption_bound),
                                  max_schedules=args.max_schedules, executor=pool,
-                                 schedule_dir=args.schedule_dir or None)
+                                 schedule_dir=schedule_dir(args))
+                lost.append(result.unsaved)
                 found = [f for f in result.failures if f.kind is ExecutionOutcome.DEADLOCK]
                 print(f"== {title} on {executor}: {result.summary_line()}", file=out)
                 if not found:
@@ -128,6 +130,9 @@ def _run_deadlocks(args: argparse.Namespace, strategies: Sequence[str],
                     if found[0].schedule_file is not None:
                         print(f"schedule file: {found[0].schedule_file}", file=out)
             print(file=out)
+    line = unsaved_line(lost, "execspec deadlocks")
+    if line is not None:  # the reports are out; only the replay files are missing
+        print(line, file=out)
     return status
 
 

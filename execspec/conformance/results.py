@@ -93,6 +93,8 @@ class CheckFailure:
     strategy: str | None = None        # the strategy's name, e.g. "random", "pct" (shim)
     schedule: int | None = None        # 1-based number of the schedule that found it (shim)
     replay_file: Path | None = None    # its schedule file (shim; None: not written)
+    #: why a shim failure has no schedule file (its directory could not be written; None: it has one)
+    replay_unsaved: str | None = None
     #: the conformance machine's violation in words (machine runs; None for clause checks)
     violation: str | None = None
     #: the shrunk calls that show it, one line of Python each (machine runs)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 from typing import Callable, Sequence
 
 from execspec.conformance.results import (
@@ -39,9 +40,12 @@ __all__ = ["UNKNOWN_AREA", "areas", "check_target", "run", "verdicts"]
 UNKNOWN_AREA = "not in the catalogue"
 
 
-def check_target(target: Target, profile: Profile | None = None) -> TargetResult:
+def check_target(target: Target, profile: Profile | None = None,
+                 schedule_dir: Path | None = None) -> TargetResult:
     """Every mode this target supports, run, collected and judged clause by clause: the clause
     checks, and with a ``profile`` the conformance machine (whose oracle is the model).
+    Failing shim schedules are written under ``schedule_dir`` (default: the setting,
+    :func:`execspec.config.schedule_dir`).
 
     Raises :class:`~execspec.targets.TargetError` when an importable target cannot be imported.
     """
@@ -57,7 +61,7 @@ def check_target(target: Target, profile: Profile | None = None) -> TargetResult
         outcomes += run_threads(target)
     else:
         skipped.append(SkippedMode(Mode.THREADS, "source-only target"))
-    shim = run_shim(target)
+    shim = run_shim(target, schedule_dir=schedule_dir)
     outcomes += shim.outcomes
     if shim.skipped is not None:
         skipped.append(SkippedMode(Mode.SHIM, shim.skipped))
@@ -117,9 +121,10 @@ def areas(catalogue: Catalogue) -> list[Area]:
 
 
 def run(targets: Sequence[Target], *, profile: Profile | None = None,
-        on_target: Callable[[Target], None] | None = None) -> RunResult:
+        on_target: Callable[[Target], None] | None = None,
+        schedule_dir: Path | None = None) -> RunResult:
     """Check every target in turn (``on_target`` is told before each starts) and collect the
-    matrix.
+    matrix; failing shim schedules go under ``schedule_dir`` (default: the setting).
 
     >>> from execspec.targets import Target
     >>> result = run([Target.parse("impl")])  # doctest: +SKIP
@@ -135,7 +140,7 @@ def run(targets: Sequence[Target], *, profile: Profile | None = None,
         for t in targets:
             if on_target is not None:
                 on_target(t)
-            results.append(check_target(t, profile))
+            results.append(check_target(t, profile, schedule_dir))
     finally:
         logging.disable(logging.NOTSET)
     rows = areas(catalogue)

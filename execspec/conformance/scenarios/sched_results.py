@@ -53,6 +53,7 @@ def first_failure(scenario: Scenario, strategy: Strategy, *, schedules: int, see
         strategy=str(found.strategy.get("name")),
         schedule=failure.index + 1,
         replay_file=found.schedule_file,
+        replay_unsaved=found.unsaved,
         interleaving=failure.explanation.trace or None,
     )
 

@@ -78,12 +78,15 @@ def scenario_for(target: Target, chk: Check) -> Callable[[Any], None]:
     return functools.partial(check_scenario, target=target.name, check=chk.name)
 
 
-def run_shim(target: Target, schedules: int | None = None, seed: int | None = None) -> ShimRun:
+def run_shim(target: Target, schedules: int | None = None, seed: int | None = None,
+             schedule_dir: Path | None = None) -> ShimRun:
     """Run every applicable check under the shim, ``schedules`` per strategy (default
     :func:`execspec.config.shim_schedules`), the strategies seeded with ``seed`` (default
-    :func:`execspec.config.seed`)."""
+    :func:`execspec.config.seed`); failing schedules are written under ``schedule_dir``
+    (default :func:`execspec.config.schedule_dir`), in a folder named for the target."""
     schedules = config.shim_schedules() if schedules is None else schedules
     seed = config.seed() if seed is None else seed
+    root = config.schedule_dir() if schedule_dir is None else schedule_dir
     try:
         probed = run_one_schedule(functools.partial(probe_scenario, target=target.name))
     except Exception as exc:  # noqa: BLE001 - a target the shim cannot run is a skip, said why
@@ -95,7 +98,7 @@ def run_shim(target: Target, schedules: int | None = None, seed: int | None = No
         failure = None
         for strategy in strategies(seed):
             failure = first_failure(scenario_for(target, chk), strategy, schedules=schedules,
-                                    seed=seed, schedule_dir=_schedule_dir(target))
+                                    seed=seed, schedule_dir=_schedule_dir(target, root))
             if failure is not None:
                 break
         outcomes.append(CheckOutcome(chk.name, chk.clauses, Mode.SHIM, failure))
@@ -110,6 +113,6 @@ def _probe(w: World) -> None:
 _BY_NAME = {c.name: c for c in CHECKS}
 
 
-def _schedule_dir(target: Target) -> Path:
+def _schedule_dir(target: Target, root: Path) -> Path:
     safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in target.name)
-    return config.schedule_dir() / safe
+    return root / safe

@@ -107,6 +107,9 @@ class Exploration:
     first_failure: Execution | None = None  # re-run from its schedule, with its full trace
     schedule_file: Path | None = None       # where the first failure's schedule was written
     schedule_files: list[Path] = field(default_factory=list)  # one per distinct failure, in order
+    #: why the failures' schedule files were not written (the directory cannot be written);
+    #: None when they were, or none were asked for
+    unsaved: str | None = None
 
     @property
     def failed(self) -> bool:
@@ -254,7 +257,8 @@ def explore(scenario: Scenario | str, strategy: Strategy, *, max_schedules: int 
     module-level function or a ``functools.partial`` of one with JSON keyword arguments). The
     default, ``executor=None``, runs serially in this process: a pool's start-up costs more
     than a small exploration. The result does not depend on the executor. Each distinct
-    failure's schedule is written under ``schedule_dir`` (None: none written).
+    failure's schedule is written under ``schedule_dir`` (None: none written); when it cannot
+    be written, ``unsaved`` says why and the exploration's result is whole all the same.
 
     >>> from execspec.sched.strategies import RandomStrategy
     >>> r = explore("execspec.sched.examples.docs:wait_on_each_other", RandomStrategy(seed=0),
@@ -362,6 +366,10 @@ def _finish(result: Exploration, func: Scenario, name: tuple[str, dict[str, Any]
         strat = failure.schedule.strategy
         path = Path(schedule_dir) / (f"{label}-{strat.get('name')}-seed{strat.get('seed', 0)}"
                                      f"-{failure.index + 1}.json")
-        failure.schedule_file = failure.schedule.save(path)
+        try:
+            failure.schedule_file = failure.schedule.save(path)
+        except OSError as exc:  # a read-only directory loses the files, not the exploration
+            result.unsaved = f"cannot write {exc.filename or path}: {exc.strerror or exc}"
+            break
         result.schedule_files.append(failure.schedule_file)
-    result.schedule_file = result.schedule_files[0]
+    result.schedule_file = result.schedule_files[0] if result.schedule_files else None
