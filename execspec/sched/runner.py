@@ -19,32 +19,58 @@ catches ``BaseException`` may log while it unwinds (the stdlib's "Exception in w
 records of the ``concurrent.futures`` logger are dropped while that happens. A thread that
 refuses to die (it catches and retries forever) is left suspended and its runner retires:
 a greenlet of a dead thread is never run again (its memory is not reclaimed either).
+
+No runner outlives the work that made it. An abandoned runner is stopped, not left behind:
+``_abandon`` raises ``Abandoned`` in it asynchronously (it fires at the runner's next bytecode,
+so a busy loop outside the shim ends at once and nothing of the code under test runs after a
+real call returns), and wakes it when its real wait is a ``threading.Condition`` wait (a real
+``Event``, ``Queue``, ``Semaphore``, ``Barrier`` or ``Condition``: its waiter lock is released,
+as a notify would), then waits up to ``STOP_BOUND`` for it to end. A runner blocked where
+nothing can wake it (a real lock held elsewhere, a real socket) is counted by
+``abandoned_runners()`` and the report says so; it ends as soon as that call returns. A runner
+whose caller thread has ended ends too (its thread-local holder's finalizer stops it).
 """
 
 from __future__ import annotations
 
 import _thread
+import ctypes
 import gc
 import logging
 import sys
 import threading as _real_threading
 import time as _real_time
+import weakref
+from types import FrameType
 from typing import Callable, Sequence
 
 from greenlet import GreenletExit, getcurrent  # type: ignore[import-untyped,unused-ignore]
 
 from execspec import config
 from execspec.sched.kernel.execution import Execution, Outcome
+from execspec.sched.kernel.outside import OutsideWait, fail_outside
 from execspec.sched.kernel.protocols import Strategy
-from execspec.sched.kernel.runtime import Runtime, recycle, run_in_runtime, unfinished
+from execspec.sched.kernel.runtime import CThread, Runtime, current_cthread, recycle, run_in_runtime, unfinished
 from execspec.sched.loader.env import Env
 from execspec.sched.loader.table import checkin, checkout
 from execspec.sched.postmortem.report import EXPLAINER, uncontrolled_report
 from execspec.sched.shims.threading import MainThread
 
-__all__ = ["run_once"]
+__all__ = ["Abandoned", "STOP_BOUND", "abandoned_runners", "join_abandoned", "run_once"]
 
 _GRAVEYARD = 32  # executions with suspended greenlets a runner keeps before it retires
+#: real seconds run_once waits for an abandoned runner to stop before it reports it stuck
+STOP_BOUND = 1.0
+
+
+class Abandoned(BaseException):
+    """Raised asynchronously in a runner thread that was abandoned: it stops running code."""
+
+
+#: idents of abandoned runner threads still alive (their logging is dropped, see below)
+_ABANDONED: dict[int, "_Runner"] = {}
+#: every runner thread (of any caller): infrastructure, never a real thread under test
+_RUNNER_THREADS: "weakref.WeakSet[_real_threading.Thread]" = weakref.WeakSet()
 
 
 class _Runner:
@@ -63,9 +89,18 @@ class _Runner:
         self.graveyard: list[Runtime] = []  # executions with suspended greenlets, kept alive
         self.abandoned = False
         self.thread = _real_threading.Thread(target=self._loop, name="execspec-runner", daemon=True)
+        _RUNNER_THREADS.add(self.thread)
         self.thread.start()
 
     def _loop(self) -> None:
+        try:
+            self._serve()
+        except Abandoned:  # raised by _abandon between two jobs: nothing is left to stop
+            pass
+        finally:
+            _ABANDONED.pop(_thread.get_ident(), None)
+
+    def _serve(self) -> None:
         while True:
             self.go.acquire()
             job, self.job = self.job, None
@@ -95,7 +130,7 @@ class _QuietWhileUnwinding(logging.Filter):
     """Drops records logged by code under test while the runner unwinds its threads."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not getattr(_quiet, "active", False)
+        return not getattr(_quiet, "active", False) and _thread.get_ident() not in _ABANDONED
 
 
 logging.getLogger("concurrent.futures").addFilter(_QuietWhileUnwinding())
@@ -116,11 +151,41 @@ def _unwind(rt: Runtime) -> None:
         _quiet.active = False
 
 
+class _Holder:
+    """A caller thread's runner, held in its thread-local; the runner stops when the caller
+    thread ends (its locals are dropped, and this holder's finalizer hands the runner no job)."""
+
+    def __init__(self, runner: _Runner) -> None:
+        self.runner = runner
+        weakref.finalize(self, _stop_idle, runner)
+
+
+def _stop_idle(runner: _Runner) -> None:
+    if not (runner.abandoned or runner.retired) and runner.thread.is_alive():
+        runner.job = None
+        runner.go.release()
+
+
 def _runner() -> _Runner:
-    r: _Runner | None = getattr(_local, "runner", None)
-    if r is None or r.retired or r.abandoned:
-        r = _local.runner = _Runner()
-    return r
+    h: _Holder | None = getattr(_local, "holder", None)
+    if h is None or h.runner.retired or h.runner.abandoned:
+        h = _local.holder = _Holder(_Runner())
+    return h.runner
+
+
+def abandoned_runners() -> int:
+    """How many abandoned runner threads are still alive (blocked where nothing could wake
+    them; each ends when its real call returns)."""
+    return sum(1 for r in list(_ABANDONED.values()) if r.thread.is_alive())
+
+
+def join_abandoned(timeout: float) -> int:
+    """Wait up to ``timeout`` real seconds in all for abandoned runners to end; how many are
+    still alive then."""
+    deadline = _real_time.monotonic() + timeout
+    for r in list(_ABANDONED.values()):
+        r.thread.join(max(0.0, deadline - _real_time.monotonic()))
+    return abandoned_runners()
 
 
 def run_once(scenario: Callable[[Env], object], strategy: Strategy, *, max_steps: int = 20_000,
@@ -152,6 +217,7 @@ def run_once(scenario: Callable[[Env], object], strategy: Strategy, *, max_steps
 
     def job() -> tuple[Runtime, Execution]:
         rt = runner.rt = Runtime(strategy, max_steps, EXPLAINER)
+        rt.watch = _RealThreads()
         table = checkout([(m, None) for m in modules], fresh)
         env = Env(rt, table, cpu_count)
 
@@ -212,15 +278,100 @@ def run_once(scenario: Callable[[Env], object], strategy: Strategy, *, max_steps
 
 
 def _abandon(runner: _Runner, strategy: Strategy, stalled_for: float) -> Execution:
-    """The runner is stuck outside the shim: report where, and leave it behind."""
+    """The runner is stuck outside the shim: report where, then stop it (bounded)."""
     runner.abandoned = True
     rt = runner.rt
     assert rt is not None
-    frame = sys._current_frames().get(runner.thread.ident or -1)
+    ident = runner.thread.ident or -1
+    frame = sys._current_frames().get(ident)
     rt.aborted = True
     rt.outcome = Outcome.UNCONTROLLED_BLOCK
-    rt.report = uncontrolled_report(rt, frame, stalled_for)
-    ex = Execution(Outcome.UNCONTROLLED_BLOCK, rt.report, list(rt.trace), list(rt.marks),
+    rt.report = rep = uncontrolled_report(rt, frame, stalled_for)
+    ex = Execution(Outcome.UNCONTROLLED_BLOCK, rep, list(rt.trace), list(rt.marks),
                    rt.thread_names(), rt.step, rt.clock, None)
+    # Only now, with the evidence copied, is the runner woken: it unwinds and recycles rt.
+    _ABANDONED[ident] = runner
+    _stop(runner, frame)
+    if runner.thread.is_alive():
+        rep.details += (" Its runner thread could not be stopped (nothing wakes that call); "
+                        "it ends when the call returns.")
     strategy.end_execution(True)
     return ex
+
+
+def _stop(runner: _Runner, frame: FrameType | None) -> None:
+    """Make an abandoned runner stop: an asynchronous ``Abandoned`` for its next bytecode, and
+    a wake-up for a real ``Condition`` wait; then wait for it, up to ``STOP_BOUND``."""
+    ident = runner.thread.ident
+    if ident is None or not runner.thread.is_alive():
+        return
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(Abandoned))
+    woken = False
+    f = frame
+    while f is not None and not woken:
+        if f.f_code is _CONDITION_WAIT:
+            waiter = f.f_locals.get("waiter")
+            if waiter is not None and waiter.locked():
+                try:
+                    waiter.release()  # as notify() would; Abandoned fires before it is seen
+                except RuntimeError:  # notified meanwhile
+                    pass
+            woken = True
+        f = f.f_back
+    # Woken, it may still have to take the condition's lock back; a busy loop stops within
+    # a switch interval; anything else stops only when its call returns: not waited for.
+    runner.thread.join(STOP_BOUND if woken else _SPIN_BOUND)
+
+
+#: real seconds to wait for a runner with no real wait to wake (a busy loop) to stop
+_SPIN_BOUND = 0.1
+_CONDITION_WAIT = _real_threading.Condition.wait.__code__
+
+
+class _RealThreads:
+    """``Runtime.watch``: real threads started during the execution that are still running
+    could set a shim object or release a wait at any moment, so virtual time must not jump
+    past a wait while one lives, nor may the execution be called stuck (``kernel.outside``)."""
+
+    __slots__ = ("before",)
+
+    def __init__(self) -> None:
+        self.before = {t.ident for t in _real_threading.enumerate()}
+
+    def __call__(self, rt: Runtime) -> None:
+        new = [t for t in _real_threading.enumerate()
+               if t.ident not in self.before and t not in _RUNNER_THREADS
+               and not isinstance(t, _real_threading._DummyThread) and t.is_alive()]
+        if not new:
+            return
+        me = current_cthread()
+        if me is None:
+            return
+        waiter = _first_to_time_out(rt) or me
+        frame = sys._getframe() if waiter is me else waiter.gr_frame
+        what = ", ".join(sorted({_describe(t) for t in new}))
+        fail_outside(me, OutsideWait(
+            call=waiter.op.label,
+            on=f"real thread(s) started during the execution and still running ({what})",
+            hint="virtual time cannot pass while a thread the shim does not control may still "
+                 "end the wait; start it through the scenario's env.threading (a shim Timer or "
+                 "Thread), or load the module that starts it under the shim"), frame)
+
+
+def _first_to_time_out(rt: Runtime) -> CThread | None:
+    best: CThread | None = None
+    for t in rt.live:
+        d = t.deadline
+        if d is not None and d > rt.clock and (best is None or best.deadline is None or d < best.deadline):
+            best = t
+    if best is None:
+        best = next((t for t in rt.live if t.ready is not None), None)
+    return best
+
+
+def _describe(t: _real_threading.Thread) -> str:
+    """A real thread by its class and what it runs (never its name or id: they differ
+    between runs, and a report must replay word for word)."""
+    fn = getattr(t, "function", None) or getattr(t, "_target", None)
+    runs = "its run()" if fn is None else getattr(fn, "__qualname__", type(fn).__name__)
+    return f"a real {type(t).__module__}.{type(t).__qualname__} running {runs}"

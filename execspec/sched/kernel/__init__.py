@@ -5,7 +5,8 @@ loop, the virtual clock, failing an execution), the ``Op`` a strategy chooses am
 cache (``op``), ``Prim``, the base of every shim object (``prim``), what an execution
 produced (``execution``: ``Execution``, ``ExecutionOutcome``, ``TraceStep``), and the small
 protocols the layers above plug in through (``protocols``: ``Strategy``, ``Host``,
-``OidBlock``, ``Explanation``; ``runtime.Explainer``).
+``OidBlock``, ``Explanation``; ``runtime.Explainer``), and waits on what the shim does not
+control (``outside``: ``OutsideWait``, failed at the call before virtual time can pass them).
 
 May import: nothing of ``execspec`` (greenlet and the standard library only). The layers
 above (shims, strategies, loader, postmortem, runner, explore) import it; it never imports

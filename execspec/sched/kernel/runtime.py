@@ -52,7 +52,7 @@ class Runtime:
     __slots__ = ("choose", "max_steps", "threads", "live", "clock", "step", "trace", "marks", "next_oid",
                  "runner", "main_done", "aborted", "outcome", "report", "return_value",
                  "strategy_error", "env", "objects", "thread_counter", "loading", "kill_points",
-                 "explainer", "extensions")
+                 "explainer", "extensions", "watch")
 
     def __init__(self, strategy: Strategy, max_steps: int,
                  explainer: Explainer | None = None) -> None:
@@ -82,6 +82,10 @@ class Runtime:
         #: per-execution state of the layers above, each under a key object it owns (the
         #: loader's hash counter, the wait graph a stall analysis built ...): opaque here
         self.extensions: dict[object, Any] = {}
+        #: called before the clock jumps and before a stuck execution fails; fails the
+        #: execution itself when something outside the shim could still end a wait
+        #: (``kernel.outside``; the runner watches for real threads). None: nothing to watch
+        self.watch: Callable[[Runtime], None] | None = None
 
     # -- objects and threads -------------------------------------------------------------
 
@@ -188,6 +192,8 @@ class Runtime:
 
     def _stalled(self) -> None:
         """No thread is enabled: jump to the earliest future deadline, or fail."""
+        if self.watch is not None:
+            self.watch(self)  # something outside could still end a wait: it fails first
         clock = self.clock
         best: float | None = None
         for t in self.live:

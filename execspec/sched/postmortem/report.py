@@ -30,13 +30,14 @@ from types import FrameType
 from typing import Any, Callable
 
 from execspec.sched.kernel.execution import ExecutionOutcome as Outcome
+from execspec.sched.kernel.outside import UncontrolledWait
 from execspec.sched.kernel.runtime import CThread, Runtime, current_cthread
 from execspec.sched.postmortem.frames import FrameInfo, frame_info, frame_kind, is_shim_file
 from execspec.sched.postmortem.trace import trace_table
 from execspec.sched.postmortem.waits import ThreadWait, WaitGraph, analyze
 
 __all__ = ["EXPLAINER", "FailureReport", "Postmortem", "Report", "build_report", "has_wait_cycle",
-           "trace_table", "uncontrolled_report"]
+           "outside_report", "trace_table", "uncontrolled_report"]
 
 
 @dataclass
@@ -246,6 +247,8 @@ def _chain_headline(g: WaitGraph) -> str:
 def build_report(rt: Runtime, outcome: Outcome, exc: BaseException | None,
                  thread: CThread | None) -> FailureReport:
     """The report for ``outcome``; never raises (a broken analysis is noted, not fatal)."""
+    if outcome is Outcome.UNCONTROLLED_BLOCK and isinstance(exc, UncontrolledWait):
+        return outside_report(rt, exc, thread)
     current = current_cthread()
     try:
         g: WaitGraph | None = rt.extensions.get(WaitGraph) or _graph(rt, current)
@@ -322,6 +325,31 @@ def uncontrolled_report(rt: Runtime, frame: FrameType | None,
                  trace_rows=rt.rows(), thread_names=rt.thread_names())
     rep.threads = [ThreadWait(tid, name, role="blocked thread", waits=f"blocked at {where}",
                               stack=[s for s in stack if s.kind != "shim"])]
+    return rep
+
+
+def outside_report(rt: Runtime, exc: UncontrolledWait, thread: CThread | None) -> FailureReport:
+    """A controlled thread waits on something the shim does not control (``kernel.outside``):
+    name the call, where it was made, and how to bring it under control."""
+    files = rt.env.files if rt.env is not None else set()
+    stack: list[FrameInfo] = []
+    f = exc.frame
+    while f is not None:
+        stack.append(frame_info(f, frame_kind(f, files)))
+        f = f.f_back
+    stack.reverse()
+    kept = [s for s in stack if s.kind != "shim"]
+    at = next((s for s in reversed(kept) if s.kind in ("user", "executor")), kept[-1] if kept else None)
+    where = f"{_short(at.filename)}:{at.lineno} `{at.line}`" if at else "an unknown place"
+    name = thread.shim.name if thread is not None else "?"
+    w = exc.wait
+    rep = FailureReport(Outcome.UNCONTROLLED_BLOCK,
+                        f"UNCONTROLLED_BLOCK: thread {name} waits on {w.on}, which the shim does "
+                        f"not control: {w.call} at {where}",
+                        details=f"Virtual time was not advanced past it. Fix: {w.hint}.",
+                        trace_rows=rt.rows(), thread_names=rt.thread_names())
+    rep.threads = [ThreadWait(thread.tid if thread is not None else 0, name, role="blocked thread",
+                              waits=f"waits on {w.on}: {w.call}", stack=kept)]
     return rep
 
 

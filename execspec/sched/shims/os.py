@@ -8,6 +8,12 @@ never registered with the real interpreter). ``atexit`` records callbacks that
 All of them find the execution through the running controlled thread, so one module object
 serves any execution.
 
+The waits on a child process (``waitpid``, ``wait``, ``wait3``, ``wait4``, ``waitid``) made
+from a controlled thread fail the execution as an uncontrolled wait (``kernel.outside``): a
+child is real, and polling it while virtual time runs (``subprocess.Popen.wait(timeout=30)``
+polls ``waitpid(pid, WNOHANG)`` and sleeps) would time out on a child that is still working.
+Outside a controlled thread they are the real calls.
+
 ``weakref`` is left real: weak references to shim objects work as they do to any object,
 and a callback the collector runs outside a controlled thread (the stdlib executor's
 ``weakref_cb`` puts ``None`` on its queue) performs non-blocking shim operations without a
@@ -18,8 +24,10 @@ from __future__ import annotations
 
 import functools
 import os as _real_os
+import sys
 from typing import TYPE_CHECKING, Any, Callable
 
+from execspec.sched.kernel.outside import OutsideWait, fail_outside
 from execspec.sched.kernel.runtime import current_cthread
 from execspec.sched.shims.sync import TIMEOUT_MAX, Lock, RLock
 from execspec.sched.shims.threading import Thread, get_ident, get_native_id, local
@@ -60,10 +68,36 @@ def _os_getattr(name: str) -> Any:
     return getattr(_real_os, name)
 
 
+#: how to bring a child process under control, for every report of a wait on one
+CHILD_HINT = ("a child process runs in real time, which the shim does not control: load "
+              "`subprocess` for real (leave it out of the modules loaded under the shim), or "
+              "model the child in the scenario with env.threading and env.time")
+
+
+def _child_wait(name: str, real: Callable[..., Any]) -> Callable[..., Any]:
+    """``os.<name>``: the real call outside the shim; in a controlled thread, a failure that
+    names the call (it waits on a real process: see the module docstring)."""
+
+    def wait(*args: Any, **kwargs: Any) -> Any:
+        th = current_cthread()
+        if th is None:
+            return real(*args, **kwargs)
+        flags = args[-1] if args and name in ("waitpid", "wait3", "wait4", "waitid") else 0
+        nohang = isinstance(flags, int) and flags & getattr(_real_os, "WNOHANG", 0)
+        call = f"os.{name}({'..., WNOHANG' if nohang else '...'})"
+        fail_outside(th, OutsideWait(call, "a real child process", CHILD_HINT), sys._getframe(1))
+        raise AssertionError("unreachable: fail_outside ends the execution")
+    wait.__name__ = wait.__qualname__ = name
+    wait.__doc__ = f"``os.{name}``; an uncontrolled wait in a controlled thread."
+    return wait
+
+
 OS_TEMPLATE: dict[str, Any] = {
     "cpu_count": cpu_count, "process_cpu_count": cpu_count,
     "register_at_fork": register_at_fork, "getpid": _real_os.getpid,
     "path": _real_os.path, "__getattr__": _os_getattr,
+    **{name: _child_wait(name, getattr(_real_os, name))
+       for name in ("waitpid", "wait", "wait3", "wait4", "waitid") if hasattr(_real_os, name)},
 }
 
 
