@@ -21,6 +21,7 @@ from execspec.cli import parser
 from execspec.conformance.run import PROFILES
 from execspec.commands.check_output import Output, add_arguments
 from execspec.commands.explore import model_summary
+from execspec.commands.progress_display import showing_progress
 from execspec.conformance.scenarios import run
 from execspec.spec import load
 from execspec.commands.schedule_dir import add_schedule_dir, schedule_dir, unsaved_line
@@ -65,8 +66,9 @@ def main(argv: Sequence[str]) -> int:
     if profile is not None:
         print(f"conformance machine: profile {profile.name} ({profile.shim_examples} examples under the "
               f"shim, {profile.thread_examples} on real threads, {profile.steps} steps each)", file=log)
-    result = run(targets, profile=profile, schedule_dir=schedule_dir(args),
-                 on_target=lambda t: print(f"checking {t.name} ...", file=log, flush=True))
+    with showing_progress() as shown:  # on stderr, when it is a terminal
+        result = run(targets, profile=profile, schedule_dir=schedule_dir(args),
+                     on_target=None if shown else lambda t: print(f"checking {t.name} ...", file=log, flush=True))
     status = out.emit(result)
     lost = unsaved_line((o.failure.replay_unsaved for t in result.targets for o in t.outcomes
                          if o.failure is not None), "execspec check")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from execspec.conformance import progress
 from execspec.conformance.machine import Mode as MachineMode
 from execspec.conformance.results import (
     CheckFailure, CheckOutcome, FailureKind, MachineRun, Mode, SkippedMode,
@@ -88,8 +89,13 @@ def machine_outcomes(target: Target, profile: Profile
     runs: list[MachineRun] = []
     modes = [MachineMode.SHIM] + ([MachineMode.THREADS] if target.real_threads_ok else [])
     for mode in modes:
+        step = f"machine ({mode.value}, {profile.name} profile)"
+        progress.started(target.name, step)
         result = run_machine(target, mode, profile)
-        outcomes += outcomes_of(result, target)
+        found = outcomes_of(result, target)
+        progress.finished(target.name, step, result.examples, result.seconds,
+                          sum(not o.passed for o in found))
+        outcomes += found
         runs.append(MachineRun(_MODE[mode], result.profile, result.examples, result.seconds,
                                result.first_failure))
     if not target.real_threads_ok:

@@ -26,6 +26,7 @@ from execspec.conformance.results import (
     TargetResult,
     Verdict,
 )
+from execspec.conformance import progress
 from execspec.conformance.run import Profile
 from execspec.conformance.scenarios.clause_checks import CHECKS
 from execspec.conformance.verdicts import MACHINE_CLAUSES, machine_outcomes
@@ -58,10 +59,14 @@ def check_target(target: Target, profile: Profile | None = None,
         outcomes += found
         skipped += why_not
     if target.real_threads_ok:
-        outcomes += run_threads(target)
+        outcomes += _told(target, "clause checks (threads)", lambda: run_threads(target))
     else:
         skipped.append(SkippedMode(Mode.THREADS, "source-only target"))
+    progress.started(target.name, "clause checks (shim)")
+    began = time.perf_counter()
     shim = run_shim(target, schedule_dir=schedule_dir)
+    progress.finished(target.name, "clause checks (shim)", len(shim.outcomes), time.perf_counter() - began,
+                      sum(not o.passed for o in shim.outcomes))
     outcomes += shim.outcomes
     if shim.skipped is not None:
         skipped.append(SkippedMode(Mode.SHIM, shim.skipped))
@@ -69,6 +74,15 @@ def check_target(target: Target, profile: Profile | None = None,
                         outcomes=outcomes, verdicts=verdicts(target, outcomes, load()),
                         skipped=skipped, machine_runs=machine_runs,
                         seconds=time.perf_counter() - started)
+
+
+def _told(target: Target, step: str, runs: Callable[[], list[CheckOutcome]]) -> list[CheckOutcome]:
+    """``runs()``, with the progress listener told when it starts and ends."""
+    progress.started(target.name, step)
+    began = time.perf_counter()
+    found = runs()
+    progress.finished(target.name, step, len(found), time.perf_counter() - began, sum(not o.passed for o in found))
+    return found
 
 
 def verdicts(target: Target, outcomes: Sequence[CheckOutcome],
