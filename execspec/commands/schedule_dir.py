@@ -19,7 +19,7 @@ __all__ = ["add_schedule_dir", "schedule_dir", "unsaved_line"]
 
 def add_schedule_dir(p: argparse.ArgumentParser, none_allowed: bool = False) -> None:
     """Add ``--schedule-dir DIR`` to a command's parser (``''`` writes none when ``none_allowed``)."""
-    p.add_argument("--schedule-dir", default=None, metavar="DIR", type=None if none_allowed else _directory,
+    p.add_argument("--schedule-dir", default=None, metavar="DIR", type=str if none_allowed else _directory,
                    help=f"where failing schedules are written (default: ${config.SCHEDULE_DIR}, else "
                         f"{config.DEFAULT_SCHEDULE_DIR}/)" + ("; '' writes none" if none_allowed else ""))
 
