@@ -60,6 +60,8 @@ CASES: list[tuple[str, bytes | str | None, str]] = [
      "scenario 'execspec.sched.examples.docs:no_such_xyz' is not there"),
     ("arguments the scenario does not take", _edited(_set("scenario_args", {"zzz": 1})),
      "does not take the recorded arguments {'zzz': 1}"),
+    ("a scenario that is no scenario", _edited(_set("scenario", "os:getcwd")),
+     "scenario 'os:getcwd' does not take a scenario's one argument (the shim's Env)"),
     ("a missing file", None, "cannot read schedule file"),
 ]
 

@@ -142,8 +142,10 @@ class Schedule:
         try:
             inspect.signature(func).bind(None, **self.scenario_args)
         except TypeError as exc:
-            raise ScheduleFileError(f"scenario {self.scenario!r} does not take the recorded arguments "
-                                    f"{self.scenario_args!r} ({exc}); {where}") from None
+            takes = (f"the recorded arguments {self.scenario_args!r}" if self.scenario_args
+                     else "a scenario's one argument (the shim's Env)")
+            raise ScheduleFileError(f"scenario {self.scenario!r} does not take {takes} ({exc}); "
+                                    f"{where}") from None
         except ValueError:  # no signature to read (a builtin): let the call decide
             pass
         return functools.partial(func, **self.scenario_args) if self.scenario_args else func
