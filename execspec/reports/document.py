@@ -90,6 +90,7 @@ class FailureDoc(TypedDict):
     interleaving: str | None    # its interleaving table,
     replay_file: str | None     # its schedule file
     replay_command: str | None  # and the command that replays it
+    replay_unsaved: str | None  # why there is no schedule file (its directory could not be written)
 
 
 class VerdictDoc(TypedDict):
@@ -242,7 +243,7 @@ def _failure(o: CheckOutcome) -> FailureDoc:
         violation=f.violation, calls=list(f.calls), snippet=f.snippet, seeds=list(f.seeds),
         seed=f.seed, strategy=f.strategy, schedule=f.schedule, interleaving=f.interleaving,
         replay_file=None if f.replay_file is None else str(f.replay_file),
-        replay_command=f.replay_command)
+        replay_command=f.replay_command, replay_unsaved=f.replay_unsaved)
 
 
 def dumps(doc: Document) -> str:

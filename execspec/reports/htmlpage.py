@@ -183,6 +183,8 @@ def _run(f: FailureDoc) -> str:
         out.append(f'<details><summary>whole finding</summary><pre class="message">{escape(f["message"])}</pre></details>')
     if f["replay_command"]:
         out.append(f'<p>Replay:</p><pre class="replay"><code>{escape(f["replay_command"])}</code></pre>')
+    elif f["replay_unsaved"]:
+        out.append(f'<p class="muted">No schedule file: {escape(f["replay_unsaved"])}</p>')
     out.append("</div>")
     return "\n".join(out)
 

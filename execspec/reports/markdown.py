@@ -108,4 +108,6 @@ def _failure(i: int, f: FailureDoc, doc: Document) -> list[str]:
         lines += [f"Interleaving ({where}):", "", *_fenced(f["interleaving"]), ""]
     if f["replay_command"]:
         lines += ["Replay:", "", *_fenced(f["replay_command"], "sh"), ""]
+    elif f["replay_unsaved"]:
+        lines += [f"No schedule file: {escape(f['replay_unsaved'])}", ""]
     return lines

@@ -121,3 +121,13 @@ def test_markdown_escapes_the_message_and_keeps_the_calls_in_a_fence_it_cannot_c
     assert "| `FUT-CB-ONCE` | **FAIL** | pass |" in text
     assert "diverges [gh-92001](https://github.com/python/cpython/issues/92001)" in text
     assert "| **score** | 2/4 | 2/3 |" in text
+
+
+def test_a_failure_whose_schedule_file_could_not_be_written_says_why_instead_of_a_replay() -> None:
+    doc = _doc()
+    shim = doc["targets"][0]["failures"][1]
+    assert shim["replay_command"] is not None and shim["replay_unsaved"] is None
+    shim.update(replay_file=None, replay_command=None, replay_unsaved="read-only <dir>")
+    _validate(json.loads(dumps(doc)))
+    assert "No schedule file: read-only &lt;dir&gt;" in htmlpage.render(doc)
+    assert "No schedule file: read-only \\<dir\\>" in markdown.render(doc)
