@@ -4,6 +4,7 @@ and before any other work starts; validating a good one leaves nothing running."
 from __future__ import annotations
 
 import doctest
+import importlib
 import multiprocessing
 import os
 import subprocess
@@ -15,7 +16,6 @@ from typing import Iterator
 
 import pytest
 
-import execspec.targets.validation
 from execspec.commands import check
 from execspec.commands.targets_arg import usable_targets
 from execspec.targets import Problem, Target, validate
@@ -166,5 +166,7 @@ def test_usable_targets_exits_at_once_only_when_a_probe_is_left_running(factorie
     assert exits == [2]
 
 
-def test_the_validation_examples_run() -> None:
-    assert doctest.testmod(execspec.targets.validation, optionflags=doctest.ELLIPSIS).failed == 0
+@pytest.mark.parametrize("name", ["execspec.targets.validation", "execspec.commands.targets_arg",
+                                  "execspec.commands.schedule_dir"])
+def test_the_examples_in_the_docstrings_run(name: str) -> None:
+    assert doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS).failed == 0
