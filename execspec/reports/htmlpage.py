@@ -40,7 +40,8 @@ table.matrix { border-collapse: collapse; }
 .matrix td.clause { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12.5px; }
 td.pass { color: #1a7f37; } td.fail { background: #ffebe9; font-weight: 700; }
 td.diverges { background: #fff8c5; } td.na, td.none { color: #8c959f; }
-td.fail a { color: #cf222e; } td a { text-decoration: none; } td a:hover { text-decoration: underline; }
+td.fail a { color: #cf222e; } td.known { background: #fff1e5; font-weight: 400; }
+section.gate { margin: 0 0 1em; } section.gate.fails { color: #cf222e; } td a { text-decoration: none; } td a:hover { text-decoration: underline; }
 td.na details summary { cursor: pointer; list-style: none; } td.na details[open] { color: #57606a; }
 tr.score td, tr.score th { font-weight: 700; background: #f6f8fa; }
 details.panel { border: 1px solid #d0d7de; border-radius: 6px; margin: .6em 0; padding: .4em .8em; }
@@ -85,7 +86,7 @@ def render(doc: Document) -> str:
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
              "<title>execspec conformance report</title>", f"<style>{_CSS}</style></head><body>",
              "<h1>execspec conformance report</h1>", f'<p class="summary">{escape(summary)}</p>',
-             _matrix(doc)]
+             _gate(doc), _matrix(doc)]
     for i, t in enumerate(doc["targets"]):
         parts.append(_target(i, t, doc))
     parts.append(f"<script>{_JS}</script></body></html>")
@@ -94,6 +95,8 @@ def render(doc: Document) -> str:
 
 def _matrix(doc: Document) -> str:
     targets = doc["targets"]
+    gate = doc["baseline"]
+    tolerated = {(c["target"], c["clause"]) for c in gate["known"]} if gate else set()
     head = "".join(f'<th scope="col">{escape(t["name"])}</th>' for t in targets)
     rows = [f'<table class="matrix" id="matrix"><thead><tr><th scope="col">clause</th>{head}</tr></thead><tbody>']
     for area in doc["areas"]:
@@ -101,18 +104,22 @@ def _matrix(doc: Document) -> str:
         for cid in area["clauses"]:
             known = doc["clauses"].get(cid)
             title = (known["title"] if known else None) or ""
-            cells = "".join(_cell(i, cid, t["verdicts"][cid]) for i, t in enumerate(targets))
+            cells = "".join(_cell(i, cid, t["verdicts"][cid], (t["name"], cid) in tolerated)
+                            for i, t in enumerate(targets))
             rows.append(f'<tr><td class="clause" title="{escape(title)}">{escape(cid)}</td>{cells}</tr>')
     scores = "".join(f'<td class="score">{t["score"]["passed"]}/{t["score"]["of"]}</td>' for t in targets)
     rows.append(f'</tbody><tfoot><tr class="score"><th scope="row">score</th>{scores}</tr></tfoot></table>')
     return "\n".join(rows)
 
 
-def _cell(i: int, clause: str, v: VerdictDoc) -> str:
+def _cell(i: int, clause: str, v: VerdictDoc, known: bool = False) -> str:
     verdict = v["verdict"]
     href = f'#{escape(panel_id(i, clause))}'
     if verdict == "pass":
         return '<td class="pass">pass</td>'
+    if verdict == "fail" and known:  # listed in the baseline: tolerated, still shown
+        return (f'<td class="fail known" title="listed in the baseline"><a class="opens" href="{href}">FAIL</a>'
+                ' <span class="muted">(baseline)</span></td>')
     if verdict == "fail":
         return f'<td class="fail"><a class="opens" href="{href}">FAIL</a></td>'
     if verdict == "diverges":
@@ -155,7 +162,8 @@ def _panel(i: int, cid: str, v: VerdictDoc, t: TargetDoc, doc: Document) -> str:
            f"<summary>{escape(cid)}: {escape(what)}</summary>"]
     if clause is not None and clause["statement"]:
         title = f"<strong>{escape(clause['title'] or '')}.</strong> " if clause["title"] else ""
-        doc_link = f' <a href="{escape(clause["doc"])}">docs</a>' if clause["doc"] else ""
+        url = clause["doc"]
+        doc_link = f' <a href="{escape(url)}">docs</a>' if url is not None and _web(url) else ""
         out.append(f"<blockquote>{title}{_code_spans(escape(clause['statement']))}{doc_link}</blockquote>")
     if v["issue_url"]:
         out.append(f'<p>Recorded upstream: <a href="{escape(v["issue_url"])}">{escape(v["issue"] or "")}</a></p>')
@@ -192,3 +200,23 @@ def _run(f: FailureDoc) -> str:
 def _code_spans(escaped: str) -> str:
     """The spec's `code` spans as <code>, in text already escaped (so nothing new can open)."""
     return re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped)
+
+
+def _web(url: str) -> bool:
+    """Only web links become links (a ``javascript:`` address never does)."""
+    return url.startswith(("https://", "http://"))
+
+
+def _gate(doc: Document) -> str:
+    gate = doc["baseline"]
+    if gate is None:
+        return ""
+    fails = " fails" if gate["exit_status"] else ""
+    head = (f"Baseline {gate['file'] or ''}: {len(gate['new'])} new failure(s), {len(gate['known'])} known, "
+            f"{len(gate['fixed'])} fixed")
+    items = [f"new: {c['target']} {c['clause']}" for c in gate["new"]]
+    items += [f"fixed (now {c['verdict']}; drop it from the baseline): {c['target']} {c['clause']}"
+              for c in gate["fixed"]]
+    items += [f"not checked in this run: {c['target']} {c['clause']}" for c in gate["unchecked"]]
+    listed = "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>" if items else ""
+    return f'<section class="gate{fails}" id="baseline"><p><strong>{escape(head)}</strong></p>{listed}</section>'

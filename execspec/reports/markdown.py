@@ -60,6 +60,15 @@ def render(doc: Document) -> str:
                                       if run["machine_profile"] else "")
     lines += ["", f"{run['exercised']} of {run['catalogue_size']} clauses exercised by {by}; "
                   f"{run['unexpected_failures']} unexpected failure(s); {run['elapsed']:.1f} s.", ""]
+    gate = doc["baseline"]
+    if gate is not None:
+        lines += [f"Baseline {escape(gate['file'] or '')}: {len(gate['new'])} new failure(s), "
+                  f"{len(gate['known'])} known, {len(gate['fixed'])} fixed.", ""]
+        lines += [f"- new: {escape(c['target'])} `{c['clause']}`" for c in gate["new"]]
+        lines += [f"- fixed (now {c['verdict']}; drop it from the baseline): {escape(c['target'])} `{c['clause']}`"
+                  for c in gate["fixed"]]
+        lines += [f"- not checked in this run: {escape(c['target'])} `{c['clause']}`" for c in gate["unchecked"]]
+        lines.append("")
     for t in targets:
         lines += _target(t, doc)
     return "\n".join(lines).rstrip("\n") + "\n"

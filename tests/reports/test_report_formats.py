@@ -131,3 +131,21 @@ def test_a_failure_whose_schedule_file_could_not_be_written_says_why_instead_of_
     _validate(json.loads(dumps(doc)))
     assert "No schedule file: read-only &lt;dir&gt;" in htmlpage.render(doc)
     assert "No schedule file: read-only \\<dir\\>" in markdown.render(doc)
+
+
+def test_with_a_baseline_the_pages_say_what_is_new_known_and_fixed() -> None:
+    run = failing_run()
+    listed = Baseline(frozenset({("mine:make_pool", "FUT-CB-ONCE"), ("mine:make_pool", "WAIT-CANCELLED-COUNTS")}))
+    doc = document(run, gate=gate(run, listed), baseline_file="conformance.json")
+    page = htmlpage.render(doc)
+    assert "Baseline conformance.json: 1 new failure(s), 1 known, 1 fixed" in page
+    assert page.count("(baseline)</span>") == 1  # the one known FAIL cell
+    assert "new: mine:make_pool FUT-DONE" in page and "fixed (now pass; drop it" in page
+    text = markdown.render(doc)
+    assert "- new: mine:make\\_pool `FUT-DONE`" in text
+
+
+def test_only_web_addresses_become_links() -> None:
+    doc = _doc()
+    doc["clauses"]["FUT-DONE"]["doc"] = "javascript:alert(1)"
+    assert "javascript:" not in htmlpage.render(doc)
