@@ -10,7 +10,9 @@ where every put happens); submit() spends one instead of starting a thread (TPE-
 The count never exceeds the workers about to block on the queue, so no call waits while a
 worker could be started. A new worker is reserved under the pool lock (it enters ``threads``,
 so the bound holds) and started outside it, as a start waits for the OS; joiners first wait
-until ``starting`` is 0, so every call queued before the stop signal has its worker joined.
+until ``reserved`` is empty, so every call queued before the stop signal has its worker joined.
+A reserved worker leaves ``reserved`` when its start() returns or when it begins to run,
+whichever comes first, so one interrupt in either thread cannot leave it there.
 
 Exception safety (issue 11): a BaseException may arrive between any two statements (a
 signal's KeyboardInterrupt), from a done-callback or from the initializer; none strands a
@@ -43,7 +45,8 @@ _BROKEN = "a thread initializer failed, so this thread pool cannot run anything"
 _AFTER_SHUTDOWN = "cannot submit to an executor after its shutdown()"
 _AFTER_EXIT = "cannot submit once the interpreter has started to exit"
 _NO_THREAD = "no worker thread could be started to run this call"
-_NOTHING: Any = object()  # a worker's hands are empty (None is the stop signal)
+_NOTHING: Any = "<no call in hand>"  # a sentinel (None is the stop signal); a str, as the
+# shim's loader can reset immutable globals between executions but not a bare object()
 _Due = list[tuple[Future[Any], list[Callable[[Future[Any]], object]]]]
 
 # TPE-INTERPRETER-EXIT: every live pool, so the exit hook can stop and join them all.
@@ -54,16 +57,17 @@ _executor_numbers = itertools.count()
 
 
 class _Pool:
-    __slots__ = ("lock", "started", "queue", "idle", "starting", "threads", "max_workers", "prefix",
+    __slots__ = ("lock", "started", "queue", "idle", "reserved", "threads", "max_workers", "prefix",
                  "initializer", "initargs", "refusal", "owner", "__weakref__")  # fmt: skip
 
     def __init__(self, max_workers: int, prefix: str, initializer: Callable[..., object] | None,
                  initargs: tuple[Any, ...]) -> None:  # fmt: skip
         self.lock = threading.RLock()  # guards the rest and every put; reentrant as _future._lock
-        self.started = threading.Condition(self.lock)  # notified when `starting` drops to 0
+        self.started = threading.Condition(self.lock)  # notified when `reserved` shrinks
         self.queue: queue.SimpleQueue[_Call | None] = queue.SimpleQueue()
         self.idle = 0  # workers that found the queue empty and were not yet handed a call
-        self.starting = 0  # threads in `threads` whose start() has not returned yet
+        # threads in `threads` not yet known to have started (or to have failed to)
+        self.reserved: dict[threading.Thread, None] = {}
         # INV-WORKERS-BOUNDED: <= max_workers; a dict, so joins go in start order (replayable)
         self.threads: dict[threading.Thread, None] = {}
         self.max_workers, self.prefix = max_workers, prefix
@@ -79,7 +83,7 @@ class _Pool:
         self.queue.put(None)
 
     def reserved_started(self) -> None:
-        while self.starting:  # under the lock: until every reserved worker started (or failed to)
+        while self.reserved:  # under the lock: until every reserved worker started (or failed to)
             self.started.wait()
 
     def settle_queued(self, due: _Due, error: Callable[[], BaseException] | None) -> None:
@@ -101,12 +105,17 @@ class _Pool:
             if call is not _NOTHING and call is not None:
                 _settle(call[0], due, error)
 
+    @property
+    def starting(self) -> int:
+        """Reserved workers not yet known to have started."""
+        return len(self.reserved)
+
     def reserve(self) -> threading.Thread:
         """Under the lock: a new worker, counted in ``threads`` (the bound holds) and in
-        ``starting`` (joiners wait for it); ``start`` it outside the lock."""
+        ``reserved`` (joiners wait for it); ``start`` it outside the lock."""
         t = threading.Thread(name=f"{self.prefix}_{len(self.threads)}", target=_work, args=(self,))
         self.threads[t] = None
-        self.starting += 1
+        self.reserved[t] = None
         return t
 
     def start(self, t: threading.Thread, f: Future[Any] | None) -> None:
@@ -135,9 +144,13 @@ class _Pool:
             if withdrawn or f is None or not isinstance(exc, Exception):
                 raise
         finally:
-            with self.lock:
-                self.starting -= 1
-                self.started.notify_all()  # joiners re-check `starting`
+            self.begun(t)
+
+    def begun(self, t: threading.Thread) -> None:
+        """``t`` started, or failed to: joiners need not wait for it any more."""
+        with self.lock:
+            self.reserved.pop(t, None)
+            self.started.notify_all()  # joiners re-check `reserved`
 
     def owner_gone(self, _: object) -> None:
         # TPE-GC-DROPPED. Runs inside the garbage collector, perhaps in a thread that holds
@@ -197,17 +210,19 @@ def _break(pool: _Pool) -> None:
 
 def _work(pool: _Pool) -> None:
     """A worker thread's body: run queued calls until told to stop."""
-    if pool.initializer is not None:
-        try:
-            pool.initializer(*pool.initargs)  # TPE-INITIALIZER-RUNS: once, in each worker
-        except BaseException:
-            _log.critical("thread pool initializer failed", exc_info=True)
-            _break(pool)
-            return
     q, lock, flock = pool.queue, pool.lock, _future._lock
     stopped = counted = False
     call: Any = _NOTHING
     try:
+        pool.begun(threading.current_thread())  # if the thread that started us was interrupted
+        if pool.initializer is not None:
+            try:
+                pool.initializer(*pool.initargs)  # TPE-INITIALIZER-RUNS: once, in each worker
+            except BaseException:
+                stopped = True  # no replacement: it would fail the same way
+                _log.critical("thread pool initializer failed", exc_info=True)
+                _break(pool)
+                return
         while True:
             if not counted and q.empty():
                 with lock:
@@ -386,7 +401,7 @@ def _after_fork_in_child() -> None:
     _registry_lock._at_fork_reinit()  # type: ignore[attr-defined]
     for pool in list(_pools):
         pool.lock, pool.queue, pool.threads = threading.RLock(), queue.SimpleQueue(), {}
-        pool.started, pool.idle, pool.starting = threading.Condition(pool.lock), 0, 0
+        pool.started, pool.idle, pool.reserved = threading.Condition(pool.lock), 0, {}
 
 
 threading._register_atexit(_at_exit)  # type: ignore[attr-defined]

@@ -20,7 +20,7 @@ SCHED = Path(__file__).resolve().parents[2] / "execspec" / "sched"
 
 #: layer -> rank; a module may import modules of a layer whose rank is lower, or its own layer
 RANKS = {"kernel": 0, "shims": 1, "strategies": 1, "loader": 2, "postmortem": 3, "runner": 4,
-         "explore": 5, "face": 6}
+         "explore": 5, "faults": 5, "face": 6}
 #: modules outside the layers: the example scenarios (user code, importing nothing of sched)
 EXEMPT = {"examples"}
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from greenlet import getcurrent  # type: ignore[import-untyped,unused-ignore]
+from greenlet import GreenletExit, getcurrent  # type: ignore[import-untyped,unused-ignore]
 
 from execspec.sched.kernel.op import _OPS, make_op
 from execspec.sched.kernel.prim import Prim
-from execspec.sched.kernel.runtime import CThread, Runtime, current_cthread
+from execspec.sched.kernel.runtime import Abort, CThread, Runtime, current_cthread
 
 __all__ = ["Condition", "Lock", "Prim", "RLock", "TIMEOUT_MAX"]
 
@@ -240,7 +240,18 @@ class Condition(Prim):
             ready = lambda: tok.notified and lock._owner is None  # noqa: E731
         else:
             ready = lambda: (tok.notified or rt.clock >= dl) and lock._owner is None  # noqa: E731
-        rt.point(th, self._op(th, "wait"), ready, dl)
+        try:
+            rt.point(th, self._op(th, "wait"), ready, dl)
+        except (GreenletExit, Abort):
+            raise
+        except BaseException:
+            # Interrupted in its wait (``execspec.sched.faults``): as CPython's Condition.wait
+            # does, take the lock back before the exception leaves, and forget the waiter.
+            if tok in self._waiters:
+                self._waiters.remove(tok)
+            rt.point(th, self._op(th, "acquire"), lock._free)
+            lock._acquire_restore(th, saved)
+            raise
         lock._acquire_restore(th, saved)
         if tok.notified:
             return True

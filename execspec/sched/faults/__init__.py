@@ -1,0 +1,25 @@
+"""Fault injection: an asynchronous exception raised in a controlled thread at one scheduling
+point of a scenario, for each point in turn, and what the code under test left behind.
+
+``inject_faults(scenario, module=...)`` runs the scenario once to list its injection points
+(every step of a seeded schedule, and every thread parked at that step), then once per point
+with a ``KeyboardInterrupt`` (any ``BaseException`` class by option) raised there; after each
+run the scenario's world settles (gates opened, every pool shut down with ``wait=True``,
+interpreter exit) and is checked: every future the scenario made is done, no shim lock is
+held, no thread is left, no waiter record is left on a future. Exhaustive up to
+``max_points``, a seeded sample beyond. A library: ``execspec faults`` is its command.
+
+Layer: beside ``explore`` (it runs executions through ``runner.run_once``); imports kernel,
+shims, strategies, loader and runner, never ``explore``.
+
+>>> from execspec.sched.faults import SCENARIOS, inject_faults
+>>> run = inject_faults(SCENARIOS["cancel"], module="execspec.impl")
+>>> run.survived == run.tried, run.strandings
+(True, [])
+"""
+
+from execspec.sched.faults.inject import FaultRun, Point, Stranding, inject_faults
+from execspec.sched.faults.scenarios import SCENARIOS
+from execspec.sched.faults.world import FaultWorld
+
+__all__ = ["FaultRun", "FaultWorld", "Point", "SCENARIOS", "Stranding", "inject_faults"]

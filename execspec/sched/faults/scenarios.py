@@ -1,0 +1,68 @@
+"""The fault scenarios: small, so every injection point of a schedule can be tried. Each works
+through a ``FaultWorld`` and asserts nothing itself: what an interrupt left behind is judged
+by the world once it settles.
+
+- ``shutdown``: calls queued behind a blocked one, a done-callback on one, then
+  ``shutdown(wait=False, cancel_futures=True)`` (EXE-SHUTDOWN-CANCEL-FUTURES);
+- ``cancel``: four calls on two workers, every other one cancelled, the rest awaited;
+- ``wait``: ``wait(FIRST_COMPLETED)`` with a timeout, then ``wait(ALL_COMPLETED)``;
+- ``as_completed``: three calls consumed from ``as_completed`` with a timeout.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from execspec.sched.faults.world import FaultWorld
+
+__all__ = ["SCENARIOS", "as_completed", "cancel", "shutdown", "wait"]
+
+
+def _noop(f: Any) -> None:
+    pass
+
+
+def shutdown(w: FaultWorld) -> None:
+    """Cancel queued calls with shutdown(cancel_futures=True) while one runs."""
+    ex = w.pool(1)
+    gate = w.gate()
+    w.submit(ex, gate.wait)
+    fs = [w.submit(ex, abs, -i) for i in range(3)]
+    fs[0].add_done_callback(_noop)
+    gate.set()
+    ex.shutdown(wait=False, cancel_futures=True)
+
+
+def cancel(w: FaultWorld) -> None:
+    """Cancel every other queued call; wait for the others."""
+    ex = w.pool(2)
+    fs = [w.submit(ex, abs, -i) for i in range(4)]
+    for f in fs[::2]:
+        f.cancel()
+    for f in fs:
+        try:
+            f.result(timeout=5)
+        except w.cf.CancelledError:
+            pass
+
+
+def wait(w: FaultWorld) -> None:
+    """wait() for the first and then for all of three calls."""
+    ex = w.pool(2)
+    fs = [w.submit(ex, abs, -i) for i in range(3)]
+    w.cf.wait(fs, timeout=5, return_when=w.cf.FIRST_COMPLETED)
+    w.cf.wait(fs, timeout=5)
+
+
+def as_completed(w: FaultWorld) -> None:
+    """Consume three calls from as_completed()."""
+    ex = w.pool(2)
+    fs = [w.submit(ex, abs, -i) for i in range(3)]
+    for f in w.cf.as_completed(fs, timeout=5):
+        f.result()
+
+
+#: name -> scenario, in the order the command runs them
+SCENARIOS: dict[str, Callable[[FaultWorld], None]] = {
+    "shutdown": shutdown, "cancel": cancel, "wait": wait, "as_completed": as_completed,
+}

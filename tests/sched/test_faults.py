@@ -1,0 +1,52 @@
+"""Fault injection (``execspec.sched.faults``): a KeyboardInterrupt at every injection point
+of the shutdown, cancel, wait and as_completed scenarios strands nothing in impl; the old
+shutdown(cancel_futures) of impl is caught, at the point the issue names; the stdlib's
+strandings are found and stable. Deterministic: one seeded schedule, every point tried."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("greenlet")
+
+from execspec.sched.faults import SCENARIOS, inject_faults  # noqa: E402
+
+pytestmark = pytest.mark.timeout(300)
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_impl_survives_an_interrupt_at_every_injection_point(name: str) -> None:
+    run = inject_faults(SCENARIOS[name], module="execspec.impl", max_points=1_000)
+    assert not run.sampled and run.tried == run.points > 20
+    assert run.ok, run.render()
+
+
+def test_impl_survives_other_base_exceptions_too() -> None:
+    run = inject_faults(SCENARIOS["shutdown"], module="execspec.impl", exception=SystemExit,
+                        max_points=1_000)
+    assert run.exception == "SystemExit" and run.ok, run.render()
+
+
+def test_the_old_shutdown_cancel_futures_of_impl_is_caught() -> None:
+    run = inject_faults(SCENARIOS["shutdown"], module="faults_known_bad", max_points=1_000)
+    assert not run.ok
+    cancels = [s for s in run.strandings if "(cancel)" in s.point.where]
+    assert cancels, run.render()
+    first = cancels[0]
+    assert first.point.thread == "MainThread" and first.point.where.startswith("impl/_future.py")
+    assert any("pending, never run or cancelled" in left for left in first.left), first.left
+
+
+def test_the_stdlib_strands_work_and_the_report_says_where() -> None:
+    run = inject_faults(SCENARIOS["shutdown"], module="concurrent.futures", max_points=1_000)
+    assert run.strandings, "the stdlib's worker dies of an interrupt and leaves its call running"
+    workers = [s for s in run.strandings if s.point.thread.startswith("ThreadPoolExecutor")]
+    assert workers and all("futures/" in s.point.where for s in workers)
+    assert run.render().splitlines()[0].startswith(f"shutdown: all {run.tried} injection points")
+
+
+def test_sampling_is_seeded_and_bounded() -> None:
+    a = inject_faults(SCENARIOS["cancel"], module="execspec.impl", max_points=10, seed=3)
+    b = inject_faults(SCENARIOS["cancel"], module="execspec.impl", max_points=10, seed=3)
+    assert a.sampled and a.tried == 10 < a.points
+    assert (a.points, a.survived) == (b.points, b.survived)
