@@ -16,7 +16,7 @@ Shape, in short::
      "areas": [{"name", "clauses": [ID, ...]}],
      "clauses": {ID: {"area", "title", "statement", "doc", "status", "issue"}},
      "targets": [{"name", "kind", "python", "seconds", "score", "tally", "skipped",
-                  "machine_runs", "verdicts": {ID: {"verdict", "issue", "issue_url",
+                  "machine_runs", "verdicts": {ID: {"area", "verdict", "issue", "issue_url",
                   "reason", "failures": [index, ...]}}, "failures": [{...}]}]}
 
 >>> from execspec.conformance.results import Area, ClauseVerdict, ExecutorKind, RunResult, TargetResult, Verdict
@@ -94,6 +94,7 @@ class FailureDoc(TypedDict):
 
 
 class VerdictDoc(TypedDict):
+    area: str                   # the area of the catalogue the clause is in (its matrix group)
     verdict: str                # a Verdict value: "pass", "fail", "diverges", "not applicable", ...
     issue: str | None           # "gh-N" when the clause is a recorded upstream divergence
     issue_url: str | None
@@ -198,7 +199,7 @@ def document(run: RunResult, catalogue: Catalogue | None = None, gate: Gate | No
         baseline=None if gate is None else _gate(gate, baseline_file),
         areas=[AreaDoc(name=a.name, clauses=list(a.clauses)) for a in run.areas],
         clauses=clauses,
-        targets=[_target(t, run.clauses) for t in run.targets])
+        targets=[_target(t, {c: a.name for a in run.areas for c in a.clauses}) for t in run.targets])
 
 
 def _gate(g: Gate, file: str | None) -> GateDoc:
@@ -209,7 +210,7 @@ def _gate(g: Gate, file: str | None) -> GateDoc:
                    exit_status=g.exit_status)
 
 
-def _target(t: TargetResult, rows: list[str]) -> TargetDoc:
+def _target(t: TargetResult, rows: dict[str, str]) -> TargetDoc:
     failed = t.failed_outcomes
     tally = t.tally
     return TargetDoc(
@@ -223,14 +224,14 @@ def _target(t: TargetResult, rows: list[str]) -> TargetDoc:
         machine_runs=[MachineRunDoc(mode=m.mode.value, profile=m.profile, examples=m.examples,
                                     seconds=m.seconds, first_failure=m.first_failure)
                       for m in t.machine_runs],
-        verdicts={c: _verdict(t.verdict(c), failed) for c in rows},
+        verdicts={c: _verdict(t.verdict(c), area, failed) for c, area in rows.items()},
         failures=[_failure(o) for o in failed])
 
 
-def _verdict(v: ClauseVerdict, failed: list[CheckOutcome]) -> VerdictDoc:
+def _verdict(v: ClauseVerdict, area: str, failed: list[CheckOutcome]) -> VerdictDoc:
     # Outcomes are compared by identity: two equal runs are still two runs.
     at = [i for i, o in enumerate(failed) if any(o is f for f in v.failures)]
-    return VerdictDoc(verdict=v.verdict.value, issue=v.issue, issue_url=issue_url(v.issue),
+    return VerdictDoc(area=area, verdict=v.verdict.value, issue=v.issue, issue_url=issue_url(v.issue),
                       reason=v.reason, failures=at)
 
 
