@@ -7,6 +7,7 @@ Subcommands::
     execspec spec [CLAUSE]        print the catalogue's index, or one clause
     execspec deadlocks            run the docs' two deadlock examples under the shim
     execspec replay FILE          replay a recorded schedule and print its report
+    execspec faults [TARGET ...]  interrupt each scheduling point in turn; report stranded work
 
 Each subcommand is a module of :mod:`execspec.commands`; this file only dispatches to it by
 name, so that ``execspec --help`` stays fast and a broken piece cannot break the others.
@@ -27,6 +28,7 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
     "deadlocks": ("execspec.commands.deadlocks", "main", "report the docs' two deadlocks"),
     "replay": ("execspec.commands.replay", "main", "replay a schedule file"),
     "coverage": ("execspec.commands.coverage", "main", "clauses nothing exercises, and why"),
+    "faults": ("execspec.commands.faults", "main", "interrupt every point; report stranded work"),
 }
 
 

@@ -50,3 +50,18 @@ def test_sampling_is_seeded_and_bounded() -> None:
     b = inject_faults(SCENARIOS["cancel"], module="execspec.impl", max_points=10, seed=3)
     assert a.sampled and a.tried == 10 < a.points
     assert (a.points, a.survived) == (b.points, b.survived)
+
+
+def test_the_faults_command_passes_impl_and_fails_the_known_bad(capsys: pytest.CaptureFixture[str]) -> None:
+    from execspec.commands.faults import main
+
+    assert main(["impl", "--scenario", "shutdown", "--seed", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "seed 5" in out and "0 stranded work" in out
+    assert main(["faults_known_bad:ThreadPoolExecutor", "--scenario", "shutdown"]) == 1
+    out = capsys.readouterr().out
+    assert "(cancel) before _future._lock.acquire" in out and "pending, never run or cancelled" in out
+    assert main(["stdlib", "--scenario", "wait", "--max-points", "5"]) == 1
+    out = capsys.readouterr().out
+    assert "sampled 5 of" in out and "upstream:" in out
+    assert main(["no such target"]) == 2

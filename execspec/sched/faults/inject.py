@@ -81,9 +81,15 @@ class FaultRun:
                  f"{self.survived} survived, {len(self.strandings)} stranded work"]
         if self.baseline:
             lines.append("  without any interrupt: " + "; ".join(self.baseline))
+        # points that differ only by their step strand the same way: one entry, its steps listed
+        groups: dict[tuple[str, str, str, tuple[str, ...]], list[int]] = {}
         for s in self.strandings:
-            lines.append(f"  {s.point.describe()}")
-            lines.append(f"    left: {'; '.join(s.left)}")
+            p = s.point
+            groups.setdefault((p.thread, p.where, p.op, s.left), []).append(p.step)
+        for (thread, at, op, left), steps in groups.items():
+            label = "step" if len(steps) == 1 else "steps"
+            lines.append(f"  {label} {', '.join(map(str, steps))}: {thread}, at {at} before {op}")
+            lines.append(f"    left: {'; '.join(left)}")
         return "\n".join(lines)
 
 
