@@ -9,7 +9,9 @@ import pytest
 
 MODULES = ("execspec.cli", "execspec.spec", "execspec.spec.catalogue", "execspec.spec.render",
            "execspec.targets", "execspec.targets.target", "execspec.targets.kind",
-           "execspec.targets.cpython", "execspec.conformance.results", "execspec.reports.terminal")
+           "execspec.targets.cpython", "execspec.conformance.results", "execspec.reports.terminal",
+           "execspec.reports.document", "execspec.reports.markdown", "execspec.reports.htmlpage",
+           "execspec.conformance.baseline", "execspec.conformance.progress")
 
 
 @pytest.mark.parametrize("name", MODULES)
