@@ -2,7 +2,9 @@
 the baseline gate.
 
 ``--format terminal|markdown|json|html`` picks the renderer; ``--output FILE`` writes the report
-there instead of stdout. Every format but the terminal's is rendered from the JSON document
+there instead of stdout, and may be given more than once (a file named ``.json``, ``.html``,
+``.htm``, ``.md`` or ``.markdown`` gets that format; any other gets ``--format``), so one run can
+leave a JSON document and an HTML page. Every format but the terminal's is rendered from the JSON document
 (:mod:`execspec.reports.document`). ``--baseline FILE`` judges the run against the cells listed
 there (:mod:`execspec.conformance.baseline`); ``--update-baseline`` writes that file from this
 run first. The status lines a run prints go to stderr whenever stdout carries a machine-read
@@ -24,15 +26,19 @@ from execspec.reports import document, htmlpage, markdown, terminal
 __all__ = ["FORMATS", "Output", "add_arguments"]
 
 FORMATS = ("terminal", "markdown", "json", "html")
+#: a file suffix that names a format
+_SUFFIXES = {".json": "json", ".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """The output and gate options of ``execspec check``."""
-    p.add_argument("--format", choices=FORMATS, default="terminal",
-                   help="the report's format (default: terminal); markdown, json and html are "
-                        "rendered from the JSON document, whose schema is execspec/reports/schema.json")
-    p.add_argument("--output", metavar="FILE", type=Path, default=None,
-                   help="write the report to FILE instead of stdout")
+    p.add_argument("--format", choices=FORMATS, default=None,
+                   help="the report's format (default: terminal, or what --output FILE's suffix names); "
+                        "markdown, json and html are rendered from the JSON document, whose schema is "
+                        "execspec/reports/schema.json")
+    p.add_argument("--output", metavar="FILE", type=Path, action="append", default=None,
+                   help="write the report to FILE instead of stdout; repeat it for several formats "
+                        "(.json, .html, .md name theirs)")
     p.add_argument("--baseline", metavar="FILE", type=Path, default=None,
                    help="fail only on FAIL cells FILE does not list, and say which listed ones now pass")
     p.add_argument("--update-baseline", action="store_true",
@@ -43,8 +49,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 class Output:
     """The parsed options: where status lines go, and how the report is written and judged."""
 
-    format: str
-    output: Path | None
+    format: str                   # the format on stdout, and of files whose suffix names none
+    outputs: list[tuple[Path, str]]  # each file to write, with its format (none: stdout)
     baseline: Path | None
     update_baseline: bool
     known: Baseline | None = None  # the baseline read (None: none, or about to be written)
@@ -53,11 +59,18 @@ class Output:
     def from_args(cls, args: argparse.Namespace) -> Output | str:
         """The options, or a line saying what is wrong with them (exit status 2). The baseline
         is read here, before any checking, so a bad file costs nothing."""
-        out = cls(args.format, args.output, args.baseline, args.update_baseline)
+        chosen: str | None = args.format
+        outputs: list[tuple[Path, str]] = []
+        for path in args.output or []:
+            named = _SUFFIXES.get(path.suffix.lower())
+            if chosen is not None and named is not None and named != chosen:
+                return f"--format {chosen}, but --output {path} names {named}: drop one or rename the file"
+            if not path.parent.is_dir():
+                return f"--output {path}: no directory {path.parent}"
+            outputs.append((path, named or chosen or "terminal"))
+        out = cls(chosen or "terminal", outputs, args.baseline, args.update_baseline)
         if out.update_baseline and out.baseline is None:
             return "--update-baseline needs --baseline FILE (the file to write)"
-        if out.output is not None and not out.output.parent.is_dir():
-            return f"--output {out.output}: no directory {out.output.parent}"
         if out.baseline is not None and not out.update_baseline:
             try:
                 out.known = Baseline.read(out.baseline)
@@ -68,7 +81,7 @@ class Output:
     @property
     def log(self) -> TextIO:
         """Where the run's status lines go: stdout for the terminal report on stdout, else stderr."""
-        return sys.stdout if self.format == "terminal" and self.output is None else sys.stderr
+        return sys.stdout if self.format == "terminal" and not self.outputs else sys.stderr
 
     def emit(self, run: RunResult) -> int:
         """Write the report (and the baseline, when asked); the exit status."""
@@ -86,28 +99,27 @@ class Output:
             self.known = fresh
         if self.known is not None:
             judged = gate(run, self.known)
-        text = self._render(run, judged)
-        if self.output is None:
-            sys.stdout.write(text)
-        else:
+        if not self.outputs:
+            sys.stdout.write(self._render(self.format, run, judged))
+        for path, fmt in self.outputs:
             try:
-                self.output.write_text(text, encoding="utf-8")
+                path.write_text(self._render(fmt, run, judged), encoding="utf-8")
             except OSError as exc:
-                print(f"execspec check: cannot write {self.output}: {exc.strerror or exc}", file=sys.stderr)
+                print(f"execspec check: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
                 return 2
-            print(f"{self.format} report written to {self.output}", file=self.log)
+            print(f"{fmt} report written to {path}", file=self.log)
         if judged is not None:
             _say(judged, self.baseline, self.log)
             return judged.exit_status
         return run.exit_status
 
-    def _render(self, run: RunResult, judged: Gate | None) -> str:
-        if self.format == "terminal":
+    def _render(self, fmt: str, run: RunResult, judged: Gate | None) -> str:
+        if fmt == "terminal":
             return terminal.render(run) + "\n"
         doc = document.document(run, gate=judged, baseline_file=None if self.baseline is None else str(self.baseline))
-        if self.format == "json":
+        if fmt == "json":
             return document.dumps(doc)
-        if self.format == "markdown":
+        if fmt == "markdown":
             return markdown.render(doc)
         return htmlpage.render(doc)
 

@@ -147,3 +147,15 @@ def test_a_known_bad_executor_end_to_end(tmp_path: Path, monkeypatch: pytest.Mon
     shim = [doc["targets"][0]["failures"][i] for i in cell["failures"]
             if doc["targets"][0]["failures"][i]["mode"] == "shim"]
     assert shim and all(f["replay_command"] and f["interleaving"] for f in shim)
+
+
+def test_one_run_can_write_several_formats_each_named_by_its_suffix(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    page, data, notes = tmp_path / "r.html", tmp_path / "r.json", tmp_path / "r.report"
+    assert _emit(failing_run(), "--output", str(page), "--output", str(data), "--output", str(notes)) == 1
+    assert page.read_text().startswith("<!DOCTYPE html>")
+    assert json.loads(data.read_text())["schema_version"] == 1
+    assert notes.read_text().startswith("clause")  # no suffix of a format: --format's default, terminal
+    assert capsys.readouterr().out == ""  # every report went to its file
+    out = _output("--format", "html", "--output", str(tmp_path / "r.json"))
+    assert isinstance(out, str) and "names json" in out
