@@ -44,7 +44,6 @@ _Call = tuple[Future[Any], Callable[..., Any], tuple[Any, ...], dict[str, Any]]
 _BROKEN = "a thread initializer failed, so this thread pool cannot run anything"
 _AFTER_SHUTDOWN = "cannot submit to an executor after its shutdown()"
 _AFTER_EXIT = "cannot submit once the interpreter has started to exit"
-_NO_THREAD = "no worker thread could be started to run this call"
 _NOTHING: Any = "<no call in hand>"  # a sentinel (None is the stop signal); a str, as the
 # shim's loader can reset immutable globals between executions but not a bare object()
 _Due = list[tuple[Future[Any], list[Callable[[Future[Any]], object]]]]
@@ -86,29 +85,38 @@ class _Pool:
         while self.reserved:  # under the lock: until every reserved worker started (or failed to)
             self.started.wait()
 
-    def settle_queued(self, due: _Due, error: Callable[[], BaseException] | None) -> None:
-        """Under the futures' lock, then the pool lock: take every queued call off the queue,
-        settling each as it is taken (cancelled, or failed with ``error()``); append the
-        callbacks due to ``due``, to run outside the locks. An interrupt leaves the calls not
-        yet taken queued (they still run), and the one in hand settled."""
+    def clear(self, error: Callable[[], BaseException] | None,
+              refusal: BaseException | None = None) -> None:
+        """Settle every queued call as it is taken off the queue (cancel it, or fail it with
+        ``error()``), a stop signal met going back last; an interrupt leaves the rest queued,
+        to run. The callbacks due run outside the locks, even then. With ``refusal``, refuse
+        first (a broken pool's refusal replaces any other: INV-BROKEN-STICKY)."""
+        due: _Due = []
         call: Any = _NOTHING
+        stop = False
         try:
-            while True:
-                call = _NOTHING
-                call = self.queue.get(False)
-                if call is not None:
-                    _settle(call[0], due, error)
-                call = _NOTHING
-        except queue.Empty:
-            pass
+            with _future._lock, self.lock:  # lock order: futures' lock, then the pool lock
+                if refusal is not None:  # the stop signal goes in last, after what is left
+                    if self.refusal is None or isinstance(refusal, BrokenThreadPool):
+                        self.refusal = refusal
+                    stop = True
+                try:
+                    while True:
+                        call = self.queue.get(False)
+                        if call is None:
+                            stop = True
+                        else:
+                            _settle(call[0], due, error)
+                        call = _NOTHING
+                except queue.Empty:
+                    pass
+                finally:
+                    if call is not _NOTHING and call is not None:
+                        _settle(call[0], due, error)  # taken, then interrupted: settled too
+                    if stop:
+                        self.queue.put(None)
         finally:
-            if call is not _NOTHING and call is not None:
-                _settle(call[0], due, error)
-
-    @property
-    def starting(self) -> int:
-        """Reserved workers not yet known to have started."""
-        return len(self.reserved)
+            _run_due(due)
 
     def reserve(self) -> threading.Thread:
         """Under the lock: a new worker, counted in ``threads`` (the bound holds) and in
@@ -119,28 +127,21 @@ class _Pool:
         return t
 
     def start(self, t: threading.Thread, f: Future[Any] | None) -> None:
-        """Start a reserved worker, for the call ``f`` just queued (or None). If it cannot
-        start (the OS refused, or an interrupt came first), it is withdrawn, ``f`` with it
-        when still pending, and with no worker left the queued calls fail: refused or run,
-        never lost. Raises then, unless the OS refused and ``f`` already runs elsewhere."""
+        """Start a reserved worker (for ``f``, just queued). One that cannot start (the OS
+        refused, or an interrupt came first) is withdrawn, and ``f`` too if still pending;
+        with no worker left the queued calls fail: refused or run, never lost. Raises then,
+        unless the OS refused and ``f`` runs elsewhere."""
         try:
             t.start()
         except BaseException as exc:
             if t.is_alive():  # interrupted once it began: it works on
                 raise
             withdrawn = f is not None and f.cancel()  # before the rest fail: f is refused
-            due: _Due = []
-            try:
-                with _future._lock, self.lock:
-                    self.threads.pop(t, None)
-                    if not self.threads:  # no worker left to run them
-                        try:
-                            self.settle_queued(due, _no_thread)
-                        finally:
-                            if self.refusal is not None:
-                                self.queue.put(None)  # the stop signal, taken with them
-            finally:
-                _run_due(due)
+            with self.lock:
+                self.threads.pop(t, None)
+                orphaned = not self.threads
+            if orphaned:
+                self.clear(lambda: RuntimeError("no worker thread could be started to run this call"))
             if withdrawn or f is None or not isinstance(exc, Exception):
                 raise
         finally:
@@ -185,27 +186,9 @@ def _run_due(due: _Due) -> None:
             raise
 
 
-def _broken() -> BaseException:
-    return BrokenThreadPool(_BROKEN)
-
-
-def _no_thread() -> BaseException:
-    return RuntimeError(_NO_THREAD)
-
-
 def _break(pool: _Pool) -> None:
     """TPE-INITIALIZER-FAILS-PENDING, TPE-INITIALIZER-FAILS-SUBMIT: an initializer failed."""
-    due: _Due = []
-    try:
-        with _future._lock, pool.lock:  # lock order: futures' lock, then the pool lock
-            # broken wins over a shutdown in progress (INV-BROKEN-STICKY)
-            pool.refusal = BrokenThreadPool(_BROKEN)
-            try:
-                pool.settle_queued(due, _broken)
-            finally:
-                pool.queue.put(None)  # every other worker leaves once the queue is drained
-    finally:
-        _run_due(due)
+    pool.clear(lambda: BrokenThreadPool(_BROKEN), BrokenThreadPool(_BROKEN))
 
 
 def _work(pool: _Pool) -> None:
@@ -355,20 +338,13 @@ class ThreadPoolExecutor(Executor, _cf.ThreadPoolExecutor):
         3
         """
         pool = self._pool
-        due: _Due = []
-        try:
-            with _future._lock, pool.lock:  # lock order: futures' lock, then the pool lock
-                if pool.refusal is None:  # EXE-SHUTDOWN-REPEAT: harmless again
-                    pool.refusal = RuntimeError(_AFTER_SHUTDOWN)
-                try:
-                    if cancel_futures:  # EXE-SHUTDOWN-CANCEL-FUTURES; each cancelled as taken,
-                        # so an interrupt leaves the rest queued, to run (issue 11).
-                        # EXE-SHUTDOWN-CANCELLED-DONE: done for waiters at once (gh-87893)
-                        pool.settle_queued(due, None)
-                finally:
-                    pool.queue.put(None)  # the stop signal, after every call left queued
-        finally:
-            _run_due(due)  # outside the locks, even if a callback or an interrupt cut in
+        refusal = RuntimeError(_AFTER_SHUTDOWN)  # EXE-SHUTDOWN-REPEAT: harmless again
+        if cancel_futures:  # EXE-SHUTDOWN-CANCEL-FUTURES, each call as it is taken off the
+            pool.clear(None, refusal)  # queue, so an interrupt leaves the rest to run (issue 11);
+            # done for waiters at once (EXE-SHUTDOWN-CANCELLED-DONE, gh-87893)
+        else:
+            with pool.lock:
+                pool.refuse(refusal)  # the stop signal, after every call queued
         if wait:  # EXE-SHUTDOWN-WAIT (EXE-SHUTDOWN-NOWAIT: otherwise return at once)
             with pool.lock:
                 pool.reserved_started()  # a submit that won the race has its worker joined too

@@ -35,7 +35,7 @@ class _Probe:
         class Thread(threading.Thread):
             def start(self) -> None:
                 if getattr(self, "_target", None) is _thread._work:
-                    probe.seen.append((pool.lock._is_owned(), len(pool.threads), pool.starting))
+                    probe.seen.append((pool.lock._is_owned(), len(pool.threads), len(pool.reserved)))
                     if probe.during is not None:
                         probe.during()
                     if probe.refuse:
@@ -63,7 +63,7 @@ def test_a_worker_starts_outside_the_pool_lock_but_counts_toward_the_bound(probe
     gates[0].wait_started()
     gates[1].wait_started()
     assert p.seen == [(False, 1, 1), (False, 2, 1)], p.seen
-    assert len(ex._pool.threads) == 2 and ex._pool.starting == 0
+    assert len(ex._pool.threads) == 2 and not ex._pool.reserved
     for g in gates:
         g.open()
     assert [f.result(BOUND) for f in fs] == [None] * 3
@@ -82,7 +82,7 @@ def test_a_thread_that_cannot_start_refuses_its_call_and_fails_the_stranded_ones
         ex.submit(ran.append, "first")
     (b,) = behind
     assert isinstance(b.exception(0), RuntimeError) and "no worker thread could be started" in str(b.exception(0))
-    assert ex._pool.threads == {} and ex._pool.starting == 0 and ex._pool.queue.empty()
+    assert ex._pool.threads == {} and not ex._pool.reserved and ex._pool.queue.empty()
     p.refuse, p.during = False, None
     assert ex.submit(ran.append, "later").result(BOUND) is None  # the pool still works
     assert ran == ["later"]
@@ -97,7 +97,7 @@ def test_a_thread_that_cannot_start_withdraws_only_its_own_call(probe: Any) -> N
     p.refuse = True
     with pytest.raises(RuntimeError, match="can't start new thread"):
         ex.submit(ran.append, "withdrawn")
-    assert len(ex._pool.threads) == 1 and ex._pool.starting == 0
+    assert len(ex._pool.threads) == 1 and not ex._pool.reserved
     gate.open()
     ex.shutdown(wait=True)
     assert busy.result(0) == "busy" and ran == [], "a call whose submit() raised still ran"
