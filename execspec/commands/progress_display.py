@@ -1,7 +1,9 @@
 """Progress of ``execspec check`` on stderr, drawn by ``rich`` when stderr is a terminal.
 
 While a step runs, one live line says which target, which step (the machine in a mode with its
-profile, or the clause checks in a mode) and for how long; when it ends, a line stays: how many
+profile, or the clause checks in a mode), how many examples so far and per second (when the
+runner reports them, :func:`execspec.conformance.progress.example`) and for how long; when it
+ends, a line stays: how many
 examples or check runs it made, per second, and the failures found so far over the run. When
 stderr is not a terminal (CI logs, a pipe) nothing is drawn.
 """
@@ -9,6 +11,7 @@ stderr is not a terminal (CI logs, a pipe) nothing is drawn.
 from __future__ import annotations
 
 import sys
+import time
 from contextlib import contextmanager
 from typing import Iterator, TextIO
 
@@ -25,16 +28,29 @@ class RichProgress:
 
     def __init__(self, console: Console) -> None:
         self.failures = 0
+        self._label = ""
+        self._examples = 0
+        self._began = time.monotonic()
         self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                             console=console, transient=True)
         self._task: TaskID | None = None
 
     def started(self, target: str, step: str) -> None:
-        description = f"[bold]{_escape(target)}[/]: {_escape(step)}; failures so far: {self.failures}"
+        self._label = f"[bold]{_escape(target)}[/]: {_escape(step)}"
+        self._examples, self._began = 0, time.monotonic()
+        description = f"{self._label}; failures so far: {self.failures}"
         if self._task is None:
             self._task = self.bar.add_task(description, total=None)
         else:
             self.bar.reset(self._task, description=description)
+
+    def example(self) -> None:
+        self._examples += 1
+        if self._task is not None:
+            took = time.monotonic() - self._began
+            rate = f" ({self._examples / took:.0f}/s)" if took > 0 else ""
+            self.bar.update(self._task, description=f"{self._label}; {self._examples} examples{rate}; "
+                                                    f"failures so far: {self.failures}")
 
     def finished(self, target: str, step: str, examples: int, seconds: float, failures: int) -> None:
         self.failures += failures

@@ -14,6 +14,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol, Sequence
 
+from execspec.conformance import progress
 from execspec.conformance.actions import Action, Call, Create, MapClose, MapNext, OpenGate, Settle
 from execspec.conformance.driver import Driver, Hung, Snapshot, World
 from execspec.conformance.kits import ThreadKit
@@ -82,6 +83,7 @@ class ThreadSession:
     shim = False
 
     def __init__(self, world: World, kit: Any) -> None:
+        progress.example()  # the machine makes one session per example
         self.driver = Driver(world, kit)
 
     def run(self, a: Action) -> Record:
@@ -141,6 +143,9 @@ class ShimSession:
     records: list[Record] = field(default_factory=list)
     last: ShimRun | None = None
     shim = True
+
+    def __post_init__(self) -> None:
+        progress.example()  # the machine makes one session per example
 
     def run(self, a: Action, seed: int = 0) -> Record:
         from execspec.sched import run_once

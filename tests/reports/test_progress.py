@@ -22,6 +22,9 @@ class Recorder:
     def started(self, target: str, step: str) -> None:
         self.events.append(("started", target, step))
 
+    def example(self) -> None:
+        self.events.append(("example",))
+
     def finished(self, target: str, step: str, examples: int, seconds: float, failures: int) -> None:
         assert examples >= 0 and seconds >= 0
         self.events.append(("finished", target, step, str(failures)))
@@ -38,6 +41,9 @@ def test_the_machine_tells_each_mode_it_runs_and_what_it_found() -> None:
     heard = Recorder()
     with progress.listening(heard):
         outcomes, _, runs = machine_outcomes(Target.parse("impl"), tiny)
+    examples = [e for e in heard.events if e == ("example",)]
+    assert len(examples) == sum(r.examples for r in runs)  # one session per example, each told
+    heard.events = [e for e in heard.events if e != ("example",)]
     steps = [e[2] for e in heard.events]
     assert steps == ["machine (shim, tiny profile)"] * 2 + ["machine (threads, tiny profile)"] * 2
     assert [e[0] for e in heard.events] == ["started", "finished"] * 2
@@ -59,6 +65,9 @@ def test_on_a_terminal_each_finished_step_leaves_a_line_with_its_rate_and_the_fa
     with showing_progress(tty) as shown:
         assert shown is not None
         progress.started("mine[x]", "machine (shim, smoke profile)")
+        for _ in range(3):
+            progress.example()
+        assert "3 examples" in str(shown.bar.tasks[0].description)
         progress.finished("mine[x]", "machine (shim, smoke profile)", 600, 6.0, 1)
         progress.started("mine[x]", "clause checks (threads)")
         progress.finished("mine[x]", "clause checks (threads)", 26, 2.0, 2)
