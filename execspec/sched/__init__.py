@@ -13,12 +13,14 @@ The parts, lowest first (each may import only those before it; ``shims`` and
     postmortem/   what a failed execution means: frames, wait-for graph, FailureReport
     runner.py     run_once: one execution on a runner thread, watched by the caller
     explore/      exploration, splitting over an executor, schedule files
+    faults/       fault injection: an interrupt at each scheduling point, what it stranded
 
-This module is the public face; ``execspec.sched.strategies`` and ``execspec.sched.explore``
-are the other two. Names here are sched's own: ``ExecutionOutcome`` (old name ``Outcome``)
-is how one *execution* ended, not ``model.states.Outcome``; ``FailureReport`` (old name
-``Report``) explains a failed execution, not ``model.explore.Report``; ``Op`` is the
-operation a strategy chooses among, not ``model.ops.Op``.
+This module is the public face; ``execspec.sched.strategies``, ``execspec.sched.explore``
+and ``execspec.sched.faults`` are the others. Names here are sched's own:
+``ExecutionOutcome`` (old name ``Outcome``) is how one *execution* ended, not
+``model.states.Outcome``; ``FailureReport`` (old name ``Report``) explains a failed
+execution, not ``model.explore.Report``; ``Op`` is the operation a strategy chooses among,
+not ``model.ops.Op``.
 
 >>> from execspec.sched import FirstEnabled, Outcome, run_once
 >>> def scenario(env):
