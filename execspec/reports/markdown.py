@@ -86,9 +86,12 @@ def _target(t: TargetDoc, doc: Document) -> list[str]:
                      f"in {m['seconds']:.1f} s")
     for s in t["skipped"]:
         lines.append(f"- skipped {s['mode']}: {escape(s['reason'])}")
-    na = [(c, v["reason"]) for c, v in t["verdicts"].items() if v["verdict"] == "not applicable"]
-    for cid, reason in na:
-        lines.append(f"- `{cid}` n/a: {escape(reason or '')}")
+    na: dict[str, list[str]] = {}  # reason -> the clauses it makes n/a
+    for cid, v in t["verdicts"].items():
+        if v["verdict"] == "not applicable":
+            na.setdefault(v["reason"] or "no reason given", []).append(f"`{cid}`")
+    for reason, cids in na.items():
+        lines.append(f"- n/a ({escape(reason)}): {', '.join(cids)}")
     if t["machine_runs"] or t["skipped"] or na:
         lines.append("")
     for i, f in enumerate(t["failures"]):

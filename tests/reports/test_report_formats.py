@@ -121,6 +121,7 @@ def test_markdown_escapes_the_message_and_keeps_the_calls_in_a_fence_it_cannot_c
     assert "| `FUT-CB-ONCE` | **FAIL** | pass |" in text
     assert "diverges [gh-92001](https://github.com/python/cpython/issues/92001)" in text
     assert "| **score** | 2/4 | 2/3 |" in text
+    assert "- n/a (no check of it applies to Python 3.9): `EXC-TIMEOUT-ALIAS`" in text
 
 
 def test_a_failure_whose_schedule_file_could_not_be_written_says_why_instead_of_a_replay() -> None:
