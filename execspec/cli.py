@@ -61,7 +61,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     module_name, func_name, _ = _COMMANDS[name]
     func: Callable[[list[str]], int] = getattr(importlib.import_module(module_name), func_name)
-    return func(rest)
+    if argv is not None:
+        return func(rest)
+    # The console script: the process is ours, and it ends when the command does, whatever a
+    # target left running (conformance.ending); a library caller's process is never ended.
+    from execspec.conformance import ending
+
+    ending.console()
+    return ending.leave(func(rest))
 
 
 class _Parser(argparse.ArgumentParser):

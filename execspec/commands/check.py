@@ -22,7 +22,8 @@ from execspec.conformance.run import PROFILES
 from execspec.commands.check_output import Output, add_arguments
 from execspec.commands.explore import model_summary
 from execspec.commands.progress_display import showing_progress
-from execspec.conformance.scenarios import run
+from execspec.conformance import ending
+from execspec.conformance.scenarios import CHECKS, run
 from execspec.spec import load
 from execspec.commands.schedule_dir import add_schedule_dir, schedule_dir, unsaved_line
 from execspec.commands.targets_arg import usable_targets
@@ -61,6 +62,13 @@ def main(argv: Sequence[str]) -> int:
     if targets is None:  # each bad one said why, before any other work
         return 2
     started = time.perf_counter()
+    before = ending.baseline()
+    limits = ending.bounds(targets, profile, len(CHECKS))
+    print(f"bounds: a clause check on real threads {limits.check:g} s ({limits.threads:g} s per target; "
+          f"the first hang stops them), a shim execution blocked outside the shim {limits.stall:g} s, "
+          f"a machine call on real threads {limits.call:g} s; at most {limits.per_target:.0f} s per "
+          f"target, {limits.total:.0f} s in all", file=log)
+    watchdog = ending.Watchdog(limits.total, before, armed=ending.in_console())
     print(f"spec: {len(load().clauses)} clauses loaded and validated", file=log)
     print(model_summary(), file=log)
     if profile is not None:
@@ -70,6 +78,10 @@ def main(argv: Sequence[str]) -> int:
         result = run(targets, profile=profile, schedule_dir=schedule_dir(args),
                      on_target=None if shown else lambda t: print(f"checking {t.name} ...", file=log, flush=True))
     status = out.emit(result)
+    watchdog.disarm()
+    left = ending.end_children(before)  # process-pool workers, dask clusters: none may outlive us
+    if left:
+        print(f"execspec check: ended {len(left)} process(es) the targets left running", file=log)
     lost = unsaved_line((o.failure.replay_unsaved for t in result.targets for o in t.outcomes
                          if o.failure is not None), "execspec check")
     if lost is not None:  # the report is out; only the replay files are missing

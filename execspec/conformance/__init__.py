@@ -8,7 +8,9 @@ What lives here:
 - ``scenarios``: the clause checks (small deterministic scenarios, each naming its clauses) and
   their two runners, real threads and the scheduler shim;
 - the Hypothesis conformance machine (``machine*``, ``observe*``) and the task kits per
-  executor kind (``kits``).
+  executor kind (``kits``; ``kits.orphans``: process-pool workers that end with their parent);
+- ``ending``: a run's bounds, and its end with nothing left behind (child processes ended,
+  threads that would block exit not waited for by the console script).
 
 May import: :mod:`execspec.spec`, :mod:`execspec.model`, :mod:`execspec.sched`,
 :mod:`execspec.targets`, :mod:`execspec.config`; never :mod:`execspec.impl` (reached only by

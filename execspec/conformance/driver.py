@@ -13,6 +13,7 @@ reads in a row agree, the system showed exactly that view at an instant between 
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -321,12 +322,13 @@ class Driver:
         return gone
 
     def close(self, bound: float) -> list[str]:
-        """Open every gate and wait (bounded) for every caller; the labels of callers still
-        blocked afterwards."""
+        """Open every gate and wait for every caller, ``bound`` real seconds for them all (one
+        wait however many are stuck); the labels of callers still blocked afterwards."""
         self.kit.close()
         stuck = []
+        deadline = time.monotonic() + bound
         for c in self.callers:
-            if not c.done.wait(None if self.world.shim else bound):
+            if not c.done.wait(None if self.world.shim else max(0.0, deadline - time.monotonic())):
                 stuck.append(c.label)
         return stuck
 

@@ -16,6 +16,7 @@ from typing import Any, Callable
 from execspec.conformance.driver import World
 from execspec.conformance.kits import ThreadKit
 from execspec.conformance.kits.dask import DaskKit
+from execspec.conformance.kits.orphans import orphan_safe
 from execspec.conformance.kits.process import SocketKit
 from execspec.conformance.foreign import ForeignSession
 from execspec.conformance.session import Session, ShimSession, ThreadSession
@@ -61,8 +62,11 @@ def session_factory(target: Any, mode: Any, shim_modules: tuple[str, ...] = ()) 
     kind = kind_of(factory)
     cleanup = getattr(factory, "execspec_close", None)
 
+    # a process pool's workers end if the checker is killed (kits.orphans)
+    guarded = orphan_safe(factory) if kind is ExecutorKind.PROCESS_POOL else factory
+
     def make() -> Session:
-        world = World(cf, factory, threading, time)
+        world = World(cf, guarded, threading, time)
         if kind is ExecutorKind.IN_PROCESS_THREADS:
             return ThreadSession(world, ThreadKit(threading, GATE_BOUND))
         kit = DaskKit() if kind is ExecutorKind.DISTRIBUTED else SocketKit()

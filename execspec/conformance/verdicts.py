@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from execspec.conformance import progress
+from execspec.conformance.kits.orphans import spawns_processes
 from execspec.conformance.machine import Mode as MachineMode
 from execspec.conformance.results import (
     CheckFailure, CheckOutcome, FailureKind, MachineRun, Mode, SkippedMode,
@@ -88,6 +89,11 @@ def machine_outcomes(target: Target, profile: Profile
     skipped: list[SkippedMode] = []
     runs: list[MachineRun] = []
     modes = [MachineMode.SHIM] + ([MachineMode.THREADS] if target.real_threads_ok else [])
+    if target.real_threads_ok and spawns_processes(target.load_factory()):
+        # its tasks run in worker processes, which the shim does not control
+        modes.remove(MachineMode.SHIM)
+        skipped.append(SkippedMode(Mode.SHIM, "machine: the executor runs tasks in worker processes, "
+                                              "which the shim does not control"))
     for mode in modes:
         step = f"machine ({mode.value}, {profile.name} profile)"
         progress.started(target.name, step)

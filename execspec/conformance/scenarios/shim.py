@@ -11,12 +11,12 @@ replays it exactly with ``execspec replay``.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
 from execspec import config
-from execspec.conformance.results import CheckOutcome, Mode
+from execspec.conformance.results import CheckOutcome, FailureKind, Mode
 from execspec.conformance.scenarios.applicable import applicable_checks
 from execspec.conformance.scenarios.clause_checks import CHECKS
 from execspec.conformance.scenarios.sched_results import first_failure, run_one_schedule, strategies
@@ -31,6 +31,15 @@ class LoadFailed:
     """What the probe scenario returns when the target's module cannot be loaded under the shim."""
 
     error: str
+
+
+@dataclass(frozen=True)
+class ProcessesOutsideTheShim:
+    """What the probe scenario returns for a target whose executor is a pool of worker
+    processes: the shim controls threads of this process, not other processes, so every
+    check would only block outside it (and start real workers each time)."""
+
+    factory: str
 
 
 @dataclass(frozen=True)
@@ -62,14 +71,19 @@ def check_scenario(env: Any, target: str, check: str) -> None:
     _BY_NAME[check].run(World(cf=cf, make=getattr(mod, tgt.factory), threading=env.threading))
 
 
-def probe_scenario(env: Any, target: str) -> LoadFailed | None:
-    """Load ``target`` under the shim and make one executor: a typed answer when it cannot load."""
+def probe_scenario(env: Any, target: str) -> LoadFailed | ProcessesOutsideTheShim | None:
+    """Load ``target`` under the shim and make one executor: a typed answer when it cannot load,
+    or when its executor runs tasks in other processes (then none is made)."""
     tgt = Target.parse(target)
     try:
         mod, cf = _load(env, tgt)
     except Exception as exc:  # noqa: BLE001 - a target the shim cannot load is a skip, said why
         return LoadFailed(f"{type(exc).__name__}: {exc}")
-    _probe(World(cf=cf, make=getattr(mod, tgt.factory), threading=env.threading))
+    make = getattr(mod, tgt.factory)
+    pool = getattr(cf, "ProcessPoolExecutor", None)  # the copy loaded under the shim
+    if isinstance(make, type) and isinstance(pool, type) and issubclass(make, pool):
+        return ProcessesOutsideTheShim(tgt.factory)
+    _probe(World(cf=cf, make=make, threading=env.threading))
     return None
 
 
@@ -93,14 +107,26 @@ def run_shim(target: Target, schedules: int | None = None, seed: int | None = No
         return ShimRun([], f"cannot run under the shim: {type(exc).__name__}: {exc}")
     if isinstance(probed, LoadFailed):
         return ShimRun([], f"cannot load {target.module} under the shim")
+    if isinstance(probed, ProcessesOutsideTheShim):
+        return ShimRun([], f"{probed.factory} runs tasks in worker processes, which the shim "
+                           "does not control (it runs threads of this process)")
     outcomes = []
-    for chk in applicable_checks(target):
+    checks = applicable_checks(target)
+    for i, chk in enumerate(checks):
         failure = None
         for strategy in strategies(seed):
             failure = first_failure(scenario_for(target, chk), strategy, schedules=schedules,
                                     seed=seed, schedule_dir=_schedule_dir(target, root))
             if failure is not None:
                 break
+        if failure is not None and failure.kind is FailureKind.UNCONTROLLED_BLOCK and checks[i + 1:]:
+            # The target blocks outside the shim: the checks after this one would each stall
+            # as well (one bounded wait per check); one is enough to say so.
+            rest = checks[i + 1:]
+            failure = replace(failure, message=f"{failure.message}\nNot run under the shim after "
+                              f"it ({len(rest)}): " + ", ".join(c.name for c in rest) + ".")
+            outcomes.append(CheckOutcome(chk.name, chk.clauses, Mode.SHIM, failure))
+            break
         outcomes.append(CheckOutcome(chk.name, chk.clauses, Mode.SHIM, failure))
     return ShimRun(outcomes)
 
