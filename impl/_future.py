@@ -20,6 +20,7 @@ is safe: it only moves forward (INV-DONE-MONOTONE), after ``_value``/``_error`` 
 from __future__ import annotations
 
 import concurrent.futures as _cf
+import functools
 import logging
 import math
 import os
@@ -28,6 +29,7 @@ from concurrent.futures import CancelledError, InvalidStateError, TimeoutError
 from typing import Any, Callable, TypeVar
 
 _T = TypeVar("_T")
+_R = TypeVar("_R")
 
 _log = logging.getLogger("concurrent.futures")  # the logger users of the stdlib configure
 
@@ -49,6 +51,25 @@ if hasattr(os, "register_at_fork"):  # TPE-FORK: a child never inherits the lock
 def wait_on(gate: threading.Lock, timeout: float | None) -> bool:
     """Block on ``gate`` for up to ``timeout`` seconds (None: no limit); False on timeout."""
     return gate.acquire(True, -1 if timeout is None else min(timeout, threading.TIMEOUT_MAX))
+
+
+def locked_anyway(work: Callable[[], _R]) -> _R:
+    """``work()`` under ``_lock``, taken even if an interrupt arrives while taking it (it is
+    raised once ``work`` is done; a second one goes through): for the cleanup of a wait."""
+    interrupted: BaseException | None = None
+    try:
+        _lock.acquire()
+    except BaseException as exc:
+        interrupted = exc
+        if not _lock._is_owned():  # type: ignore[attr-defined]
+            _lock.acquire()
+    try:
+        done = work()
+    finally:
+        _lock.release()
+    if interrupted is not None:
+        raise interrupted
+    return done
 
 
 def check_timeout(value: object) -> float | None:
@@ -241,13 +262,15 @@ class Future(_cf.Future[_T]):
         self._gates.append(open_gate)
         return True
 
-    def _unpark(self, open_gate: Callable[[], object]) -> None:
-        """Under ``_lock``: remove a gate opener parked by a waiter that stopped waiting."""
+    def _unpark(self, open_gate: Callable[[], object]) -> bool:
+        """Under ``_lock``: remove a gate opener parked by a waiter that stopped waiting;
+        True if the future is done."""
         gates = self._gates
         if gates is not None and open_gate in gates:
             gates.remove(open_gate)
             if not gates:
                 self._gates = None  # a pending future that nobody waits on holds no list
+        return self._status >= CANCELLED
 
     def _wait(self, timeout: float | None) -> None:
         """Block until done; TimeoutError after ``timeout`` seconds (already checked)."""
@@ -260,10 +283,8 @@ class Future(_cf.Future[_T]):
             if not opened:
                 opened = wait_on(gate, timeout)
         finally:
-            if not opened:  # timed out, or interrupted (a KeyboardInterrupt): leave no gate
-                with _lock:
-                    self._unpark(gate.release)
-                    # INV-NO-LOST-WAKEUP: finished right at the deadline; report it
-                    opened = self._status >= CANCELLED
+            if not opened:  # timed out, or interrupted (a KeyboardInterrupt): leave no gate;
+                # INV-NO-LOST-WAKEUP: done right at the deadline counts as done
+                opened = locked_anyway(functools.partial(self._unpark, gate.release))
         if not opened:
             raise TimeoutError()  # FUT-RESULT-TIMEOUT, FUT-EXCEPTION-TIMEOUT

@@ -92,11 +92,13 @@ class _Collector:
             f.add_done_callback(self.note_foreign)  # runs at once if already done
 
     def unwatch(self) -> None:
-        with _future._lock:
-            self.fired = True  # late news must not touch the gate again
-            for f, opener in self.parked:
-                f._unpark(opener)
-            self.parked = []
+        _future.locked_anyway(self._unwatch)  # even if interrupted again: leave no gate
+
+    def _unwatch(self) -> None:
+        self.fired = True  # late news must not touch the gate again
+        for f, opener in self.parked:
+            f._unpark(opener)
+        self.parked = []
 
 
 def _checked(fs: Iterable[_cf.Future[_T]], caller: str) -> dict[_cf.Future[_T], None]:

@@ -1,6 +1,6 @@
 """Fault injection (``execspec.sched.faults``): a KeyboardInterrupt at every injection point
-of the shutdown, cancel, wait and as_completed scenarios strands nothing in impl; the old
-shutdown(cancel_futures) of impl is caught, at the point the issue names; the stdlib's
+of the shutdown, cancel, wait, as_completed and timeout scenarios strands nothing in impl;
+impl's old shutdown(cancel_futures) and timed wait are caught where the issue says; the stdlib's
 strandings are found and stable. Deterministic: one seeded schedule, every point tried."""
 
 from __future__ import annotations
@@ -35,6 +35,14 @@ def test_the_old_shutdown_cancel_futures_of_impl_is_caught() -> None:
     first = cancels[0]
     assert first.point.thread == "MainThread" and first.point.where.startswith("impl/_future.py")
     assert any("pending, never run or cancelled" in left for left in first.left), first.left
+
+
+def test_the_old_interrupted_timed_wait_of_impl_is_caught() -> None:
+    run = inject_faults(SCENARIOS["timeout"], module="faults_known_bad", max_points=1_000)
+    leaks = [s for s in run.strandings if "(wait_on)" in s.point.where or "(_wait)" in s.point.where]
+    assert leaks, run.render()
+    assert all(s.point.thread == "MainThread" for s in leaks)
+    assert any("waiter record left on it, pending" in left for s in leaks for left in s.left)
 
 
 def test_the_stdlib_strands_work_and_the_report_says_where() -> None:

@@ -187,8 +187,9 @@ def _execution(env: Any, *, scenario: Scenario, module: str, factory: str,
         if inj.injected is None or not isinstance(exc, type(inj.injected)):
             notes.append(f"the scenario raised {type(exc).__name__}: {exc}")
     inj.settling = True
+    waiters = world.waiters_left()
     notes += world.settle()
     env.exit_interpreter()
-    left = world.left_behind(rt)
+    left = world.left_behind(rt) + waiters
     # after an interrupt, what the scenario saw matters only as context for what was left
     return [*left, *notes] if left or inj.step is None else []

@@ -6,7 +6,8 @@ by the world once it settles.
   ``shutdown(wait=False, cancel_futures=True)`` (EXE-SHUTDOWN-CANCEL-FUTURES);
 - ``cancel``: four calls on two workers, every other one cancelled, the rest awaited;
 - ``wait``: ``wait(FIRST_COMPLETED)`` with a timeout, then ``wait(ALL_COMPLETED)``;
-- ``as_completed``: three calls consumed from ``as_completed`` with a timeout.
+- ``as_completed``: three calls consumed from ``as_completed`` with a timeout;
+- ``timeout``: ``result(timeout=1)`` and ``exception(timeout=1)`` on a call that cannot run yet.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any, Callable
 
 from execspec.sched.faults.world import FaultWorld
 
-__all__ = ["SCENARIOS", "as_completed", "cancel", "shutdown", "wait"]
+__all__ = ["SCENARIOS", "as_completed", "cancel", "shutdown", "timeout", "wait"]
 
 
 def _noop(f: Any) -> None:
@@ -62,7 +63,21 @@ def as_completed(w: FaultWorld) -> None:
         f.result()
 
 
+def timeout(w: FaultWorld) -> None:
+    """result() and exception() that time out on a call queued behind a blocked one."""
+    ex = w.pool(1)
+    gate = w.gate()
+    w.submit(ex, gate.wait)
+    f = w.submit(ex, abs, -1)
+    for wait_for in (f.result, f.exception):
+        try:
+            wait_for(timeout=1)
+        except w.cf.TimeoutError:
+            pass
+
+
 #: name -> scenario, in the order the command runs them
 SCENARIOS: dict[str, Callable[[FaultWorld], None]] = {
     "shutdown": shutdown, "cancel": cancel, "wait": wait, "as_completed": as_completed,
+    "timeout": timeout,
 }

@@ -10,7 +10,7 @@ rest. Whatever is left after that is stranded for good:
 - a shim lock or condition of the executor (reachable from its module, its pools or its
   futures) that someone still holds;
 - a controlled thread still alive;
-- a waiter record left on a future by an interrupted wait.
+- a waiter record left on a future by an interrupted wait (counted as the scenario ends).
 """
 
 from __future__ import annotations
@@ -81,13 +81,20 @@ class FaultWorld:
                 notes.append(f"shutdown(wait=True) raised {type(exc).__name__}: {exc}")
         return notes
 
-    def left_behind(self, rt: Runtime) -> list[str]:
-        """After settling and interpreter exit: everything stranded (empty: survived)."""
-        out = [f"{name} {_state(f)}" for name, f in self.futures if not f.done()]
+    def waiters_left(self) -> list[str]:
+        """Right after the scenario, before settling: nobody waits on a future any more (the
+        scenarios' waits are all in their main thread), so every waiter record is left over."""
+        out = []
         for name, f in self.futures:
             n = _waiter_records(f)
             if n:
-                out.append(f"{name}: {n} waiter record{'s' * (n > 1)} left")
+                out.append(f"{name}: {n} waiter record{'s' * (n > 1)} left"
+                           f"{'' if f.done() else ' on it, pending'}")
+        return out
+
+    def left_behind(self, rt: Runtime) -> list[str]:
+        """After settling and interpreter exit: everything stranded (empty: survived)."""
+        out = [f"{name} {_state(f)}" for name, f in self.futures if not f.done()]
         for lock in self._locks():
             owner = lock._owner
             if owner is not None:
