@@ -73,3 +73,29 @@ def test_the_faults_command_passes_impl_and_fails_the_known_bad(capsys: pytest.C
     out = capsys.readouterr().out
     assert "sampled 5 of" in out and "upstream:" in out
     assert main(["no such target"]) == 2
+
+
+def _wait_once(env: object, inj: object) -> str:
+    from execspec.sched.faults import adopt
+
+    adopt(inj)  # type: ignore[arg-type]
+    ev = env.threading.Event()  # type: ignore[attr-defined]
+    try:
+        return "set" if ev.wait(5) else "timed out"
+    except KeyboardInterrupt:
+        return "interrupted"
+
+
+def test_the_injector_drives_any_run_once_scenario() -> None:
+    import functools
+
+    from execspec.sched import FirstEnabled, run_once
+    from execspec.sched.faults import Injector
+
+    listing = Injector()
+    assert run_once(functools.partial(_wait_once, inj=listing), FirstEnabled()).return_value == "timed out"
+    step = next(i for i, parked in enumerate(listing.listing, 1)
+                if any(p.tid == 0 and p.op.endswith(".wait") for p in parked))
+    inj = Injector(step=step, tid=0)
+    assert run_once(functools.partial(_wait_once, inj=inj), FirstEnabled()).return_value == "interrupted"
+    assert inj.landed is not None and "test_faults.py" in inj.landed.where

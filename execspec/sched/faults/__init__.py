@@ -9,6 +9,12 @@ interpreter exit) and is checked: every future the scenario made is done, no shi
 held, no thread is left, no waiter record is left on a future. Exhaustive up to
 ``max_points``, a seeded sample beyond. A library: ``execspec faults`` is its command.
 
+For other harnesses (the conformance machine, say) the two pieces underneath are public:
+``adopt(Injector(step=k, tid=t))`` called first thing inside any ``run_once`` scenario makes
+that execution raise at step ``k`` in thread ``t`` (``Injector()`` alone only lists, in
+``.listing``, the threads each step could interrupt); ``FaultWorld`` tracks pools, futures
+and gates and says what was left behind once settled.
+
 Layer: beside ``explore`` (it runs executions through ``runner.run_once``); imports kernel,
 shims, strategies, loader and runner, never ``explore``.
 
@@ -19,7 +25,9 @@ shims, strategies, loader and runner, never ``explore``.
 """
 
 from execspec.sched.faults.inject import FaultRun, Point, Stranding, inject_faults
+from execspec.sched.faults.runtime import Injector, Parked, adopt
 from execspec.sched.faults.scenarios import SCENARIOS
 from execspec.sched.faults.world import FaultWorld
 
-__all__ = ["FaultRun", "FaultWorld", "Point", "SCENARIOS", "Stranding", "inject_faults"]
+__all__ = ["FaultRun", "FaultWorld", "Injector", "Parked", "Point", "SCENARIOS", "Stranding",
+           "adopt", "inject_faults"]
