@@ -146,3 +146,19 @@ def test_a_process_pool_check_run_ends_every_process_it_started() -> None:
     assert ended, "nothing was ended"
     assert not set(children()) - before, "processes outlived the run's end"
     pool.shutdown(wait=False)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="counts processes through /proc")
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("target", ["concurrent.futures:ProcessPoolExecutor",
+                                    "execspec.targets.foreign:dask_process_executor"])
+def test_execspec_check_on_a_pool_of_processes_exits_and_leaves_no_process(target: str) -> None:
+    if "dask" in target:
+        pytest.importorskip("distributed")
+    done, took, mark = _check([target, "--profile", "smoke"], timeout=850)
+    assert done.returncode in (0, 1), done.stdout[-3000:] + done.stderr[-3000:]
+    bound = re.search(r"at most \d+ s per target, (\d+) s in all", done.stdout)
+    assert bound is not None and took < float(bound.group(1))
+    assert "unexpected failure(s)" in done.stdout
+    assert _marked(mark) == [], "processes of the run outlived it"
