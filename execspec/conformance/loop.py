@@ -51,6 +51,7 @@ class Found:
     actions: list[Action]
     seeds: list[int]
     first_seen: float  # when the first violation of this run was seen (monotonic seconds)
+    shape: str | None = None  # the enumerated shape that showed it (None: Hypothesis generated it)
 
 
 class ShrinkBudgetSpent(BaseException):

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, precondition, rule
 
-from execspec.conformance.actions import Create, MapClose, MapNext, OpenGate, Settle
+from execspec.conformance.actions import Call, Create, MapClose, MapNext, OpenGate, Settle
 from execspec.conformance.loop import (
     SETTLE_BOUND, Divergence, FixedData, Found, Mode, Observing, ShrinkBudgetSpent, default_workers,
 )
@@ -47,6 +47,7 @@ class _Iter:
     over: bool = False
     timeout: bool = False
     busy: bool = False  # as_completed: a next() is outstanding
+    yielded: set[int] = field(default_factory=set)  # as_completed: the futures it has yielded
 
 
 #: futures one example may make (counting attempts, so the bound does not depend on timing):
@@ -77,7 +78,15 @@ class ConformanceMachine(Observing):
         if v.kind == "progress" and any(
                 s.pool.init is InitKind.FAILS for o in self.oracles.values() for s in o.beliefs):
             v.clauses = tuple(sorted(set(v.clauses) | {"TPE-INITIALIZER-FAILS-PENDING"}))
+        if "waiter.wakes" in v.due and any(isinstance(a, Call) and isinstance(a.op, Shutdown) and a.op.cancel_futures
+                                           for a in self.actions):
+            # a waiter left asleep after shutdown(cancel_futures=True) cancelled what it waits on
+            v.clauses = tuple(sorted(set(v.clauses) | {"EXE-SHUTDOWN-CANCELLED-DONE"}))
         last = self.actions[-1] if self.actions else None
+        got = self.last.result
+        if (isinstance(last, Call) and isinstance(last.op, AsCompletedNext) and isinstance(got, Returned)
+                and got.value in self.iters[last.op.iterator].yielded):
+            v.clauses = tuple(sorted(set(v.clauses) | {"AC-DUPLICATES", "INV-AC-YIELDS-DONE-ONCE"}))
         if isinstance(last, MapNext) and v.kind in ("call", "hang"):
             # the model sees next() on a map as result() of its next future: say it was map()
             timed = getattr(last.op, "timeout", None) is Timeout.FINITE
@@ -246,13 +255,18 @@ class ConformanceMachine(Observing):
 
         def returned(rec: Record, k: int) -> None:
             it.busy = False
-            it.over = isinstance(rec.snapshot.returns[k], Raised)
+            got = rec.snapshot.returns[k]
+            it.over = isinstance(got, Raised)
+            if isinstance(got, Returned) and isinstance(got.value, int):
+                it.yielded.add(got.value)
 
         rec = self._call(AsCompletedNext(i), data, on_return=returned)
         if rec.result is None:
             it.busy = True
         else:
             it.over = isinstance(rec.result, Raised)
+            if isinstance(rec.result, Returned) and isinstance(rec.result.value, int):
+                it.yielded.add(rec.result.value)
 
     @precondition(lambda self: self.created)
     @rule(n=st.integers(0, 255), data=st.data())
@@ -322,19 +336,20 @@ class ConformanceMachine(Observing):
             self._observe(rec)
             self._check(lambda o: o.settled(held))
             return
-        # Real threads: read again until the model has nothing more due, bounded.
+        # Real threads: read again until the model has nothing more due, bounded; then the
+        # last reading is judged like any observation (a divergence of CPython's stdlib included).
         deadline = time.monotonic() + SETTLE_BOUND
         while True:
             rec = self.session.snapshot()
             self._observe(rec)
             try:
                 for o in self.oracles.values():
-                    Oracle(o.opts, o.beliefs, list(o.outstanding)).settled(held)
+                    Oracle(o.opts, o.beliefs, list(o.outstanding), list(o.blocked_clauses)).settled(held)
                 return
-            except Violation as v:
+            except Violation:
                 if time.monotonic() > deadline:
-                    self._fail(Violation("progress", f"after {SETTLE_BOUND:g} s on real threads: {v.what}",
-                                         v.clauses))
+                    break
+        self._check(lambda o: o.settled(held, f"after {SETTLE_BOUND:g} s on real threads: "))
 
     # -- invariants and the end -------------------------------------------------------------
 
@@ -375,7 +390,8 @@ class ConformanceMachine(Observing):
                     self._call(Shutdown(True, False), data)
         finally:
             stuck = self.session.close()
-        if stuck and not self.failed:
+        if stuck and not self.failed and "docs" in self.oracles:
+            # (under CPython's reading alone, a divergence already recorded lets them sleep on)
             self._fail(Violation("hang", f"calls still blocked after every gate opened: {', '.join(stuck)}",
                                  ("INV-PROGRESS", "FUT-WAKES-WAITERS")))
 

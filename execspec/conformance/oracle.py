@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from execspec.conformance.driver import Snapshot
 from execspec.model import (
-    DOCS, Blocked, Cancel, FState, FutureView, InitKind, Op, Options, Result, State, advance, cites,
+    DOCS, Blocked, Cancel, Err, FState, FutureView, InitKind, Op, Options, Result, State, advance, cites,
     closure, explain, initial,
 )
 from execspec.model.observe import advance_any, forget, observe_calls, pending_steps, quiescent
@@ -33,6 +33,7 @@ class Violation(AssertionError):
     what: str
     clauses: tuple[str, ...]
     step: int = -1  # the index of the action that showed it (set by the machine)
+    due: tuple[str, ...] = ()  # a progress violation: the model rules still due
 
     def __post_init__(self) -> None:
         super().__init__(self.what)
@@ -57,6 +58,9 @@ class Oracle:
     opts: Options = DOCS
     beliefs: frozenset[State] = frozenset()
     outstanding: list[Op] = field(default_factory=list)  # calls seen blocked, not yet returned
+    #: per outstanding call, the clauses on what it may return (taken when it blocked: an
+    #: outstanding call cannot be asked about again)
+    blocked_clauses: list[tuple[str, ...]] = field(default_factory=list)
     default_clause: str | None = None  # see create()
     last: tuple[frozenset[State], Op, Result] | None = None  # the last call: beliefs before, op, result
     #: futures whose tasks are parked on a closed gate: they cannot finish until it opens (the
@@ -85,6 +89,8 @@ class Oracle:
             raise Violation("call", f"{op!r} showed {repr(shown)}; the model allows: {said}", clauses)
         if result is None:
             self.outstanding.append(op)
+            self.blocked_clauses.append(tuple(sorted({c for cs in explain(self.beliefs, op, self.opts, self.held)
+                                                      .values() for c in cs})))
             keep += 1
         self.last = (self.beliefs, op, shown)  # a view seen next may contradict what this call showed
         self.beliefs = frozenset(forget(s, keep) for s in after)
@@ -101,20 +107,26 @@ class Oracle:
         if not after:
             raise self._blame(snap)
         self.outstanding = [op for i, op in enumerate(self.outstanding) if i not in returned]
+        self.blocked_clauses = [c for i, c in enumerate(self.blocked_clauses) if i not in returned]
         keep = len(self.outstanding)
         self.beliefs = frozenset(forget(s, len(s.waiters), returned) for s in after)
         assert all(len(s.waiters) == keep for s in self.beliefs)
 
-    def settled(self, held: frozenset[int]) -> None:
-        """Every thread of the executor is parked (the shim knows): nothing may still be due
-        but the tasks parked on closed gates."""
+    def settled(self, held: frozenset[int], waited: str = "") -> None:
+        """Every thread of the executor is parked (the shim knows; on real threads, ``waited``
+        says how long the machine waited for that): nothing may still be due but the tasks
+        parked on closed gates."""
         after = quiescent(self.beliefs, held, self.opts)
         if not after:
             steps = {t.rule: t.label for s in self.beliefs for t in pending_steps(s, held, self.opts)}
             clauses = tuple(sorted({c for rule in steps for c in cites(rule)}
                                    | ({self.default_clause} if self.default_clause and "worker.takes" in steps else set())))
-            raise Violation("progress", "every thread of the executor is parked, but the model says "
-                            f"these steps are still due: {', '.join(sorted(steps.values()))}", clauses)
+            if "worker.takes" in steps and any(isinstance(f.outcome, Err)
+                                               for st in self.beliefs for f in st.futures):
+                clauses = tuple(sorted(set(clauses) | {"TPE-WORKER-SURVIVES-EXCEPTION"}))  # a task raised before
+            raise Violation("progress", f"{waited}every thread of the executor is parked, but the model says "
+                            f"these steps are still due: {', '.join(sorted(steps.values()))}", clauses,
+                            due=tuple(sorted(steps)))
         self.beliefs = after
 
     def hung(self, op: Op, bound: str) -> Violation:
@@ -150,7 +162,7 @@ class Oracle:
             could = {s.waiters[i].result for s in states if len(s.waiters) > i}
             return Violation("view", f"blocked call {op!r} showed {repr(r) if r else 'still blocked'}; "
                              f"the model allows {' | '.join(sorted(repr(a) if a else 'still blocked' for a in could))}",
-                             tuple(sorted({c for cs in explain(self.beliefs, op, self.opts, self.held).values() for c in cs})))
+                             self.blocked_clauses[i] if i < len(self.blocked_clauses) else ())
         return Violation("view", "each future alone is explained, but not all of them at once: "
                          f"{snap}", ("INV-WORKERS-BOUNDED", "TPE-MAX-WORKERS-BOUND"))
 

@@ -25,6 +25,7 @@ from hypothesis.stateful import run_state_machine_as_test
 from execspec.conformance.actions import Action
 from execspec.conformance.machine import Divergence, Mode, ShrinkBudgetSpent, machine_for
 from execspec.conformance.oracle import Violation
+from execspec.conformance.shapes import run_shapes
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Profile:
     steps: int
     shrink: bool = True
     shrink_budget: float = 20.0  # seconds of shrinking after the first failure
+    shapes: bool = True  # run the enumerated shapes (:mod:`.shapes`) before generating
 
 
 PROFILES: dict[str, Profile] = {
@@ -77,6 +79,8 @@ class MachineResult:
     divergences: list[Divergence] = field(default_factory=list)
     error: str | None = None  # the harness itself failed: our bug, never a verdict
     first_failure: float | None = None  # seconds from the start to the first violation
+    shape: str | None = None  # the enumerated shape that showed the violation (None: generated)
+    shapes_run: int = 0  # enumerated shapes run before generating
 
     @property
     def clauses(self) -> tuple[str, ...]:
@@ -100,7 +104,10 @@ def run_machine(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[s
     previous = logging.root.manager.disable
     logging.disable(logging.CRITICAL)  # executors log raising callbacks and initializers: noise here
     try:
-        run_state_machine_as_test(machine, settings=opts)
+        if profile.shapes:
+            result.shapes_run = run_shapes(machine)
+        if not machine.found:
+            run_state_machine_as_test(machine, settings=opts)
     except (Violation, ShrinkBudgetSpent):
         pass  # the shortest violation seen is in machine.found
     except Flaky as exc:
@@ -113,6 +120,7 @@ def run_machine(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[s
         best = machine.found[0]
         result.violation, result.actions, result.seeds = best.violation, best.actions, best.seeds
         result.first_failure = best.first_seen - started
+        result.shape = best.shape
     result.examples = machine.examples[0]
     result.seconds = time.monotonic() - started
     result.divergences = list(machine.divergences)

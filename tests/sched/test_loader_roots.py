@@ -278,3 +278,33 @@ def test_a_module_whose_finder_has_no_get_code_loads_from_its_source(
         return isinstance(env.load(name).LOCK, env.threading.Lock)
 
     assert _ok(run(scenario)) is True
+
+
+def test_a_package_whose_init_imports_a_fresh_submodule_is_fresh_too(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A target that imports ``lib._pool`` (which imports a managed module) before ``lib``:
+    ``lib``'s ``__init__`` imports ``lib._pool``, so a real ``lib`` would hand out the real
+    ``Pool`` through ``from lib import Pool``. (The known-bad executors built on impl did this:
+    ``from execspec.impl._executor import ...`` then ``from execspec.impl import ...`` gave
+    them impl's real pool, whose threads the shim did not control.)"""
+    tag = "p" + format(abs(hash(str(tmp_path))), "x")[:10]
+    low, lib, tgt = f"low_{tag}", f"lib_{tag}", f"tgt_{tag}"
+    _write(tmp_path, {
+        f"{low}.py": "import threading\nLock = threading.Lock\n",
+        f"{lib}/__init__.py": "from ._pool import Pool\n",
+        f"{lib}/_pool.py": f"import {low}\nclass Pool:\n    lock = {low}.Lock\n",
+        f"{tgt}.py": f"from {lib}._pool import Pool as Deep\nfrom {lib} import Pool\n",
+    })  # fmt: skip
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.invalidate_caches()
+
+    def scenario(env: Any) -> bool:
+        t = env.load(tgt)
+        real = importlib.import_module(lib).Pool
+        assert t.Deep is t.Pool, "one copy of lib._pool in an execution"
+        assert t.Pool is not real, "from lib import Pool handed out the real class"
+        assert t.Pool.lock is env.threading.Lock, "the fresh copy is bound to the shim"
+        return True
+
+    for _ in range(2):  # loaded, then reused
+        assert _ok(run(scenario, modules=(low,))) is True

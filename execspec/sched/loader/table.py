@@ -12,7 +12,8 @@ a *managed* name                    a fresh copy, loaded by this table (the root
                                     ``env.load_source``, and everything under them)
 a module whose code imports a       a fresh copy too, managed from then on like a root
 managed one (``loader.deps``)       (a target's sibling ``from ._base import *``, or a
-                                    package the target imports that imports ``execspec.impl``)
+                                    package the target imports that imports ``execspec.impl``),
+                                    with each parent package whose ``__init__`` imports it
 a parent of a managed name          a stub package, so ``import concurrent.futures``
                                     never writes into the real ``concurrent`` package
 anything else                       the real module, from ``sys.modules``
@@ -287,11 +288,28 @@ class ModuleTable:
             if not self._imports_managed(name):
                 mod = self.permanent[name] = self.current[name] = importlib.import_module(name)
                 return mod
-            self._add_root(name, None)  # its code imports a managed module: manage it too
+            package = self._fresh_package(name)
+            self._add_root(package, None)  # its code imports a managed module: manage it too
+            if package != name:  # under the new root now, imported as Python would: parents first
+                self.get(package)
+                return self.get(name)
             root = (name, None)
         if (name, root) in self.modules and self.reusable:
             return self._activate(name, root)
         return self._load(name, root)
+
+    def _fresh_package(self, name: str) -> str:
+        """The outermost package that must be loaded fresh along with ``name``: each parent
+        whose own code imports its child (a real ``pkg/__init__`` that imports ``pkg.mod``
+        would hand managed code the real ``pkg.mod``'s names through ``from pkg import X``)."""
+        tops = self._tops()
+        while "." in name:
+            parent = name.rpartition(".")[0]
+            src = candidate_source(parent, tops)
+            if src is None or name not in imported_names(src):
+                break
+            name = parent
+        return name
 
     def _imports_managed(self, name: str) -> bool:
         """Does ``name``'s code import a managed module, itself or through modules that are

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import queue
 from typing import Any
 
 from execspec.impl import Future, ThreadPoolExecutor, _future
@@ -18,8 +19,15 @@ class CancelFuturesLeavesWaitersAsleep(ThreadPoolExecutor):
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         if cancel_futures:
             pool = self._pool
-            with pool.lock:
-                stranded = pool.drain()
+            stranded = []
+            with pool.lock:  # take every queued call off (a stop signal met goes back in, last)
+                try:
+                    while True:
+                        call = pool.queue.get(False)
+                        if call is not None:
+                            stranded.append(call[0])
+                except queue.Empty:
+                    pass
                 pool.refuse(RuntimeError("cannot submit to an executor after its shutdown()"))
             for f in stranded:
                 _cancel_quietly(f)

@@ -1,0 +1,229 @@
+"""Shapes: short call sequences, enumerated, that the machine runs before Hypothesis generates.
+
+Random generation reaches some shapes only rarely. A waiter woken by a cancel needs four steps
+in a row (a busy worker, a queued task, a blocked ``result()`` on it, then ``cancel()``) out of
+the hundreds of sequences of that length the rules can make, and a shim run of 300 examples may
+never draw it. Most executor bugs show in such small scopes, so the small ones are enumerated
+here instead of hoped for: every blocking call on a queued or a running future, times every
+event that must end it (a cancel, ``shutdown(cancel_futures=True)``, the task finishing, a
+timeout), the map iterator's ways of being used and dropped, calls on futures already done, and
+a failing initializer.
+
+A shape only chooses calls. It runs through the machine's own rules, so the verdict is the
+model's exactly as for a generated example: nothing here says what a call should return.
+Hypothesis has no way to seed a stateful run with fixed rule sequences (``@example`` is for
+plain tests), which is why these are written out and run by :func:`run_shapes`.
+
+>>> len(SHAPES) > 40, all(s.steps[0][0] == "create" for s in SHAPES)
+(True, True)
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from typing import Any
+
+from hypothesis.stateful import INVARIANT_MARKER
+
+from execspec.conformance.loop import Observing, ShrinkBudgetSpent
+from execspec.conformance.oracle import Violation
+from execspec.model import InitKind, ReturnWhen, TaskKind, Timeout
+
+Step = tuple[str, dict[str, Any]]
+
+_R, _E = TaskKind.RETURNS, TaskKind.RAISES
+_NONE, _ZERO, _FIN = Timeout.NONE, Timeout.ZERO, Timeout.FINITE
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One fixed call sequence: rule names of the machine with their arguments."""
+
+    name: str
+    steps: tuple[Step, ...]
+
+
+def _create(workers: int | None = 1, init: InitKind = InitKind.NONE, base: bool = False,
+            initargs: tuple[int, ...] = ()) -> Step:
+    return "create", {"workers": workers, "init": init, "base": base, "initargs": initargs}
+
+
+def _submit(kind: TaskKind = _R, gated: bool = False) -> Step:
+    return "submit", {"kind": kind, "gated": gated}
+
+
+def _fcall(fid: int, what: str, timeout: Timeout = _NONE) -> Step:
+    return "future_call", {"n": fid, "what": what, "timeout": timeout}
+
+
+def _open(k: int = 0) -> Step:
+    """Open the ``k``-th closed gate (in the order of their futures)."""
+    return "open_gate", {"n": k}
+
+
+_SETTLE: Step = ("settle", {})
+
+#: a call that blocks on future ``fid`` while it is not done: (label, steps)
+_WAITS: tuple[tuple[str, Any], ...] = (
+    ("result", lambda f: [_fcall(f, "result")]),
+    ("result-timeout", lambda f: [_fcall(f, "result", _FIN)]),
+    ("exception", lambda f: [_fcall(f, "exception")]),
+    ("exception-timeout", lambda f: [_fcall(f, "exception", _FIN)]),
+    ("wait-first", lambda f: [("wait", {"ns": [f], "when": ReturnWhen.FIRST_COMPLETED, "timeout": _NONE})]),
+    ("wait-all-timeout", lambda f: [("wait", {"ns": [f], "when": ReturnWhen.ALL_COMPLETED, "timeout": _FIN})]),
+    ("as_completed", lambda f: [("as_completed", {"ns": [f], "timeout": _NONE}), ("as_completed_next", {"n": 0})]),
+    ("as_completed-timeout", lambda f: [("as_completed", {"ns": [f], "timeout": _FIN}),
+                                        ("as_completed_next", {"n": 0})]),
+)
+
+#: what happens to a queued future (fid 1, behind gated fid 0 on one worker) while a call waits on it
+_QUEUED_EVENTS: tuple[tuple[str, list[Step]], ...] = (
+    ("cancel", [_fcall(1, "cancel")]),
+    ("shutdown-cancel", [("shutdown", {"wait": False, "cancel": True})]),
+    ("shutdown-cancel-wait", [_open(), ("shutdown", {"wait": True, "cancel": True})]),
+    ("runs", [_open()]),
+    ("nothing", []),
+)
+
+
+def _waiting_shapes() -> list[Shape]:
+    out = []
+    for label, wait in _WAITS:
+        for event, steps in _QUEUED_EVENTS:
+            out.append(Shape(f"{label} on a queued future, then {event}",
+                             (_create(1), _submit(gated=True), _submit(), *wait(1), *steps, _SETTLE)))
+        for kind in (_R, _E):
+            out.append(Shape(f"{label} on a running future that {kind.value}",
+                             (_create(1), _submit(kind, gated=True), *wait(0), _open(), _SETTLE)))
+    return out
+
+
+def _shutdown_shapes() -> list[Shape]:
+    out = []
+    for wait in (True, False):
+        for cancel in (True, False):
+            out.append(Shape(f"shutdown(wait={wait}, cancel_futures={cancel}) with a running and a queued task",
+                             (_create(1), _submit(gated=True), _submit(), ("shutdown", {"wait": wait, "cancel": cancel}),
+                              _fcall(1, "query"), _open(), _SETTLE, _submit())))
+    out.append(Shape("shutdown twice, then submit",
+                     (_create(2), _submit(), ("shutdown", {"wait": True, "cancel": False}),
+                      ("shutdown", {"wait": True, "cancel": True}), _submit())))
+    out.append(Shape("drop the executor with work queued",
+                     (_create(1), _submit(gated=True), _submit(), ("drop_executor", {}), _open(), _SETTLE)))
+    return out
+
+
+def _map(gated: tuple[bool, bool], timeout: bool, kinds: tuple[TaskKind, ...] = (_R, _R)) -> Step:
+    return "map", {"kinds": list(kinds), "gated": [*gated, False], "timeout": timeout}
+
+
+def _map_shapes() -> list[Shape]:
+    nxt: Step = ("map_next", {"n": 0})  # next() on a map without a timeout is made only when it cannot block
+    close: Step = ("map_close", {"n": 0})
+    return [
+        Shape("map, iterated fully", (_create(2), _map((False, False), False), _SETTLE, nxt, nxt)),
+        Shape("map with a raising item, iterated", (_create(2), _map((False, False), False, (_E, _R)), _SETTLE, nxt)),
+        Shape("map with a timeout, next before its item is done",
+              (_create(2), _map((True, True), True), nxt, _SETTLE)),
+        Shape("map with a timeout, gates opened in reverse, iterated",
+              (_create(2), _map((True, True), True), _open(1), _SETTLE, _open(0), nxt, nxt)),
+        Shape("map never iterated, dropped while its items are queued",
+              (_create(1), _submit(gated=True), _map((False, False), False), close, _open(), _SETTLE)),
+        Shape("map iterated once, dropped with an item running and one queued",
+              (_create(1), _map((False, True), False, (_R, _R, _R)), _SETTLE, nxt, close, _open(), _SETTLE)),
+        Shape("map left alone, the executor shut down",
+              (_create(1), _map((False, False), False), ("shutdown", {"wait": True, "cancel": False}))),
+    ]
+
+
+def _done_shapes() -> list[Shape]:
+    done = (_create(2), _submit(), _submit(_E), _SETTLE)
+    return [
+        Shape("add_done_callback on a done future", (*done, ("add_done_callback", {"n": 0, "raising": False}))),
+        Shape("a raising callback, then another", (_create(1), _submit(gated=True),
+                                                   ("add_done_callback", {"n": 0, "raising": True}),
+                                                   ("add_done_callback", {"n": 0, "raising": False}), _open(), _SETTLE)),
+        Shape("as_completed with a duplicate", (*done, ("as_completed", {"ns": [0, 0, 1], "timeout": _NONE}),
+                                                ("as_completed_next", {"n": 0}), ("as_completed_next", {"n": 0}),
+                                                ("as_completed_next", {"n": 0}))),
+        Shape("wait with a duplicate", (*done, ("wait", {"ns": [0, 0], "when": ReturnWhen.ALL_COMPLETED,
+                                                          "timeout": _ZERO}))),
+        Shape("wait FIRST_EXCEPTION over a raised and a running one",
+              (_create(2), _submit(_E), _submit(gated=True), _SETTLE,
+               ("wait", {"ns": [0, 1], "when": ReturnWhen.FIRST_EXCEPTION, "timeout": _NONE}))),
+        Shape("results of done futures, with each timeout", (*done, _fcall(0, "result", _ZERO), _fcall(1, "result"),
+                                                             _fcall(1, "exception", _FIN), _fcall(0, "cancel"))),
+        Shape("a bare future set and read", (_create(1), ("new_future", {}), ("bare_call", {"n": 0, "what": "srnc"}),
+                                             ("bare_call", {"n": 0, "what": "set_result"}), _fcall(0, "result"))),
+    ]
+
+
+def _init_shapes() -> list[Shape]:
+    out = []
+    for base in (False, True):
+        out.append(Shape(f"an initializer that raises ({'BaseException' if base else 'Exception'})",
+                         (_create(1, InitKind.FAILS, base), _submit(), _SETTLE, _fcall(0, "exception"), _submit())))
+    out.append(Shape("an initializer with initargs", (_create(2, InitKind.OK, initargs=(7, 8)), _submit(), _SETTLE)))
+    for kind in (_E, TaskKind.RAISES_FALSY):
+        out.append(Shape(f"a task that {kind.value}, then more work on one worker",
+                         (_create(1), _submit(kind), _SETTLE, _submit(), _submit(), _SETTLE)))
+    out.append(Shape("the default max_workers, all busy", (_create(None), *[_submit(gated=True)] * 6, _SETTLE)))
+    out.append(Shape("three workers, more tasks than workers", (_create(3), *[_submit(gated=True)] * 4, _SETTLE,
+                                                                _open(), _SETTLE)))
+    return out
+
+
+SHAPES: tuple[Shape, ...] = tuple(_waiting_shapes() + _shutdown_shapes() + _map_shapes() + _done_shapes()
+                                  + _init_shapes())
+
+
+class _SeededData:
+    """The ``data`` a rule draws its schedule seed from, fixed per shape (the shim's
+    interleavings differ from shape to shape, and are the same on every run)."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+
+    def draw(self, strategy: Any, label: str = "") -> int:
+        self.seed = (self.seed * 37 + 11) % 256
+        return self.seed
+
+
+def run_shapes(machine: type[Observing], shapes: tuple[Shape, ...] = SHAPES) -> int:
+    """Run each shape through a fresh instance of ``machine`` until one shows a violation (kept
+    in ``machine.found`` like any other); returns how many ran."""
+    ran = 0
+    for k, shape in enumerate(shapes):
+        try:
+            m = machine()
+        except ShrinkBudgetSpent:  # pragma: no cover - only once something was found
+            break
+        ran += 1
+        data = _SeededData(k)
+        try:
+            for name, kwargs in shape.steps:
+                getattr(m, name)(**kwargs, data=data)
+                _check_invariants(m)
+        except Violation:
+            pass
+        finally:
+            try:
+                m.teardown()
+            except Violation:
+                pass
+        if machine.found:
+            machine.found[0].shape = shape.name
+            break
+    return ran
+
+
+def _check_invariants(m: Observing) -> None:
+    """Call the machine's ``@invariant`` methods, as Hypothesis does after every step."""
+    for _, f in inspect.getmembers(type(m)):
+        inv = getattr(f, INVARIANT_MARKER, None)
+        if inv is not None:
+            inv.function(m)
+
+
+__all__ = ["SHAPES", "Shape", "run_shapes"]
