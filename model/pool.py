@@ -14,6 +14,18 @@ fewer than ``max_workers`` are alive (TPE-LAZY-THREADS, TPE-IDLE-REUSE). A worke
 initializer first, then takes queued calls one at a time; once the pool is stopping and the
 queue is empty, an idle worker exits. Which queued call an idle worker takes is
 implementation-defined (any, by the docs; the oldest, in CPython: ``Options.fifo``).
+
+Taking a call is one step by the docs: the call leaves the queue and begins together, so every
+pending future the pool has not started is still queued, and ``shutdown(cancel_futures=True)``,
+which cancels the queue, cancels all of them (EXE-SHUTDOWN-CANCEL-TAKEN). CPython takes it in
+two (``Options.take_then_start``), and the window between them is what the clause is about::
+
+    worker                              client                     the future
+    takes the call off the queue        .                          PENDING, not queued (TAKEN)
+    .                                   shutdown(cancel_futures)   not in the queue: left PENDING
+    marks it running, calls it          .                          RUNNING: it runs after all
+
+A ``cancel()`` in the same window still succeeds; the worker then skips the call.
 """
 
 from __future__ import annotations
@@ -125,6 +137,8 @@ def shutdown(s: State, wait: bool, cancel_futures: bool, opts: Options) -> froze
     """``executor.shutdown(wait, cancel_futures)``; repeating it is harmless (EXE-SHUTDOWN-REPEAT)."""
     s = s.with_pool(shutdown=True)
     if cancel_futures:  # EXE-SHUTDOWN-CANCEL-FUTURES: queued calls are cancelled, running ones go on
+        # EXE-SHUTDOWN-CANCEL-TAKEN: by the docs every pending call not started is queued; a call a
+        # worker took but has not started (Options.take_then_start) is not, and is left alone
         for fid in s.pool.queue:
             f = s.futures[fid]
             if f.state is FState.PENDING:
@@ -224,10 +238,13 @@ def worker_steps(s: State, opts: Options) -> list[Step]:
             rule = "task.returns" if isinstance(outcome, Ok) else "task.raises"
             s2 = settle(_swap(s, w, Worker(WorkerStatus.IDLE)), w.task, F.finish(f, outcome), opts)
             steps.append(Step(rule, f"f{w.task} {rule.split('.')[1]}", s2))
+        elif w.status is WorkerStatus.TAKEN:
+            steps.append(_begin(s, w, w.task, "worker.starts", opts))
         elif p.queue and not p.broken:
             choices = p.queue[:1] if opts.fifo else tuple(sorted(set(p.queue)))
             for fid in choices:
-                steps.append(_take(s, w, fid, opts))
+                take = _dequeue(s, w, fid) if opts.take_then_start else _take(s, w, fid, opts)
+                steps.append(take)
         elif p.stopping:
             steps.append(Step("worker.exits", "idle worker exits", _swap(s, w, None)))
     if p.broken and p.queue:
@@ -236,16 +253,35 @@ def worker_steps(s: State, opts: Options) -> list[Step]:
     return steps
 
 
-def _take(s: State, w: Worker, fid: int, opts: Options) -> Step:
+def _unqueue(s: State, fid: int) -> State:
     queue = list(s.pool.queue)
     queue.remove(fid)
-    s = s.with_pool(queue=tuple(queue))
+    return s.with_pool(queue=tuple(queue))
+
+
+def _take(s: State, w: Worker, fid: int, opts: Options) -> Step:
+    # EXE-SUBMIT-CALL, EXE-SHUTDOWN-CANCEL-TAKEN: the docs' reading, one step: the call leaves
+    # the queue and begins
+    return _begin(_unqueue(s, fid), w, fid, "worker.takes", opts)
+
+
+def _dequeue(s: State, w: Worker, fid: int) -> Step:
+    # EXE-SHUTDOWN-CANCEL-TAKEN, CPython's reading (Options.take_then_start): the worker has the
+    # call but its future stays PENDING, out of the queue; _begin follows as a step of its own
+    s = _swap(_unqueue(s, fid), w, Worker(WorkerStatus.TAKEN, fid))
+    return Step("worker.dequeues", f"worker takes f{fid} off the queue", s)
+
+
+def _begin(s: State, w: Worker, fid: int, rule: str, opts: Options) -> Step:
+    # The worker, holding f's call off the queue, runs set_running_or_notify_cancel(): a cancelled
+    # future (gh-92001 left it queued, or a cancel() came after _dequeue) is skipped and its
+    # waiters notified (FUT-SRN-CANCELLED); a pending one becomes RUNNING and its call begins.
     f = s.futures[fid]
-    if f.state is FState.CANCELLED:  # only with gh-92001: cancel() left it queued
-        noticed = settle(s, fid, F.notice_cancel(f), opts)
+    if f.state is FState.CANCELLED:
+        noticed = settle(_swap(s, w, Worker(WorkerStatus.IDLE)), fid, F.notice_cancel(f), opts)
         return Step("worker.skips-cancelled", f"worker skips cancelled f{fid}", noticed)
     s = _swap(s, w, Worker(WorkerStatus.BUSY, fid))
-    return Step("worker.takes", f"worker starts f{fid}", s.with_fut(fid, F.start(f)))
+    return Step(rule, f"worker starts f{fid}", s.with_fut(fid, F.start(f)))
 
 
 def callback_steps(s: State) -> list[Step]:

@@ -84,10 +84,11 @@ RULES: dict[str, Rule] = _table(
     # -- shutdown, exit, drop --------------------------------------------------------------
     ("shutdown.returns", C,
      "EXE-SHUTDOWN-NOWAIT EXE-SHUTDOWN-CANCEL-FUTURES EXE-SHUTDOWN-KEEPS-RUNNING"
-     " EXE-SHUTDOWN-REPEAT EXE-SHUTDOWN-CANCELLED-DONE",
+     " EXE-SHUTDOWN-REPEAT EXE-SHUTDOWN-CANCELLED-DONE EXE-SHUTDOWN-CANCEL-TAKEN",
      "flag shutdown (optionally cancel queued futures); return at once"),
     ("shutdown.joins", C, "EXE-SHUTDOWN-WAIT EXE-SHUTDOWN-CANCEL-FUTURES EXE-SHUTDOWN-KEEPS-RUNNING"
-     " EXE-SHUTDOWN-REPEAT EXE-SHUTDOWN-CANCELLED-DONE EXE-CONTEXT-EXIT EXE-CONTEXT-EXCEPTION",
+     " EXE-SHUTDOWN-REPEAT EXE-SHUTDOWN-CANCELLED-DONE EXE-SHUTDOWN-CANCEL-TAKEN EXE-CONTEXT-EXIT"
+     " EXE-CONTEXT-EXCEPTION",
      "flag shutdown (optionally cancel queued futures), then join every worker"),
     ("exit.begins", C, "TPE-INTERPRETER-EXIT EXE-SHUTDOWN-PROGRAM-EXIT",
      "interpreter exit: no new work; join every worker after the queue drains"),
@@ -122,10 +123,17 @@ RULES: dict[str, Rule] = _table(
     ("worker.init-fails-unseen", I, "TPE-INITIALIZER-FAILS-DROPPED TPE-GC-DROPPED",
      "the pool was dropped: the worker exits without breaking it; queued futures stay pending "
      "forever (CPython's variant)"),
-    ("worker.takes", I, "EXE-SUBMIT-CALL FUT-RUNNING TPE-FIFO-START TPE-IDLE-REUSE",
-     "an idle worker dequeues a call and runs it"),
-    ("worker.skips-cancelled", I, "FUT-SRN-CANCELLED WAIT-CANCELLED-COUNTS",
-     "an idle worker dequeues a cancelled future and notifies its waiters (gh-92001 variant)"),
+    ("worker.takes", I,
+     "EXE-SUBMIT-CALL FUT-RUNNING TPE-FIFO-START TPE-IDLE-REUSE EXE-SHUTDOWN-CANCEL-TAKEN",
+     "an idle worker dequeues a call and runs it, in one step"),
+    ("worker.dequeues", I, "EXE-SHUTDOWN-CANCEL-TAKEN TPE-FIFO-START TPE-IDLE-REUSE",
+     "an idle worker takes a call off the queue; its future stays PENDING (CPython's variant)"),
+    ("worker.starts", I, "EXE-SUBMIT-CALL FUT-RUNNING EXE-SHUTDOWN-CANCEL-TAKEN",
+     "the worker starts the call it took off the queue: RUNNING (CPython's variant)"),
+    ("worker.skips-cancelled", I,
+     "FUT-SRN-CANCELLED WAIT-CANCELLED-COUNTS EXE-SHUTDOWN-CANCEL-TAKEN",
+     "the call a worker dequeued was cancelled: it is skipped, its waiters notified (gh-92001, "
+     "or a cancel() after a CPython worker took it)"),
     ("task.returns", I, "EXE-SUBMIT-CALL FUT-WAKES-WAITERS", "the call returns: FINISHED"),
     ("task.raises", I, "FUT-WAKES-WAITERS TPE-WORKER-SURVIVES-EXCEPTION",
      "the call raises: FINISHED with it; the worker lives on"),

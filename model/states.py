@@ -89,6 +89,8 @@ class WorkerStatus(Enum):
     STARTING = "starting"  # spawned, initializer not yet run (only when there is an initializer)
     IDLE = "idle"  # waiting on the queue; entered after start, or after finishing a task
     BUSY = "busy"  # running one task (INV-RUNNING-HAS-WORKER)
+    TAKEN = "taken"  # took a call off the queue, not yet started it; its future is still PENDING
+    # (or was cancelled since); only with Options.take_then_start (EXE-SHUTDOWN-CANCEL-TAKEN)
 
 
 class WaitKind(Enum):
@@ -201,7 +203,7 @@ class Fut(_HashCached):
 
 @dataclass(frozen=True)
 class Worker:
-    """A live worker thread; ``task`` is the fid it runs when BUSY, else -1."""
+    """A live worker thread; ``task`` is the fid it runs when BUSY or holds when TAKEN, else -1."""
 
     status: WorkerStatus
     task: int = -1
@@ -362,6 +364,10 @@ class Options:
     gc_strands_init_failure: bool = False  # TPE-INITIALIZER-FAILS-DROPPED (unreported upstream):
     # once the executor is garbage, a worker whose initializer raises cannot reach it (its weakref
     # is dead), so it exits without breaking the pool and the queued futures stay PENDING forever.
+    take_then_start: bool = False  # EXE-SHUTDOWN-CANCEL-TAKEN (unreported upstream): a CPython
+    # worker takes a call off the queue, and only then marks its future running; in between the
+    # future is PENDING but out of the queue, so shutdown(cancel_futures=True) does not cancel it
+    # and it runs (a cancel() there still succeeds, and the worker then skips the call).
 
 
 #: Each option, and the clauses a target that needs it departs from (the checker blames
@@ -372,11 +378,12 @@ DEPARTS_FROM: dict[str, tuple[str, ...]] = {
     "gh92001": ("WAIT-CANCELLED-COUNTS", "AC-CANCELLED-COUNTS", "EXE-SHUTDOWN-CANCELLED-DONE"),
     "gh132063": ("FUT-RESULT-FALSY-EXC",),
     "gc_strands_init_failure": ("TPE-INITIALIZER-FAILS-DROPPED",),
+    "take_then_start": ("EXE-SHUTDOWN-CANCEL-TAKEN",),
 }
 
 DOCS = Options()
 CPYTHON = Options(fifo=True, gh92001=True, gh132063=True,  # CPython 3.8-3.13 before 2025
-                  gc_strands_init_failure=True)
+                  gc_strands_init_failure=True, take_then_start=True)
 
 
 # ---- what a transition produces -------------------------------------------------------------

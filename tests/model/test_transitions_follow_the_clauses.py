@@ -214,6 +214,49 @@ def test_exe_shutdown_cancel_futures_keeps_running_ones() -> None:
     assert s.pool.joined and phase(s.pool) is Phase.TERMINATED
 
 
+def test_exe_shutdown_cancel_taken_by_the_docs_a_take_is_one_step() -> None:
+    _, queued, _ = one(initial(), Submit())
+    assert [st.rule for st in internal_successors(queued)] == ["worker.takes"]
+    _, s, _ = one(queued, Shutdown(wait=False, cancel_futures=True))
+    assert s.futures[0].state is FState.CANCELLED  # still queued: cancelled
+    _, s, _ = one(step(queued, "worker.takes"), Shutdown(wait=False, cancel_futures=True))
+    assert s.futures[0].state is FState.RUNNING  # begun: left alone (EXE-SHUTDOWN-KEEPS-RUNNING)
+
+
+@pytest.mark.parametrize("opts", [Options(take_then_start=True), CPYTHON],
+                         ids=["take_then_start", "CPYTHON"])
+def test_exe_shutdown_cancel_taken_cpython_leaves_a_taken_call_pending_and_runs_it(
+        opts: Options) -> None:
+    _, s, _ = one(initial(), Submit(), opts)
+    assert [st.rule for st in internal_successors(s, opts)] == ["worker.dequeues"]
+    s = step(s, "worker.dequeues", opts=opts)
+    assert s.futures[0].state is FState.PENDING and s.pool.queue == ()
+    assert not violated_in_state(s, opts, quiescent=False)
+    r, s, rule = one(s, Shutdown(wait=False, cancel_futures=True), opts)
+    assert r == Returned(None) and rule == "shutdown.returns"
+    assert s.futures[0].state is FState.PENDING  # not in the queue, so not cancelled
+    assert [st.rule for st in internal_successors(s, opts)] == ["worker.starts"]
+    s = step(s, "worker.starts", opts=opts)
+    assert s.futures[0].state is FState.RUNNING and s.futures[0].runs == 1  # it runs after all
+    s = step(step(s, "task.returns", opts=opts), "worker.exits", opts=opts)
+    assert s.futures[0].outcome == Ok(0) and phase(s.pool) is Phase.TERMINATED
+
+
+@pytest.mark.parametrize("opts", [Options(take_then_start=True), CPYTHON],
+                         ids=["take_then_start", "CPYTHON"])
+def test_exe_shutdown_cancel_taken_cpython_cancel_in_the_window_succeeds_and_is_skipped(
+        opts: Options) -> None:
+    _, s, _ = one(initial(), Submit(), opts)
+    s = step(s, "worker.dequeues", opts=opts)
+    r, s, rule = one(s, Cancel(0), opts)
+    assert r == Returned(True) and rule == "cancel.pending"  # FUT-CANCEL-PENDING: it is pending
+    assert [st.rule for st in internal_successors(s, opts)] == ["worker.skips-cancelled"]
+    s = step(s, "worker.skips-cancelled", opts=opts)
+    f = s.futures[0]
+    assert f.state is FState.CANCELLED and f.runs == 0 and f.notified  # FUT-SRN-CANCELLED
+    assert phase(s.pool) is Phase.OPEN and s.pool.idle() == 1
+
+
 def test_exe_shutdown_repeat_is_harmless() -> None:
     _, s, _ = one(initial(), Shutdown(wait=True))
     assert one(s, Shutdown(wait=True))[0] == Returned(None)
@@ -333,7 +376,9 @@ def test_wait_cancelled_counts_by_the_docs_not_in_cpython() -> None:
     _, s, _ = one(s, Cancel(1), CPYTHON)
     r, s, _ = one(s, Wait((1,)), CPYTHON)  # gh-92001: blocks until a worker dequeues f1
     assert isinstance(r, Blocked)
-    s = step(step(s, "task.returns", opts=CPYTHON), "worker.skips-cancelled", opts=CPYTHON)
+    s = step(step(s, "task.returns", opts=CPYTHON), "worker.dequeues", opts=CPYTHON)
+    assert not s.waiters[0].signalled  # taken off the queue, not yet noticed
+    s = step(s, "worker.skips-cancelled", opts=CPYTHON)
     assert s.waiters[0].signalled
 
 
@@ -371,8 +416,11 @@ def test_tpe_fifo_start_is_cpythons_choice_not_the_docs() -> None:
         _, s, _ = one(s, Submit())
     assert {st.label for st in internal_successors(s) if st.rule == "worker.takes"} == {
         "worker starts f0", "worker starts f1"}
-    assert {st.label for st in internal_successors(s, CPYTHON) if st.rule == "worker.takes"} == {
+    fifo = Options(fifo=True)
+    assert {st.label for st in internal_successors(s, fifo) if st.rule == "worker.takes"} == {
         "worker starts f0"}
+    assert {st.label for st in internal_successors(s, CPYTHON) if st.rule == "worker.dequeues"} == {
+        "worker takes f0 off the queue"}
 
 
 def test_gh132063_cpython_returned_none_for_a_falsy_exception() -> None:
