@@ -135,4 +135,4 @@ def _short(filename: str) -> str:
     return "/".join(parts[-2:])
 
 
-_STDLIB = str(importlib.import_module("threading").__file__).rsplit("/", 1)[0] + "/"
+_STDLIB = threading.__file__.rsplit("/", 1)[0] + "/"  # the standard library's folder
