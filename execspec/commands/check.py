@@ -7,7 +7,10 @@ the spec marks as an *upstream divergence* is expected of CPython's own stdlib a
 as ``diverges``; on any other target it is a failure like the rest.
 
 Exit status: 0 when no target breaks a clause unexpectedly (with ``--baseline FILE``: none
-that FILE does not list), 1 otherwise, 2 on bad usage or a bad target.
+that FILE does not list), 1 otherwise, 2 on bad usage or a bad target, 3 when the run passed
+the bound it printed first (every thread's stack goes to stderr; see ``conformance.ending``).
+The run ends either way: the processes the targets started are ended, and threads of theirs
+still blocked do not keep the command from exiting.
 """
 
 from __future__ import annotations
