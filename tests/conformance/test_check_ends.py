@@ -162,3 +162,23 @@ def test_execspec_check_on_a_pool_of_processes_exits_and_leaves_no_process(targe
     assert bound is not None and took < float(bound.group(1))
     assert "unexpected failure(s)" in done.stdout
     assert _marked(mark) == [], "processes of the run outlived it"
+
+
+@pytest.mark.timeout(60)
+def test_a_run_past_its_bound_is_stopped_with_every_stack() -> None:
+    script = ("import threading\n"
+              "from execspec.conformance.ending import Watchdog\n"
+              "Watchdog(0.5, [], armed=True)\n"
+              "threading.Event().wait(30)\n")  # a run that would never end by itself
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=40)
+    assert done.returncode == ending.OUT_OF_TIME, done.stderr
+    assert "passed its bound of 0 s" in done.stderr or "passed its bound of 1 s" in done.stderr
+    assert "Event().wait(30)" in done.stderr or "line 4" in done.stderr  # the main thread's stack
+    assert time.monotonic() - start < 30
+
+
+def test_a_library_caller_gets_a_watchdog_that_never_fires() -> None:
+    w = ending.Watchdog(0.01, [], armed=False)
+    assert w._thread is None
+    w.disarm()
