@@ -101,9 +101,9 @@ class ForeignSession(ThreadSession):
     def snapshot(self) -> Record:
         return self._rename(super().snapshot())
 
-    def close(self) -> list[str]:
+    def close(self, patience: float | None = None) -> list[str]:
         try:
-            stuck = super().close()
+            stuck = super().close(patience)
             self._stop_executor()
         finally:
             try:

@@ -119,9 +119,10 @@ class Oracle:
         after = quiescent(self.beliefs, held, self.opts)
         if not after:
             steps = {t.rule: t.label for s in self.beliefs for t in pending_steps(s, held, self.opts)}
+            taking = bool({"worker.takes", "worker.dequeues"} & set(steps))  # a worker should take a call
             clauses = tuple(sorted({c for rule in steps for c in cites(rule)}
-                                   | ({self.default_clause} if self.default_clause and "worker.takes" in steps else set())))
-            if "worker.takes" in steps and any(isinstance(f.outcome, Err)
+                                   | ({self.default_clause} if self.default_clause and taking else set())))
+            if taking and any(isinstance(f.outcome, Err)
                                                for st in self.beliefs for f in st.futures):
                 clauses = tuple(sorted(set(clauses) | {"TPE-WORKER-SURVIVES-EXCEPTION"}))  # a task raised before
             raise Violation("progress", f"{waited}every thread of the executor is parked, but the model says "

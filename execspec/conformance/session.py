@@ -73,8 +73,9 @@ class Session(Protocol):
     def snapshot(self) -> Record:
         """Read again without acting (real threads only: a bounded wait for progress)."""
 
-    def close(self) -> list[str]:
-        """Release everything; the labels of calls still blocked after the bound."""
+    def close(self, patience: float | None = None) -> list[str]:
+        """Release everything; the labels of calls still blocked after the bound (or after
+        ``patience`` real seconds, when the machine expects some to stay blocked)."""
 
 
 class ThreadSession:
@@ -92,8 +93,8 @@ class ThreadSession:
     def snapshot(self) -> Record:
         return perform(self.driver, Settle())
 
-    def close(self) -> list[str]:
-        return self.driver.close(self.driver.world.hang)
+    def close(self, patience: float | None = None) -> list[str]:
+        return self.driver.close(self.driver.world.hang if patience is None else patience)
 
 
 class StepSeeded:
@@ -181,5 +182,5 @@ class ShimSession:
     def snapshot(self) -> Record:
         return self.run(Settle())
 
-    def close(self) -> list[str]:
+    def close(self, patience: float | None = None) -> list[str]:
         return []
