@@ -13,7 +13,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 import pytest
 
@@ -86,6 +86,7 @@ def _check(args: list[str], timeout: float) -> tuple[subprocess.CompletedProcess
     return done, time.monotonic() - start, mark
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="counts processes through /proc")
 @pytest.mark.timeout(240)
 def test_execspec_check_on_a_hanging_target_reports_the_task_and_exits_within_its_bound() -> None:
@@ -101,8 +102,16 @@ def test_execspec_check_on_a_hanging_target_reports_the_task_and_exits_within_it
     assert _marked(mark) == [], "processes of the run outlived it"
 
 
-def _pool_pids(pool: Any) -> list[int]:
-    return sorted(pool._processes)
+@pytest.mark.timeout(60)
+def test_the_console_script_exits_with_its_status_past_threads_blocked_forever() -> None:
+    script = ("import concurrent.futures as cf, threading\n"
+              "from execspec.conformance import ending\n"
+              "pool = cf.ThreadPoolExecutor(1)\n"
+              "pool.submit(threading.Event().wait)\n"  # interpreter exit would join it forever
+              "raise SystemExit(ending.leave(5))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=40)
+    assert done.returncode == 5, done.stderr
+    assert "1 thread(s) of the targets are still running (ThreadPoolExecutor-0_0)" in done.stderr
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="re-parenting of orphans is Linux's")
