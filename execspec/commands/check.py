@@ -27,6 +27,7 @@ from execspec.commands.explore import model_summary
 from execspec.commands.progress_display import showing_progress
 from execspec.conformance import ending
 from execspec.conformance.scenarios import CHECKS, run
+from execspec.sched.runner import release_runner
 from execspec.spec import load
 from execspec.commands.schedule_dir import add_schedule_dir, schedule_dir, unsaved_line
 from execspec.commands.targets_arg import usable_targets
@@ -82,6 +83,7 @@ def main(argv: Sequence[str]) -> int:
                      on_target=None if shown else lambda t: print(f"checking {t.name} ...", file=log, flush=True))
     status = out.emit(result)
     watchdog.disarm()
+    release_runner()  # the shim's runner thread of this run
     left = ending.end_children(before)  # process-pool workers, dask clusters: none may outlive us
     if left:
         print(f"execspec check: ended {len(left)} process(es) the targets left running", file=log)

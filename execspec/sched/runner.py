@@ -56,7 +56,8 @@ from execspec.sched.loader.table import checkin, checkout
 from execspec.sched.postmortem.report import EXPLAINER, uncontrolled_report
 from execspec.sched.shims.threading import MainThread
 
-__all__ = ["Abandoned", "STOP_BOUND", "abandoned_runners", "join_abandoned", "run_once"]
+__all__ = ["Abandoned", "STOP_BOUND", "abandoned_runners", "join_abandoned", "release_runner",
+           "run_once"]
 
 _GRAVEYARD = 32  # executions with suspended greenlets a runner keeps before it retires
 #: real seconds run_once waits for an abandoned runner to stop before it reports it stuck
@@ -171,6 +172,19 @@ def _runner() -> _Runner:
     if h is None or h.runner.retired or h.runner.abandoned:
         h = _local.holder = _Holder(_Runner())
     return h.runner
+
+
+def release_runner(timeout: float = STOP_BOUND) -> bool:
+    """Stop the calling thread's idle runner, when it has one (a later ``run_once`` starts a
+    new one): what a run calls at its end so that no thread of it is left. Whether none is
+    left running after up to ``timeout`` real seconds."""
+    h: _Holder | None = getattr(_local, "holder", None)
+    if h is None:
+        return True
+    _local.holder = None
+    _stop_idle(h.runner)
+    h.runner.thread.join(timeout)
+    return not h.runner.thread.is_alive()
 
 
 def abandoned_runners() -> int:

@@ -191,3 +191,20 @@ def test_a_library_caller_gets_a_watchdog_that_never_fires() -> None:
     w = ending.Watchdog(0.01, [], armed=False)
     assert w._thread is None
     w.disarm()
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_execspec_check_in_process_on_a_process_pool_leaves_no_thread_or_process() -> None:
+    import contextlib
+    import io
+
+    from execspec.commands.check import main
+
+    threads, processes = set(threading.enumerate()), ending.baseline()
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        status = main(["concurrent.futures:ProcessPoolExecutor", "--no-machine"])
+    assert status in (0, 1), out.getvalue()[-3000:]
+    left = sorted(t.name for t in set(threading.enumerate()) - threads if t.is_alive())
+    assert left == [], f"threads outlived the run: {left}"
+    assert not set(children()) - processes, "processes outlived the run"

@@ -11,7 +11,7 @@ from typing import Any, Callable
 import pytest
 
 from execspec.sched import FirstEnabled, Outcome, run_once
-from execspec.sched.runner import abandoned_runners, join_abandoned
+from execspec.sched.runner import abandoned_runners, join_abandoned, release_runner
 
 FOREVER_EVENT = real_threading.Event()  # never set
 FOREVER_QUEUE: real_queue.Queue[int] = real_queue.Queue()  # never put to
@@ -102,3 +102,16 @@ def test_a_runner_that_nothing_can_wake_is_reported_and_ends_when_its_call_retur
     finally:
         held.release()  # its acquire returns, and Abandoned stops it right there
     assert join_abandoned(10) == 0, "the abandoned runner did not stop once its call returned"
+
+
+@pytest.mark.timeout(60)
+def test_a_run_releases_its_idle_runner_and_the_next_execution_starts_another() -> None:
+    def runners() -> int:
+        return sum(t.name == "execspec-runner" and t.is_alive() for t in real_threading.enumerate())
+    assert run_once(lambda env: 1, FirstEnabled()).return_value == 1
+    n = runners()
+    assert release_runner(), "the idle runner did not stop"
+    assert runners() == n - 1
+    assert release_runner()  # nothing left to release
+    assert run_once(lambda env: 2, FirstEnabled()).return_value == 2
+    assert runners() == n
