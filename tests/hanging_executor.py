@@ -8,6 +8,7 @@ task's stack, and end anyway.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import os
 import threading
 from typing import Any, Callable
 
@@ -26,3 +27,15 @@ class HangingTasks(cf.ThreadPoolExecutor):
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> cf.Future[Any]:
         return super().submit(block_forever_then, fn, args, kwargs)
+
+
+class PollsAChild(cf.ThreadPoolExecutor):
+    """Waits on a real child process at every submit (``os.waitpid(-1, WNOHANG)``: at once
+    on real threads, an uncontrolled wait under the shim, which controls no process)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> cf.Future[Any]:
+        try:
+            os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            pass
+        return super().submit(fn, *args, **kwargs)

@@ -208,3 +208,17 @@ def test_execspec_check_in_process_on_a_process_pool_leaves_no_thread_or_process
     left = sorted(t.name for t in set(threading.enumerate()) - threads if t.is_alive())
     assert left == [], f"threads outlived the run: {left}"
     assert not set(children()) - processes, "processes outlived the run"
+
+
+@pytest.mark.timeout(120)
+def test_the_shim_checks_stop_at_the_first_block_outside_the_shim() -> None:
+    from execspec.conformance.scenarios import run_shim
+
+    start = time.monotonic()
+    shim = run_shim(Target.parse("hanging_executor:PollsAChild"), schedules=2)
+    assert len(shim.outcomes) == 1, [o.check for o in shim.outcomes]
+    failure = shim.outcomes[0].failure
+    assert failure is not None and failure.kind is FailureKind.UNCONTROLLED_BLOCK
+    assert "waits on a real child process" in failure.headline
+    assert re.search(r"Not run under the shim after it \(\d+\): ", failure.message)
+    assert time.monotonic() - start < 60
