@@ -51,7 +51,7 @@ def test_docs_first_example_deadlocks_on_every_schedule_with_the_cycle_named(exe
     assert schedules > 100  # the search did branch (both workers, both sleeps, both waits)
     # and exploration, which keeps going after failures here, agrees
     result = explore(scenario, DFSStrategy(preemption_bound=None), stop_on_first_failure=False,
-                     schedule_dir=None)
+                     schedule_dir=None, max_schedules=schedules + 1)
     assert result.exhausted and result.schedules == schedules
     assert result.failures and all(f.outcome == "DEADLOCK" for f in result.failures)
 
