@@ -23,7 +23,7 @@ from execspec.model import (
     AddDoneCallback, AsCompleted, AsCompletedNext, Cancel, DoneAndNotDone, DropExecutor, Err,
     FState, FutureView, GetException, GetResult, InitKind, InterpreterExit, Map, NewFuture, Ok, Query,
     Raised, Result, Returned, SetException, SetResult, SetRunningOrNotifyCancel, Shutdown, Submit,
-    Timeout, Wait,
+    TaskKind, Timeout, Wait,
 )
 
 #: how many double reads a snapshot tries before it settles for reading future by future
@@ -185,6 +185,11 @@ class Driver:
         if isinstance(op, Submit):
             fid = len(self.futures)
             self.kit.prepare(fid, op.task, a.gates[0])
+            if op.task is TaskKind.WAITS:  # the docs' deadlock shapes (DL-*): in-process kits only
+                prepare_wait = getattr(self.kit, "prepare_wait", None)
+                if prepare_wait is None:
+                    raise TypeError(f"{type(self.kit).__name__} cannot run a task that waits on a future")
+                prepare_wait(fid, op.awaits, self.futures)
 
             def submit() -> int:
                 self.futures.append(ex.submit(self.kit.fn, fid))
@@ -320,6 +325,16 @@ class Driver:
         gone = [i for i, c in enumerate(self.outstanding) if c.done.is_set()]
         self.outstanding = [c for c in self.outstanding if not c.done.is_set()]
         return gone
+
+    def close_iterators(self) -> None:
+        """Close every as_completed and map iterator made, while the threads are still the
+        shim's: a generator left to the garbage collector would run its clean-up (which takes
+        a lock) after its execution ended, and print an ignored GreenletExit."""
+        for it in [*self.iters, *(m.it for m in self.maps)]:
+            try:
+                it.close()
+            except (ValueError, RuntimeError):  # a next() on it is still running in a caller
+                pass
 
     def close(self, bound: float) -> list[str]:
         """Open every gate and wait for every caller, ``bound`` real seconds for them all (one

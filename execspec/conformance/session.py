@@ -166,6 +166,7 @@ class ShimSession:
                 out.append(perform(driver, action))
             strategy.phase(0)
             driver.kit.close()
+            driver.close_iterators()
 
         execution = run_once(scenario, strategy, exit_at_end=False, modules=self.modules)
         failed = len(out) < len(actions)

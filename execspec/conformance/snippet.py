@@ -34,6 +34,8 @@ def task(fid, kind):
 def gate(fid, closed):
     gates[fid] = threading.Event()
     if not closed: gates[fid].set()
+def in_thread(call):  # a call that may block runs on a thread of its own; the script goes on
+    t = threading.Thread(target=call, daemon=True); t.start(); t.join(0.05)
 '''
 
 
@@ -44,7 +46,8 @@ def _t(t: Timeout) -> str:
 def render(actions: Sequence[Action], module: str, factory: str, namespace: str = "concurrent.futures") -> str:
     """The actions as a script against ``module:factory``: the prelude, then :func:`calls`."""
     imports = f"from {module} import {factory} as make\nimport {namespace} as cf"
-    return "\n".join([_PRELUDE.format(imports=imports), *calls(actions)]) + "\n"
+    end = "for g in gates.values(): g.set()  # as the machine's teardown does: every gate opens"
+    return "\n".join([_PRELUDE.format(imports=imports), *calls(actions), end]) + "\n"
 
 
 def calls(actions: Sequence[Action]) -> list[str]:
@@ -70,7 +73,7 @@ def calls(actions: Sequence[Action]) -> list[str]:
             lines.append(f"maps[{a.mid}].close()")
         elif isinstance(a, Call):
             line, fid = _call(a, fid)
-            lines.append(line)
+            lines.append(f"in_thread(lambda: {line})" if a.may_block else line)
     return lines
 
 

@@ -51,6 +51,7 @@ from execspec.sched.kernel.execution import Execution, Outcome
 from execspec.sched.kernel.outside import OutsideWait, fail_outside
 from execspec.sched.kernel.protocols import Strategy
 from execspec.sched.kernel.runtime import CThread, Runtime, current_cthread, recycle, run_in_runtime, unfinished
+from execspec.sched.kernel.unraisable import quiet_greenlet_exit
 from execspec.sched.loader.env import Env
 from execspec.sched.loader.table import checkin, checkout
 from execspec.sched.postmortem.report import EXPLAINER, uncontrolled_report
@@ -228,6 +229,7 @@ def run_once(scenario: Callable[[Env], object], strategy: Strategy, *, max_steps
     32
     """
     fresh = config.fresh_modules() if fresh_modules is None else fresh_modules
+    quiet_greenlet_exit()  # an abandoned execution's generators are finalized later: no noise
 
     def job() -> tuple[Runtime, Execution]:
         rt = runner.rt = Runtime(strategy, max_steps, EXPLAINER)
