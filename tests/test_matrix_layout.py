@@ -1,6 +1,7 @@
 """The terminal matrix's layout holds for any clause ID length and any number of targets: every
 cell starts under its target's name, and at least two spaces part it from what is on its left
-(``TPE-INITIALIZER-FAILS-PENDINGpass`` can never happen)."""
+(a long clause ID can never run into its verdict, as ``TPE-INITIALIZER-FAILS-PENDING`` once
+ran into ``pass``)."""
 
 from __future__ import annotations
 
