@@ -34,6 +34,11 @@ Client operations (:mod:`.ops`)
 ``shows(state, seen)``, ``observe(beliefs, seen)``, ``explain(beliefs, op)`` (:mod:`.observe`)
     For the conformance machine: a belief state (the set of model states consistent with what
     was observed) narrowed after each call; empty means the executor broke the contract.
+``deadlocked(state)``, ``hazard_clauses(state)``, ``stuck(state)`` (:mod:`.hazards`)
+    The docs' deadlocks: ``Submit(TaskKind.WAITS, awaits=k)`` is a task that waits on future
+    ``k`` (made before it, or after), holding its worker; a state where such calls can never
+    finish by internal steps is a hazard the docs allow (DL-MUTUAL-WAIT,
+    DL-SELF-SUBMIT-SINGLE-WORKER), not a breach of the contract.
 ``RULES[rule].cites`` (:mod:`.rules`)
     The clause IDs each transition encodes. ``INVARIANTS`` (:mod:`.invariants`) the INV-*
     checks; ``CHECKED_ELSEWHERE`` (:mod:`.coverage`) the clauses the model does not encode.
@@ -67,6 +72,7 @@ Conventions an observer must follow to compare a real executor with the model
 """
 
 from execspec.model.explore import BOUNDS, Bounds, Report, explore, main_report
+from execspec.model.hazards import deadlocked, hazard_clauses, stuck
 from execspec.model.invariants import INVARIANTS, Invariant
 from execspec.model.observe import FutureView, View, advance, closure, explain, observe, shows, view
 from execspec.model.ops import (
@@ -128,4 +134,5 @@ __all__ = [
     "SetResult", "SetRunningOrNotifyCancel", "Shutdown", "State", "Step", "Submit", "TaskKind",
     "Timeout", "View", "Wait", "advance", "allowed", "cites", "closure", "explain", "explore", "shows",
     "initial", "internal_successors", "main_report", "observe", "phase", "view",
+    "deadlocked", "hazard_clauses", "stuck",
 ]

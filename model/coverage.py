@@ -57,11 +57,6 @@ CHECKED_ELSEWHERE: dict[str, str] = {
     "EXE-MAP-BUFFERSIZE-INVALID": f"argument validation; {_NOT_STATE}",
     "EXE-MAP-CLOSE-CANCELS": "closing the iterator is a sequence of Cancel ops the client makes; the "
     "conformance machine checks each against the model",
-    # the two deadlock hazards need task bodies that wait
-    "DL-MUTUAL-WAIT": "tasks in the model do not wait on futures; the scheduler shim's deadlock "
-    "reports (execspec.sched) show this hazard",
-    "DL-SELF-SUBMIT-SINGLE-WORKER": "as DL-MUTUAL-WAIT (the model does show the queued call cannot "
-    "start while the only worker is busy: TPE-MAX-WORKERS-BOUND)",
 }
 
 

@@ -62,7 +62,7 @@ class Bounds:
     options: Options = DOCS
 
 
-_R, _X = TaskKind.RETURNS, TaskKind.RAISES
+_R, _X, _W = TaskKind.RETURNS, TaskKind.RAISES, TaskKind.WAITS
 _FC, _FE, _AC = ReturnWhen.FIRST_COMPLETED, ReturnWhen.FIRST_EXCEPTION, ReturnWhen.ALL_COMPLETED
 _BLOCK, _ZERO, _FINITE = (Timeout.NONE,), (Timeout.ZERO,), (Timeout.FINITE,)
 
@@ -86,6 +86,11 @@ BOUNDS: dict[str, Bounds] = {
     "ac0": Bounds(futures=1, iterators=1, tasks=(_R,), return_when=(), timeouts=_ZERO,
                   shutdown=False),
     "cpython": Bounds(futures=2, tasks=(_R,), return_when=(_AC,), options=CPYTHON),
+    # tasks that wait on futures: both of the docs' deadlocks (DL-*), the self-submit one on one
+    # worker, mutual waits on two
+    "waits-w1": Bounds(futures=2, tasks=(_R, _W), callbacks=0, return_when=(), timeouts=_BLOCK),
+    "waits-w2": Bounds(max_workers=2, futures=2, tasks=(_R, _W), callbacks=0, return_when=(),
+                       timeouts=_BLOCK),
     # slow tier: every operation in every form
     "w1f2-full": Bounds(futures=2, exit=True, drop=True),
     "w2f2-full": Bounds(max_workers=2, futures=2),
@@ -98,7 +103,7 @@ BOUNDS: dict[str, Bounds] = {
                       exception_timeouts=_ZERO + _FINITE),
 }
 FAST = ("tiny", "w2f2", "w1f2-exit", "bare2", "mixed", "init-ok", "init-fails", "ac", "ac0",
-        "cpython")
+        "cpython", "waits-w1", "waits-w2")
 SLOW = tuple(n for n in BOUNDS if n not in FAST)
 
 AllowedFn = Callable[[State, "O.Op", Options], frozenset[Outcome]]
@@ -120,9 +125,12 @@ def client_ops(s: State, b: Bounds) -> Iterator[O.Op]:
     fids = tuple(range(n))
     if not p.dropped:
         if n < b.futures:
-            yield from (O.Submit(t) for t in b.tasks)
-        if n + 2 <= b.futures and b.tasks:
-            yield O.Map((b.tasks[0], b.tasks[-1]))
+            yield from (O.Submit(t) for t in b.tasks if t is not TaskKind.WAITS)
+            if TaskKind.WAITS in b.tasks:  # on an earlier future, or the next one (DL-*)
+                yield from (O.Submit(TaskKind.WAITS, k) for k in range(n + 2) if k != n and k < b.futures)
+        mappable = tuple(t for t in b.tasks if t is not TaskKind.WAITS)
+        if n + 2 <= b.futures and mappable:
+            yield O.Map((mappable[0], mappable[-1]))
         if b.shutdown:
             yield from (O.Shutdown(w, c) for w in (False, True) for c in (False, True))
         if b.exit and not p.exiting:

@@ -100,7 +100,7 @@ def may_become(now: View, seen: View) -> bool:
 def held_completion(s: State, step: Step, held: frozenset[int]) -> bool:
     """Whether ``step`` is a task finishing whose future is in ``held`` (its task is parked
     on something the model does not see, such as the machine's gate)."""
-    if step.rule not in ("task.returns", "task.raises"):
+    if step.rule not in ("task.returns", "task.raises", "task.wait-returns"):
         return False
     return any(a.state is FState.RUNNING and b.state is not FState.RUNNING and fid in held
                for fid, (a, b) in enumerate(zip(s.futures, step.state.futures)))

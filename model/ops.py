@@ -40,9 +40,11 @@ class InvalidOperation(ValueError):
 
 @dataclass(frozen=True)
 class Submit:
-    """``executor.submit(fn)`` where ``fn`` behaves as ``task`` says."""
+    """``executor.submit(fn)`` where ``fn`` behaves as ``task`` says; a ``TaskKind.WAITS`` task
+    waits on future ``awaits`` (an earlier one, or one made later: the docs' deadlock shapes)."""
 
     task: TaskKind = TaskKind.RETURNS
+    awaits: int = -1
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,7 @@ def allowed(s: State, op: Op, opts: Options = DOCS) -> frozenset[Outcome]:
     """
     _check(s, op)
     if isinstance(op, Submit):
-        return P.submit(s, op.task)
+        return P.submit(s, op.task, op.awaits)
     if isinstance(op, Map):
         return P.map_call(s, op.tasks)
     if isinstance(op, Cancel):
@@ -239,6 +241,10 @@ _BARE_OPS = (SetRunningOrNotifyCancel, SetResult, SetException)
 
 def _check(s: State, op: Op) -> None:
     fids: tuple[int, ...] = ()
+    if isinstance(op, Submit):
+        _check_submit(s, op)
+    if isinstance(op, Map) and TaskKind.WAITS in op.tasks:
+        raise InvalidOperation(f"{op!r}: map() items cannot wait on futures; submit a TaskKind.WAITS task")
     if isinstance(op, (Wait, AsCompleted)):
         fids = op.fids
     elif hasattr(op, "fid"):
@@ -263,6 +269,14 @@ def _check(s: State, op: Op) -> None:
             raise InvalidOperation(f"{op!r}: no such iterator; call AsCompleted(...) first")
         if any(w.blocked and w.iterator == op.iterator for w in s.waiters):
             raise InvalidOperation(f"{op!r}: a next() on this iterator is still blocked")
+
+
+def _check_submit(s: State, op: Submit) -> None:
+    if (op.task is TaskKind.WAITS) != (op.awaits >= 0):
+        raise InvalidOperation(f"{op!r}: a TaskKind.WAITS task names the future it waits on "
+                               "(awaits >= 0), and no other kind does (awaits=-1)")
+    if op.awaits == len(s.futures):
+        raise InvalidOperation(f"{op!r}: a task cannot wait on its own future (it is f{op.awaits})")
 
 
 def internal_successors(s: State, opts: Options = DOCS) -> tuple[Step, ...]:

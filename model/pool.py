@@ -82,10 +82,10 @@ def _refusals(s: State, rule_prefix: str) -> set[Outcome]:
     return out
 
 
-def _accept(s: State, task: TaskKind) -> tuple[int, State]:
+def _accept(s: State, task: TaskKind, awaits: int = -1) -> tuple[int, State]:
     p = s.pool
     fid = len(s.futures)
-    s = replace(s, futures=s.futures + (Fut(task=task),))
+    s = replace(s, futures=s.futures + (Fut(task=task, awaits=awaits),))
     workers = p.workers
     if spawn_needed(p.idle(), len(p.queue), len(p.workers), p.max_workers):
         first = WorkerStatus.IDLE if p.init is InitKind.NONE else WorkerStatus.STARTING
@@ -93,12 +93,12 @@ def _accept(s: State, task: TaskKind) -> tuple[int, State]:
     return fid, s.with_pool(queue=p.queue + (fid,), workers=workers)
 
 
-def submit(s: State, task: TaskKind) -> frozenset[Outcome]:
+def submit(s: State, task: TaskKind, awaits: int = -1) -> frozenset[Outcome]:
     """``executor.submit(fn)``: a new pending future (its fid), or a refusal."""
     refused = _refusals(s, "submit")
     if refused:
         return frozenset(refused)
-    fid, s2 = _accept(s, task)
+    fid, s2 = _accept(s, task, awaits)
     return frozenset({Outcome(Returned(fid), s2, "submit.accepted")})
 
 
@@ -215,6 +215,12 @@ def _outcome_of(fid: int, task: TaskKind | None) -> Ok | Err:
     return Ok(fid)
 
 
+def awaited_done(s: State, f: Fut) -> bool:
+    """Whether the future a ``TaskKind.WAITS`` call waits on exists and is done (its result()
+    returns or raises, and the call returns its own fid either way)."""
+    return 0 <= f.awaits < len(s.futures) and s.futures[f.awaits].done
+
+
 def worker_steps(s: State, opts: Options) -> list[Step]:
     """Every move a worker may make now (identical workers counted once)."""
     steps: list[Step] = []
@@ -234,10 +240,14 @@ def worker_steps(s: State, opts: Options) -> list[Step]:
                 steps.append(Step("worker.init-ok", "initializer returns", idle))
         elif w.status is WorkerStatus.BUSY:
             f = s.futures[w.task]
+            if f.task is TaskKind.WAITS and not awaited_done(s, f):
+                continue  # FUT-RESULT-WAITS: its result() blocks, holding the worker (DL-*)
             outcome = _outcome_of(w.task, f.task)
             rule = "task.returns" if isinstance(outcome, Ok) else "task.raises"
+            if f.task is TaskKind.WAITS:
+                rule = "task.wait-returns"
             s2 = settle(_swap(s, w, Worker(WorkerStatus.IDLE)), w.task, F.finish(f, outcome), opts)
-            steps.append(Step(rule, f"f{w.task} {rule.split('.')[1]}", s2))
+            steps.append(Step(rule, f"f{w.task} {rule.split('.')[1].split('-')[-1]}", s2))
         elif w.status is WorkerStatus.TAKEN:
             steps.append(_begin(s, w, w.task, "worker.starts", opts))
         elif p.queue and not p.broken:

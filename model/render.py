@@ -16,7 +16,7 @@ def call_text(op: O.Op) -> str:
     'wait([f0, f1], ALL_COMPLETED, timeout=None)'
     """
     if isinstance(op, O.Submit):
-        return f"submit({op.task.value})"
+        return f"submit({op.task.value}" + (f" on f{op.awaits})" if op.awaits >= 0 else ")")
     if isinstance(op, O.Map):
         return f"map({', '.join(t.value for t in op.tasks)})"
     if isinstance(op, (O.GetResult, O.GetException)):

@@ -135,6 +135,10 @@ RULES: dict[str, Rule] = _table(
      "the call a worker dequeued was cancelled: it is skipped, its waiters notified (gh-92001, "
      "or a cancel() after a CPython worker took it)"),
     ("task.returns", I, "EXE-SUBMIT-CALL FUT-WAKES-WAITERS", "the call returns: FINISHED"),
+    ("task.wait-returns", I,
+     "EXE-SUBMIT-CALL FUT-WAKES-WAITERS FUT-RESULT-WAITS DL-MUTUAL-WAIT DL-SELF-SUBMIT-SINGLE-WORKER",
+     "a call waiting on another future returns once that one is done; until then it holds its "
+     "worker, so waiting calls can deadlock the pool (model.hazards)"),
     ("task.raises", I, "FUT-WAKES-WAITERS TPE-WORKER-SURVIVES-EXCEPTION",
      "the call raises: FINISHED with it; the worker lives on"),
     ("worker.exits", I, "EXE-SHUTDOWN-WAIT TPE-GC-DROPPED TPE-INTERPRETER-EXIT",

@@ -57,6 +57,9 @@ class TaskKind(Enum):
     RETURNS = "returns"  # returns its own fid as its value
     RAISES = "raises"  # raises TaskError
     RAISES_FALSY = "raises-falsy"  # raises an exception whose bool() is False (FUT-RESULT-FALSY-EXC)
+    WAITS = "waits"  # waits (result()) until the future ``Fut.awaits`` is done, then returns its
+    # own fid; it holds its worker all the while, so it can deadlock the pool (DL-MUTUAL-WAIT,
+    # DL-SELF-SUBMIT-SINGLE-WORKER): see :mod:`execspec.model.hazards`
 
 
 class InitKind(Enum):
@@ -183,6 +186,7 @@ class Fut(_HashCached):
     runs: int = 0  # times the call began (INV-RUN-AT-MOST-ONCE: <= 1; 0 if CANCELLED)
     callbacks: tuple[int, ...] = ()  # registered, not yet called, in order of addition
     called: tuple[int, ...] = ()  # called, in call order; never a duplicate (INV-CB-EXACTLY-ONCE)
+    awaits: int = -1  # TaskKind.WAITS: the fid its call waits on (it may not exist yet); else -1
 
     def __hash__(self) -> int:
         return _cached_hash(self)
