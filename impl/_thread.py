@@ -191,6 +191,17 @@ def _break(pool: _Pool) -> None:
     pool.clear(lambda: BrokenThreadPool(_BROKEN), BrokenThreadPool(_BROKEN))
 
 
+def _break_anyway(pool: _Pool) -> None:
+    """``_break``, even if an interrupt lands while it runs: this worker is the only one that
+    knows, so the calls queued must not be left waiting for a worker that will never come.
+    The interrupt goes on once the pool is broken."""
+    try:
+        _break(pool)
+    except BaseException:
+        _break(pool)
+        raise
+
+
 def _work(pool: _Pool) -> None:
     """A worker thread's body: run queued calls until told to stop."""
     q, lock, flock = pool.queue, pool.lock, _future._lock
@@ -203,8 +214,10 @@ def _work(pool: _Pool) -> None:
                 pool.initializer(*pool.initargs)  # TPE-INITIALIZER-RUNS: once, in each worker
             except BaseException:
                 stopped = True  # no replacement: it would fail the same way
-                _log.critical("thread pool initializer failed", exc_info=True)
-                _break(pool)
+                try:
+                    _log.critical("thread pool initializer failed", exc_info=True)
+                finally:
+                    _break_anyway(pool)
                 return
         while True:
             if not counted and q.empty():

@@ -61,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
                    help=f"the schedules' and the sample's seed (default ${config.SEED} or 0)")
     p.add_argument("--thread", default=None, metavar="PREFIX",
                    help="interrupt only threads whose name starts with PREFIX")
+    p.add_argument("--machine-shapes", action="store_true",
+                   help="interrupt the conformance machine's shapes (their calls, as the machine "
+                        "made them against the target) instead of the fault scenarios")
     return p
 
 
@@ -80,6 +83,16 @@ def main(argv: Sequence[str]) -> int:
     failed = False
     for target in targets:
         print(f"\n== {target.name} ({target.module}:{target.factory}) ==")
+        if args.machine_shapes:
+            from execspec.conformance.faults import shape_faults
+
+            runs = shape_faults(target, exception=args.exception, max_points=args.max_points, seed=seed)
+            for run in runs:
+                print(run.render())
+                failed |= not run.ok
+            print(f"{sum(r.survived for r in runs)} of {sum(r.tried for r in runs)} points survived "
+                  f"over {len(runs)} shapes")
+            continue
         for name in names:
             for schedule in range(args.schedules):
                 label = name if args.schedules == 1 else f"{name} (schedule {schedule})"

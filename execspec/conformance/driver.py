@@ -331,6 +331,8 @@ class Driver:
         shim's: a generator left to the garbage collector would run its clean-up (which takes
         a lock) after its execution ended, and print an ignored GreenletExit."""
         for it in [*self.iters, *(m.it for m in self.maps)]:
+            if it is None:
+                continue
             try:
                 it.close()
             except (ValueError, RuntimeError):  # a next() on it is still running in a caller

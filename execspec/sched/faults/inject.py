@@ -96,12 +96,15 @@ class FaultRun:
 def inject_faults(scenario: Scenario, *, module: str, factory: str = "ThreadPoolExecutor",
                   source_dir: str | None = None, exception: type[BaseException] = KeyboardInterrupt,
                   max_points: int = 400, seed: int = 0, schedule: int = 0,
-                  threads: str | None = None, name: str | None = None) -> FaultRun:
+                  threads: str | None = None, name: str | None = None,
+                  harness: tuple[str, ...] = ()) -> FaultRun:
     """Interrupt ``scenario`` at each of its injection points in turn (``max_points`` at most,
     a sample seeded by ``seed`` beyond) and report what each interrupt stranded.
 
     ``module`` (loaded fresh under the shim, from ``source_dir`` if given) provides
-    ``factory``; ``threads`` keeps only the points of threads whose name starts with it.
+    ``factory``; ``threads`` keeps only the points of threads whose name starts with it;
+    ``harness`` names directories of a harness driving the scenario: a point whose innermost
+    frame is in one of them is the harness's own, not the code under test's, and is skipped.
 
     >>> from execspec.sched.faults import SCENARIOS
     >>> run = inject_faults(SCENARIOS["shutdown"], module="execspec.impl", max_points=20)
@@ -109,8 +112,8 @@ def inject_faults(scenario: Scenario, *, module: str, factory: str = "ThreadPool
     (20, 20)
     """
     roots: tuple[str, ...] = ()
-    if source_dir is None:  # a known-bad variant built on impl needs impl loaded fresh too
-        roots = (module,) if module.startswith("concurrent.futures") else (module, "execspec.impl")
+    if source_dir is None:  # managed, so a pool built on it (a variant of impl, say) loads fresh too
+        roots = (module,) if module.startswith("concurrent.futures") else (module, "concurrent.futures")
 
     def run(inj: Injector) -> tuple[Any, tuple[str, ...]]:
         strategy = RandomStrategy(seed, first=schedule)
@@ -132,7 +135,8 @@ def inject_faults(scenario: Scenario, *, module: str, factory: str = "ThreadPool
         _, baseline = run(listing)
         points = [Point(step, p.tid, p.thread, p.op, p.where)
                   for step, parked in enumerate(listing.listing, 1) for p in parked
-                  if threads is None or p.thread.startswith(threads)]
+                  if (threads is None or p.thread.startswith(threads))
+                  and not (harness and p.filename.startswith(harness))]
         label = name or str(getattr(scenario, "__name__", "scenario"))
         result = FaultRun(label, module,
                           exception.__name__, seed, schedule, len(points), baseline=baseline)

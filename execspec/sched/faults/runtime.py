@@ -45,6 +45,7 @@ class Parked:
     thread: str  # the thread's name
     op: str  # the operation's label, e.g. "SimpleQueue#3.get"
     where: str  # file:line (function) of the innermost frame of the code under test
+    filename: str = ""  # that frame's file, in full (a harness leaves its own frames out)
 
 
 @dataclass
@@ -72,11 +73,17 @@ def injectable(rt: Runtime, inj: Injector) -> list[CThread]:
             and not (t.tid == 0 and inj.settling) and t.tid not in inj.pending]
 
 
-def where(t: CThread) -> str:
-    """file:line (function) of ``t``'s innermost frame outside the shim."""
-    frame: FrameType | None = sys._getframe(1) if t is current_cthread() else t.gr_frame
+def _innermost(t: CThread) -> FrameType | None:
+    """``t``'s innermost frame outside the shim."""
+    frame: FrameType | None = sys._getframe(2) if t is current_cthread() else t.gr_frame
     while frame is not None and frame.f_code.co_filename.startswith(_SCHED_DIR):
         frame = frame.f_back
+    return frame
+
+
+def where(t: CThread) -> str:
+    """file:line (function) of ``t``'s innermost frame outside the shim."""
+    frame = _innermost(t)
     if frame is None:
         return "?"
     path = frame.f_code.co_filename.split(os.sep)
@@ -85,7 +92,8 @@ def where(t: CThread) -> str:
 
 def _parked(t: CThread) -> Parked:
     op: Op = t.op
-    return Parked(t.tid, str(t.shim.name), op.label, where(t))
+    frame = _innermost(t)
+    return Parked(t.tid, str(t.shim.name), op.label, where(t), frame.f_code.co_filename if frame else "")
 
 
 class FaultRuntime(Runtime):

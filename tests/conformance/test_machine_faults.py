@@ -1,0 +1,55 @@
+"""Fault injection as an option of the conformance machine: the shapes' calls, interrupted at
+each scheduling point in turn. impl survives every point; impl as it was before issue 11
+(``tests/sched/faults_known_bad.py``) strands work and is caught; the stdlib's strandings are
+reported, not hidden."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from execspec.conformance.faults import shape_faults
+from execspec.targets import Target
+
+_SCHED_TESTS = str(Path(__file__).resolve().parents[1] / "sched")
+
+#: the shapes that met the two interrupt windows of old (shutdown's cancel, a timed wait),
+#: and the initializer failure whose interrupt-safe clean-up this option found missing in impl
+_SHAPES = ("result on a queued future, then shutdown-cancel", "result-timeout on a queued future, then nothing",
+           "an initializer that raises (Exception)", "wait-first on a queued future, then cancel")
+
+
+@pytest.fixture(autouse=True)
+def _quiet_and_importable(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.syspath_prepend(_SCHED_TESTS)
+    logging.disable(logging.CRITICAL)  # the workers log every injected interrupt
+    yield
+    logging.disable(logging.NOTSET)
+
+
+@pytest.mark.timeout(300)
+def test_impl_survives_every_point_of_the_shapes() -> None:
+    runs = shape_faults(Target.parse("impl"), names=_SHAPES, max_points=60)
+    assert len(runs) == len(_SHAPES) and all(r.tried > 0 for r in runs)
+    for r in runs:
+        assert not r.baseline, f"{r.scenario}: the calls alone left {r.baseline}"
+        assert r.survived == r.tried, f"{r.scenario}: {[(s.point.where, s.left) for s in r.strandings][:3]}"
+
+
+@pytest.mark.timeout(300)
+def test_impl_before_issue_11_is_caught() -> None:
+    runs = shape_faults(Target.parse("faults_known_bad:ThreadPoolExecutor"), names=_SHAPES, max_points=60)
+    caught = {r.scenario for r in runs if r.strandings}
+    assert "result on a queued future, then shutdown-cancel" in caught, [(r.scenario, r.survived, r.tried) for r in runs]
+    assert "result-timeout on a queued future, then nothing" in caught
+
+
+@pytest.mark.timeout(300)
+def test_the_stdlib_strandings_are_reported() -> None:
+    runs = shape_faults(Target.parse("stdlib"), names=_SHAPES, max_points=60)
+    stranded = [s for r in runs for s in r.strandings]
+    assert stranded, "the stdlib's worker dies when interrupted outside its call (see execspec faults stdlib)"
+    assert all(s.point.where and s.left for s in stranded)
