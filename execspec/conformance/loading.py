@@ -103,6 +103,8 @@ def kind_of(factory: Callable[..., Any], bound: float = 60.0) -> ExecutorKind:
 _DEFAULT = ("max_workers=None is not the thread pool's min(32, cpus + 4) here "
             "(TPE-MAX-WORKERS-DEFAULT-*): create() asks for 2 workers instead")
 _EXIT = "interpreter exit is simulated under the shim only (it would end the checker's own process)"
+_WAITS = ("a task that waits on another future (the docs' deadlock shapes, DL-*) needs that future object, "
+          "and a task in another process cannot wait on a future of the client's; submit_waiting makes none")
 
 #: rules (or parts of ``create``, as ``create:...``) that cannot apply to a kind, with the reason;
 #: the machine turns them into no-ops (``ConformanceMachine.not_applicable``)
@@ -110,12 +112,14 @@ NOT_APPLICABLE: dict[ExecutorKind, dict[str, str]] = {
     ExecutorKind.IN_PROCESS_THREADS: {"interpreter_exit": _EXIT},
     ExecutorKind.PROCESS_POOL: {
         "interpreter_exit": _EXIT,
+        "submit_waiting": _WAITS,
         "create:default_max_workers": "a process pool's max_workers=None means os.cpu_count() processes "
                                       "(os.process_cpu_count() from 3.13), not the thread pool's "
                                       "min(32, cpus + 4) (TPE-MAX-WORKERS-DEFAULT-*); create() asks for 2",
     },
     ExecutorKind.DISTRIBUTED: {
         "interpreter_exit": _EXIT,
+        "submit_waiting": _WAITS,
         "create:default_max_workers": "ClientExecutor has no max_workers: the cluster's worker threads bound "
                                       "it (the factory's max_workers sizes the LocalCluster); create() asks for 2",
         "create:initializer": "ClientExecutor takes no initializer or initargs: dask's per-worker set-up is a "

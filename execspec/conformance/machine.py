@@ -10,6 +10,14 @@ For CPython's own stdlib a second oracle follows the ``CPYTHON`` options: an obs
 docs reading forbids but CPython's reading allows is recorded as a divergence on the clauses
 ``DEPARTS_FROM`` names for that option, and the run goes on under CPython's reading.
 
+Tasks that wait on another future (``submit_waiting``: the docs' deadlock shapes) can stop the
+pool for good. Once every state the model still believes in is such a deadlock
+(``model.deadlocked``), the executor did what the docs warn of (DL-MUTUAL-WAIT,
+DL-SELF-SUBMIT-SINGLE-WORKER): that is recorded as a :class:`Hazard`, not a violation, and the
+example ends there (no rule runs after it; the kit releases the waiting tasks at the end). A
+hang the model does not allow (a waiting task whose future a free worker should have run)
+stays a violation.
+
 >>> from execspec.conformance.machine import machine_for, Mode
 >>> from execspec.targets import Target
 >>> Machine = machine_for(Target.parse("impl"), Mode.SHIM)
@@ -22,12 +30,13 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, precondition, rule
 
 from execspec.conformance.actions import Call, Create, MapClose, MapNext, OpenGate, Settle
+from execspec.conformance.hazards import Hazard, reached
 from execspec.conformance.loop import (
     SETTLE_BOUND, Divergence, FixedData, Found, Mode, Observing, ShrinkBudgetSpent, default_workers,
 )
@@ -35,7 +44,7 @@ from execspec.conformance.oracle import Oracle, Violation
 from execspec.conformance.session import Record
 from execspec.model import (
     AddDoneCallback, AsCompleted, AsCompletedNext, Cancel, DropExecutor, GetException, GetResult,
-    InitKind, InterpreterExit, Map, NewFuture, Query, Raised, Returned, ReturnWhen, SetException,
+    FState, InitKind, InterpreterExit, Map, NewFuture, Query, Raised, Returned, ReturnWhen, SetException,
     SetResult, SetRunningOrNotifyCancel, Shutdown, Submit, TaskKind, Timeout, Wait,
 )
 
@@ -65,6 +74,8 @@ _KINDS = st.sampled_from([TaskKind.RETURNS, TaskKind.RAISES, TaskKind.RAISES_FAL
 class ConformanceMachine(Observing):
     """The rules; :func:`machine_for` makes a subclass bound to one target and mode."""
 
+    hazards: ClassVar[list[Hazard]]  # the documented deadlocks reached (DL-*), one per example
+
     def __init__(self) -> None:
         super().__init__()
         self.kinds: list[str] = []  # per future: "pool", "map" or "bare"
@@ -74,6 +85,9 @@ class ConformanceMachine(Observing):
         self.created = self.gone = self.exited = False
         self.made = 0  # futures asked for so far (see MAX_FUTURES)
         self.initargs: tuple[int, ...] = ()
+        self.waiting: set[int] = set()  # futures whose tasks wait on another future
+        self.forward = -1  # the fid a waiting task waits on before it is made (else -1)
+        self.ended = False  # a documented deadlock was reached: the example is over
 
     def _name_more(self, v: Violation) -> None:
         if v.kind == "progress" and any(k == "map" and not begun for k, begun in
@@ -86,6 +100,12 @@ class ConformanceMachine(Observing):
                                            for a in self.actions):
             # a waiter left asleep after shutdown(cancel_futures=True) cancelled what it waits on
             v.clauses = tuple(sorted(set(v.clauses) | {"EXE-SHUTDOWN-CANCELLED-DONE"}))
+        taking = v.kind == "hang" or (v.kind == "progress" and {"worker.takes", "worker.dequeues"} & set(v.due))
+        if taking and any(f.task is TaskKind.WAITS and f.state is FState.RUNNING
+                          for o in self.oracles.values() for s in o.beliefs for f in s.futures):
+            # a call stays queued while a task that waits holds its worker, and another worker
+            # could take the call: the docs' hang needs every worker held (DL-SELF-SUBMIT-SINGLE-WORKER)
+            v.clauses = tuple(sorted(set(v.clauses) | {"DL-SELF-SUBMIT-SINGLE-WORKER"}))
         last = self.actions[-1] if self.actions else None
         got = self.last.result
         if (isinstance(last, Call) and isinstance(last.op, AsCompletedNext) and isinstance(got, Returned)
@@ -121,7 +141,22 @@ class ConformanceMachine(Observing):
         return True
 
     def _open(self) -> bool:
-        return self.created and not self.gone and not self.exited
+        return self._live() and not self.gone and not self.exited
+
+    def _live(self) -> bool:
+        return self.created and not self.ended
+
+    def _observe(self, rec: Record, op: Any = None, call: bool = False) -> None:
+        super()._observe(rec, op, call)
+        if self.waiting and not self.ended:
+            self._check_hazard()
+
+    def _check_hazard(self) -> None:
+        """Record the docs' deadlock once the model is sure of it, and end the example."""
+        found = reached(self.oracles.values(), self.actions)
+        if found is not None:
+            self.hazards.append(found)
+            self.ended = True
 
     # -- rules ------------------------------------------------------------------------------
 
@@ -160,6 +195,29 @@ class ConformanceMachine(Observing):
             if gated:
                 self.closed.add(len(self.kinds) - 1)
 
+    @precondition(lambda self: self._open())
+    @rule(n=st.integers(-1, 255), data=st.data())
+    def submit_waiting(self, n: int, data: st.DataObject) -> None:
+        """Submit a task that waits (result()) on another future: an earlier pool or bare one
+        (``n`` >= 0 picks it), or the next future made (``n`` = -1: the docs' self-submit
+        shape, the client submitting for it). Waits may deadlock the pool (DL-*)."""
+        if "submit_waiting" in self.not_applicable:
+            return
+        fid = len(self.kinds)
+        on = self._fid(n) if n >= 0 else None
+        if on is None:
+            if not self._room(2):  # room for the awaited one too
+                return
+            on = fid + 1
+        elif not self._room(1):
+            return
+        rec = self._call(Submit(TaskKind.WAITS, on), data, gates=(False,))
+        if isinstance(rec.result, Returned):
+            self.kinds.append("pool")
+            self.waiting.add(fid)
+            if on > fid:
+                self.forward = on
+
     def _map_atomic(self) -> bool:
         """Whether a map() now submits all or nothing. A pool whose initializer fails may break
         between two of map's submits; map() then raises with futures made that the client never
@@ -171,8 +229,8 @@ class ConformanceMachine(Observing):
     @rule(kinds=st.lists(_KINDS, min_size=1, max_size=3), gated=st.lists(st.booleans(), min_size=3, max_size=3),
           timeout=st.booleans(), data=st.data())
     def map(self, kinds: list[TaskKind], gated: list[bool], timeout: bool, data: st.DataObject) -> None:
-        if not self._map_atomic() or not self._room(len(kinds)):
-            return
+        if not self._map_atomic() or self.forward == len(self.kinds) or not self._room(len(kinds)):
+            return  # (a waiting task's next future cannot be a map item: the kit cannot reach those)
         gates = tuple(gated[: len(kinds)])
         rec = self._call(Map(tuple(kinds)), data, gates=gates, map_timeout=timeout)
         if isinstance(rec.result, Returned):
@@ -182,7 +240,7 @@ class ConformanceMachine(Observing):
             self.closed |= {fid for fid, g in zip(fids, gates) if g}
             self.maps.append(_Iter(fids, timeout=timeout))
 
-    @precondition(lambda self: self.created)
+    @precondition(lambda self: self._live())
     @rule(data=st.data())
     def new_future(self, data: st.DataObject) -> None:
         if not self._room(1):
@@ -191,7 +249,7 @@ class ConformanceMachine(Observing):
         if isinstance(rec.result, Returned):
             self.kinds.append("bare")
 
-    @precondition(lambda self: self.created)
+    @precondition(lambda self: self._live())
     @rule(n=st.integers(0, 255), data=st.data())
     def open_gate(self, n: int, data: st.DataObject) -> None:
         if not self.closed:
@@ -200,7 +258,7 @@ class ConformanceMachine(Observing):
         self.closed.discard(fid)
         self._observe(self._run(OpenGate(fid), data))
 
-    @precondition(lambda self: self.created)
+    @precondition(lambda self: self._live())
     @rule(n=st.integers(0, 255), what=st.sampled_from(["cancel", "query", "result", "exception"]),
           timeout=_TIMEOUTS, data=st.data())
     def future_call(self, n: int, what: str, timeout: Timeout, data: st.DataObject) -> None:
@@ -211,7 +269,7 @@ class ConformanceMachine(Observing):
               "exception": GetException(fid, timeout)}[what]
         self._call(op, data)
 
-    @precondition(lambda self: self.created)
+    @precondition(lambda self: self._live())
     @rule(n=st.integers(0, 255), raising=st.booleans(), data=st.data())
     def add_done_callback(self, n: int, raising: bool, data: st.DataObject) -> None:
         fid = self._fid(n)
@@ -219,7 +277,7 @@ class ConformanceMachine(Observing):
             return
         self._call(AddDoneCallback(fid), data, raising=raising)
 
-    @precondition(lambda self: self.created)
+    @precondition(lambda self: self._live())
     @rule(n=st.integers(0, 255), what=st.sampled_from(["set_result", "set_exception", "srnc"]), data=st.data())
     def bare_call(self, n: int, what: str, data: st.DataObject) -> None:
         fid = self._fid(n, ("bare",))
@@ -229,7 +287,7 @@ class ConformanceMachine(Observing):
               "srnc": SetRunningOrNotifyCancel(fid)}[what]
         self._call(op, data)
 
-    @precondition(lambda self: self.created)
+    @precondition(lambda self: self._live())
     @rule(ns=st.lists(st.integers(0, 255), min_size=1, max_size=3),
           when=st.sampled_from(list(ReturnWhen)), timeout=_TIMEOUTS, data=st.data())
     def wait(self, ns: list[int], when: ReturnWhen, timeout: Timeout, data: st.DataObject) -> None:
@@ -238,7 +296,7 @@ class ConformanceMachine(Observing):
             return
         self._call(Wait(fids, when, timeout), data)
 
-    @precondition(lambda self: self.created)
+    @precondition(lambda self: self._live())
     @rule(ns=st.lists(st.integers(0, 255), min_size=1, max_size=3), timeout=_TIMEOUTS, data=st.data())
     def as_completed(self, ns: list[int], timeout: Timeout, data: st.DataObject) -> None:
         fids = tuple(f for f in (self._fid(n) for n in ns) if f is not None)
@@ -248,7 +306,7 @@ class ConformanceMachine(Observing):
         if isinstance(rec.result, Returned):
             self.iters.append(_Iter(fids))
 
-    @precondition(lambda self: self.created)
+    @precondition(lambda self: self._live())
     @rule(n=st.integers(0, 255), data=st.data())
     def as_completed_next(self, n: int, data: st.DataObject) -> None:
         free = [i for i, it in enumerate(self.iters) if not it.over and not it.busy]
@@ -272,7 +330,7 @@ class ConformanceMachine(Observing):
             if isinstance(rec.result, Returned) and isinstance(rec.result.value, int):
                 it.yielded.add(rec.result.value)
 
-    @precondition(lambda self: self.created)
+    @precondition(lambda self: self._live())
     @rule(n=st.integers(0, 255), data=st.data())
     def map_next(self, n: int, data: st.DataObject) -> None:
         mid = self._live_map(n)
@@ -293,7 +351,7 @@ class ConformanceMachine(Observing):
             if rest:
                 self._check(lambda o: o.cancel_any(rest))
 
-    @precondition(lambda self: self.created)
+    @precondition(lambda self: self._live())
     @rule(n=st.integers(0, 255), data=st.data())
     def map_close(self, n: int, data: st.DataObject) -> None:
         mid = self._live_map(n)
@@ -323,15 +381,16 @@ class ConformanceMachine(Observing):
     @precondition(lambda self: self._open() and self.shim)
     @rule(data=st.data())
     def interpreter_exit(self, data: st.DataObject) -> None:
-        if self.closed:  # the exit joins the workers: a task parked on a gate would hold it forever
-            return
+        if self.closed or self.waiting:  # the exit joins the workers: a task parked on a gate, or
+            return  # waiting on a future that may never be done, would hold it forever
         self._call(InterpreterExit(), data)
         self.exited = True
 
     @precondition(lambda self: self.created)
     @rule(data=st.data())
     def settle(self, data: st.DataObject) -> None:
-        self._settle(data)
+        if not self.ended:  # (after a documented deadlock the one rule left, doing nothing)
+            self._settle(data)
 
     def _settle(self, data: st.DataObject) -> None:
         held = frozenset(self.closed)
@@ -381,7 +440,7 @@ class ConformanceMachine(Observing):
         every bare future a result, let the executor settle, and shut it down, waiting. Then
         no call the machine made may still be blocked."""
         try:
-            if self.created and not self.failed:
+            if self.created and not self.failed and not self.ended:
                 data: Any = FixedData()
                 for fid in sorted(self.closed):
                     self.closed.discard(fid)
@@ -393,8 +452,9 @@ class ConformanceMachine(Observing):
                     self._call(Shutdown(True, False), data)
         finally:
             # under CPython's reading alone (a divergence recorded), calls may stay blocked for good
-            stuck = self.session.close(None if "docs" in self.oracles else SETTLE_DIVERGING)
-        if stuck and not self.failed and "docs" in self.oracles:
+            # (after a documented deadlock, calls on futures nobody will set may stay blocked)
+            stuck = self.session.close(None if "docs" in self.oracles and not self.ended else SETTLE_DIVERGING)
+        if stuck and not self.failed and not self.ended and "docs" in self.oracles:
             # (under CPython's reading alone, a divergence already recorded lets them sleep on)
             self._fail(Violation("hang", f"calls still blocked after every gate opened: {', '.join(stuck)}",
                                  ("INV-PROGRESS", "FUT-WAKES-WAITERS")))
@@ -420,10 +480,10 @@ def machine_for(target: Any, mode: Mode, shim_modules: tuple[str, ...] = ()) -> 
     na = dict(getattr(make, "not_applicable", {}))
     attrs = {"make_session": [make], "shim": mode is Mode.SHIM, "kind": getattr(make, "kind", None),
              "not_applicable": na, "defaults_apply": "create:default_max_workers" not in na,
-             "cpython": bool(getattr(target, "is_cpython_stdlib", False)), "divergences": [],
+             "cpython": bool(getattr(target, "is_cpython_stdlib", False)), "divergences": [], "hazards": [],
              "found": [], "examples": [0], "model_notes": [], "python": getattr(target, "version", None)}
     return type(f"Conformance_{name}_{mode.value}", (ConformanceMachine,), attrs)
 
 
-__all__ = ["ConformanceMachine", "Divergence", "Found", "Mode", "ShrinkBudgetSpent", "default_workers",
+__all__ = ["ConformanceMachine", "Divergence", "Found", "Hazard", "Mode", "ShrinkBudgetSpent", "default_workers",
            "machine_for"]

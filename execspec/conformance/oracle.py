@@ -165,7 +165,7 @@ class Oracle:
                              f"the model allows {' | '.join(sorted(repr(a) if a else 'still blocked' for a in could))}",
                              self.blocked_clauses[i] if i < len(self.blocked_clauses) else ())
         return Violation("view", "each future alone is explained, but not all of them at once: "
-                         f"{snap}", ("INV-WORKERS-BOUNDED", "TPE-MAX-WORKERS-BOUND"))
+                         f"{snap}", ("INV-RUNNING-HAS-WORKER", "INV-WORKERS-BOUNDED", "TPE-MAX-WORKERS-BOUND"))
 
 
 def _view_clauses(seen: FutureView | bool, states: frozenset[State], fid: int) -> tuple[str, ...]:
@@ -180,7 +180,7 @@ def _view_clauses(seen: FutureView | bool, states: frozenset[State], fid: int) -
     views = [_view_of(s, fid) for s in states]
     if seen.state not in {v.state for v in views}:
         out |= {"FUT-STATES", "INV-TERMINAL-STABLE"} if seen.state is not FState.RUNNING else \
-            {"TPE-MAX-WORKERS-BOUND", "INV-WORKERS-BOUNDED", "FUT-RUNNING"}
+            {"TPE-MAX-WORKERS-BOUND", "INV-WORKERS-BOUNDED", "INV-RUNNING-HAS-WORKER", "FUT-RUNNING"}
     if seen.state is FState.FINISHED and seen.outcome not in {v.outcome for v in views}:
         out |= {"FUT-RESULT-VALUE", "FUT-RESULT-RAISES", "INV-RESULT-STABLE"}
     if not out and seen.started not in {v.started for v in views if v.state is seen.state}:

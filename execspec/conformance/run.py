@@ -23,7 +23,7 @@ from hypothesis.errors import Flaky
 from hypothesis.stateful import run_state_machine_as_test
 
 from execspec.conformance.actions import Action
-from execspec.conformance.machine import Divergence, Mode, ShrinkBudgetSpent, machine_for
+from execspec.conformance.machine import Divergence, Hazard, Mode, ShrinkBudgetSpent, machine_for
 from execspec.conformance.oracle import Violation
 from execspec.conformance.shapes import run_shapes
 
@@ -77,6 +77,8 @@ class MachineResult:
     seeds: list[int] = field(default_factory=list)  # their schedule seeds (shim)
     flaky: str | None = None  # a failure that did not happen again when re-run (real threads)
     divergences: list[Divergence] = field(default_factory=list)
+    #: the docs' deadlocks the machine drove the target into (DL-*): documented, not violations
+    hazards: list[Hazard] = field(default_factory=list)
     error: str | None = None  # the harness itself failed: our bug, never a verdict
     first_failure: float | None = None  # seconds from the start to the first violation
     shape: str | None = None  # the enumerated shape that showed the violation (None: generated)
@@ -124,6 +126,7 @@ def run_machine(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[s
     result.examples = machine.examples[0]
     result.seconds = time.monotonic() - started
     result.divergences = list(machine.divergences)
+    result.hazards = list(machine.hazards)
     return result
 
 

@@ -6,8 +6,8 @@ the hundreds of sequences of that length the rules can make, and a shim run of 3
 never draw it. Most executor bugs show in such small scopes, so the small ones are enumerated
 here instead of hoped for: every blocking call on a queued or a running future, times every
 event that must end it (a cancel, ``shutdown(cancel_futures=True)``, the task finishing, a
-timeout), the map iterator's ways of being used and dropped, calls on futures already done, and
-a failing initializer.
+timeout), the map iterator's ways of being used and dropped, calls on futures already done, a
+failing initializer, and the docs' two deadlocks (tasks waiting on futures) with their near misses.
 
 A shape only chooses calls. It runs through the machine's own rules, so the verdict is the
 model's exactly as for a generated example: nothing here says what a call should return.
@@ -174,8 +174,31 @@ def _init_shapes() -> list[Shape]:
     return out
 
 
+def _waits(on: int = -1) -> Step:
+    """Submit a task that waits on future ``on`` (-1: on the next one made)."""
+    return "submit_waiting", {"n": on}
+
+
+def _deadlock_shapes() -> list[Shape]:
+    """The docs' two deadlocks, which end the example as the documented hazard, and their
+    near misses, which must not hang (a free worker, a bare future the client sets)."""
+    return [
+        Shape("a task waiting on the call queued behind it, one worker (DL-SELF-SUBMIT-SINGLE-WORKER)",
+              (_create(1), _waits(), _SETTLE, _submit(), _SETTLE)),
+        Shape("two tasks waiting on each other, two workers (DL-MUTUAL-WAIT)",
+              (_create(2), _waits(), _waits(0), _SETTLE)),
+        Shape("a task waiting on the call queued behind it, a worker free: both finish",
+              (_create(2), _waits(), _submit(), _SETTLE, _fcall(0, "result"))),
+        Shape("a task waiting on a running call holds its worker: a new call gets another",
+              (_create(3), _submit(gated=True), _waits(0), _SETTLE, _submit(), _SETTLE, _open(), _SETTLE)),
+        Shape("a task waiting on a bare future the client sets",
+              (_create(1), ("new_future", {}), _waits(0), _SETTLE, ("bare_call", {"n": 0, "what": "set_result"}),
+               _SETTLE, _fcall(1, "result"))),
+    ]
+
+
 SHAPES: tuple[Shape, ...] = tuple(_waiting_shapes() + _shutdown_shapes() + _map_shapes() + _done_shapes()
-                                  + _init_shapes())
+                                  + _init_shapes() + _deadlock_shapes())
 
 
 class _SeededData:
@@ -203,6 +226,8 @@ def run_shapes(machine: type[Observing], shapes: tuple[Shape, ...] = SHAPES) -> 
         data = _SeededData(k)
         try:
             for name, kwargs in shape.steps:
+                if getattr(m, "ended", False):  # a documented deadlock ended the example
+                    break
                 getattr(m, name)(**kwargs, data=data)
                 _check_invariants(m)
         except Violation:

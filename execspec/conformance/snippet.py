@@ -15,7 +15,7 @@ from execspec.conformance.actions import Action, Call, Create, MapClose, MapNext
 from execspec.model import (
     AddDoneCallback, AsCompleted, AsCompletedNext, Cancel, DropExecutor, GetException, GetResult,
     InitKind, InterpreterExit, Map, NewFuture, Query, SetException, SetResult,
-    SetRunningOrNotifyCancel, Shutdown, Submit, Timeout, Wait,
+    SetRunningOrNotifyCancel, Shutdown, Submit, TaskKind, Timeout, Wait,
 )
 
 _PRELUDE = '''import threading
@@ -39,6 +39,16 @@ def in_thread(call):  # a call that may block runs on a thread of its own; the s
 '''
 
 
+#: the task that waits on another future (the docs' deadlock shapes), written out when used
+_WAITER = '''import time
+def waiter(fid, k):  # waits on fs[k] (made before it, or next), then returns its own number
+    while len(fs) <= k: time.sleep(0.01)
+    try: fs[k].result()
+    except Exception: pass
+    return fid
+'''
+
+
 def _t(t: Timeout) -> str:
     return repr(TIMEOUTS[t][1])
 
@@ -47,7 +57,9 @@ def render(actions: Sequence[Action], module: str, factory: str, namespace: str 
     """The actions as a script against ``module:factory``: the prelude, then :func:`calls`."""
     imports = f"from {module} import {factory} as make\nimport {namespace} as cf"
     end = "for g in gates.values(): g.set()  # as the machine's teardown does: every gate opens"
-    return "\n".join([_PRELUDE.format(imports=imports), *calls(actions), end]) + "\n"
+    waits = any(isinstance(a, Call) and isinstance(a.op, Submit) and a.op.task is TaskKind.WAITS for a in actions)
+    prelude = _PRELUDE.format(imports=imports) + (_WAITER if waits else "")
+    return "\n".join([prelude, *calls(actions), end]) + "\n"
 
 
 def calls(actions: Sequence[Action]) -> list[str]:
@@ -79,6 +91,8 @@ def calls(actions: Sequence[Action]) -> list[str]:
 
 def _call(a: Call, fid: int) -> tuple[str, int]:
     op = a.op
+    if isinstance(op, Submit) and op.task is TaskKind.WAITS:
+        return f"fs.append(ex.submit(waiter, {fid}, {op.awaits}))", fid + 1
     if isinstance(op, Submit):
         return (f"gate({fid}, {a.gates[0]}); fs.append(ex.submit(task, {fid}, {op.task.value!r}))", fid + 1)
     if isinstance(op, Map):

@@ -23,8 +23,8 @@ class FalsyError(Exception):
 
 
 def act(fid: int, kind: TaskKind) -> int:
-    """Do what a task of ``kind`` does once its gate is open: by the model's convention a task
-    that returns gives its own future's number."""
+    """Do what a task of ``kind`` does once its gate is open (and, for ``TaskKind.WAITS``, its
+    wait is over): by the model's convention a task that returns gives its own future's number."""
     if kind is TaskKind.RAISES:
         raise TaskError(f"task {fid}")
     if kind is TaskKind.RAISES_FALSY:

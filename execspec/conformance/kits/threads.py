@@ -4,6 +4,13 @@ It takes the ``threading`` module to build its gates from, so the same kit serve
 (``threading``) and the scheduler shim (``env.threading``, where a gate is a controlled Event).
 Records are plain lists and dicts: appending is atomic under the GIL, and under the shim only
 one thread runs at a time.
+
+A task of kind ``TaskKind.WAITS`` (the docs' deadlock shapes, DL-*) waits on another future with
+``result()``, as a client's task would. The future may not exist yet when the task begins (the
+client submits it next), so the task looks it up in the driver's list of futures. Its waits are
+bounded (``poll``) so that :meth:`ThreadKit.close` can release a task the pool has deadlocked:
+the teardown leaves no thread waiting. The polls do not show: the model sees a task that
+returns once its future is done.
 """
 
 from __future__ import annotations
@@ -21,9 +28,13 @@ class ThreadKit:
     the shim, where time is virtual and a forgotten gate is a reported deadlock instead).
     """
 
-    def __init__(self, threading: Any, gate_bound: float | None = None) -> None:
+    def __init__(self, threading: Any, gate_bound: float | None = None, poll: float | None = None) -> None:
         self._threading = threading
         self._gate_bound = gate_bound
+        # seconds between two looks of a waiting task at its release (virtual under the shim)
+        self._poll = poll if poll is not None else (10.0 if gate_bound is None else 0.05)
+        self._released = threading.Event()  # set by close(): waiting tasks stop waiting
+        self._awaits: dict[int, tuple[int, list[Any]]] = {}  # fid -> (awaited fid, the futures)
         self._kinds: dict[int, TaskKind] = {}
         self._gates: dict[int, Any] = {}
         self._begun: list[int] = []
@@ -35,12 +46,38 @@ class ThreadKit:
         if gated:
             self._gates[fid] = self._threading.Event()
 
+    def prepare_wait(self, fid: int, awaits: int, futures: list[Any]) -> None:
+        """Say that task ``fid`` (of kind ``TaskKind.WAITS``) waits on ``futures[awaits]``
+        (None there: a future the task cannot reach, such as a map item)."""
+        self._awaits[fid] = (awaits, futures)
+
     def _run(self, fid: int) -> int:
         self._begun.append(fid)
         gate = self._gates.get(fid)
         if gate is not None and not gate.wait(self._gate_bound):
             raise RuntimeError(f"execspec harness: task {fid}'s gate was never opened")
+        if self._kinds[fid] is TaskKind.WAITS:
+            self._wait_on(fid)
         return act(fid, self._kinds[fid])
+
+    def _wait_on(self, fid: int) -> None:
+        """Block until the awaited future is done (its outcome does not matter) or close()."""
+        k, futures = self._awaits[fid]
+        waited = 0.0
+        while not self._released.is_set():
+            f = futures[k] if k < len(futures) else None
+            if f is None:  # not made yet
+                self._released.wait(self._poll)
+            else:
+                try:
+                    f.result(self._poll)  # FUT-RESULT-WAITS: the docs' shape
+                    return
+                except BaseException:  # noqa: BLE001 - cancelled or raised: done all the same
+                    if f.done():
+                        return
+            waited += self._poll
+            if self._gate_bound is not None and waited > self._gate_bound:
+                raise RuntimeError(f"execspec harness: task {fid} waited on future {k} past the bound")
 
     def open_gate(self, fid: int) -> None:
         gate = self._gates.get(fid)
@@ -65,5 +102,6 @@ class ThreadKit:
         return list(self._init_calls)
 
     def close(self) -> None:
+        self._released.set()
         for gate in list(self._gates.values()):
             gate.set()

@@ -62,6 +62,7 @@ KNOWN_BAD: dict[str, str] = {
     _P + "shutdown_cancel_sleepers:CancelFuturesLeavesWaitersAsleep": "EXE-SHUTDOWN-CANCELLED-DONE",
     _P + "lifo_start:LifoStart": "TPE-FIFO-START",
     _P + "callback_lost_when_done:LateCallbackDropped": "FUT-CB-ALREADY-DONE",
+    _P + "waiter_counts_idle:WaitingWorkerCountsAsIdle": "DL-SELF-SUBMIT-SINGLE-WORKER",
 }
 
 #: the variants written from scratch on the stdlib's Future (the rest are impl subclasses)

@@ -338,6 +338,34 @@ def callback_on_a_done_future_runs_at_once(make: Make, api: Any, bound: float) -
     assert calls == [f], "a callback added to a done future did not run at once"
 
 
+def in_result(f: Any) -> bool:
+    """Some thread is blocked in ``f.result()``: impl parks a gate opener, the stdlib waits on
+    the future's condition."""
+    if isinstance(f, impl.Future):
+        return f._gates is not None
+    return bool(f._condition._waiters)
+
+
+def a_waiting_call_leaves_room_for_another(make: Make, api: Any, bound: float) -> None:
+    ex = make(max_workers=3)
+    gate = Gate()
+    try:
+        g = ex.submit(gate)
+        gate.wait_started()
+        ex.submit(lambda: g.result(timeout=5 * GOOD_BOUND))  # holds the second worker
+        deadline = time.monotonic() + GOOD_BOUND
+        while not in_result(g) and time.monotonic() < deadline:
+            threading.Event().wait(0.001)
+        assert in_result(g), "the waiting call never blocked in result()"
+        late = ex.submit(len, "abc")  # a third worker may start: the pool has room
+        value, _ = finishes_within(lambda: late.result(timeout=5 * bound), bound,
+                                   "a call submitted while one worker waits and one slot is free")
+        assert value == 3
+    finally:
+        gate.open()
+        ex.shutdown(wait=True)
+
+
 #: the reproduction of each clause that a known-bad variant breaks
 REPRODUCTIONS: dict[str, Repro] = {
     "INV-CANCELLED-NEVER-RUNS": cancelled_call_never_runs,
@@ -359,4 +387,5 @@ REPRODUCTIONS: dict[str, Repro] = {
     "EXE-SHUTDOWN-CANCELLED-DONE": shutdown_cancel_futures_wakes_waiters,
     "TPE-FIFO-START": queued_calls_start_in_order,
     "FUT-CB-ALREADY-DONE": callback_on_a_done_future_runs_at_once,
+    "DL-SELF-SUBMIT-SINGLE-WORKER": a_waiting_call_leaves_room_for_another,
 }
