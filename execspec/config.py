@@ -113,34 +113,30 @@ def fresh_modules() -> bool:
     return _flag(FRESH_MODULES)
 
 
+def _positive(name: str, default: float, kind: type[float] | type[int], example: str) -> float:
+    """The setting ``name`` as a number of ``kind`` (above 0, at least 1 for ``int``), else
+    ``default``; a ValueError saying what to set when it is something else."""
+    raw = _raw(name)
+    if raw is None:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = 0
+    if not value > 0:
+        least = "a whole number >= 1" if kind is int else "a number of seconds > 0"
+        raise ValueError(f"${name}={raw!r} is not {least}: set it to {example}, or unset it for {default}")
+    return value
+
+
 def uncontrolled_timeout() -> float:
     """``$EXECSPEC_UNCONTROLLED_TIMEOUT`` in seconds (> 0), else 2.0."""
-    raw = _raw(UNCONTROLLED_TIMEOUT)
-    if raw is None:
-        return DEFAULT_UNCONTROLLED_TIMEOUT
-    try:
-        value = float(raw)
-    except ValueError:
-        value = 0.0
-    if not value > 0:
-        raise ValueError(f"${UNCONTROLLED_TIMEOUT}={raw!r} is not a number of seconds > 0: "
-                         f"set it to e.g. 2.0, or unset it for 2.0")
-    return value
+    return _positive(UNCONTROLLED_TIMEOUT, DEFAULT_UNCONTROLLED_TIMEOUT, float, "e.g. 2.0")
 
 
 def shim_schedules() -> int:
     """``$EXECSPEC_SHIM_SCHEDULES`` (a whole number >= 1), else 20."""
-    raw = _raw(SHIM_SCHEDULES)
-    if raw is None:
-        return DEFAULT_SHIM_SCHEDULES
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise ValueError(f"${SHIM_SCHEDULES}={raw!r} is not a whole number >= 1: set it to "
-                         f"the schedules per strategy per check, or unset it for 20")
-    return value
+    return int(_positive(SHIM_SCHEDULES, DEFAULT_SHIM_SCHEDULES, int, "the schedules per strategy per check"))
 
 
 def schedule_dir() -> Path:
@@ -150,17 +146,7 @@ def schedule_dir() -> Path:
 
 def target_timeout() -> float:
     """``$EXECSPEC_TARGET_TIMEOUT`` in seconds (> 0), else 30."""
-    raw = _raw(TARGET_TIMEOUT)
-    if raw is None:
-        return DEFAULT_TARGET_TIMEOUT
-    try:
-        value = float(raw)
-    except ValueError:
-        value = 0.0
-    if not value > 0:
-        raise ValueError(f"${TARGET_TIMEOUT}={raw!r} is not a number of seconds > 0: "
-                         f"set it to e.g. 60, or unset it for 30")
-    return value
+    return _positive(TARGET_TIMEOUT, DEFAULT_TARGET_TIMEOUT, float, "e.g. 60")
 
 
 def regen() -> bool:
