@@ -326,18 +326,6 @@ class Driver:
         self.outstanding = [c for c in self.outstanding if not c.done.is_set()]
         return gone
 
-    def close_iterators(self) -> None:
-        """Close every as_completed and map iterator made, while the threads are still the
-        shim's: a generator left to the garbage collector would run its clean-up (which takes
-        a lock) after its execution ended, and print an ignored GreenletExit."""
-        for it in [*self.iters, *(m.it for m in self.maps)]:
-            if it is None:
-                continue
-            try:
-                it.close()
-            except (ValueError, RuntimeError):  # a next() on it is still running in a caller
-                pass
-
     def close(self, bound: float) -> list[str]:
         """Open every gate and wait for every caller, ``bound`` real seconds for them all (one
         wait however many are stuck); the labels of callers still blocked afterwards."""

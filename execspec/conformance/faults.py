@@ -62,7 +62,6 @@ def shape_scenario(actions: Sequence[Action], name: str) -> Callable[[FaultWorld
             driver.kit.close()
             for c in driver.callers:  # bounded (virtual seconds): one the calls alone leave
                 c.done.wait(_CALLER_BOUND)  # blocked shows in the run's baseline
-            driver.close_iterators()
 
     scenario.__name__ = name
     return scenario

@@ -166,7 +166,6 @@ class ShimSession:
                 out.append(perform(driver, action))
             strategy.phase(0)
             driver.kit.close()
-            driver.close_iterators()
 
         execution = run_once(scenario, strategy, exit_at_end=False, modules=self.modules)
         failed = len(out) < len(actions)

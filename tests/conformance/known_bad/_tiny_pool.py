@@ -120,11 +120,12 @@ class _Shared:
         call (TPE-IDLE-REUSE) and the pool is below its bound (TPE-MAX-WORKERS-BOUND)."""
         return len(self.calls) > self.waiting and len(self.threads) < self.max_workers
 
-    def run(self, call: _Call) -> bool:
-        """Run one call in a worker: claim it, call it, store the outcome. True: the worker
-        goes on to the next call (TPE-WORKER-SURVIVES-EXCEPTION: always, here)."""
+    def run(self, call: _Call, runs: bool) -> bool:
+        """Run one call in a worker (``runs``: it was claimed, not cancelled), store the
+        outcome. True: the worker goes on to the next call (TPE-WORKER-SURVIVES-EXCEPTION:
+        always, here)."""
         f, fn, args, kwargs = call
-        if not f.set_running_or_notify_cancel():
+        if not runs:
             return True  # INV-CANCELLED-NEVER-RUNS
         try:
             value = fn(*args, **kwargs)  # EXE-SUBMIT-CALL
@@ -138,8 +139,12 @@ class _Shared:
 
     # -- the rest is shared by every variant ----------------------------------------------
 
-    def next_call(self) -> _Call | None:
-        """Block until there is a call to run (returned) or the pool is closed and empty."""
+    def next_call(self) -> tuple[_Call, bool] | None:
+        """Block until there is a call to run or the pool is closed and empty (None). The call
+        is claimed (``set_running_or_notify_cancel``: False if it was cancelled) while still
+        under ``cond``: shutdown(cancel_futures=True) takes ``cond`` too, so no call is ever
+        out of the queue and still pending where it could miss it (EXE-SHUTDOWN-CANCEL-FUTURES;
+        CPython's pool has that window, EXE-SHUTDOWN-CANCEL-TAKEN)."""
         with self.cond:
             while not self.calls and not self.closed:
                 self.waiting += 1
@@ -147,7 +152,10 @@ class _Shared:
                     self.cond.wait()
                 finally:
                     self.waiting -= 1
-            return self.take() if self.calls else None
+            if not self.calls:
+                return None
+            call = self.take()
+            return call, call[0].set_running_or_notify_cancel()
 
     def close(self) -> None:
         with self.cond:
@@ -177,12 +185,12 @@ def _work(shared: _Shared) -> None:
             shared.break_pool()
             return
     while True:
-        call = shared.next_call()
-        if call is None:
+        taken = shared.next_call()
+        if taken is None:
             return
-        if not shared.run(call):
+        if not shared.run(*taken):
             return
-        del call  # an idle worker keeps no call (and no result) alive
+        del taken  # an idle worker keeps no call (and no result) alive
 
 
 class TinyPool(cf.Executor):

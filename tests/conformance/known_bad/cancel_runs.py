@@ -7,9 +7,8 @@ from ._tiny_pool import TinyPool, _Call, _Shared
 
 
 class _RunsCancelled(_Shared):
-    def run(self, call: _Call) -> bool:
+    def run(self, call: _Call, runs: bool) -> bool:
         f, fn, args, kwargs = call
-        runs = f.set_running_or_notify_cancel()
         try:
             value = fn(*args, **kwargs)  # the bug: called even when `runs` is False
         except BaseException as exc:

@@ -7,9 +7,9 @@ from ._tiny_pool import TinyPool, _Call, _Shared
 
 
 class _DiesOnError(_Shared):
-    def run(self, call: _Call) -> bool:
+    def run(self, call: _Call, runs: bool) -> bool:
         f = call[0]
-        super().run(call)
+        super().run(call, runs)
         # the bug: after a raising call the thread ends, still counted against max_workers
         return not (f.done() and not f.cancelled() and f.exception(0) is not None)
 
