@@ -83,15 +83,19 @@ def outcomes_of(result: MachineResult, target: Target) -> list[CheckOutcome]:
     return out
 
 
-def machine_outcomes(target: Target, profile: Profile
+def machine_outcomes(target: Target, profile: Profile, no_shim: str | None = None
                      ) -> tuple[list[CheckOutcome], list[SkippedMode], list[MachineRun]]:
     """Run the machine in every mode ``target`` supports: the outcomes, the modes skipped, and
-    how much each run tried and how long it took."""
+    how much each run tried and how long it took. ``no_shim``: why the shim cannot run the target,
+    when the caller knows (an executor whose tasks run elsewhere, a module the shim cannot load)."""
     outcomes: list[CheckOutcome] = []
     skipped: list[SkippedMode] = []
     runs: list[MachineRun] = []
     modes = [MachineMode.SHIM] + ([MachineMode.THREADS] if target.real_threads_ok else [])
-    if target.real_threads_ok and spawns_processes(target.load_factory()):
+    if no_shim is not None and target.real_threads_ok:
+        modes.remove(MachineMode.SHIM)
+        skipped.append(SkippedMode(Mode.SHIM, f"machine: {no_shim}"))
+    elif target.real_threads_ok and spawns_processes(target.load_factory()):
         # its tasks run in worker processes, which the shim does not control
         modes.remove(MachineMode.SHIM)
         skipped.append(SkippedMode(Mode.SHIM, "machine: the executor runs tasks in worker processes, "

@@ -49,8 +49,12 @@ def classify(executor: object) -> ExecutorKind:
     """The kind of an executor already built, from its class (not from the target's name).
 
     Unknown executors count as in-process threads, the kind every ``Executor`` can be
-    checked as without a task kit.
+    checked as without a task kit. An adapter can say what it is with an ``execspec_kind``
+    class attribute (``execspec.targets.pebble``).
     """
+    declared = getattr(type(executor), "execspec_kind", None)
+    if isinstance(declared, ExecutorKind):
+        return declared
     if isinstance(executor, concurrent.futures.ProcessPoolExecutor):
         return ExecutorKind.PROCESS_POOL
     if isinstance(executor, concurrent.futures.ThreadPoolExecutor):

@@ -34,6 +34,7 @@ from execspec.conformance.scenarios.shim import run_shim
 from execspec.conformance.scenarios.threads import run_threads
 from execspec.spec import Catalogue, load
 from execspec.targets import Target
+from execspec.targets.kind import ExecutorKind
 
 __all__ = ["UNKNOWN_AREA", "areas", "check_target", "run", "verdicts"]
 
@@ -54,26 +55,75 @@ def check_target(target: Target, profile: Profile | None = None,
     outcomes: list[CheckOutcome] = []
     skipped: list[SkippedMode] = []
     machine_runs: list[MachineRun] = []
+    kind = _kind(target)
+    no_shim = _no_shim(target, kind)
     if profile is not None:
-        found, why_not, machine_runs = machine_outcomes(target, profile)
+        found, why_not, machine_runs = machine_outcomes(target, profile, no_shim)
         outcomes += found
         skipped += why_not
-    if target.real_threads_ok:
-        outcomes += _told(target, "clause checks (threads)", lambda: run_threads(target))
-    else:
+    if not target.real_threads_ok:
         skipped.append(SkippedMode(Mode.THREADS, "source-only target"))
-    progress.started(target.name, "clause checks (shim)")
-    began = time.perf_counter()
-    shim = run_shim(target, schedule_dir=schedule_dir)
-    progress.finished(target.name, "clause checks (shim)", len(shim.outcomes), time.perf_counter() - began,
-                      sum(not o.passed for o in shim.outcomes))
-    outcomes += shim.outcomes
-    if shim.skipped is not None:
-        skipped.append(SkippedMode(Mode.SHIM, shim.skipped))
-    return TargetResult(target=target.name, kind=target.kind, python=target.version,
+    elif kind is not ExecutorKind.IN_PROCESS_THREADS:
+        skipped.append(SkippedMode(Mode.THREADS, _FOREIGN.format(kind=kind.value)))
+    else:
+        outcomes += _told(target, "clause checks (threads)", lambda: run_threads(target))
+    if no_shim is not None:
+        skipped.append(SkippedMode(Mode.SHIM, f"clause checks: {no_shim}"))
+    else:
+        progress.started(target.name, "clause checks (shim)")
+        began = time.perf_counter()
+        shim = run_shim(target, schedule_dir=schedule_dir)
+        progress.finished(target.name, "clause checks (shim)", len(shim.outcomes), time.perf_counter() - began,
+                          sum(not o.passed for o in shim.outcomes))
+        outcomes += shim.outcomes
+        if shim.skipped is not None:
+            skipped.append(SkippedMode(Mode.SHIM, shim.skipped))
+    return TargetResult(target=target.name, kind=kind, python=target.version,
                         outcomes=outcomes, verdicts=verdicts(target, outcomes, load()),
                         skipped=skipped, machine_runs=machine_runs,
                         seconds=time.perf_counter() - started)
+
+
+#: why the clause checks do not run on real threads for an executor whose tasks run elsewhere
+_FOREIGN = ("clause checks: a {kind}'s tasks run outside this process, and the checks' tasks are local "
+            "functions parked on this process's threading gates, which no worker can reach or unpickle; "
+            "the conformance machine checks it instead, through a task kit")
+
+
+def _kind(target: Target) -> ExecutorKind:
+    """What the target's executors are, from one built (:func:`~execspec.conformance.loading.kind_of`);
+    the kind its string says when none can be built here."""
+    if not target.real_threads_ok:
+        return target.kind
+    from execspec.conformance.loading import kind_of
+
+    try:
+        return kind_of(target.load_factory())
+    except Exception:  # noqa: BLE001 - validated already; the checks will say what is wrong
+        return target.kind
+
+
+def _no_shim(target: Target, kind: ExecutorKind) -> str | None:
+    """Why neither the machine nor the clause checks can run ``target`` under the shim (None: they can)."""
+    if kind in (ExecutorKind.PROCESS_POOL, ExecutorKind.DISTRIBUTED):
+        return f"a {kind.value} runs tasks outside this process, which the shim does not control"
+    if not target.real_threads_ok:
+        return None
+    declared = getattr(target.load_factory(), "execspec_no_shim", None)  # an adapter's own word
+    if isinstance(declared, str):
+        return declared
+    import functools
+
+    from execspec.conformance.scenarios.sched_results import run_one_schedule
+    from execspec.conformance.scenarios.shim import LoadFailed, probe_scenario
+
+    try:
+        probed = run_one_schedule(functools.partial(probe_scenario, target=target.name))
+    except Exception:  # noqa: BLE001 - run_shim says why, in its own words
+        return None
+    if isinstance(probed, LoadFailed):
+        return f"the shim cannot load {target.module} ({probed.error[:200]})"
+    return None
 
 
 def _told(target: Target, step: str, runs: Callable[[], list[CheckOutcome]]) -> list[CheckOutcome]:
