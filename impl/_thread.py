@@ -40,7 +40,6 @@ from ._future import CANCELLED, FINISHED, PENDING, RUNNING, Future, _log, check_
 
 _T = TypeVar("_T")
 _P = ParamSpec("_P")
-_Call = tuple[Future[Any], Callable[..., Any], tuple[Any, ...], dict[str, Any]]
 _BROKEN = "a thread initializer failed, so this thread pool cannot run anything"
 _AFTER_SHUTDOWN = "cannot submit to an executor after its shutdown()"
 _AFTER_EXIT = "cannot submit once the interpreter has started to exit"
@@ -57,13 +56,13 @@ _executor_numbers = itertools.count()
 
 class _Pool:
     __slots__ = ("lock", "started", "queue", "idle", "reserved", "threads", "max_workers", "prefix",
-                 "initializer", "initargs", "refusal", "owner", "__weakref__")  # fmt: skip
+                 "initializer", "initargs", "refusal", "owner", "cancelling", "__weakref__")  # fmt: skip
 
     def __init__(self, max_workers: int, prefix: str, initializer: Callable[..., object] | None,
                  initargs: tuple[Any, ...]) -> None:  # fmt: skip
         self.lock = threading.RLock()  # guards the rest and every put; reentrant as _future._lock
         self.started = threading.Condition(self.lock)  # notified when `reserved` shrinks
-        self.queue: queue.SimpleQueue[_Call | None] = queue.SimpleQueue()
+        self.queue: queue.SimpleQueue[Future[Any] | None] = queue.SimpleQueue()
         self.idle = 0  # workers that found the queue empty and were not yet handed a call
         # threads in `threads` not yet known to have started (or to have failed to)
         self.reserved: dict[threading.Thread, None] = {}
@@ -74,6 +73,9 @@ class _Pool:
         # why submit() must refuse, or None while open; set once (INV-BROKEN-STICKY)
         self.refusal: BaseException | None = None
         self.owner: weakref.ref[ThreadPoolExecutor] | None = None
+        # shutdown(cancel_futures=True) ran: a call a worker took off the queue but has not
+        # claimed yet is cancelled at its claim, as if still queued (EXE-SHUTDOWN-CANCEL-TAKEN)
+        self.cancelling = False
 
     def refuse(self, error: BaseException) -> None:
         """Stop accepting calls and let every worker go once the queue is drained."""
@@ -96,6 +98,8 @@ class _Pool:
         stop = False
         try:
             with _future._lock, self.lock:  # lock order: futures' lock, then the pool lock
+                if error is None:
+                    self.cancelling = True  # under the futures' lock: every claim after this cancels
                 if refusal is not None:  # the stop signal goes in last, after what is left
                     if self.refusal is None or isinstance(refusal, BrokenThreadPool):
                         self.refusal = refusal
@@ -106,13 +110,13 @@ class _Pool:
                         if call is None:
                             stop = True
                         else:
-                            _settle(call[0], due, error)
+                            _settle(call, due, error)
                         call = _NOTHING
                 except queue.Empty:
                     pass
                 finally:
                     if call is not _NOTHING and call is not None:
-                        _settle(call[0], due, error)  # taken, then interrupted: settled too
+                        _settle(call, due, error)  # taken, then interrupted: settled too
                     if stop:
                         self.queue.put(None)
         finally:
@@ -160,7 +164,9 @@ class _Pool:
 
 
 def _settle(f: Future[Any], due: _Due, error: Callable[[], BaseException] | None) -> None:
-    """Under the futures' lock: cancel ``f`` (or fail it with ``error()``) unless done."""
+    """Under the futures' lock: cancel ``f`` (or fail it with ``error()``) unless done; it
+    was taken off the queue, so its call is dropped."""
+    f._fn = f._args = f._kwargs = None
     if f._status >= CANCELLED:
         return
     if error is None:
@@ -206,6 +212,7 @@ def _work(pool: _Pool) -> None:
     """A worker thread's body: run queued calls until told to stop."""
     q, lock, flock = pool.queue, pool.lock, _future._lock
     stopped = counted = False
+    cancelled: _Due = []  # a taken call cancelled at its claim: its callbacks, run outside the lock
     call: Any = _NOTHING
     try:
         pool.begun(threading.current_thread())  # if the thread that started us was interrupted
@@ -231,11 +238,19 @@ def _work(pool: _Pool) -> None:
                 q.put(None)  # pass the stop signal on to the next worker
                 stopped = True
                 return
-            f, fn, args, kwargs = call
+            f = call
+            fn, args, kwargs = f._fn, f._args, f._kwargs  # only this worker took f off the queue
+            f._fn = f._args = f._kwargs = None  # the future no longer keeps them alive
             with flock:  # TPE-FIFO-START: calls start in the order they were queued
                 runs = f._status == PENDING  # INV-CANCELLED-NEVER-RUNS, INV-RUN-AT-MOST-ONCE
-                if runs:
+                if runs and pool.cancelling:  # EXE-SHUTDOWN-CANCEL-TAKEN: taken before the
+                    runs = False  # shutdown(cancel_futures=True), claimed after: cancelled
+                    _settle(f, cancelled, None)
+                elif runs:
                     f._status = RUNNING
+            if cancelled:
+                _run_due(cancelled)
+                cancelled.clear()
             if runs:
                 try:
                     value, error = fn(*args, **kwargs), None  # EXE-SUBMIT-CALL
@@ -265,7 +280,7 @@ def _work(pool: _Pool) -> None:
         if call is None and not stopped:
             q.put(None)
         elif call is not _NOTHING and call is not None:
-            call[0]._finish(None, exc)  # no-op if done; else its outcome is the interrupt
+            call._finish(None, exc)  # no-op if done; else its outcome is the interrupt
         raise
     finally:
         if not stopped:
@@ -325,12 +340,13 @@ class ThreadPoolExecutor(Executor, _cf.ThreadPoolExecutor):
         if not callable(fn):
             raise TypeError(f"submit() needs a callable as its first argument, got {fn!r}")
         f: Future[_T] = Future()  # EXE-SUBMIT-RETURNS-FUTURE
+        f._fn, f._args, f._kwargs = fn, args, kwargs  # EXE-SUBMIT-FN-POSITIONAL: see `/` above
         pool = self._pool
         with pool.lock:
             if pool.refusal is not None:
                 # EXE-SUBMIT-AFTER-SHUTDOWN, TPE-SUBMIT-AFTER-EXIT, TPE-INITIALIZER-FAILS-SUBMIT
                 raise type(pool.refusal)(*pool.refusal.args)  # fresh: tracebacks don't pile up
-            pool.queue.put((f, fn, args, kwargs))  # EXE-SUBMIT-FN-POSITIONAL: see `/` above
+            pool.queue.put(f)
             if pool.idle:
                 pool.idle -= 1  # TPE-IDLE-REUSE: an idle worker will take it
                 return f

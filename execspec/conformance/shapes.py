@@ -106,6 +106,15 @@ def _shutdown_shapes() -> list[Shape]:
             out.append(Shape(f"shutdown(wait={wait}, cancel_futures={cancel}) with a running and a queued task",
                              (_create(1), _submit(gated=True), _submit(), ("shutdown", {"wait": wait, "cancel": cancel}),
                               _fcall(1, "query"), _open(), _SETTLE, _submit())))
+    for workers in (1, 2):  # a worker may hold a call it took off the queue but has not started
+        for n in (1, 2, 3):
+            out.append(Shape(f"shutdown(cancel_futures=True) right after {n} submit(s), {workers} worker(s)",
+                             (_create(workers), *[_submit()] * n, ("shutdown", {"wait": False, "cancel": True}),
+                              _SETTLE)))
+            kinds = (_R,) * n
+            out.append(Shape(f"shutdown(cancel_futures=True) right after a map of {n}, {workers} worker(s)",
+                             (_create(workers), ("map", {"kinds": list(kinds), "gated": [False] * 3, "timeout": False}),
+                              ("shutdown", {"wait": False, "cancel": True}), _SETTLE)))
     out.append(Shape("shutdown twice, then submit",
                      (_create(2), _submit(), ("shutdown", {"wait": True, "cancel": False}),
                       ("shutdown", {"wait": True, "cancel": True}), _submit())))

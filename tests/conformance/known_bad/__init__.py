@@ -63,10 +63,12 @@ KNOWN_BAD: dict[str, str] = {
     _P + "lifo_start:LifoStart": "TPE-FIFO-START",
     _P + "callback_lost_when_done:LateCallbackDropped": "FUT-CB-ALREADY-DONE",
     _P + "waiter_counts_idle:WaitingWorkerCountsAsIdle": "DL-SELF-SUBMIT-SINGLE-WORKER",
+    _P + "claims_outside_lock:ClaimsOutsideTheLock": "EXE-SHUTDOWN-CANCEL-FUTURES",
 }
 
 #: the variants written from scratch on the stdlib's Future (the rest are impl subclasses)
 SCRATCH: frozenset[str] = frozenset({
+    _P + "claims_outside_lock:ClaimsOutsideTheLock",
     _P + "cancel_runs:CancelledStillRuns",
     _P + "thread_per_task:ThreadPerTask",
     _P + "shutdown_early:ShutdownReturnsEarly",

@@ -77,8 +77,9 @@ class TinyFuture(cf.Future):  # type: ignore[type-arg]
 
     def set_running_or_notify_cancel(self) -> bool:
         with self._claim:
-            if self._claimed:
+            if self._claimed and self.cancelled():
                 return False  # cancel() already notified the waiters
+            # claimed and not cancelled: running or done, and the stdlib's raises as it must
             self._claimed = True
             return super().set_running_or_notify_cancel()
 
