@@ -10,9 +10,11 @@ shutdown(wait=True) has *not* returned, and nothing else.
 
 from __future__ import annotations
 
+import functools
 import gc
 import itertools
 import os
+import sys
 import threading
 import time
 from typing import Any, Callable
@@ -366,6 +368,37 @@ def a_waiting_call_leaves_room_for_another(make: Make, api: Any, bound: float) -
         ex.shutdown(wait=True)
 
 
+def _pending_after_cancel_futures_then_runs(env: Any, target: str) -> None:
+    """Under the shim: one call submitted, shutdown(cancel_futures=True) at once. A future
+    still pending once that returned must never run afterwards."""
+    module, _, factory = target.partition(":")
+    ex = getattr(env.load(module), factory)(max_workers=1)
+    ran = env.threading.Event()
+    f = ex.submit(ran.set)
+    ex.shutdown(wait=False, cancel_futures=True)
+    pending = not f.running() and not f.done()  # in this order: states only move forward
+    ex.shutdown(wait=True)
+    assert not (pending and ran.is_set()), "a pending future shutdown(cancel_futures=True) left ran afterwards"
+
+
+def shutdown_cancel_futures_cancels_taken_calls(make: Make, api: Any, bound: float) -> None:
+    """The window between a worker taking a call off the queue and claiming it: too narrow for
+    real threads, so every interleaving of the small scenario is run under the shim (a
+    depth-first search, bounded to two preemptions)."""
+    from execspec.sched.explore import explore
+    from execspec.sched.strategies.dfs import DFSStrategy
+
+    module = make.__module__
+    package = module.rpartition(".")[0]  # impl's pool is execspec.impl's, loaded as a package
+    if package and getattr(sys.modules.get(package), make.__name__, None) is make:
+        module = package
+    target = f"{module}:{make.__name__}"
+    roots = ("concurrent.futures", module)
+    result = explore(functools.partial(_pending_after_cancel_futures_then_runs, target=target),
+                     DFSStrategy(preemption_bound=2), max_schedules=2000, modules=roots, schedule_dir=None)
+    assert not result.failures, f"{target}: {result.failures[0].report}"
+
+
 #: the reproduction of each clause that a known-bad variant breaks
 REPRODUCTIONS: dict[str, Repro] = {
     "INV-CANCELLED-NEVER-RUNS": cancelled_call_never_runs,
@@ -388,4 +421,5 @@ REPRODUCTIONS: dict[str, Repro] = {
     "TPE-FIFO-START": queued_calls_start_in_order,
     "FUT-CB-ALREADY-DONE": callback_on_a_done_future_runs_at_once,
     "DL-SELF-SUBMIT-SINGLE-WORKER": a_waiting_call_leaves_room_for_another,
+    "EXE-SHUTDOWN-CANCEL-FUTURES": shutdown_cancel_futures_cancels_taken_calls,
 }
