@@ -5,6 +5,11 @@ written out (a task returns its future's number or raises ``TaskError``; a gated
 its own ``threading.Event``), so the snippet needs nothing from execspec to reproduce the calls.
 On real threads a race may need the snippet run several times; under the shim the schedule
 seeds reproduce it exactly.
+
+For an executor whose tasks run in other processes (``cross_process``) a ``threading.Event`` in
+the client's memory is no gate a worker can see (a forked worker waits on its own copy for
+ever, and the pool's exit then waits on that worker): the gates are ``multiprocessing.Manager``
+events instead, passed to each task as an argument, as the socket kit's channel is.
 """
 
 from __future__ import annotations
@@ -53,17 +58,34 @@ def _t(t: Timeout) -> str:
     return repr(TIMEOUTS[t][1])
 
 
-def render(actions: Sequence[Action], module: str, factory: str, namespace: str = "concurrent.futures") -> str:
-    """The actions as a script against ``module:factory``: the prelude, then :func:`calls`."""
+#: the prelude's gates and task for an executor whose tasks run in other processes
+_CROSS = ('''import multiprocessing
+manager = multiprocessing.Manager()  # its events reach every worker process
+def task(fid, kind, gate):
+    gate.wait()
+    if kind == "raises": raise TaskError(fid)
+    if kind == "raises-falsy": raise FalsyError(fid)
+    return fid
+def gate(fid, closed):
+    gates[fid] = manager.Event()
+    if not closed: gates[fid].set()
+''')
+
+
+def render(actions: Sequence[Action], module: str, factory: str, namespace: str = "concurrent.futures",
+           cross_process: bool = False) -> str:
+    """The actions as a script against ``module:factory``: the prelude, then :func:`calls`
+    (``cross_process``: the executor runs its tasks in other processes; see the module doc)."""
     imports = f"from {module} import {factory} as make\nimport {namespace} as cf"
     end = "for g in gates.values(): g.set()  # as the machine's teardown does: every gate opens"
     waits = any(isinstance(a, Call) and isinstance(a.op, Submit) and a.op.task is TaskKind.WAITS for a in actions)
-    prelude = _PRELUDE.format(imports=imports) + (_WAITER if waits else "")
-    return "\n".join([prelude, *calls(actions), end]) + "\n"
+    prelude = _PRELUDE.format(imports=imports) + (_CROSS if cross_process else "") + (_WAITER if waits else "")
+    return "\n".join([prelude, *calls(actions, cross_process), end]) + "\n"
 
 
-def calls(actions: Sequence[Action]) -> list[str]:
-    """The actions as the script's lines, one per action (a failing initializer takes two)."""
+def calls(actions: Sequence[Action], cross_process: bool = False) -> list[str]:
+    """The actions as the script's lines, one per action (a failing initializer takes two);
+    ``cross_process``: each task is given its gate (see the module doc)."""
     lines: list[str] = []
     fid = 0
     for a in actions:
@@ -84,23 +106,25 @@ def calls(actions: Sequence[Action]) -> list[str]:
         elif isinstance(a, MapClose):
             lines.append(f"maps[{a.mid}].close()")
         elif isinstance(a, Call):
-            line, fid = _call(a, fid)
+            line, fid = _call(a, fid, cross_process)
             lines.append(f"in_thread(lambda: {line})" if a.may_block else line)
     return lines
 
 
-def _call(a: Call, fid: int) -> tuple[str, int]:
+def _call(a: Call, fid: int, cross_process: bool = False) -> tuple[str, int]:
     op = a.op
     if isinstance(op, Submit) and op.task is TaskKind.WAITS:
         return f"fs.append(ex.submit(waiter, {fid}, {op.awaits}))", fid + 1
     if isinstance(op, Submit):
-        return (f"gate({fid}, {a.gates[0]}); fs.append(ex.submit(task, {fid}, {op.task.value!r}))", fid + 1)
+        arg = f", gates[{fid}]" if cross_process else ""
+        return (f"gate({fid}, {a.gates[0]}); fs.append(ex.submit(task, {fid}, {op.task.value!r}{arg}))", fid + 1)
     if isinstance(op, Map):
         fids = list(range(fid, fid + len(op.tasks)))
         gates = "; ".join(f"gate({f}, {g})" for f, g in zip(fids, a.gates))
         timeout = f", timeout={TIMEOUTS[Timeout.FINITE][1]!r}" if a.map_timeout else ""
         kinds = [k.value for k in op.tasks]
-        return (f"{gates}; maps.append(ex.map(task, {fids}, {kinds}{timeout})); fs.extend([None] * {len(fids)})",
+        arg = f", [gates[f] for f in {fids}]" if cross_process else ""
+        return (f"{gates}; maps.append(ex.map(task, {fids}, {kinds}{arg}{timeout})); fs.extend([None] * {len(fids)})",
                 fid + len(fids))
     if isinstance(op, NewFuture):
         return "fs.append(cf.Future())", fid + 1

@@ -44,19 +44,20 @@ _KIND = {"call": FailureKind.ASSERTION, "view": FailureKind.ASSERTION, "progress
 _MODE = {MachineMode.SHIM: Mode.SHIM, MachineMode.THREADS: Mode.THREADS}
 
 
-def outcomes_of(result: MachineResult, target: Target) -> list[CheckOutcome]:
-    """A machine result as outcomes: one failing outcome per finding, one passing for the rest."""
+def outcomes_of(result: MachineResult, target: Target, cross_process: bool = False) -> list[CheckOutcome]:
+    """A machine result as outcomes: one failing outcome per finding, one passing for the rest
+    (``cross_process``: the target runs its tasks in other processes, which its snippets' gates must reach)."""
     mode = _MODE[result.mode]
     name = f"machine ({result.mode.value})"
     out: list[CheckOutcome] = []
     failed: set[str] = set()
     v = result.violation
     if v is not None:
-        snippet = render(result.actions, target.module, target.factory)
+        snippet = render(result.actions, target.module, target.factory, cross_process=cross_process)
         seeds = f"\nschedule seeds per call: {result.seeds}" if result.seeds else ""
         message = f"{v}\n\nshrunk calls ({len(result.actions)}):\n{snippet}{seeds}"
         shown = CheckFailure(_KIND.get(v.kind, FailureKind.ASSERTION), message, str(v).splitlines()[0],
-                             violation=str(v), calls=tuple(calls(result.actions)), snippet=snippet,
+                             violation=str(v), calls=tuple(calls(result.actions, cross_process)), snippet=snippet,
                              seeds=tuple(result.seeds))
         if result.flaky is not None:  # seen once, not again: shown, not counted (see UNCONFIRMED)
             out.append(CheckOutcome(name, v.clauses, mode, replace(
@@ -70,11 +71,11 @@ def outcomes_of(result: MachineResult, target: Target) -> list[CheckOutcome]:
         if d.clauses in seen:
             continue
         seen.add(d.clauses)
-        snippet = render(d.actions, target.module, target.factory)
+        snippet = render(d.actions, target.module, target.factory, cross_process=cross_process)
         said = f"{d.violation} (explained by CPython's {d.option} reading)"
         out.append(CheckOutcome(name, d.clauses, mode, CheckFailure(
             FailureKind.ASSERTION, f"{said}\n\n{snippet}", str(d.violation).splitlines()[0],
-            violation=said, calls=tuple(calls(d.actions)), snippet=snippet)))
+            violation=said, calls=tuple(calls(d.actions, cross_process)), snippet=snippet)))
         failed |= set(d.clauses)
     if result.error is not None or (result.flaky is not None and v is None):
         why = result.error or f"a failure that did not happen again: {result.flaky}"
@@ -83,11 +84,12 @@ def outcomes_of(result: MachineResult, target: Target) -> list[CheckOutcome]:
     return out
 
 
-def machine_outcomes(target: Target, profile: Profile, no_shim: str | None = None
+def machine_outcomes(target: Target, profile: Profile, no_shim: str | None = None, cross_process: bool = False
                      ) -> tuple[list[CheckOutcome], list[SkippedMode], list[MachineRun]]:
     """Run the machine in every mode ``target`` supports: the outcomes, the modes skipped, and
     how much each run tried and how long it took. ``no_shim``: why the shim cannot run the target,
-    when the caller knows (an executor whose tasks run elsewhere, a module the shim cannot load)."""
+    when the caller knows (an executor whose tasks run elsewhere, a module the shim cannot load);
+    ``cross_process``: its tasks run in other processes (the snippets' gates must reach them)."""
     outcomes: list[CheckOutcome] = []
     skipped: list[SkippedMode] = []
     runs: list[MachineRun] = []
@@ -104,7 +106,7 @@ def machine_outcomes(target: Target, profile: Profile, no_shim: str | None = Non
         step = f"machine ({mode.value}, {profile.name} profile)"
         progress.started(target.name, step)
         result = run_machine(target, mode, profile)
-        found = outcomes_of(result, target)
+        found = outcomes_of(result, target, cross_process and mode is MachineMode.THREADS)
         progress.finished(target.name, step, result.examples, result.seconds,
                           sum(not o.passed for o in found))
         outcomes += found

@@ -201,3 +201,22 @@ def test_a_foreign_executor_is_checked_to_the_end_with_only_its_own_divergences(
         if not any(_matches(failure, f) for f in FINDINGS[target]):
             unknown.append(f"{failure['check']} ({failure['mode']}): {failure['clauses']} {failure['headline'][:300]}")
     assert not unknown, "failures that are no recorded divergence of " + target + ":\n" + "\n".join(unknown)
+
+
+@pytest.mark.timeout(BUDGET + 120)
+@pytest.mark.parametrize("target", ["concurrent.futures:ProcessPoolExecutor", "loky:ProcessPoolExecutor"])
+def test_a_process_pool_failure_snippet_runs_to_the_end_without_execspec(
+        target: str, run: dict[str, Any], tmp_path: Path) -> None:
+    """Its gates are ``multiprocessing.Manager`` events a worker process can see (a
+    ``threading.Event`` would leave the forked worker waiting for ever, and the script with it)."""
+    if not _installed(target):
+        pytest.skip(f"{NEEDS[target][0]} is not installed")
+    result = run["targets"].get(target)
+    snippets = [f["snippet"] for f in (result or {}).get("failures", []) if f.get("snippet")]
+    if not snippets:
+        pytest.skip(f"{target} showed no machine failure this run")
+    script = tmp_path / "snippet.py"
+    script.write_text(snippets[0])
+    assert "manager.Event()" in snippets[0]
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-3000:]

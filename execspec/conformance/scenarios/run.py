@@ -58,7 +58,8 @@ def check_target(target: Target, profile: Profile | None = None,
     kind = _kind(target)
     no_shim = _no_shim(target, kind)
     if profile is not None:
-        found, why_not, machine_runs = machine_outcomes(target, profile, no_shim)
+        found, why_not, machine_runs = machine_outcomes(
+            target, profile, no_shim, cross_process=kind in (ExecutorKind.PROCESS_POOL, ExecutorKind.DISTRIBUTED))
         outcomes += found
         skipped += why_not
     if not target.real_threads_ok:
