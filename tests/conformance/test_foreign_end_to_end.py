@@ -3,8 +3,8 @@
 dask's ``ClientExecutor`` on a LocalCluster, gevent's ``ThreadPoolExecutor`` and pebble's two
 pools (through ``execspec.targets.pebble``), in one run of the console command: it ends within
 its printed bound, leaves no process, and every failure it reports is one of that executor's
-own divergences listed in FINDINGS, each reproduced by hand without execspec (the note on issue
-10 has the scripts), never an artifact of the harness.
+own divergences listed in FINDINGS, each reproduced by a plain script that does not use execspec
+(``foreign_reproductions/``, run here too), never an artifact of the harness.
 
 A target whose package is not installed is skipped, with the extra that installs it, except in
 CI (``$CI`` set), where every one must run: ``.ci/run`` installs ``.[test,foreign]``.
@@ -220,3 +220,29 @@ def test_a_process_pool_failure_snippet_runs_to_the_end_without_execspec(
     assert "manager.Event()" in snippets[0]
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-3000:]
+
+
+#: the plain reproductions (``foreign_reproductions/``: no execspec) of the findings, and what each needs
+REPRODUCTIONS = [
+    (["running_early.py", "stdlib"], "concurrent.futures:ProcessPoolExecutor"),
+    (["running_early.py", "loky"], "loky:ProcessPoolExecutor"),
+    (["running_early.py", "loky-reusable"], "loky:get_reusable_executor"),
+    (["dask_never_running.py"], "execspec.targets.foreign:dask_executor"),
+    (["gevent_divergences.py"], "gevent.threadpool:ThreadPoolExecutor"),
+    (["pebble_divergences.py"], "execspec.targets.pebble:thread_pool"),
+]
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize(("args", "target"), REPRODUCTIONS, ids=[" ".join(a) for a, _ in REPRODUCTIONS])
+def test_each_finding_shows_in_a_plain_script_without_execspec(args: list[str], target: str) -> None:
+    """The divergences FINDINGS lists are the executors' own: each script uses the executor
+    directly (its own gates, no execspec) and exits 0 when the divergence shows."""
+    if not _installed(target):
+        if os.environ.get("CI"):
+            pytest.fail(f"{NEEDS[target][0]} is not installed in CI")
+        pytest.skip(f"{NEEDS[target][0]} is not installed (pip install 'execspec[{NEEDS[target][1]}]')")
+    here = Path(__file__).resolve().parent / "foreign_reproductions"
+    done = subprocess.run([sys.executable, str(here / args[0]), *args[1:]], capture_output=True, text=True,
+                          timeout=90, cwd=here)
+    assert done.returncode == 0, f"the divergence did not show:\n{done.stdout}\n{done.stderr[-3000:]}"

@@ -1,0 +1,95 @@
+"""pebble's pools used directly (no execspec adapter). Needs nothing of execspec.
+(exit 0: every divergence showed)
+"""
+
+import concurrent.futures as cf
+import multiprocessing as mp
+import sys
+import threading
+import time
+
+import pebble
+
+
+def boom(*a):
+    raise RuntimeError("initializer")
+
+
+class Falsy(Exception):
+    def __bool__(self):
+        return False
+
+
+def raise_falsy():
+    raise Falsy("x")
+
+
+def sleep_then(n):
+    time.sleep(n)
+    return n
+
+
+if __name__ == "__main__":
+    shown = []
+    # TPE-MAX-WORKERS-INVALID: max_workers=0 is accepted
+    p = pebble.ThreadPool(max_workers=0)
+    shown.append(True)
+    print("ThreadPool(max_workers=0) accepted")
+    p.close()
+    p.join()
+    # TPE-INITIALIZER-FAILS-*: the queued call is never run nor failed; submit raises RuntimeError
+    p = pebble.ThreadPool(max_workers=1, initializer=boom)
+    f = p.schedule(pow, args=(2, 3))
+    try:
+        f.result(2)
+        shown.append(False)
+    except cf.TimeoutError:
+        try:
+            p.schedule(pow, args=(2, 3))
+            refused = "accepted"
+        except Exception as e:  # noqa: BLE001
+            refused = f"{type(e).__name__}: {e}"
+        print("a failing initializer: the queued call still", f._state, "| schedule() then:", refused)
+        shown.append(f._state == "PENDING")
+    p.stop()
+    p.join()
+    # EXE-SHUTDOWN-CANCEL-FUTURES: stop() (the nearest to cancel_futures) leaves a queued call PENDING
+    p = pebble.ThreadPool(max_workers=1)
+    gate = threading.Event()
+    p.schedule(gate.wait, args=(5,))
+    f1 = p.schedule(pow, args=(2, 3))
+    time.sleep(0.2)
+    p.stop()
+    gate.set()
+    p.join()
+    time.sleep(0.2)
+    print("stop() then join(): the queued call", f1._state)
+    shown.append(f1._state == "PENDING")
+    # FUT-RESULT-FALSY-EXC: the stdlib Future's gh-132063 (Python < 3.13.4)
+    p = pebble.ThreadPool(max_workers=1)
+    f = p.schedule(raise_falsy)
+    try:
+        print("a falsy exception: result() returned", f.result(5))
+        shown.append(sys.version_info < (3, 13, 4))
+    except Falsy:
+        print("a falsy exception: result() raised it")
+        shown.append(sys.version_info >= (3, 13, 4))
+    p.close()
+    p.join()
+    # FUT-CANCEL-PENDING / INV-CANCELLED-NEVER-RUNS: cancel() of a queued call returns True, and the
+    # call begins in a worker anyway (noxdafox/pebble#144)
+    m = mp.Manager()
+    began = m.list()
+    p = pebble.ProcessPool(max_workers=1)
+    f0 = p.schedule(sleep_then, args=(1,))
+    f1 = p.schedule(began.append, args=("f1",))
+    time.sleep(0.3)
+    cancelled = f1.cancel()
+    f0.result(10)
+    time.sleep(1.0)
+    print("ProcessPool: cancel() of the queued call ->", cancelled, "| it began anyway:", list(began))
+    shown.append(cancelled and list(began) == ["f1"])
+    p.close()
+    p.join()
+    m.shutdown()
+    sys.exit(0 if all(shown) else 1)

@@ -1,0 +1,45 @@
+"""The stdlib's and loky's process pools: with max_workers=1, a call queued behind a running one
+shows running() == True and cannot be cancelled (the manager thread marks max_workers + 1 calls
+RUNNING as it moves them to the call queue). Needs nothing of execspec.
+
+usage: python running_early.py stdlib|loky|loky-reusable   (exit 0: the divergence showed)
+"""
+
+import multiprocessing as mp
+import sys
+import time
+
+
+def block(e):
+    e.wait(30)
+    return 0
+
+
+def task(n):
+    return n
+
+
+if __name__ == "__main__":
+    which = sys.argv[1]
+    if which == "stdlib":
+        import concurrent.futures as cf
+        ex = cf.ProcessPoolExecutor(max_workers=1)
+    elif which == "loky":
+        import loky
+        ex = loky.ProcessPoolExecutor(max_workers=1)
+    else:
+        import loky
+        ex = loky.get_reusable_executor(max_workers=1)
+    m = mp.Manager()
+    e = m.Event()
+    f0 = ex.submit(block, e)
+    f1 = ex.submit(task, 1)
+    time.sleep(1.5)
+    running, cancelled = f1.running(), f1.cancel()
+    print(which, "| the running call: running()", f0.running(), "| the queued call: running()", running,
+          "cancel() ->", cancelled)
+    e.set()
+    assert f1.result(10) == 1
+    ex.shutdown()
+    m.shutdown()
+    sys.exit(0 if running and not cancelled else 1)
