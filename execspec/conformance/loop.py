@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar, NoReturn
 
 from hypothesis import strategies as st
@@ -52,6 +52,7 @@ class Found:
     seeds: list[int]
     first_seen: float  # when the first violation of this run was seen (monotonic seconds)
     shape: str | None = None  # the enumerated shape that showed it (None: Hypothesis generated it)
+    steps: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # the rule calls (replay)
 
 
 class ShrinkBudgetSpent(BaseException):
@@ -110,6 +111,7 @@ class Observing(RuleBasedStateMachine):
             self.oracles["cpython"] = Oracle(CPYTHON)
         self.outstanding: list[Callable[[Record, int], None]] = []  # per blocked call: on return
         self.actions: list[Action] = []
+        self.steps: list[tuple[str, dict[str, Any]]] = []  # the rules called, with their arguments
         self.failed = False  # a violation was raised: the teardown only releases what is held
         self.history: list[Callable[[Oracle], None]] = []  # every observation, to replay (divergences)
         self.last = Record()
@@ -133,9 +135,9 @@ class Observing(RuleBasedStateMachine):
         seeds = list(getattr(self.session, "seeds", []))
         now = time.monotonic()
         if not self.found:
-            self.found.append(Found(v, list(self.actions), seeds, now))
+            self.found.append(Found(v, list(self.actions), seeds, now, steps=list(self.steps)))
         elif len(self.actions) <= len(self.found[0].actions):
-            self.found[0] = Found(v, list(self.actions), seeds, self.found[0].first_seen)
+            self.found[0] = Found(v, list(self.actions), seeds, self.found[0].first_seen, steps=list(self.steps))
         raise v
 
     def _run(self, a: Action, data: st.DataObject) -> Record:

@@ -27,13 +27,14 @@ stays a violation.
 
 from __future__ import annotations
 
+import inspect
 import sys
 import time
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from hypothesis import strategies as st
-from hypothesis.stateful import initialize, invariant, precondition, rule
+from hypothesis.stateful import INITIALIZE_RULE_MARKER, RULE_MARKER, initialize, invariant, precondition, rule
 
 from execspec.conformance.actions import Call, Create, MapClose, MapNext, OpenGate, Settle
 from execspec.conformance.hazards import Hazard, reached
@@ -460,6 +461,29 @@ class ConformanceMachine(Observing):
             # (under CPython's reading alone, a divergence already recorded lets them sleep on)
             self._fail(Violation("hang", f"calls still blocked after every gate opened: {', '.join(stuck)}",
                                  ("INV-PROGRESS", "FUT-WAKES-WAITERS")))
+
+
+def _log_rule_calls(cls: type[ConformanceMachine]) -> None:
+    """Make every rule Hypothesis calls note itself in ``self.steps`` first (name and
+    arguments but the data object): a failure's rule calls, with its seeds, replay it
+    (:mod:`.replay`). The shapes note theirs themselves."""
+    for _, f in inspect.getmembers(cls):
+        for marker in (RULE_MARKER, INITIALIZE_RULE_MARKER):
+            r = getattr(f, marker, None)
+            if r is None or getattr(r.function, "_notes_itself", False):
+                continue
+            inner = r.function
+
+            def noted(self: ConformanceMachine, _inner: Any = inner, **kwargs: Any) -> Any:
+                self.steps.append((_inner.__name__, {k: v for k, v in kwargs.items() if k != "data"}))
+                return _inner(self, **kwargs)
+
+            noted.__name__, noted.__qualname__ = inner.__name__, inner.__qualname__
+            noted._notes_itself = True  # type: ignore[attr-defined]
+            r.function = noted
+
+
+_log_rule_calls(ConformanceMachine)
 
 
 def _settles(o: Oracle, held: frozenset[int]) -> bool:

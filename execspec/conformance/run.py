@@ -13,15 +13,19 @@ was forgiven, how many examples ran and how long it took.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.errors import Flaky
 from hypothesis.stateful import run_state_machine_as_test
 
+from execspec import config
+from execspec.conformance import replay
 from execspec.conformance.actions import Action
 from execspec.conformance.machine import Divergence, Hazard, Mode, ShrinkBudgetSpent, machine_for
 from execspec.conformance.oracle import Violation
@@ -82,6 +86,9 @@ class MachineResult:
     error: str | None = None  # the harness itself failed: our bug, never a verdict
     first_failure: float | None = None  # seconds from the start to the first violation
     shape: str | None = None  # the enumerated shape that showed the violation (None: generated)
+    steps: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # its rule calls (replay)
+    replay_file: Path | None = None  # shim: the file ``execspec replay`` runs it again from
+    replay_unsaved: str | None = None  # why that file could not be written
     shapes_run: int = 0  # enumerated shapes run before generating
 
     @property
@@ -91,9 +98,11 @@ class MachineResult:
 
 
 def run_machine(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[str, ...] = (),
-                max_examples: int | None = None, shrink_budget: float | None = None) -> MachineResult:
+                max_examples: int | None = None, shrink_budget: float | None = None,
+                replay_dir: Path | None = None) -> MachineResult:
     """Run the machine against ``target`` in ``mode``; deterministic (derandomized, no example
-    database), so the same call finds the same failure."""
+    database), so the same call finds the same failure. A violation under the shim is written
+    as a replay file under ``replay_dir`` (default: the schedule directory setting)."""
     machine = machine_for(target, mode, shim_modules)
     machine.shrink_budget = profile.shrink_budget if shrink_budget is None else shrink_budget
     n = max_examples or (profile.shim_examples if mode is Mode.SHIM else profile.thread_examples)
@@ -123,11 +132,26 @@ def run_machine(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[s
         result.violation, result.actions, result.seeds = best.violation, best.actions, best.seeds
         result.first_failure = best.first_seen - started
         result.shape = best.shape
+        result.steps = best.steps
+        if mode is Mode.SHIM and best.steps:
+            _write_replay(result, target, config.schedule_dir() if replay_dir is None else replay_dir)
     result.examples = machine.examples[0]
     result.seconds = time.monotonic() - started
     result.divergences = list(machine.divergences)
     result.hazards = list(machine.hazards)
     return result
+
+
+def _write_replay(result: MachineResult, target: Any, folder: Path) -> None:
+    v = result.violation
+    assert v is not None
+    stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in target.name)
+    digest = hashlib.sha256(repr((result.steps, result.seeds)).encode()).hexdigest()[:10]
+    path = folder / stem / f"machine-{v.clauses[0] if v.clauses else v.kind}-{digest}.json"
+    try:
+        result.replay_file = replay.write(path, target.name, result.steps, result.seeds, v)
+    except (OSError, TypeError) as exc:
+        result.replay_unsaved = f"{type(exc).__name__}: {exc}"
 
 
 __all__ = ["MachineResult", "Mode", "PROFILES", "Profile", "profile_named", "register_profile", "run_machine"]

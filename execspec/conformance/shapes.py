@@ -237,6 +237,7 @@ def run_shapes(machine: type[Observing], shapes: tuple[Shape, ...] = SHAPES) -> 
             for name, kwargs in shape.steps:
                 if getattr(m, "ended", False):  # a documented deadlock ended the example
                     break
+                m.steps.append((name, dict(kwargs)))  # (Hypothesis's rule calls note themselves)
                 getattr(m, name)(**kwargs, data=data)
                 _check_invariants(m)
         except Violation:

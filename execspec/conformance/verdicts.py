@@ -58,7 +58,8 @@ def outcomes_of(result: MachineResult, target: Target, cross_process: bool = Fal
         message = f"{v}\n\nshrunk calls ({len(result.actions)}):\n{snippet}{seeds}"
         shown = CheckFailure(_KIND.get(v.kind, FailureKind.ASSERTION), message, str(v).splitlines()[0],
                              violation=str(v), calls=tuple(calls(result.actions, cross_process)), snippet=snippet,
-                             seeds=tuple(result.seeds))
+                             seeds=tuple(result.seeds), replay_file=result.replay_file,
+                             replay_unsaved=result.replay_unsaved)
         if result.flaky is not None:  # seen once, not again: shown, not counted (see UNCONFIRMED)
             out.append(CheckOutcome(name, v.clauses, mode, replace(
                 shown, kind=FailureKind.UNCONFIRMED, message=f"{message}\n(seen once; re-running its "
