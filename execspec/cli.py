@@ -8,6 +8,7 @@ Subcommands::
     execspec deadlocks            run the docs' two deadlock examples under the shim
     execspec replay FILE          replay a recorded schedule and print its report
     execspec faults [TARGET ...]  interrupt each scheduling point in turn; report stranded work
+    execspec table                the README's conformance table: every installed CPython, foreign executors
 
 Each subcommand is a module of :mod:`execspec.commands`; this file only dispatches to it by
 name, so that ``execspec --help`` stays fast and a broken piece cannot break the others.
@@ -29,6 +30,7 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
     "replay": ("execspec.commands.replay", "main", "replay a schedule file"),
     "coverage": ("execspec.commands.coverage", "main", "clauses nothing exercises, and why"),
     "faults": ("execspec.commands.faults", "main", "interrupt every point; report stranded work"),
+    "table": ("execspec.commands.table", "main", "write the README's conformance table (every CPython, foreign executors)"),
 }
 
 

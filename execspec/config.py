@@ -18,6 +18,8 @@ A bad value raises ValueError naming the variable and what to write instead.
 | ``EXECSPEC_BOUNDS`` | comma-separated model-explorer bound names (``model/explore.py`` reads it itself: model is pure) | the fast tier |
 | ``EXECSPEC_CROSSHAIR_BUDGET`` | seconds for the CrossHair contract test | ``4`` |
 | ``EXECSPEC_PROFILE`` | the conformance machine's profile name | ``ci`` if ``$CI`` is set, else ``dev`` |
+| ``EXECSPEC_CACHE_DIR`` | where execspec keeps what it builds once (a venv per other CPython, for its real-thread mode) | ``$XDG_CACHE_HOME/execspec``, else ``~/.cache/execspec`` |
+| ``EXECSPEC_OTHER_PYTHONS`` | ``0``: ``stdlib@3.X`` runs under the shim only, not also on real threads in its own interpreter | on |
 
 This module imports nothing of ours: anyone may import it (except ``model``, which is pure and
 reads its one variable itself).
@@ -33,6 +35,7 @@ from pathlib import Path
 
 __all__ = ["SEED", "PREEMPTION_BOUND", "MAX_SCHEDULES", "FRESH_MODULES", "UNCONTROLLED_TIMEOUT",
            "SHIM_SCHEDULES", "SCHEDULE_DIR", "TARGET_TIMEOUT", "REGEN", "BOUNDS", "CROSSHAIR_BUDGET", "PROFILE",
+           "CACHE_DIR", "OTHER_PYTHONS", "cache_dir", "other_pythons",
            "problems", "seed", "preemption_bound", "max_schedules", "fresh_modules", "uncontrolled_timeout",
            "shim_schedules", "schedule_dir", "target_timeout", "regen", "bounds", "crosshair_budget", "profile"]
 
@@ -48,6 +51,8 @@ REGEN = "EXECSPEC_REGEN"
 BOUNDS = "EXECSPEC_BOUNDS"
 CROSSHAIR_BUDGET = "EXECSPEC_CROSSHAIR_BUDGET"
 PROFILE = "EXECSPEC_PROFILE"
+CACHE_DIR = "EXECSPEC_CACHE_DIR"
+OTHER_PYTHONS = "EXECSPEC_OTHER_PYTHONS"
 
 DEFAULT_MAX_SCHEDULES = 1000
 DEFAULT_UNCONTROLLED_TIMEOUT = 2.0
@@ -181,6 +186,20 @@ def profile() -> str:
     if raw is not None:
         return raw.strip()
     return "ci" if os.environ.get("CI") else "dev"
+
+
+def cache_dir() -> Path:
+    """``$EXECSPEC_CACHE_DIR``, else ``$XDG_CACHE_HOME/execspec``, else ``~/.cache/execspec``."""
+    raw = _raw(CACHE_DIR)
+    if raw is not None:
+        return Path(raw).expanduser()
+    return Path(_raw("XDG_CACHE_HOME") or Path.home() / ".cache") / "execspec"
+
+
+def other_pythons() -> bool:
+    """``$EXECSPEC_OTHER_PYTHONS`` not ``0``: a ``stdlib@3.X`` target also runs on real threads
+    under its own interpreter (when that can run execspec)."""
+    return os.environ.get(OTHER_PYTHONS, "1").strip() != "0"
 
 
 def problems() -> list[str]:

@@ -14,8 +14,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-__all__ = ["find_cpython_source", "installed_cpythons", "is_cpython_stdlib_factory",
-           "is_cpython_stdlib_source"]
+__all__ = ["find_cpython_interpreter", "find_cpython_source", "installed_cpythons",
+           "is_cpython_stdlib_factory", "is_cpython_stdlib_source"]
 
 
 def installed_cpythons() -> list[str]:
@@ -46,6 +46,16 @@ def find_cpython_source(version: str) -> Path | None:
         if (directory / "thread.py").is_file():
             return directory
     return None
+
+
+def find_cpython_interpreter(source: Path) -> Path | None:
+    """The interpreter that goes with an installed CPython's ``concurrent/futures`` source
+    directory (``PREFIX/lib/python3.X/concurrent/futures`` -> ``PREFIX/bin/python3.X``), so that
+    real-thread mode runs the very stdlib the shim loaded; None when that prefix has none.
+    """
+    lib = source.resolve().parent.parent  # PREFIX/lib/python3.X
+    exe = lib.parent.parent / "bin" / lib.name
+    return exe if exe.is_file() and os.access(exe, os.X_OK) else None
 
 
 def _pyenv_root() -> str | None:

@@ -26,7 +26,7 @@ from execspec.conformance.results import (
     TargetResult,
     Verdict,
 )
-from execspec.conformance import progress
+from execspec.conformance import other_python, progress
 from execspec.conformance.run import Profile
 from execspec.conformance.scenarios.clause_checks import CHECKS
 from execspec.conformance.verdicts import MACHINE_CLAUSES, machine_outcomes
@@ -55,6 +55,8 @@ def check_target(target: Target, profile: Profile | None = None,
     outcomes: list[CheckOutcome] = []
     skipped: list[SkippedMode] = []
     machine_runs: list[MachineRun] = []
+    # another CPython's stdlib: its real threads run under its own interpreter, meanwhile
+    elsewhere = other_python.start(target, profile)
     kind = _kind(target)
     no_shim = _no_shim(target, kind)
     if profile is not None:
@@ -79,6 +81,11 @@ def check_target(target: Target, profile: Profile | None = None,
         outcomes += shim.outcomes
         if shim.skipped is not None:
             skipped.append(SkippedMode(Mode.SHIM, shim.skipped))
+    if elsewhere is not None:  # its own interpreter's real-thread outcomes, or why there are none
+        found_there = elsewhere.collect()
+        skipped = [s for s in skipped if s.mode is not Mode.THREADS] + found_there.skipped
+        outcomes += found_there.outcomes
+        machine_runs += found_there.machine_runs
     return TargetResult(target=target.name, kind=kind, python=target.version,
                         outcomes=outcomes, verdicts=verdicts(target, outcomes, load()),
                         skipped=skipped, machine_runs=machine_runs,
@@ -144,6 +151,12 @@ def verdicts(target: Target, outcomes: Sequence[CheckOutcome],
         relevant = [o for o in outcomes if clause in o.clauses]
         found = catalogue.clauses.get(clause)
         issue = found.issue if found is not None else None
+        if found is not None and target.version is not None and not found.holds_for(target.version):
+            # the clause speaks of other Pythons (EXE-SHUTDOWN-CANCELLED-DONE is 3.9+): whatever
+            # ran, nothing here is a verdict on it
+            out[clause] = ClauseVerdict(clause, Verdict.NOT_APPLICABLE, issue, reason=(
+                f"the clause holds for Python {found.versions}, not {target.version[0]}.{target.version[1]}"))
+            continue
         if not relevant:
             out[clause] = ClauseVerdict(clause, Verdict.NOT_APPLICABLE, issue,
                                         reason=_why_not_applicable(target))
