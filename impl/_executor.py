@@ -46,11 +46,16 @@ class Executor(_cf.Executor):
         if not callable(fn):
             raise TypeError(f"map() needs a callable, got {fn!r}")
         deadline = None if limit is None else time.monotonic() + limit  # EXE-MAP-TIMEOUT
-        inputs = zip(*iterables)  # EXE-MAP-ZIP: stops at the shortest iterable
+        submit = self.submit
         # EXE-MAP-EAGER: every call is submitted now; EXE-MAP-BUFFERSIZE-LAZY: or the first few
-        fs = collections.deque([self.submit(fn, *args) for args in islice(inputs, buffersize)])
-        # the executor is held weakly, so an unfinished iterator does not keep it alive
-        refill = None if buffersize is None else (weakref.ref(self), fn, inputs)
+        refill: _Refill | None = None
+        if len(iterables) == 1 and buffersize is None:  # the common case, without zip's tuples
+            fs = collections.deque([submit(fn, x) for x in iterables[0]])
+        else:
+            inputs = zip(*iterables)  # EXE-MAP-ZIP: stops at the shortest iterable
+            fs = collections.deque([submit(fn, *args) for args in islice(inputs, buffersize)])
+            if buffersize is not None:  # held weakly: an unfinished iterator keeps no executor alive
+                refill = (weakref.ref(self), fn, inputs)
         # EXE-MAP-CLOSE-CANCELS: not primed, so an iterator dropped before its first next()
         # never enters the try below and cancels nothing: its calls run (bpo-11777, gh-136578)
         return _in_order(fs, deadline, refill)

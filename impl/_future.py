@@ -105,6 +105,9 @@ class Future(_cf.Future[_T]):
     # _fn, _args, _kwargs: the call a pool queued this future for, set by submit() and
     # dropped by the worker that takes it (impl/_thread.py); one allocation less per call
     __slots__ = ("_status", "_value", "_error", "_gates", "_callbacks", "_fn", "_args", "_kwargs")
+    _fn: Any  # callable, args tuple and kwargs dict while queued; None once taken (or never set)
+    _args: Any
+    _kwargs: Any
 
     def __init__(self) -> None:  # FUT-CREATE-PENDING (no Condition: see the module docstring)
         self._status = PENDING

@@ -14,6 +14,14 @@ until ``reserved`` is empty, so every call queued before the stop signal has its
 A reserved worker leaves ``reserved`` when its start() returns or when it begins to run,
 whichever comes first, so one interrupt in either thread cannot leave it there.
 
+Starting is chained (issue 12): a start waits until the new thread runs, which under load
+means waiting for the GIL behind every busy worker, so a burst into a cold pool would spend
+most of its time starting threads. While a started worker has not yet begun (``fresh``), a
+submit that needs one more only counts it as ``owed`` (toward the bound); each worker starts
+one owed worker as it begins, before its initializer, so none waits on a call. Joiners wait
+for the owed ones too; a worker that dies (an interrupt) starts one, if any, as its
+replacement; a start the OS refuses with no other worker fresh forgets them.
+
 Exception safety (issue 11): a BaseException may arrive between any two statements (a
 signal's KeyboardInterrupt), from a done-callback or from the initializer; none strands a
 future. Calls are settled as they are taken off the queue, one at a time under the futures'
@@ -55,8 +63,8 @@ _executor_numbers = itertools.count()
 
 
 class _Pool:
-    __slots__ = ("lock", "started", "queue", "idle", "reserved", "threads", "max_workers", "prefix",
-                 "initializer", "initargs", "refusal", "owner", "cancelling", "__weakref__")  # fmt: skip
+    __slots__ = ("lock", "started", "queue", "idle", "reserved", "fresh", "owed", "threads", "max_workers",
+                 "prefix", "initializer", "initargs", "refusal", "owner", "cancelling", "holding", "__weakref__")  # fmt: skip
 
     def __init__(self, max_workers: int, prefix: str, initializer: Callable[..., object] | None,
                  initargs: tuple[Any, ...]) -> None:  # fmt: skip
@@ -66,6 +74,8 @@ class _Pool:
         self.idle = 0  # workers that found the queue empty and were not yet handed a call
         # threads in `threads` not yet known to have started (or to have failed to)
         self.reserved: dict[threading.Thread, None] = {}
+        self.fresh: dict[threading.Thread, None] = {}  # reserved and not yet begun to run
+        self.owed = 0  # workers submits asked for while one was fresh: the next to begin starts one
         # INV-WORKERS-BOUNDED: <= max_workers; a dict, so joins go in start order (replayable)
         self.threads: dict[threading.Thread, None] = {}
         self.max_workers, self.prefix = max_workers, prefix
@@ -76,6 +86,9 @@ class _Pool:
         # shutdown(cancel_futures=True) ran: a call a worker took off the queue but has not
         # claimed yet is cancelled at its claim, as if still queued (EXE-SHUTDOWN-CANCEL-TAKEN)
         self.cancelling = False
+        # per worker, the call it took off the queue and has not claimed yet: shutdown
+        # (cancel_futures=True) cancels these too, under the futures' lock, as queued ones
+        self.holding: dict[threading.Thread, Future[Any]] = {}
 
     def refuse(self, error: BaseException) -> None:
         """Stop accepting calls and let every worker go once the queue is drained."""
@@ -84,8 +97,8 @@ class _Pool:
         self.queue.put(None)
 
     def reserved_started(self) -> None:
-        while self.reserved:  # under the lock: until every reserved worker started (or failed to)
-            self.started.wait()
+        while self.reserved or self.owed:  # under the lock: until every reserved (or owed)
+            self.started.wait()  # worker started, or failed to
 
     def clear(self, error: Callable[[], BaseException] | None,
               refusal: BaseException | None = None) -> None:
@@ -119,6 +132,9 @@ class _Pool:
                         _settle(call, due, error)  # taken, then interrupted: settled too
                     if stop:
                         self.queue.put(None)
+                    if error is None:  # EXE-SHUTDOWN-CANCEL-TAKEN: those workers hold, too
+                        for held in list(self.holding.values()):
+                            _settle(held, due, None)
         finally:
             _run_due(due)
 
@@ -128,7 +144,16 @@ class _Pool:
         t = threading.Thread(name=f"{self.prefix}_{len(self.threads)}", target=_work, args=(self,))
         self.threads[t] = None
         self.reserved[t] = None
+        self.fresh[t] = None
         return t
+
+    def owed_start(self) -> threading.Thread | None:
+        """Under the lock: reserve a worker owed to earlier submits, if any (even once refused:
+        the calls queued before the stop signal have their workers, as if started at once)."""
+        if not self.owed:
+            return None
+        self.owed -= 1
+        return self.reserve()
 
     def start(self, t: threading.Thread, f: Future[Any] | None) -> None:
         """Start a reserved worker (for ``f``, just queued). One that cannot start (the OS
@@ -143,6 +168,9 @@ class _Pool:
             withdrawn = f is not None and f.cancel()  # before the rest fail: f is refused
             with self.lock:
                 self.threads.pop(t, None)
+                self.fresh.pop(t, None)
+                if not self.fresh:
+                    self.owed = 0  # nobody left to start them: the OS refuses threads
                 orphaned = not self.threads
             if orphaned:
                 self.clear(lambda: RuntimeError("no worker thread could be started to run this call"))
@@ -151,11 +179,16 @@ class _Pool:
         finally:
             self.begun(t)
 
-    def begun(self, t: threading.Thread) -> None:
-        """``t`` started, or failed to: joiners need not wait for it any more."""
+    def begun(self, t: threading.Thread, arrived: bool = False) -> threading.Thread | None:
+        """``t`` started, or failed to: joiners need not wait for it any more. ``arrived``: ``t``
+        itself, as it begins to run; it returns the owed worker it must start, if any."""
         with self.lock:
             self.reserved.pop(t, None)
             self.started.notify_all()  # joiners re-check `reserved`
+            if not arrived:
+                return None
+            self.fresh.pop(t, None)
+            return self.owed_start()
 
     def owner_gone(self, _: object) -> None:
         # TPE-GC-DROPPED. Runs inside the garbage collector, perhaps in a thread that holds
@@ -214,8 +247,11 @@ def _work(pool: _Pool) -> None:
     stopped = counted = False
     cancelled: _Due = []  # a taken call cancelled at its claim: its callbacks, run outside the lock
     call: Any = _NOTHING
+    me, holding = threading.current_thread(), pool.holding
     try:
-        pool.begun(threading.current_thread())  # if the thread that started us was interrupted
+        owed = pool.begun(me, arrived=True)  # (if our starter was interrupted)
+        if owed is not None:  # before the initializer: it may block, the owed worker must not wait
+            _start_quietly(pool, owed)
         if pool.initializer is not None:
             try:
                 pool.initializer(*pool.initargs)  # TPE-INITIALIZER-RUNS: once, in each worker
@@ -239,9 +275,11 @@ def _work(pool: _Pool) -> None:
                 stopped = True
                 return
             f = call
+            holding[me] = f  # (no switch since get() returned: shutdown sees it held, or queued)
             fn, args, kwargs = f._fn, f._args, f._kwargs  # only this worker took f off the queue
             f._fn = f._args = f._kwargs = None  # the future no longer keeps them alive
             with flock:  # TPE-FIFO-START: calls start in the order they were queued
+                del holding[me]
                 runs = f._status == PENDING  # INV-CANCELLED-NEVER-RUNS, INV-RUN-AT-MOST-ONCE
                 if runs and pool.cancelling:  # EXE-SHUTDOWN-CANCEL-TAKEN: taken before the
                     runs = False  # shutdown(cancel_futures=True), claimed after: cancelled
@@ -283,6 +321,7 @@ def _work(pool: _Pool) -> None:
             call._finish(None, exc)  # no-op if done; else its outcome is the interrupt
         raise
     finally:
+        holding.pop(me, None)  # an interrupt between the take and the claim: settled above
         if not stopped:
             _replace(pool, counted)
 
@@ -290,16 +329,24 @@ def _work(pool: _Pool) -> None:
 def _replace(pool: _Pool, counted: bool) -> None:
     """A worker dies of a BaseException: make room for a new one, give back its idle count
     and, if calls are left queued, start its replacement (nobody else might)."""
+    me = threading.current_thread()
     with pool.lock:
-        pool.threads.pop(threading.current_thread(), None)
+        pool.threads.pop(me, None)
+        pool.fresh.pop(me, None)  # if it died before it began, an owed start is left to us
         if counted and pool.idle:
             pool.idle -= 1
-        t = None if pool.queue.empty() else pool.reserve()
+        t = pool.owed_start() or (None if pool.queue.empty() else pool.reserve())
     if t is not None:
-        try:
-            pool.start(t, None)
-        except Exception:  # the queued calls failed if no worker is left; this one's error wins
-            _log.exception("no worker thread could be started to replace one that died")
+        _start_quietly(pool, t)
+
+
+def _start_quietly(pool: _Pool, t: threading.Thread) -> None:
+    """Start a worker on behalf of others; one the OS refuses is logged (the queued calls
+    failed if no worker is left)."""
+    try:
+        pool.start(t, None)
+    except Exception:
+        _log.exception("a worker thread could not be started")
 
 
 class ThreadPoolExecutor(Executor, _cf.ThreadPoolExecutor):
@@ -350,7 +397,10 @@ class ThreadPoolExecutor(Executor, _cf.ThreadPoolExecutor):
             if pool.idle:
                 pool.idle -= 1  # TPE-IDLE-REUSE: an idle worker will take it
                 return f
-            if len(pool.threads) >= pool.max_workers:  # TPE-MAX-WORKERS-BOUND: reserved ones count
+            if len(pool.threads) + pool.owed >= pool.max_workers:  # TPE-MAX-WORKERS-BOUND: reserved
+                return f  # and owed ones count
+            if pool.fresh:  # a worker about to begin will start this one (see the module doc)
+                pool.owed += 1
                 return f
             t = pool.reserve()  # TPE-LAZY-THREADS: reserved now, started outside the lock
         pool.start(t, f)  # a thread the OS refuses: the call is refused or runs, never lost
@@ -407,6 +457,7 @@ def _after_fork_in_child() -> None:
     for pool in list(_pools):
         pool.lock, pool.queue, pool.threads = threading.RLock(), queue.SimpleQueue(), {}
         pool.started, pool.idle, pool.reserved = threading.Condition(pool.lock), 0, {}
+        pool.fresh, pool.owed = {}, 0
 
 
 threading._register_atexit(_at_exit)  # type: ignore[attr-defined]

@@ -53,7 +53,7 @@ class ThreadPoolExecutor(_impl.ThreadPoolExecutor):
                 except queue.Empty:
                     break
                 if call is not None:
-                    taken.append(call[0])
+                    taken.append(call)
             pool.refuse(RuntimeError(_AFTER_SHUTDOWN))
             if wait:
                 pool.reserved_started()

@@ -99,9 +99,11 @@ def locals_of(frame: FrameType) -> Iterable[tuple[str, Any]]:
 
 
 def future_in(value: Any) -> tuple[Any, Any] | None:
-    """(future, fn) if ``value`` is a future or a work item holding one."""
+    """(future, fn) if ``value`` is a future or a work item holding one. A future may carry
+    its own call while queued (an ``fn`` or ``_fn`` attribute, as execspec.impl's do)."""
     if is_future(value):
-        return value, None
+        fn = next((f for f in (getattr(value, a, None) for a in ("fn", "_fn")) if callable(f)), None)
+        return value, fn
     fut = getattr(value, "future", None) if not isinstance(value, (str, bytes, int)) else None
     if fut is not None and is_future(fut):
         return fut, getattr(value, "fn", None)

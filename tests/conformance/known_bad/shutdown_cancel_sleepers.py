@@ -25,7 +25,7 @@ class CancelFuturesLeavesWaitersAsleep(ThreadPoolExecutor):
                     while True:
                         call = pool.queue.get(False)
                         if call is not None:
-                            stranded.append(call[0])
+                            stranded.append(call)
                 except queue.Empty:
                     pass
                 pool.refuse(RuntimeError("cannot submit to an executor after its shutdown()"))
