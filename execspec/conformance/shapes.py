@@ -42,6 +42,9 @@ class Shape:
 
     name: str
     steps: tuple[Step, ...]
+    #: how many interleavings to run it under (a shape whose bug hides in a narrow window of
+    #: the executor's own threads gets several; each has its own fixed seeds)
+    schedules: int = 1
 
 
 def _create(workers: int | None = 1, init: InitKind = InitKind.NONE, base: bool = False,
@@ -63,6 +66,9 @@ def _open(k: int = 0) -> Step:
 
 
 _SETTLE: Step = ("settle", {})
+
+#: interleavings for a shape whose bug needs the executor's threads to stop at one point
+_WINDOW = 12
 
 #: a call that blocks on future ``fid`` while it is not done: (label, steps)
 _WAITS: tuple[tuple[str, Any], ...] = (
@@ -110,11 +116,11 @@ def _shutdown_shapes() -> list[Shape]:
         for n in (1, 2, 3):
             out.append(Shape(f"shutdown(cancel_futures=True) right after {n} submit(s), {workers} worker(s)",
                              (_create(workers), *[_submit()] * n, ("shutdown", {"wait": False, "cancel": True}),
-                              _SETTLE)))
+                              _SETTLE), schedules=_WINDOW))
             kinds = (_R,) * n
             out.append(Shape(f"shutdown(cancel_futures=True) right after a map of {n}, {workers} worker(s)",
                              (_create(workers), ("map", {"kinds": list(kinds), "gated": [False] * 3, "timeout": False}),
-                              ("shutdown", {"wait": False, "cancel": True}), _SETTLE)))
+                              ("shutdown", {"wait": False, "cancel": True}), _SETTLE), schedules=_WINDOW))
     out.append(Shape("shutdown twice, then submit",
                      (_create(2), _submit(), ("shutdown", {"wait": True, "cancel": False}),
                       ("shutdown", {"wait": True, "cancel": True}), _submit())))
@@ -173,6 +179,9 @@ def _init_shapes() -> list[Shape]:
     for base in (False, True):
         out.append(Shape(f"an initializer that raises ({'BaseException' if base else 'Exception'})",
                          (_create(1, InitKind.FAILS, base), _submit(), _SETTLE, _fcall(0, "exception"), _submit())))
+    out.append(Shape("an initializer that raises, the executor dropped before it ran",
+                     (_create(1, InitKind.FAILS), _submit(), _submit(), ("drop_executor", {}), _SETTLE),
+                     schedules=_WINDOW))
     out.append(Shape("an initializer with initargs", (_create(2, InitKind.OK, initargs=(7, 8)), _submit(), _SETTLE)))
     for kind in (_E, TaskKind.RAISES_FALSY):
         out.append(Shape(f"a task that {kind.value}, then more work on one worker",
@@ -226,13 +235,14 @@ def run_shapes(machine: type[Observing], shapes: tuple[Shape, ...] = SHAPES) -> 
     """Run each shape through a fresh instance of ``machine`` until one shows a violation (kept
     in ``machine.found`` like any other); returns how many ran."""
     ran = 0
-    for k, shape in enumerate(shapes):
+    runs = [(k, j, shape) for k, shape in enumerate(shapes) for j in range(shape.schedules)]
+    for k, j, shape in runs:
         try:
             m = machine()
         except ShrinkBudgetSpent:  # pragma: no cover - only once something was found
             break
         ran += 1
-        data = _SeededData(k)
+        data = _SeededData(k + 1000 * j)
         try:
             for name, kwargs in shape.steps:
                 if getattr(m, "ended", False):  # a documented deadlock ended the example
