@@ -102,7 +102,8 @@ FINDINGS: dict[str, list[Finding]] = {
            "EXE-SHUTDOWN-KEEPS-RUNNING EXE-SHUTDOWN-NOWAIT EXE-SHUTDOWN-REPEAT FUT-STATES INV-TERMINAL-STABLE",
            r"showed PENDING|left queued work"),
         _f("TPE-INITIALIZER-FAILS-PENDING TPE-INITIALIZER-FAILS-SUBMIT EXC-BROKEN-THREADPOOL",
-           r"TimeoutError|BrokenExecutor|RuntimeError"),
+           r"TimeoutError|BrokenExecutor|RuntimeError",
+           "https://github.com/noxdafox/pebble/issues/69"),  # a pool in ERROR leaves its futures unresolved
         _f("TPE-MAX-WORKERS-INVALID", r"max_workers=0 was accepted"),
     ],
     "execspec.targets.pebble:process_pool": [
