@@ -62,7 +62,7 @@ def _machine_replay(path: str, out: TextIO) -> int | None:
 
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None  # not readable as JSON: the schedule loader says what is wrong
     if not isinstance(doc, dict) or doc.get("kind") != machine_replay.KIND:
         return None
