@@ -42,6 +42,11 @@ Client operations (:mod:`.ops`)
 ``RULES[rule].cites`` (:mod:`.rules`)
     The clause IDs each transition encodes. ``INVARIANTS`` (:mod:`.invariants`) the INV-*
     checks; ``CHECKED_ELSEWHERE`` (:mod:`.coverage`) the clauses the model does not encode.
+``api.CASES``, ``api.allowed(case, python, cpython)`` (:mod:`.api`)
+    The API surface, which no state depends on: per bad argument the exception required, the
+    module's names and constants, the exception hierarchy per Python version, int and float
+    timeouts, any iterable for as_completed, ``fn`` positional-only; each a short client
+    program and what it must show (the conformance machine's ``api_case`` rule performs them).
 ``Options(fifo, ..., take_then_start)``; ``DOCS`` (default) and ``CPYTHON``; ``DEPARTS_FROM``
     Where CPython differs from the docs (gh-92001, gh-87893, gh-132063, and the unreported
     TPE-INITIALIZER-FAILS-DROPPED and EXE-SHUTDOWN-CANCEL-TAKEN) or fixes what the docs leave

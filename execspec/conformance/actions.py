@@ -68,12 +68,20 @@ class MapClose:
 
 
 @dataclass(frozen=True)
+class ApiCall:
+    """Run the client program of API case ``case`` (:data:`execspec.model.api.CASES`) on bare
+    futures, or on an executor of its own: the machine's executor is left alone."""
+
+    case: str
+
+
+@dataclass(frozen=True)
 class Settle:
     """Let the executor run until every thread is parked (virtual time passes under the shim;
     on real threads, a bounded wait until the model says nothing more is due)."""
 
 
-Action = Union[Create, Call, OpenGate, MapNext, MapClose, Settle]
+Action = Union[Create, Call, OpenGate, MapNext, MapClose, Settle, ApiCall]
 
 #: timeouts as the driver passes them, per mode: (shim virtual seconds, real seconds)
 TIMEOUTS = {Timeout.ZERO: (0.0, 0.0), Timeout.FINITE: (5.0, 0.05), Timeout.NONE: (None, None)}

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from execspec.conformance.actions import TIMEOUTS, Call, Create, MapClose, MapNext, OpenGate
+from execspec.conformance.actions import TIMEOUTS, ApiCall, Call, Create, MapClose, MapNext, OpenGate
 from execspec.conformance.kits import Kit, TaskError
 from execspec.model import (
     AddDoneCallback, AsCompleted, AsCompletedNext, Cancel, DoneAndNotDone, DropExecutor, Err,
@@ -161,6 +161,15 @@ class Driver:
         m.it.close()
         m.it, m.over = None, True
         return started
+
+    def api(self, a: ApiCall) -> Result:
+        """Run API case ``a.case``'s program on a caller thread (bounded like any call that must
+        return); it shows ``Returned`` of what the client saw, as the model's case words it."""
+        from execspec.conformance.api_cases import perform_case
+
+        r = self._blocking(lambda: capture(lambda: perform_case(self.world, a.case)), f"API case {a.case!r}", False)
+        assert r is not None
+        return r
 
     def _blocking(self, fn: Callable[[], Result], label: str, may_block: bool) -> Result | None:
         c = _Caller(self.world.threading, fn, label)

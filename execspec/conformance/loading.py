@@ -72,9 +72,24 @@ def session_factory(target: Any, mode: Any, shim_modules: tuple[str, ...] = ()) 
         kit = DaskKit() if kind is ExecutorKind.DISTRIBUTED else SocketKit()
         return ForeignSession(world, kit, RENAMES.get(kind, {}), cleanup)
 
+    na = dict(NOT_APPLICABLE[kind])
+    if "api:pool" not in na and not takes_pool_arguments(factory):
+        na["api:pool"] = _API_SIGNATURE
     make.kind = kind  # type: ignore[attr-defined]
-    make.not_applicable = dict(NOT_APPLICABLE[kind])  # type: ignore[attr-defined]
+    make.not_applicable = na  # type: ignore[attr-defined]
     return make
+
+
+def takes_pool_arguments(factory: Callable[..., Any]) -> bool:
+    """Whether ``factory`` takes ThreadPoolExecutor's constructor arguments (``thread_name_prefix``
+    among them, or any keyword): the TPE-* argument cases of the API surface apply only then."""
+    import inspect
+
+    try:
+        params = inspect.signature(factory).parameters.values()
+    except (TypeError, ValueError):  # no signature to read: assume it is the thread pool's
+        return True
+    return any(p.name == "thread_name_prefix" or p.kind is p.VAR_KEYWORD for p in params)
 
 
 def kind_of(factory: Callable[..., Any], bound: float = 60.0) -> ExecutorKind:
@@ -103,6 +118,14 @@ def kind_of(factory: Callable[..., Any], bound: float = 60.0) -> ExecutorKind:
 _DEFAULT = ("max_workers=None is not the thread pool's min(32, cpus + 4) here "
             "(TPE-MAX-WORKERS-DEFAULT-*): create() asks for 2 workers instead")
 _EXIT = "interpreter exit is simulated under the shim only (it would end the checker's own process)"
+_API_POOL = ("the TPE-* argument cases (max_workers's type, a non-callable initializer, thread_name_prefix) "
+             "say what ThreadPoolExecutor's constructor does; this executor's constructor is another one, "
+             "documented apart (and its workers are not threads of this process)")
+_API_SIGNATURE = ("the factory does not take ThreadPoolExecutor's constructor arguments (no thread_name_prefix): "
+                  "the TPE-* argument cases (max_workers's type, a non-callable initializer, the thread names) "
+                  "say what that constructor does")
+_API_MODULE = ("the module-surface cases (MOD-*, EXC-*, EXE-ABSTRACT) are about concurrent.futures' own names; "
+               "this target's module is another package's, which need not provide them")
 _WAITS = ("a task that waits on another future (the docs' deadlock shapes, DL-*) needs that future object, "
           "and a task in another process cannot wait on a future of the client's; submit_waiting makes none")
 
@@ -113,6 +136,8 @@ NOT_APPLICABLE: dict[ExecutorKind, dict[str, str]] = {
     ExecutorKind.PROCESS_POOL: {
         "interpreter_exit": _EXIT,
         "submit_waiting": _WAITS,
+        "api:pool": _API_POOL,
+        "api:module": _API_MODULE,
         "create:default_max_workers": "a process pool's max_workers=None means os.cpu_count() processes "
                                       "(os.process_cpu_count() from 3.13), not the thread pool's "
                                       "min(32, cpus + 4) (TPE-MAX-WORKERS-DEFAULT-*); create() asks for 2",
@@ -120,6 +145,11 @@ NOT_APPLICABLE: dict[ExecutorKind, dict[str, str]] = {
     ExecutorKind.DISTRIBUTED: {
         "interpreter_exit": _EXIT,
         "submit_waiting": _WAITS,
+        "api:pool": _API_POOL,
+        "api:module": _API_MODULE,
+        "api:executor": "the cases that need an executor of their own (submit's fn, map's buffersize) would "
+                        "start a LocalCluster and Client of their own each time (the factory makes one per "
+                        "executor, seconds apiece), inside an example whose calls are bounded by seconds",
         "create:default_max_workers": "ClientExecutor has no max_workers: the cluster's worker threads bound "
                                       "it (the factory's max_workers sizes the LocalCluster); create() asks for 2",
         "create:initializer": "ClientExecutor takes no initializer or initargs: dask's per-worker set-up is a "

@@ -36,7 +36,7 @@ from typing import Any, ClassVar
 from hypothesis import strategies as st
 from hypothesis.stateful import INITIALIZE_RULE_MARKER, RULE_MARKER, initialize, invariant, precondition, rule
 
-from execspec.conformance.actions import Call, Create, MapClose, MapNext, OpenGate, Settle
+from execspec.conformance.actions import ApiCall, Call, Create, MapClose, MapNext, OpenGate, Settle
 from execspec.conformance.hazards import Hazard, reached
 from execspec.conformance.loop import (
     SETTLE_BOUND, Divergence, FixedData, Found, Mode, Observing, ShrinkBudgetSpent, default_workers,
@@ -48,6 +48,7 @@ from execspec.model import (
     FState, InitKind, InterpreterExit, Map, NewFuture, Query, Raised, Returned, ReturnWhen, SetException,
     SetResult, SetRunningOrNotifyCancel, Shutdown, Submit, TaskKind, Timeout, Wait,
 )
+from execspec.model import api
 
 
 @dataclass
@@ -386,6 +387,34 @@ class ConformanceMachine(Observing):
             return  # waiting on a future that may never be done, would hold it forever
         self._call(InterpreterExit(), data)
         self.exited = True
+
+    @precondition(lambda self: self._live() and len(self.actions) == 1)
+    @rule(case=st.sampled_from(list(api.CASES)), data=st.data())
+    def api_case(self, case: str, data: st.DataObject) -> None:
+        """Run one case of the API surface (``model/api.py``: bad arguments, the module's names
+        and exceptions, int and float timeouts, any iterable, ``fn`` positional-only) on bare
+        futures or an executor of its own, and hold what it showed to what the model allows for
+        the target's Python. The machine's executor and futures are left alone.
+
+        Generated only as the step after ``create``: no case depends on the machine's state, the
+        shapes run every case beside an idle and a busy pool, and a rule open at every step would
+        take a share of each example's steps from the rules whose interleavings matter."""
+        c = api.CASES[case]
+        allowed = api.allowed(c, self.python or sys.version_info[:2], self.cpython)
+        if not allowed or f"api:{c.needs}" in self.not_applicable:
+            return  # the case's clauses do not hold for the target's Python, or not for its kind
+        if c.needs in ("pool", "executor") and self.exited:
+            return  # after interpreter exit no executor may be made (TPE-SUBMIT-AFTER-EXIT)
+        rec = self._run(ApiCall(case), data)
+        if rec.hung is not None:
+            self._fail(Violation("hang", f"API case {case!r} ({c.does}) did not return: {rec.hung}", c.clauses))
+        if rec.harness is None:
+            got = rec.result.value if isinstance(rec.result, Returned) else rec.result
+            if got not in allowed:
+                said = " or ".join(repr(a) for a in allowed)
+                self._fail(Violation("call", f"API case {case!r} ({c.does}) showed {got!r}; the spec allows {said}",
+                                     c.clauses))
+        self._observe(rec)
 
     @precondition(lambda self: self.created)
     @rule(data=st.data())

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol, Sequence
 
 from execspec.conformance import progress
-from execspec.conformance.actions import Action, Call, Create, MapClose, MapNext, OpenGate, Settle
+from execspec.conformance.actions import Action, ApiCall, Call, Create, MapClose, MapNext, OpenGate, Settle
 from execspec.conformance.driver import Driver, Hung, Snapshot, World
 from execspec.conformance.kits import ThreadKit
 from execspec.model import Result
@@ -51,6 +51,8 @@ def perform(driver: Driver, a: Action) -> Record:
             result = driver.map_next(a)
         elif isinstance(a, MapClose):
             started = driver.map_close(a)
+        elif isinstance(a, ApiCall):
+            result = driver.api(a)
         elif isinstance(a, Settle) and driver.world.shim:
             driver.world.time.sleep(SETTLE_VIRTUAL)
     except Hung as exc:

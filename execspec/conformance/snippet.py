@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from execspec.conformance.actions import Action, Call, Create, MapClose, MapNext, OpenGate, Settle, TIMEOUTS
+from execspec.conformance.actions import Action, ApiCall, Call, Create, MapClose, MapNext, OpenGate, Settle, TIMEOUTS
+from execspec.model.api import CASES
 from execspec.model import (
     AddDoneCallback, AsCompleted, AsCompletedNext, Cancel, DropExecutor, GetException, GetResult,
     InitKind, InterpreterExit, Map, NewFuture, Query, SetException, SetResult,
@@ -105,6 +106,8 @@ def calls(actions: Sequence[Action], cross_process: bool = False) -> list[str]:
             lines.append(f"next(maps[{a.mid}])")
         elif isinstance(a, MapClose):
             lines.append(f"maps[{a.mid}].close()")
+        elif isinstance(a, ApiCall):
+            lines.append(f"# API case {a.case!r} (execspec.model.api): {CASES[a.case].does}")
         elif isinstance(a, Call):
             line, fid = _call(a, fid, cross_process)
             lines.append(f"in_thread(lambda: {line})" if a.may_block else line)

@@ -51,7 +51,8 @@ def test_every_rule_cites_at_least_one_clause_and_every_reason_is_a_sentence() -
 
 def test_where_says_how_a_clause_is_covered() -> None:
     assert where("FUT-CANCEL-RUNNING") == "encoded by cancel.running"
-    assert where("TPE-THREAD-NAME-PREFIX").startswith("checked elsewhere: ")
+    assert where("TPE-FORK").startswith("checked elsewhere: ")
+    assert where("MOD-NAMES") == "encoded by api:module-names"
 
 
 def test_cpython_options_depart_only_from_upstream_divergence_clauses() -> None:

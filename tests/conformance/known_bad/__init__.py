@@ -64,6 +64,7 @@ KNOWN_BAD: dict[str, str] = {
     _P + "callback_lost_when_done:LateCallbackDropped": "FUT-CB-ALREADY-DONE",
     _P + "waiter_counts_idle:WaitingWorkerCountsAsIdle": "DL-SELF-SUBMIT-SINGLE-WORKER",
     _P + "claims_outside_lock:ClaimsOutsideTheLock": "EXE-SHUTDOWN-CANCEL-FUTURES",
+    _P + "initializer_unchecked:InitializerCheckedLate": "TPE-INITIALIZER-NOT-CALLABLE",
 }
 
 #: the variants written from scratch on the stdlib's Future (the rest are impl subclasses)

@@ -12,13 +12,13 @@ from typing import Any, Callable
 
 import execspec.impl as impl
 from execspec.impl import (ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, BrokenExecutor,
-                           BrokenThreadPool, CancelledError, DoneAndNotDoneFutures, Future,
+                           BrokenThreadPool, CancelledError, DoneAndNotDoneFutures, Executor, Future,
                            InvalidStateError, TimeoutError, ThreadPoolExecutor, as_completed, wait)
 
 __all__ = [
     "ALL_COMPLETED", "FIRST_COMPLETED", "FIRST_EXCEPTION", "BrokenExecutor", "BrokenThreadPool",
-    "CancelledError", "DoneAndNotDoneFutures", "Future", "InvalidStateError", "TimeoutError",
-    "as_completed", "wait",
+    "CancelledError", "DoneAndNotDoneFutures", "Executor", "Future", "InvalidStateError", "ThreadPoolExecutor",
+    "TimeoutError", "as_completed", "wait",
 ]  # fmt: skip
 
 

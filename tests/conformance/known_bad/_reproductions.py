@@ -399,6 +399,19 @@ def shutdown_cancel_futures_cancels_taken_calls(make: Make, api: Any, bound: flo
     assert not result.failures, f"{target}: {result.failures[0].report}"
 
 
+def a_non_callable_initializer_is_refused_at_once(make: Make, api: Any, bound: float) -> None:
+    try:
+        ex = make(max_workers=1, initializer=42)
+    except TypeError:
+        return  # TPE-INITIALIZER-NOT-CALLABLE: refused by the constructor
+    try:
+        f = ex.submit(abs, -1)
+        shown, _ = finishes_within(f.exception, bound, "exception() of a call on that pool")
+    finally:
+        ex.shutdown(wait=True)
+    raise AssertionError(f"the constructor accepted initializer=42; the call then showed {shown!r}")
+
+
 #: the reproduction of each clause that a known-bad variant breaks
 REPRODUCTIONS: dict[str, Repro] = {
     "INV-CANCELLED-NEVER-RUNS": cancelled_call_never_runs,
@@ -422,4 +435,5 @@ REPRODUCTIONS: dict[str, Repro] = {
     "FUT-CB-ALREADY-DONE": callback_on_a_done_future_runs_at_once,
     "DL-SELF-SUBMIT-SINGLE-WORKER": a_waiting_call_leaves_room_for_another,
     "EXE-SHUTDOWN-CANCEL-FUTURES": shutdown_cancel_futures_cancels_taken_calls,
+    "TPE-INITIALIZER-NOT-CALLABLE": a_non_callable_initializer_is_refused_at_once,
 }

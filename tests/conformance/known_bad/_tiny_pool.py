@@ -36,15 +36,18 @@ import threading
 import time
 import weakref
 from concurrent.futures import (ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, BrokenExecutor,
-                                CancelledError, InvalidStateError, TimeoutError, as_completed, wait)
+                                CancelledError, Executor, InvalidStateError, ThreadPoolExecutor, TimeoutError,
+                                as_completed, wait)
 from concurrent.futures.thread import BrokenThreadPool
 from typing import Any, Callable, Iterable, Iterator
 
 # What the checker reads from a target's module: the stdlib's wait/as_completed watch
-# TinyFutures (they are stdlib Futures), and the exceptions are the stdlib's.
+# TinyFutures (they are stdlib Futures), and the exceptions are the stdlib's (so are Executor and
+# ThreadPoolExecutor: the module's names are the stdlib's, MOD-NAMES).
 __all__ = [
     "ALL_COMPLETED", "FIRST_COMPLETED", "FIRST_EXCEPTION", "BrokenExecutor", "BrokenThreadPool",
-    "CancelledError", "Future", "InvalidStateError", "TimeoutError", "as_completed", "wait",
+    "CancelledError", "Executor", "Future", "InvalidStateError", "ThreadPoolExecutor", "TimeoutError",
+    "as_completed", "wait",
     "TinyFuture", "TinyPool",
 ]  # fmt: skip
 

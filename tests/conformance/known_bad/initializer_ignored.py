@@ -17,6 +17,9 @@ class InitializerFailureIgnored(ThreadPoolExecutor):
     def __init__(self, max_workers: int | None = None, thread_name_prefix: str = "",
                  initializer: Callable[..., object] | None = None,
                  initargs: tuple[Any, ...] = ()) -> None:  # fmt: skip
+        if initializer is not None and not callable(initializer):  # (TPE-INITIALIZER-NOT-CALLABLE holds)
+            raise TypeError("initializer must be a callable")
+
         def swallowing(*args: Any) -> None:
             try:
                 initializer(*args)  # type: ignore[misc]

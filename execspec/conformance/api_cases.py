@@ -1,0 +1,277 @@
+"""The client programs of the API surface's cases (:mod:`execspec.model.api`), performed on a
+target: what each showed, as the short strings the model's cases say it must show.
+
+Each program runs inside the driver's :class:`~.driver.World` (the target's module namespace,
+its factory, the shim's ``threading`` and ``time`` under the shim), on bare futures of that
+module or on an executor of its own that it shuts down before it returns: the machine's
+executor and futures are never touched, so the model's belief state stays what it was. Nothing
+here judges: the machine compares the strings with :func:`execspec.model.api.expected`.
+"""
+
+from __future__ import annotations
+
+import builtins
+import itertools
+from typing import Any, Callable, Iterator
+
+from execspec.model.api import BOGUS_RETURN_WHEN, CONSTANTS, EXCEPTIONS, MODULE_NAMES, PREFIX, thread_name
+
+Program = Callable[[Any], tuple[str, ...]]
+
+
+def echo_kwargs(*args: Any, **kwargs: Any) -> str:
+    """The keyword arguments a call got, as ``k=v`` (module level: a process pool pickles it)."""
+    return ",".join(f"{k}={v!r}" for k, v in sorted(kwargs.items()))
+
+
+def _outcome(call: Callable[[], Any]) -> str:
+    try:
+        call()
+    except Exception as exc:  # noqa: BLE001 - what the call raised is the observation
+        return f"raises {type(exc).__name__}"
+    return "returns"
+
+
+def _bound(world: Any) -> float | None:
+    """How long a call of a program's own executor may take: unbounded under the shim (which
+    reports a hang itself), the driver's bound on real threads."""
+    return None if world.shim else world.hang
+
+
+def _done(world: Any, value: object = 1) -> Any:
+    f = world.cf.Future()
+    f.set_result(value)
+    return f
+
+
+def _construct(world: Any, **kwargs: Any) -> tuple[str, ...]:
+    try:
+        ex = world.make(**kwargs)
+    except Exception as exc:  # noqa: BLE001 - a refusal is the observation
+        return (f"raises {type(exc).__name__}",)
+    ex.shutdown(wait=True)
+    return ("returns",)
+
+
+def _one_call(world: Any, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[str, Any]:
+    """Make an executor (``kwargs`` go to the factory), run ``fn(*args)`` on it, shut it down."""
+    try:
+        ex = world.make(**kwargs)
+    except Exception as exc:  # noqa: BLE001
+        return f"raises {type(exc).__name__}", None
+    try:
+        return "returns", ex.submit(fn, *args).result(_bound(world))
+    except Exception as exc:  # noqa: BLE001
+        return f"raises {type(exc).__name__}", None
+    finally:
+        ex.shutdown(wait=True)
+
+
+def _max_workers_true(world: Any) -> tuple[str, ...]:
+    got, value = _one_call(world, abs, -5, max_workers=True)
+    return (got,) if value is None else (got, f"result {value}")
+
+
+def _thread_name(world: Any) -> tuple[str, ...]:
+    got, name = _one_call(world, lambda: world.threading.current_thread().name, max_workers=1,
+                          thread_name_prefix=PREFIX)
+    return (got,) if name is None else (thread_name(name),)
+
+
+def _wait_invalid(world: Any) -> tuple[str, ...]:
+    cf = world.cf
+    try:
+        done, not_done = cf.wait([cf.Future()], timeout=0, return_when=BOGUS_RETURN_WHEN)
+    except Exception as exc:  # noqa: BLE001
+        return (f"raises {type(exc).__name__}",)
+    return (f"returns {len(done)} done, {len(not_done)} not done",)
+
+
+def _wait_invalid_done(world: Any) -> tuple[str, ...]:
+    try:
+        done, not_done = world.cf.wait([_done(world)], return_when=BOGUS_RETURN_WHEN)
+    except Exception as exc:  # noqa: BLE001
+        return (f"raises {type(exc).__name__}",)
+    return (f"returns {len(done)} done, {len(not_done)} not done",)
+
+
+def _timeouts(world: Any) -> tuple[str, ...]:
+    cf = world.cf
+    pending, done = cf.Future(), _done(world)
+    waited = cf.wait([pending], timeout=0)
+    return (f"result(0): {_outcome(lambda: pending.result(0))}",
+            f"result(0.0): {_outcome(lambda: pending.result(0.0))}",
+            f"exception(0): {_outcome(lambda: pending.exception(0))}",
+            f"result(1) of a done future: {_outcome(lambda: done.result(1))}",
+            f"wait(timeout=0): {len(waited[0])} done, {len(waited[1])} not done",
+            f"as_completed(timeout=0): {_outcome(lambda: next(iter(cf.as_completed([pending], timeout=0))))}")
+
+
+def _any_iterable(world: Any) -> tuple[str, ...]:
+    cf = world.cf
+    fs = [_done(world, 1), _done(world, 2)]
+
+    def count(iterable: Any) -> str:
+        try:
+            return f"{len(list(cf.as_completed(iterable)))} yielded"
+        except Exception as exc:  # noqa: BLE001
+            return f"raises {type(exc).__name__}"
+
+    listed = list(fs)
+
+    def extended() -> Iterator[Any]:  # the list grows once the iteration has begun
+        it = iter(cf.as_completed(listed))
+        yield next(it)
+        listed.append(_done(world, 3))
+        yield from it
+
+    return (f"generator: {count(f for f in fs)}", f"set: {count(set(fs))}",
+            f"dict keys: {count(dict.fromkeys(fs).keys())}", f"list extended later: {count(extended())}")
+
+
+def _fn_keyword(world: Any) -> tuple[str, ...]:
+    ex = world.make(max_workers=1)
+    try:
+        f = ex.submit(echo_kwargs, fn=3)
+        return ("returns", f"the callable got {f.result(_bound(world))}")
+    except Exception as exc:  # noqa: BLE001
+        return (f"raises {type(exc).__name__}",)
+    finally:
+        ex.shutdown(wait=True)
+
+
+class _Counted:
+    """An input iterable that counts the items read from it (endless when ``items`` is None)."""
+
+    def __init__(self, items: list[int] | None = None) -> None:
+        self.read = 0
+        self._items: Iterator[int] = iter(items) if items is not None else itertools.count()
+
+    def __iter__(self) -> _Counted:
+        return self
+
+    def __next__(self) -> int:
+        item = next(self._items)
+        self.read += 1
+        return item
+
+
+def _buffersize_refused(size: object) -> Program:
+    def program(world: Any) -> tuple[str, ...]:
+        ex = world.make(max_workers=1)
+        inputs = _Counted([1, 2])
+        try:
+            got = _outcome(lambda: ex.map(abs, inputs, buffersize=size))
+        finally:
+            ex.shutdown(wait=True)
+        return (got, f"{inputs.read} inputs read")
+    return program
+
+
+def _buffersize_lazy(world: Any) -> tuple[str, ...]:
+    ex = world.make(max_workers=1)
+    inputs = _Counted()
+    try:
+        it = ex.map(abs, inputs, buffersize=2)
+        first_read = inputs.read
+        first = next(it)
+        out = ("returns", f"{first_read} inputs read", f"first result {first}", f"{inputs.read} inputs read")
+        it.close()
+        return out
+    except Exception as exc:  # noqa: BLE001
+        return (f"raises {type(exc).__name__}",)
+    finally:
+        ex.shutdown(wait=True)
+
+
+def _abstract(world: Any) -> tuple[str, ...]:
+    cf = world.cf
+    base = getattr(cf, "Executor", None)
+    if base is None:
+        return ("no Executor in the module",)
+
+    class RunsAtOnce(base):  # type: ignore[misc, valid-type]
+        def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+            f = cf.Future()
+            f.set_running_or_notify_cancel()
+            try:
+                f.set_result(fn(*args, **kwargs))
+            except Exception as exc:  # noqa: BLE001
+                f.set_exception(exc)
+            return f
+
+    ex = RunsAtOnce()
+    try:
+        mapped = f"map over submit: {list(ex.map(abs, [-1, -2]))}"
+    except Exception as exc:  # noqa: BLE001
+        mapped = f"map raises {type(exc).__name__}"
+    with ex as entered:
+        same = "with gives the executor itself" if entered is ex else "with gives another object"
+    return (f"submit {_outcome(lambda: base().submit(abs, 1))}", mapped, same,
+            f"shutdown returns {ex.shutdown()!r}")
+
+
+def _names(world: Any) -> tuple[str, ...]:
+    missing = [n for n in MODULE_NAMES if not hasattr(world.cf, n)]
+    return ("none missing",) if not missing else (f"missing {', '.join(missing)}",)
+
+
+def _constants(world: Any) -> tuple[str, ...]:
+    cf = world.cf
+    values = [getattr(cf, n, None) for n in CONSTANTS]
+    distinct = len({repr(v) for v in values if v is not None})
+
+    def accepted(value: object) -> bool:
+        return _outcome(lambda: cf.wait([cf.Future()], timeout=0, return_when=value)) == "returns"
+
+    refused = [n for n, v in zip(CONSTANTS, values) if not accepted(v)]
+    return (f"{distinct} distinct", "wait accepts each" if not refused else f"wait refuses {', '.join(refused)}")
+
+
+def _exceptions(world: Any) -> tuple[str, ...]:
+    out = []
+    for name in EXCEPTIONS:
+        cls = getattr(world.cf, name, None)
+        ok = isinstance(cls, type) and issubclass(cls, Exception)
+        out.append(f"{name} is {'an' if ok else 'not an'} Exception")
+    return tuple(out)
+
+
+def _timeout_class(world: Any) -> tuple[str, ...]:
+    cls = getattr(world.cf, "TimeoutError", None)
+    builtin = cls is builtins.TimeoutError
+    os_error = isinstance(cls, type) and issubclass(cls, OSError)
+    return ("the builtin TimeoutError" if builtin else "not the builtin TimeoutError",
+            "an OSError" if os_error else "not an OSError")
+
+
+#: case name (execspec.model.api.CASES) -> its program
+PROGRAMS: dict[str, Program] = {
+    "max-workers-not-a-number": lambda w: _construct(w, max_workers="two"),
+    "max-workers-false": lambda w: _construct(w, max_workers=False),
+    "max-workers-true": _max_workers_true,
+    "initializer-not-callable": lambda w: _construct(w, max_workers=1, initializer=42),
+    "thread-name-prefix": _thread_name,
+    "wait-return-when-invalid": _wait_invalid,
+    "wait-return-when-invalid-done": _wait_invalid_done,
+    "timeouts-int-and-float": _timeouts,
+    "as-completed-any-iterable": _any_iterable,
+    "submit-fn-keyword": _fn_keyword,
+    "map-buffersize-zero": _buffersize_refused(0),
+    "map-buffersize-not-an-int": _buffersize_refused("2"),
+    "map-buffersize-lazy": _buffersize_lazy,
+    "executor-abstract": _abstract,
+    "module-names": _names,
+    "module-constants": _constants,
+    "exceptions-are-exceptions": _exceptions,
+    "timeout-alias": _timeout_class,
+    "timeout-distinct": _timeout_class,
+}
+
+
+def perform_case(world: Any, name: str) -> tuple[str, ...]:
+    """Run case ``name``'s program in ``world``: what the client saw."""
+    return PROGRAMS[name](world)
+
+
+__all__ = ["PROGRAMS", "echo_kwargs", "perform_case"]

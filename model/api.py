@@ -1,0 +1,178 @@
+"""The API surface the spec fixes: what each bad argument must raise, which names the module
+provides, how its exceptions relate, and the argument rules (int and float timeouts, any
+iterable for as_completed, ``fn`` positional-only) that no state of the pool depends on.
+
+Nothing here has a state: each :class:`Case` is one short client program (the conformance
+machine's driver performs it against the target) and what the spec says the client sees, as a
+tuple of short strings, for the Python versions the case's clauses hold for. The machine
+compares what the target showed with :func:`allowed`; anything else is a violation of the
+case's clauses. Where a clause is CPython's choice (implementation-defined) the docs reading
+allows a little more (``Case.also``); CPython's stdlib is held to its own.
+
+>>> expected(CASES["initializer-not-callable"], (3, 12))
+('raises TypeError',)
+>>> expected(CASES["timeout-alias"], (3, 10)) is None  # EXC-TIMEOUT-ALIAS is 3.11+
+True
+>>> expected(CASES["timeout-distinct"], (3, 10))
+('not the builtin TimeoutError', 'not an OSError')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+Version = tuple[int, int]
+
+#: an argument no executor accepts as wait()'s return_when (WAIT-RETURN-WHEN-INVALID)
+BOGUS_RETURN_WHEN = "EXECSPEC_NOT_A_RETURN_WHEN"
+
+#: the thread_name_prefix the name case passes (TPE-THREAD-NAME-PREFIX)
+PREFIX = "execspec-api"
+
+#: MOD-NAMES: what a client imports from the module for the thread side
+MODULE_NAMES: tuple[str, ...] = (
+    "Executor", "ThreadPoolExecutor", "Future", "wait", "as_completed", "FIRST_COMPLETED",
+    "FIRST_EXCEPTION", "ALL_COMPLETED", "CancelledError", "TimeoutError", "BrokenExecutor",
+    "InvalidStateError",
+)
+
+#: MOD-CONSTANTS: the three return_when constants
+CONSTANTS: tuple[str, ...] = ("FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED")
+
+#: EXC-ERROR-BASE: the module's own exceptions, each an Exception
+EXCEPTIONS: tuple[str, ...] = ("CancelledError", "TimeoutError", "InvalidStateError", "BrokenExecutor")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One client program over the API surface and what the spec says it shows.
+
+    ``needs``: what the program uses beyond bare futures of the module: ``"pool"`` a thread
+    pool made with constructor arguments of its own (TPE-*), ``"executor"`` a fresh executor
+    of the target, ``"module"`` the module's names themselves, ``""`` nothing.
+    """
+
+    name: str
+    does: str  # the program, in words
+    clauses: tuple[str, ...]
+    shows: tuple[str, ...]  # what the spec says the client sees (CPython's own, for the stdlib)
+    needs: str = ""
+    #: what else the docs reading allows where the clause is CPython's choice (implementation-defined):
+    #: a pool that type-checks max_workers, or refuses an invalid return_when every time, keeps the docs
+    also: tuple[tuple[str, ...], ...] = ()
+    since: Version = (3, 8)
+    until: Version | None = None  # last version it holds for (None: every later one)
+
+    def holds_for(self, python: Version) -> bool:
+        """Whether the case's clauses hold for ``python`` (their ``versions``)."""
+        return python >= self.since and (self.until is None or python <= self.until)
+
+
+_CASES: tuple[Case, ...] = (
+    # TPE-MAX-WORKERS-TYPE: only a comparison with 0, so a value that cannot be compared fails there
+    Case("max-workers-not-a-number", "ThreadPoolExecutor(max_workers='two')",
+         ("TPE-MAX-WORKERS-TYPE",), ("raises TypeError",), "pool", also=(("raises ValueError",),)),
+    # TPE-MAX-WORKERS-TYPE, TPE-MAX-WORKERS-INVALID: False compares as 0
+    Case("max-workers-false", "ThreadPoolExecutor(max_workers=False)",
+         ("TPE-MAX-WORKERS-TYPE", "TPE-MAX-WORKERS-INVALID"), ("raises ValueError",), "pool",
+         also=(("raises TypeError",),)),
+    # TPE-MAX-WORKERS-TYPE: True works as one worker
+    Case("max-workers-true", "ThreadPoolExecutor(max_workers=True), then submit(fn, 5).result()",
+         ("TPE-MAX-WORKERS-TYPE",), ("returns", "result 5"), "pool", also=(("raises TypeError",),)),
+    # TPE-INITIALIZER-NOT-CALLABLE: refused in the constructor, not when a worker starts
+    Case("initializer-not-callable", "ThreadPoolExecutor(max_workers=1, initializer=42)",
+         ("TPE-INITIALIZER-NOT-CALLABLE",), ("raises TypeError",), "pool"),
+    # TPE-THREAD-NAME-PREFIX: worker names begin with the prefix
+    Case("thread-name-prefix", f"ThreadPoolExecutor(1, thread_name_prefix={PREFIX!r}): the worker's name",
+         ("TPE-THREAD-NAME-PREFIX",), (f"begins with {PREFIX!r}",), "pool"),
+    # WAIT-RETURN-WHEN-INVALID: ValueError when wait() has to block ...
+    Case("wait-return-when-invalid", f"wait([a pending future], timeout=0, return_when={BOGUS_RETURN_WHEN!r})",
+         ("WAIT-RETURN-WHEN-INVALID",), ("raises ValueError",)),
+    # ... but a normal return when every future is done already
+    Case("wait-return-when-invalid-done", f"wait([a done future], return_when={BOGUS_RETURN_WHEN!r})",
+         ("WAIT-RETURN-WHEN-INVALID",), ("returns 1 done, 0 not done",), also=(("raises ValueError",),)),
+    # FUT-TIMEOUT-NUMBER: an int and a float of the same seconds mean the same
+    Case("timeouts-int-and-float", "result(0), result(0.0), exception(0) of a pending future; result(1) of a "
+         "done one; wait([pending], timeout=0); next(as_completed([pending], timeout=0))",
+         ("FUT-TIMEOUT-NUMBER",),
+         ("result(0): raises TimeoutError", "result(0.0): raises TimeoutError", "exception(0): raises TimeoutError",
+          "result(1) of a done future: returns", "wait(timeout=0): 0 done, 1 not done",
+          "as_completed(timeout=0): raises TimeoutError")),
+    # AC-ANY-ITERABLE: any iterable, read completely when the iteration starts
+    Case("as-completed-any-iterable", "as_completed over two done futures as a generator, a set, dict keys, and "
+         "a list extended after the first next()",
+         ("AC-ANY-ITERABLE",),
+         ("generator: 2 yielded", "set: 2 yielded", "dict keys: 2 yielded", "list extended later: 2 yielded")),
+    # EXE-SUBMIT-FN-POSITIONAL: a keyword named fn reaches the callable
+    Case("submit-fn-keyword", "submit(echo_kwargs, fn=3).result()", ("EXE-SUBMIT-FN-POSITIONAL",),
+         ("returns", "the callable got fn=3"), "executor", since=(3, 9)),
+    # EXE-MAP-BUFFERSIZE-INVALID: refused at the call, before anything is submitted
+    Case("map-buffersize-zero", "map(fn, [1, 2], buffersize=0)", ("EXE-MAP-BUFFERSIZE-INVALID",),
+         ("raises ValueError", "0 inputs read"), "executor", since=(3, 14)),
+    Case("map-buffersize-not-an-int", "map(fn, [1, 2], buffersize='2')", ("EXE-MAP-BUFFERSIZE-INVALID",),
+         ("raises TypeError", "0 inputs read"), "executor", since=(3, 14)),
+    # EXE-MAP-BUFFERSIZE, EXE-MAP-BUFFERSIZE-LAZY: an endless input, read buffersize items ahead
+    Case("map-buffersize-lazy", "it = map(fn, an endless counter, buffersize=2); inputs read; next(it); "
+         "inputs read", ("EXE-MAP-BUFFERSIZE", "EXE-MAP-BUFFERSIZE-LAZY"),
+         ("returns", "2 inputs read", "first result 0", "3 inputs read"), "executor", since=(3, 14)),
+    # EXE-ABSTRACT: Executor's submit does nothing; map, shutdown and `with` are built on submit
+    Case("executor-abstract", "Executor().submit(fn); a subclass whose submit runs the call at once: map, "
+         "`with`, shutdown", ("EXE-ABSTRACT",),
+         ("submit raises NotImplementedError", "map over submit: [1, 2]", "with gives the executor itself",
+          "shutdown returns None"), "module"),
+    # MOD-NAMES
+    Case("module-names", "the names of the module", ("MOD-NAMES",), ("none missing",), "module"),
+    # MOD-CONSTANTS: three distinct values, each accepted by wait()
+    Case("module-constants", "FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED; wait() on a done future with each",
+         ("MOD-CONSTANTS",), ("3 distinct", "wait accepts each"), "module"),
+    # EXC-ERROR-BASE
+    Case("exceptions-are-exceptions", "issubclass(each of the module's exceptions, Exception)",
+         ("EXC-ERROR-BASE",), tuple(f"{name} is an Exception" for name in EXCEPTIONS), "module"),
+    # EXC-TIMEOUT-ALIAS (3.11+) and EXC-TIMEOUT-DISTINCT (up to 3.10)
+    Case("timeout-alias", "the module's TimeoutError", ("EXC-TIMEOUT-ALIAS",),
+         ("the builtin TimeoutError", "an OSError"), "module", since=(3, 11)),
+    Case("timeout-distinct", "the module's TimeoutError", ("EXC-TIMEOUT-DISTINCT",),
+         ("not the builtin TimeoutError", "not an OSError"), "module", until=(3, 10)),
+)
+
+#: every case by name, in the order above
+CASES: dict[str, Case] = {c.name: c for c in _CASES}
+
+
+def expected(case: Case, python: Version) -> tuple[str, ...] | None:
+    """What the spec says a client sees running ``case`` on ``python`` (CPython's reading);
+    None where the case's clauses do not hold for that version (nothing to check)."""
+    return case.shows if case.holds_for(python) else None
+
+
+def allowed(case: Case, python: Version, cpython: bool = False) -> tuple[tuple[str, ...], ...]:
+    """Every observation of ``case`` the spec allows on ``python``: CPython's own only for
+    CPython's stdlib (``cpython``), else the docs reading's too; () where nothing is checked.
+
+    >>> allowed(CASES["max-workers-false"], (3, 11))
+    (('raises ValueError',), ('raises TypeError',))
+    >>> allowed(CASES["max-workers-false"], (3, 11), cpython=True)
+    (('raises ValueError',),)
+    """
+    shows = expected(case, python)
+    if shows is None:
+        return ()
+    return (shows,) if cpython else (shows, *case.also)
+
+
+def thread_name(name: str) -> str:
+    """What the name case shows for a worker called ``name`` (TPE-THREAD-NAME-PREFIX).
+
+    >>> thread_name("execspec-api_0")
+    "begins with 'execspec-api'"
+    """
+    return f"begins with {PREFIX!r}" if name.startswith(PREFIX) else f"named {name!r}"
+
+
+def clauses() -> tuple[str, ...]:
+    """Every clause a case checks (for the coverage of the model)."""
+    return tuple(dict.fromkeys(c for case in _CASES for c in case.clauses))
+
+
+__all__ = ["BOGUS_RETURN_WHEN", "CASES", "CONSTANTS", "EXCEPTIONS", "MODULE_NAMES", "PREFIX", "Case",
+           "allowed", "clauses", "expected", "thread_name"]
