@@ -65,6 +65,7 @@ KNOWN_BAD: dict[str, str] = {
     _P + "waiter_counts_idle:WaitingWorkerCountsAsIdle": "DL-SELF-SUBMIT-SINGLE-WORKER",
     _P + "claims_outside_lock:ClaimsOutsideTheLock": "EXE-SHUTDOWN-CANCEL-FUTURES",
     _P + "initializer_unchecked:InitializerCheckedLate": "TPE-INITIALIZER-NOT-CALLABLE",
+    _P + "wait_any_return_when:LenientWaitPool": "WAIT-RETURN-WHEN-INVALID",
 }
 
 #: the variants written from scratch on the stdlib's Future (the rest are impl subclasses)

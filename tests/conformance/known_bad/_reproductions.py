@@ -412,6 +412,15 @@ def a_non_callable_initializer_is_refused_at_once(make: Make, api: Any, bound: f
     raise AssertionError(f"the constructor accepted initializer=42; the call then showed {shown!r}")
 
 
+def an_unknown_return_when_is_refused(make: Make, api: Any, bound: float) -> None:
+    pending = api.Future()  # never done: wait() has to block, so it must look at return_when first
+    try:
+        done, not_done = api.wait([pending], timeout=0, return_when="NOT_A_RETURN_WHEN")
+    except ValueError:
+        return  # WAIT-RETURN-WHEN-INVALID
+    raise AssertionError(f"wait() took an unknown return_when: {len(done)} done, {len(not_done)} not done")
+
+
 #: the reproduction of each clause that a known-bad variant breaks
 REPRODUCTIONS: dict[str, Repro] = {
     "INV-CANCELLED-NEVER-RUNS": cancelled_call_never_runs,
@@ -436,4 +445,5 @@ REPRODUCTIONS: dict[str, Repro] = {
     "DL-SELF-SUBMIT-SINGLE-WORKER": a_waiting_call_leaves_room_for_another,
     "EXE-SHUTDOWN-CANCEL-FUTURES": shutdown_cancel_futures_cancels_taken_calls,
     "TPE-INITIALIZER-NOT-CALLABLE": a_non_callable_initializer_is_refused_at_once,
+    "WAIT-RETURN-WHEN-INVALID": an_unknown_return_when_is_refused,
 }
