@@ -1,0 +1,85 @@
+"""Re-run chosen mutants of a cosmic-ray session with another kill command or timeout (issue 9).
+
+Two uses, both sequential and both writing JSON lines (job, command, timeout, outcome, output):
+
+* ``--select timeouts --timeout 60``: a mutant killed only by the session's short timeout is
+  run again with a long one. Still out of time: a real hang. Passing now: the timeout was the
+  shared machine's load, and it counts as a survivor (``report.py --rerun FILE``).
+* ``--select survivors --args '--examples 300 --steps 12'``: survivors against a stronger
+  profile, to tell "more examples would find it" from "no rule or shape reaches it".
+
+Usage (from the root of the mutated worktree, with no ``cosmic-ray exec`` running on it)::
+
+    python benchmarks/mutation/rerun.py SESSION.sqlite --select timeouts --timeout 60 --out timeouts.jsonl
+
+Each mutation is applied and undone by cosmic-ray's own ``mutate_and_test``, as ``exec`` does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+
+from cosmic_ray.mutating import mutate_and_test
+from cosmic_ray.work_item import MutationSpec
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from report import _jobs, in_annotation, outcome  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("session")
+    p.add_argument("--select", choices=["timeouts", "survivors", "all-survivors"], required=True,
+                   help="survivors: not equivalent by construction; all-survivors: every one")
+    p.add_argument("--timeout", type=float, default=60.0)
+    p.add_argument("--args", default="", help="extra arguments for kill.py")
+    p.add_argument("--seed", type=int, default=None,
+                   help="shuffle the chosen mutants with this seed (a run cut short is then a random sample)")
+    p.add_argument("--out", required=True, help="JSON lines, appended; jobs already in it are skipped")
+    args = p.parse_args(argv)
+
+    done = set()
+    if os.path.exists(args.out):
+        with open(args.out, encoding="utf-8") as f:
+            done = {json.loads(line)["job"] for line in f if line.strip()}
+    command = f"python benchmarks/mutation/kill.py --root . {args.args}".strip()
+    cache: dict = {}
+    chosen = []
+    for item, result in _jobs(args.session):
+        kind = outcome(result)
+        m = item["mutations"][0]
+        if args.select == "timeouts" and kind == "killed-timeout":
+            chosen.append(item)
+        elif args.select.endswith("survivors") and kind == "survived":
+            if args.select == "all-survivors" or not in_annotation(".", m, cache):
+                chosen.append(item)
+    if args.seed is not None:
+        random.Random(args.seed).shuffle(chosen)
+    print(f"{len(chosen)} chosen, {len(done)} already done; command: {command}, timeout {args.timeout}s", flush=True)
+    for item in chosen:
+        if item["job_id"] in done:
+            continue
+        specs = [MutationSpec(module_path=m["module_path"], operator_name=m["operator_name"],
+                              occurrence=m["occurrence"], start_pos=tuple(m["start_pos"]),
+                              end_pos=tuple(m["end_pos"])) for m in item["mutations"]]
+        started = time.monotonic()
+        r = mutate_and_test(specs, command, args.timeout)
+        row = {"job": item["job_id"], "command": command, "timeout": args.timeout,
+               "outcome": outcome({"worker_outcome": str(r.worker_outcome.value), "output": r.output or "",
+                                   "test_outcome": str(r.test_outcome.value) if r.test_outcome else ""}),
+               "seconds": round(time.monotonic() - started, 1), "output": (r.output or "").strip()[-400:]}
+        with open(args.out, "a", encoding="utf-8") as f:
+            f.write(json.dumps(row) + "\n")
+        m = item["mutations"][0]
+        print(f"{m['module_path']}:{m['start_pos'][0]} {m['operator_name'].split('/')[-1]}: {row['outcome']} "
+              f"({row['seconds']}s)", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
