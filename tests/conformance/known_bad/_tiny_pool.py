@@ -115,6 +115,8 @@ class _Shared:
 
     # -- hooks the from-scratch variants override (one each) ------------------------------
 
+    claims_under_lock = True  # next_call() claims the call it takes before it lets go of ``cond``
+
     def take(self) -> _Call:
         """Under ``cond``: the next call to start (TPE-FIFO-START: the oldest)."""
         return self.calls.popleft()
@@ -159,7 +161,9 @@ class _Shared:
             if not self.calls:
                 return None
             call = self.take()
-            return call, call[0].set_running_or_notify_cancel()
+            if self.claims_under_lock:
+                return call, call[0].set_running_or_notify_cancel()
+        return call, call[0].set_running_or_notify_cancel()  # (a variant's bug: see claims_outside_lock)
 
     def close(self) -> None:
         with self.cond:
