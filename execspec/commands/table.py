@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Sequence
@@ -111,4 +112,25 @@ def _run(document: Path, profile: str) -> int:
     status = check.main([*targets, "--profile", profile, "--output", str(document)])
     print(f"execspec table: checked {len(targets)} target(s) in {time.perf_counter() - began:.0f} s "
           f"(exit status {status})", file=sys.stderr)
+    if document.exists():
+        _make_portable(document)
     return status
+
+
+def _machine_places() -> dict[str, str]:
+    """This machine's folders that a run's messages name (tracebacks, interpreters), and what
+    the kept document says instead."""
+    import execspec
+
+    checkout = Path(execspec.__file__).resolve().parent.parent
+    places = {str(checkout): "<checkout>", str(Path.home()): "~", tempfile.gettempdir(): "<tmp>"}
+    for prefix in {sys.prefix, sys.base_prefix, sys.exec_prefix}:
+        places[prefix] = "<python>"
+    return places
+
+
+def _make_portable(document: Path) -> None:
+    """Rewrite the saved document without machine-specific paths (it is kept in the repository)."""
+    doc = json.loads(document.read_text(encoding="utf-8"))
+    document.write_text(json.dumps(readme_table.portable(doc, _machine_places()), indent=2) + "\n",
+                        encoding="utf-8")

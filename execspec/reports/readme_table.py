@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from execspec.reports.document import Document, TargetDoc
 
-__all__ = ["BEGIN", "END", "FOREIGN", "Foreign", "TableMarkersMissing", "current_table", "render", "replace_table"]
+__all__ = ["BEGIN", "END", "FOREIGN", "Foreign", "TableMarkersMissing", "current_table", "portable", "render",
+           "replace_table"]
 
 BEGIN = "<!-- conformance-table:begin -->"
 END = "<!-- conformance-table:end -->"
@@ -167,3 +169,22 @@ def replace_table(readme: str, table: str) -> str:
     """``readme`` with ``table`` between the markers (everything else as it was)."""
     start, stop = _span(readme)
     return readme[:start] + "\n" + table.rstrip("\n") + "\n" + readme[stop:]
+
+
+def portable(value: Any, places: dict[str, str]) -> Any:
+    """``value`` (a parsed JSON document, or any part of one) with every string's occurrences of
+    the paths in ``places`` replaced by their names: the saved document is kept in the
+    repository, so it must not carry one machine's checkout, home or interpreter folders.
+
+    >>> portable({"m": ["File /home/me/src/execspec/x.py"]}, {"/home/me/src": "<checkout>"})
+    {'m': ['File <checkout>/execspec/x.py']}
+    """
+    if isinstance(value, str):
+        for path, name in sorted(places.items(), key=lambda kv: -len(kv[0])):  # the longest first
+            value = value.replace(path, name)
+        return value
+    if isinstance(value, list):
+        return [portable(v, places) for v in value]
+    if isinstance(value, dict):
+        return {k: portable(v, places) for k, v in value.items()}
+    return value

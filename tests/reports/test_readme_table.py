@@ -104,3 +104,14 @@ def test_the_table_targets_are_the_installed_cpythons_then_the_installed_foreign
     found, left_out = table.table_targets()
     assert found[:len(installed_cpythons())] == [f"stdlib@{v}" for v in installed_cpythons()]
     assert len(found) - len(installed_cpythons()) + len(left_out) == len(readme_table.FOREIGN)
+
+
+def test_the_kept_document_names_no_machine_paths() -> None:
+    """The saved document is in the repository: `execspec table` writes it without this
+    machine's checkout, home, temporary or interpreter folders."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "readme_table.json").read_text(encoding="utf-8")
+    found = re.findall(r"(?:/work/|/root/|/home/|/tmp/|/usr/lib/python|\.pyenv/)[^\s\"\\]*", text)
+    assert not found, f"machine-specific paths in tests/readme_table.json: {sorted(set(found))[:5]}"
