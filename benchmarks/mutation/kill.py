@@ -8,10 +8,14 @@ Exit status (cosmic-ray counts any non-zero status as *killed*; a hang is killed
 * 2 -- the harness errored (``MachineResult.error``, e.g. the mutant broke loading under the shim)
 * 3 -- Hypothesis reported a flaky failure (shim mode is deterministic, so this is a finding too)
 * 4 -- ``execspec.impl`` does not resolve under ``--root`` (wrong tree or venv: fix the setup)
+* 5 -- the machine passed, but its fault mode found stranded work: a KeyboardInterrupt raised at
+  a scheduling point of a shape's calls left a future unresolved, a lock held, a thread or a
+  waiter record behind (``execspec.conformance.faults``, ``--fault-points`` per shape, 0: skip)
 
 Usage::
 
     python benchmarks/mutation/kill.py [--root DIR] [--examples N] [--steps N] [--shrink-budget S]
+                                       [--fault-points N]
 
 ``--root``: the tree being mutated; the run refuses (exit 4) unless ``execspec.impl`` is found
 there, so a venv pointing at another checkout cannot make every mutant "survive" unseen.
@@ -32,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--examples", type=int, default=30, help="shim examples after the shapes (30)")
     p.add_argument("--steps", type=int, default=10, help="steps per example (10)")
     p.add_argument("--shrink-budget", type=float, default=1.0, help="seconds of shrinking (1.0)")
+    p.add_argument("--fault-points", type=int, default=4,
+                   help="interrupts tried per shape in the fault phase, a seeded sample (4; 0: no fault phase)")
     args = p.parse_args(argv)
 
     spec = importlib.util.find_spec("execspec.impl")  # locate without importing the mutant
@@ -67,7 +73,34 @@ def main(argv: list[str] | None = None) -> int:
     if r.flaky is not None:
         print(f"{head}: FLAKY {r.flaky}")
         return 3
+    if args.fault_points > 0:
+        return _fault_phase(head, args.fault_points)
     print(f"{head}: passed")
+    return 0
+
+
+def _fault_phase(head: str, points: int) -> int:
+    """The machine's fault mode on impl: exit 5 if an interrupt strands anything."""
+    import contextlib
+    import io
+    import logging
+
+    from execspec.conformance.faults import shape_faults
+    from execspec.targets import Target
+
+    logging.disable(logging.CRITICAL)  # impl logs each interrupted worker; the runs say what matters
+    started = time.monotonic()
+    with contextlib.redirect_stderr(io.StringIO()):  # threading's excepthook prints each interrupt
+        runs = shape_faults(Target.parse("impl"), max_points=points)
+    bad = [r for r in runs if not r.ok]
+    tried = sum(r.tried for r in runs)
+    took = time.monotonic() - started
+    if bad:
+        first = bad[0].render().splitlines()
+        print(f"{head}; faults: {len(bad)} of {len(runs)} shapes stranded work ({tried} points, {took:.1f}s): "
+              + " | ".join(first[:3]))
+        return 5
+    print(f"{head}; faults: {tried} points over {len(runs)} shapes survived ({took:.1f}s): passed")
     return 0
 
 
