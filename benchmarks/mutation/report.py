@@ -117,7 +117,14 @@ def outcome(result: dict | None) -> str:
     if result is None:
         return "pending"
     if result["worker_outcome"] != "normal":
-        return "incompetent" if result["worker_outcome"] != "skipped" else "skipped"
+        if result["worker_outcome"] != "skipped":
+            return "incompetent"
+        # shard.py marks these before a run, so they are never executed
+        if result["output"].startswith("not run: inside an annotation"):
+            return "survived-equivalent-annotation"
+        if result["output"].startswith("not run: not valid Python"):
+            return "incompetent-syntax"
+        return "skipped"
     test = result["test_outcome"]
     if test == "killed":
         out = result["output"]
@@ -125,6 +132,8 @@ def outcome(result: dict | None) -> str:
             return "killed-timeout"
         if ": VIOLATION " in out:
             return "killed-violation"
+        if "; faults: " in out and "stranded work" in out:  # kill.py exit 5
+            return "killed-fault"
         if ": HARNESS ERROR " in out or "Traceback" in out:
             return "killed-error"
         return "killed-other"
