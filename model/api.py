@@ -79,6 +79,11 @@ _CASES: tuple[Case, ...] = (
     # TPE-MAX-WORKERS-TYPE: True works as one worker
     Case("max-workers-true", "ThreadPoolExecutor(max_workers=True), then submit(fn, 5).result()",
          ("TPE-MAX-WORKERS-TYPE",), ("returns", "result 5"), "pool", also=(("raises TypeError",),)),
+    # TPE-MAX-WORKERS-INVALID: zero or less, as an int, is refused in the constructor
+    Case("max-workers-zero", "ThreadPoolExecutor(max_workers=0)", ("TPE-MAX-WORKERS-INVALID",),
+         ("raises ValueError",), "pool"),
+    Case("max-workers-negative", "ThreadPoolExecutor(max_workers=-1)", ("TPE-MAX-WORKERS-INVALID",),
+         ("raises ValueError",), "pool"),
     # TPE-INITIALIZER-NOT-CALLABLE: refused in the constructor, not when a worker starts
     Case("initializer-not-callable", "ThreadPoolExecutor(max_workers=1, initializer=42)",
          ("TPE-INITIALIZER-NOT-CALLABLE",), ("raises TypeError",), "pool"),
@@ -98,6 +103,14 @@ _CASES: tuple[Case, ...] = (
          ("result(0): raises TimeoutError", "result(0.0): raises TimeoutError", "exception(0): raises TimeoutError",
           "result(1) of a done future: returns", "wait(timeout=0): 0 done, 1 not done",
           "as_completed(timeout=0): raises TimeoutError")),
+    # FUT-TIMEOUT-NONPOSITIVE: CPython treats a negative timeout as zero; the docs say nothing of
+    # negative timeouts, so refusing every one of them with ValueError keeps the docs too
+    Case("timeouts-negative", "result(-1), exception(-1.5) of a pending future; wait([pending], timeout=-1); "
+         "next(as_completed([pending], timeout=-1))", ("FUT-TIMEOUT-NONPOSITIVE",),
+         ("result(-1): raises TimeoutError", "exception(-1.5): raises TimeoutError",
+          "wait(timeout=-1): 0 done, 1 not done", "as_completed(timeout=-1): raises TimeoutError"),
+         also=(("result(-1): raises ValueError", "exception(-1.5): raises ValueError",
+                "wait(timeout=-1): raises ValueError", "as_completed(timeout=-1): raises ValueError"),)),
     # AC-ANY-ITERABLE: any iterable, read completely when the iteration starts
     Case("as-completed-any-iterable", "as_completed over two done futures as a generator, a set, dict keys, and "
          "a list extended after the first next()",

@@ -107,6 +107,23 @@ def _timeouts(world: Any) -> tuple[str, ...]:
             f"as_completed(timeout=0): {_outcome(lambda: next(iter(cf.as_completed([pending], timeout=0))))}")
 
 
+def _negative_timeouts(world: Any) -> tuple[str, ...]:
+    cf = world.cf
+    pending = cf.Future()
+
+    def waited() -> str:
+        try:
+            done, not_done = cf.wait([pending], timeout=-1)
+        except Exception as exc:  # noqa: BLE001
+            return f"raises {type(exc).__name__}"
+        return f"{len(done)} done, {len(not_done)} not done"
+
+    return (f"result(-1): {_outcome(lambda: pending.result(-1))}",
+            f"exception(-1.5): {_outcome(lambda: pending.exception(-1.5))}",
+            f"wait(timeout=-1): {waited()}",
+            f"as_completed(timeout=-1): {_outcome(lambda: next(iter(cf.as_completed([pending], timeout=-1))))}")
+
+
 def _any_iterable(world: Any) -> tuple[str, ...]:
     cf = world.cf
     fs = [_done(world, 1), _done(world, 2)]
@@ -250,6 +267,9 @@ PROGRAMS: dict[str, Program] = {
     "max-workers-not-a-number": lambda w: _construct(w, max_workers="two"),
     "max-workers-false": lambda w: _construct(w, max_workers=False),
     "max-workers-true": _max_workers_true,
+    "max-workers-zero": lambda w: _construct(w, max_workers=0),
+    "max-workers-negative": lambda w: _construct(w, max_workers=-1),
+    "timeouts-negative": _negative_timeouts,
     "initializer-not-callable": lambda w: _construct(w, max_workers=1, initializer=42),
     "thread-name-prefix": _thread_name,
     "wait-return-when-invalid": _wait_invalid,
