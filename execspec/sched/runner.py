@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import _thread
 import ctypes
+import functools
 import gc
 import logging
 import sys
@@ -48,6 +49,7 @@ from greenlet import GreenletExit, getcurrent  # type: ignore[import-untyped,unu
 
 from execspec import config
 from execspec.sched.kernel.execution import Execution, Outcome
+from execspec.sched.kernel.op import Op
 from execspec.sched.kernel.outside import OutsideWait, fail_outside
 from execspec.sched.kernel.protocols import Strategy
 from execspec.sched.kernel.runtime import CThread, Runtime, current_cthread, recycle, run_in_runtime, unfinished
@@ -58,7 +60,7 @@ from execspec.sched.postmortem.report import EXPLAINER, uncontrolled_report
 from execspec.sched.shims.threading import MainThread
 
 __all__ = ["Abandoned", "STOP_BOUND", "abandoned_runners", "join_abandoned", "release_runner",
-           "run_once"]
+           "run_once", "run_series"]
 
 _GRAVEYARD = 32  # executions with suspended greenlets a runner keeps before it retires
 #: real seconds run_once waits for an abandoned runner to stop before it reports it stuck
@@ -76,16 +78,21 @@ _RUNNER_THREADS: "weakref.WeakSet[_real_threading.Thread]" = weakref.WeakSet()
 
 
 class _Runner:
-    """A real daemon thread that runs executions handed to it one at a time."""
+    """A real daemon thread that runs the jobs handed to it one at a time: one execution
+    (``run_once``), or a whole series of them (``run_series``)."""
 
     def __init__(self) -> None:
         self.go = _thread.allocate_lock()
         self.go.acquire()
         self.done = _thread.allocate_lock()
         self.done.acquire()
-        self.job: Callable[[], tuple[Runtime, Execution]] | None = None
-        self.result: tuple[Runtime, Execution] | None = None
+        self.job: Callable[[], object] | None = None
+        self.result: object = None
         self.rt: Runtime | None = None  # the execution in progress (the watchdog reads .step)
+        self.serial = 0  # executions begun: the watchdog tells one from the next by it
+        # Held to leave an execution (the runner) and to abandon one (the watchdog): an
+        # execution is either abandoned or finished by its runner, never both.
+        self.phase = _thread.allocate_lock()
         self.error: BaseException | None = None
         self.retired = False
         self.graveyard: list[Runtime] = []  # executions with suspended greenlets, kept alive
@@ -114,14 +121,60 @@ class _Runner:
                 self.error = exc
             if self.abandoned:
                 return
-            if self.result is not None and unfinished(self.result[0]):
-                # Keep its suspended greenlets until enough have piled up, then retire:
-                # a thread start per failing execution would dominate exploration.
-                self.graveyard.append(self.result[0])
-                self.retired = len(self.graveyard) >= _GRAVEYARD
             self.done.release()
             if self.retired:
                 return
+
+    def execute(self, scenario: Callable[[Env], object], strategy: Strategy,
+                how: "_Settings") -> Execution | None:
+        """Run one execution here, in the runner thread; None if the watchdog abandoned it
+        meanwhile (the watchdog then reports it)."""
+        max_steps, modules, cpu_count, exit_at_end, fresh = how
+        rt = Runtime(strategy, max_steps, EXPLAINER)
+        rt.watch = _RealThreads()
+        with self.phase:
+            self.rt = rt
+            self.serial += 1
+        table = checkout(modules, fresh)
+        env = Env(rt, table, cpu_count)
+
+        def main() -> object:
+            rv = scenario(env)
+            if exit_at_end:
+                env.exit_interpreter()
+            return rv
+
+        enabled = gc.isenabled()
+        gc.disable()  # cyclic GC would run callbacks at schedule-dependent points
+        try:
+            run_in_runtime(rt, main, MainThread(rt))
+            if unfinished(rt):
+                _unwind(rt)
+        finally:
+            if enabled:
+                gc.enable()
+        assert rt.outcome is not None
+        if not self.abandoned and rt.strategy_error is None:
+            checkin(table)
+        ex = Execution(rt.outcome, rt.report, rt.trace, rt.marks, rt.thread_names(),
+                       rt.step, rt.clock, rt.return_value)
+        recycle(rt)
+        with self.phase:
+            if self.abandoned:
+                return None
+            self.rt = None
+        if unfinished(rt):
+            # Keep its suspended greenlets until enough have piled up, then retire:
+            # a thread start per failing execution would dominate exploration.
+            self.graveyard.append(rt)
+            self.retired = len(self.graveyard) >= _GRAVEYARD
+        if rt.strategy_error is not None:
+            raise rt.strategy_error
+        return ex
+
+
+#: how executions run: (max_steps, module roots, cpu_count, exit_at_end, fresh modules)
+_Settings = tuple[int, tuple[tuple[str, None], ...], int, bool, bool]
 
 
 _local = _real_threading.local()
@@ -228,76 +281,136 @@ def run_once(scenario: Callable[[Env], object], strategy: Strategy, *, max_steps
     >>> run_once(scenario, FirstEnabled()).return_value
     32
     """
-    fresh = config.fresh_modules() if fresh_modules is None else fresh_modules
-    quiet_greenlet_exit()  # an abandoned execution's generators are finalized later: no noise
-
-    def job() -> tuple[Runtime, Execution]:
-        rt = runner.rt = Runtime(strategy, max_steps, EXPLAINER)
-        rt.watch = _RealThreads()
-        table = checkout([(m, None) for m in modules], fresh)
-        env = Env(rt, table, cpu_count)
-
-        def main() -> object:
-            rv = scenario(env)
-            if exit_at_end:
-                env.exit_interpreter()
-            return rv
-
-        enabled = gc.isenabled()
-        gc.disable()  # cyclic GC would run callbacks at schedule-dependent points
-        try:
-            run_in_runtime(rt, main, MainThread(rt))
-            if unfinished(rt):
-                _unwind(rt)
-        finally:
-            if enabled:
-                gc.enable()
-        assert rt.outcome is not None
-        if not runner.abandoned and rt.strategy_error is None:
-            checkin(table)
-        ex = Execution(rt.outcome, rt.report, rt.trace, rt.marks, rt.thread_names(),
-                       rt.step, rt.clock, rt.return_value)
-        recycle(rt)
-        return rt, ex
-
+    how, limit = _settings(max_steps, modules, cpu_count, exit_at_end, uncontrolled_timeout,
+                           fresh_modules)
     runner = _runner()
-    runner.job = job
-    runner.result = runner.error = runner.rt = None
-    limit = config.uncontrolled_timeout() if uncontrolled_timeout is None else uncontrolled_timeout
-    poll = min(0.25, limit / 4)
-    runner.go.release()
-    try:
-        if not runner.done.acquire(timeout=poll):
-            seen, since = -1, _real_time.monotonic()
-            while not runner.done.acquire(timeout=poll):
-                now = _real_time.monotonic()
-                step = runner.rt.step if runner.rt is not None else -1
-                if step != seen:
-                    seen, since = step, now
-                elif now - since >= limit:
-                    return _abandon(runner, strategy, now - since)
-    except BaseException:  # KeyboardInterrupt while waiting: never hand this runner out again
-        runner.abandoned = True
-        raise
-    if runner.error is not None:
-        raise runner.error
-    assert runner.result is not None
-    rt, ex = runner.result
-    runner.result = None
-    if runner.retired:
-        runner.thread.join()  # its greenlets now belong to a dead thread: freed, not unwound
-        runner.graveyard.clear()
-    if rt.strategy_error is not None:
-        raise rt.strategy_error
+    runner.job = functools.partial(runner.execute, scenario, strategy, how)
+    stalled = _hand_over(runner, limit)
+    result, runner.result = runner.result, None
+    ex = _abandon(runner, stalled) if stalled is not None else result
+    assert isinstance(ex, Execution)
     strategy.end_execution(ex.failed)
     return ex
 
 
-def _abandon(runner: _Runner, strategy: Strategy, stalled_for: float) -> Execution:
+def run_series(scenario: Callable[[Env], object], strategy: Strategy,
+               each: Callable[[Execution], bool], *, max_steps: int = 20_000,
+               modules: Sequence[str] = ("concurrent.futures",), cpu_count: int = 2,
+               exit_at_end: bool = True, uncontrolled_timeout: float | None = None,
+               fresh_modules: bool | None = None) -> bool:
+    """Run ``scenario`` execution after execution while ``strategy.begin_execution()`` is
+    true, calling ``each(execution)`` after each one until it returns False; True when the
+    strategy ran out (``begin_execution()`` said False) before ``each`` did. What a loop of
+    ``begin_execution()``, ``run_once`` and ``each`` does (the same executions, the same
+    calls in the same order; ``strategy.observe(ops)``, when the strategy has it, right
+    before ``end_execution``), but the whole loop runs in the runner thread, so no execution
+    is handed from one thread to another (a hand-off across cores costs about as much as a
+    short execution). The arguments are ``run_once``'s; the strategy and ``each`` are called
+    in the runner thread, one at a time, never concurrently with the caller.
+
+    The caller watches as ``run_once`` does: an execution that stops stepping for
+    ``uncontrolled_timeout`` is reported UNCONTROLLED_BLOCK (its runner abandoned, the series
+    goes on in a new one); a runner that retires hands the rest of the series to the next.
+
+    >>> from execspec.sched import FirstEnabled
+    >>> seen = []
+    >>> run_series(lambda env: 1, FirstEnabled(), lambda ex: not seen.append(ex) and len(seen) < 2)
+    False
+    >>> [ex.return_value for ex in seen]
+    [1, 1]
+    """
+    how, limit = _settings(max_steps, modules, cpu_count, exit_at_end, uncontrolled_timeout,
+                           fresh_modules)
+    series = _Series(scenario, strategy, each, how)
+    while not series.over:
+        runner = _runner()
+        runner.job = functools.partial(series.run, runner)
+        stalled = _hand_over(runner, limit)
+        if stalled is not None:
+            series.after(_abandon(runner, stalled))
+    return series.exhausted
+
+
+class _Series:
+    """A ``run_series`` loop: its state lives here, not on a runner's stack, so that a new
+    runner can take over where an abandoned or retired one stopped."""
+
+    __slots__ = ("scenario", "strategy", "each", "how", "observe", "over", "exhausted")
+
+    def __init__(self, scenario: Callable[[Env], object], strategy: Strategy,
+                 each: Callable[[Execution], bool], how: _Settings) -> None:
+        self.scenario, self.strategy, self.each, self.how = scenario, strategy, each, how
+        self.observe: Callable[[list[Op]], object] | None = getattr(strategy, "observe", None)
+        self.over = False
+        self.exhausted = False  # the strategy had nothing left
+
+    def run(self, runner: _Runner) -> None:
+        """In the runner: executions until the series is over, or the runner retires or is
+        abandoned (then the caller goes on)."""
+        while not self.over and not runner.retired:
+            if not self.strategy.begin_execution():
+                self.over = self.exhausted = True
+                return
+            ex = runner.execute(self.scenario, self.strategy, self.how)
+            if ex is None:
+                return  # abandoned: the watchdog reports it and goes on
+            self.after(ex)
+
+    def after(self, ex: Execution) -> None:
+        """What follows an execution: the strategy hears of it, then ``each``."""
+        if self.observe is not None:
+            self.observe(ex.ops)
+        self.strategy.end_execution(ex.failed)
+        if not self.each(ex):
+            self.over = True
+
+
+def _settings(max_steps: int, modules: Sequence[str], cpu_count: int, exit_at_end: bool,
+              uncontrolled_timeout: float | None,
+              fresh_modules: bool | None) -> tuple[_Settings, float]:
+    fresh = config.fresh_modules() if fresh_modules is None else fresh_modules
+    quiet_greenlet_exit()  # an abandoned execution's generators are finalized later: no noise
+    limit = config.uncontrolled_timeout() if uncontrolled_timeout is None else uncontrolled_timeout
+    return (max_steps, tuple((m, None) for m in modules), cpu_count, exit_at_end, fresh), limit
+
+
+def _hand_over(runner: _Runner, limit: float) -> float | None:
+    """Run ``runner.job`` in the runner and wait for it, watching its executions: how long
+    one stalled if it was abandoned for it (None: the job ended). Raises what the job raised."""
+    runner.result = runner.error = None
+    poll = min(0.25, limit / 4)
+    runner.go.release()
+    try:
+        if not runner.done.acquire(timeout=poll):
+            seen, since = (-1, -1), _real_time.monotonic()
+            while not runner.done.acquire(timeout=poll):
+                now = _real_time.monotonic()
+                rt = runner.rt
+                mark = (runner.serial, rt.step if rt is not None else -1)
+                if mark != seen:
+                    seen, since = mark, now
+                elif rt is not None and now - since >= limit:
+                    with runner.phase:  # unless it is leaving the execution right now
+                        if runner.rt is rt and rt.step == mark[1]:
+                            runner.abandoned = True
+                    if runner.abandoned:
+                        return now - since
+    except BaseException:  # KeyboardInterrupt while waiting: never hand this runner out again
+        runner.abandoned = True
+        raise
+    if runner.retired:
+        runner.thread.join()  # its greenlets now belong to a dead thread: freed, not unwound
+        runner.graveyard.clear()
+    if runner.error is not None:
+        error, runner.error = runner.error, None
+        raise error
+    return None
+
+
+def _abandon(runner: _Runner, stalled_for: float) -> Execution:
     """The runner is stuck outside the shim: report where, then stop it (bounded)."""
-    runner.abandoned = True
     rt = runner.rt
-    assert rt is not None
+    assert rt is not None and runner.abandoned
     ident = runner.thread.ident or -1
     frame = sys._current_frames().get(ident)
     rt.aborted = True
@@ -311,7 +424,6 @@ def _abandon(runner: _Runner, strategy: Strategy, stalled_for: float) -> Executi
     if runner.thread.is_alive():
         rep.details += (" Its runner thread could not be stopped (nothing wakes that call); "
                         "it ends when the call returns.")
-    strategy.end_execution(True)
     return ex
 
 

@@ -46,7 +46,7 @@ from execspec.sched.kernel.execution import Execution, ExecutionOutcome
 from execspec.sched.kernel.op import Op
 from execspec.sched.kernel.protocols import Strategy
 from execspec.sched.postmortem.report import FailureReport
-from execspec.sched.runner import run_once
+from execspec.sched.runner import run_once, run_series
 
 __all__ = ["DEFAULT_SCHEDULE_DIR", "Exploration", "Failure", "explore", "failure_key",
            "process_pool", "run_with"]
@@ -207,18 +207,21 @@ def _explore_part(scenario: Scenario | tuple[str, dict[str, Any]], strategy: Str
             raise errors[0]
         return box[0]
     part = _Part()
+    if budget < 1:
+        return part
     seen: set[str] = set()
     describe: Callable[[], dict[str, Any]] = getattr(strategy, "describe", dict)
-    while len(part.steps) < budget:
-        before = getattr(strategy, "transitions", 0)
-        blocked = getattr(strategy, "redundant", 0)
-        execution = run_with(scenario, strategy, max_steps=max_steps, modules=modules)
-        if execution is None:
-            part.exhausted = True
-            break
+    counters = (getattr(strategy, "transitions", 0), getattr(strategy, "redundant", 0))
+
+    def each(execution: Execution) -> bool:
+        # What run_with's loop did after each execution; run in the runner thread, so that
+        # the whole part runs there, no execution handed from one thread to another.
+        nonlocal counters
+        before, blocked = counters
+        counters = (getattr(strategy, "transitions", 0), getattr(strategy, "redundant", 0))
         part.steps.append(execution.steps)
-        part.decisions.append(getattr(strategy, "transitions", 0) - before)
-        part.redundant.append(getattr(strategy, "redundant", 0) - blocked)
+        part.decisions.append(counters[0] - before)
+        part.redundant.append(counters[1] - blocked)
         part.outcomes.append(execution.outcome.name)
         if execution.failed:
             key = failure_key(execution)
@@ -228,7 +231,10 @@ def _explore_part(scenario: Scenario | tuple[str, dict[str, Any]], strategy: Str
                 part.failures.append((len(part.steps) - 1, key, _report_of(execution),
                                       steps, describe()))
             if stop_on_first_failure:
-                break
+                return False
+        return len(part.steps) < budget
+
+    part.exhausted = run_series(scenario, strategy, each, max_steps=max_steps, modules=modules)
     return part
 
 
