@@ -229,8 +229,118 @@ def _api_shapes() -> list[Shape]:
     ]
 
 
+def _bare(what: str) -> Step:
+    return "bare_call", {"n": 0, "what": what}
+
+
+def _cb(fid: int) -> Step:
+    return "add_done_callback", {"n": fid, "raising": False}
+
+
+def _wait(fids: list[int], when: ReturnWhen, timeout: Timeout = _NONE) -> Step:
+    return "wait", {"ns": fids, "when": when, "timeout": timeout}
+
+
+def _bare_shapes() -> list[Shape]:
+    """Calls on a bare future that is not pending: every set and srnc on a cancelled, a running
+    and a finished one, cancel twice, and callbacks added to each (issue 9, gap "bare")."""
+    made = (_create(1), ("new_future", {}))
+    reads = (_fcall(0, "query"), _fcall(0, "result"), _fcall(0, "exception"), _cb(0))
+    out = [Shape(f"a bare future cancelled twice, then {what}",
+                 (*made, _fcall(0, "cancel"), _fcall(0, "cancel"), _bare(what), *reads))
+           for what in ("set_result", "set_exception", "srnc")]
+    out.append(Shape("a bare future running: srnc again, cancel, set_exception, srnc, set_result",
+                     (*made, _bare("srnc"), _cb(0), _bare("srnc"), _fcall(0, "cancel"), _bare("set_exception"),
+                      _bare("srnc"), _bare("set_result"), *reads)))
+    for what in ("set_result", "set_exception"):
+        out.append(Shape(f"a bare future {what}, then every call again",
+                         (*made, _cb(0), _bare(what), *reads, _bare("srnc"), _bare("set_result"),
+                          _bare("set_exception"), _fcall(0, "cancel"), _fcall(0, "query"))))
+    return out
+
+
+def _multi_shapes() -> list[Shape]:
+    """wait() and as_completed() blocked on two or three futures that finish apart, some done
+    before the call, one raising among them (issue 9, gaps "multi" and "waitnone")."""
+    out = []
+    for when in ReturnWhen:
+        for timeout in (_NONE, _FIN):
+            for first in (_R, _E):
+                out.append(Shape(f"wait {when.name} ({timeout.name}) over two running futures, the first "
+                                 f"{first.value}",
+                                 (_create(2), _submit(first, gated=True), _submit(gated=True),
+                                  _wait([0, 1], when, timeout), _open(), _SETTLE, _open(), _SETTLE)))
+        out.append(Shape(f"wait {when.name} over three running futures, the middle one raises",
+                         (_create(3), _submit(gated=True), _submit(_E, gated=True), _submit(gated=True),
+                          _wait([0, 1, 2], when), _open(1), _SETTLE, _open(), _SETTLE, _open(), _SETTLE)))
+        for done in (_R, _E):
+            out.append(Shape(f"wait {when.name} over one that {done.value} and one running",
+                             (_create(2), _submit(done), _submit(gated=True), _SETTLE, _wait([0, 1], when),
+                              _open(), _SETTLE)))
+            out.append(Shape(f"wait {when.name} (NONE) over done ones, one {done.value}",  # "waitnone"
+                             (_create(2), _submit(), _submit(done), _SETTLE, _wait([0, 1], when))))
+    nxt: Step = ("as_completed_next", {"n": 0})
+    for timeout in (_NONE, _FIN):
+        out.append(Shape(f"as_completed ({timeout.name}) over two running futures, next() blocking twice",
+                         (_create(2), _submit(gated=True), _submit(gated=True),
+                          ("as_completed", {"ns": [0, 1], "timeout": timeout}), nxt, _open(), _SETTLE, nxt, _open(),
+                          _SETTLE)))
+    out.append(Shape("as_completed over a done one and a running one, next() twice",
+                     (_create(2), _submit(), _submit(gated=True), _SETTLE,
+                      ("as_completed", {"ns": [0, 1], "timeout": _NONE}), nxt, nxt, _open(), _SETTLE, nxt)))
+    return out
+
+
+def _gap_shapes() -> list[Shape]:
+    """Small shapes the mutation run of impl found unreached (issue 9): two waiters on one future,
+    waits over a cancelled future, callbacks on cancelled ones, a broken pool with a cancelled call
+    queued, an idle worker's count, interpreter exit."""
+    queued = (_create(1), _submit(gated=True), _submit())
+    ac: tuple[Step, ...] = (("as_completed", {"ns": [1], "timeout": _NONE}), ("as_completed_next", {"n": 0}))
+    out = [
+        # twowaiters: the one that times out (at the first settle) must leave the other parked
+        Shape("result() and result(timeout) on one running future",
+              (_create(1), _submit(gated=True), _fcall(0, "result"), _fcall(0, "result", _FIN), _SETTLE, _open(),
+               _SETTLE)),
+        Shape("result(timeout) and result() on one running future",
+              (_create(1), _submit(gated=True), _fcall(0, "result", _FIN), _fcall(0, "result"), _SETTLE, _open(),
+               _SETTLE)),
+        Shape("result() and wait(timeout) on one running future",
+              (_create(1), _submit(gated=True), _fcall(0, "exception"),
+               _wait([0], ReturnWhen.ALL_COMPLETED, _FIN), _SETTLE, _open(), _SETTLE)),
+        # accancel
+        Shape("as_completed over a cancelled future", (*queued, _fcall(1, "cancel"), *ac, _open(), _SETTLE)),
+        Shape("wait over a cancelled future", (*queued, _fcall(1, "cancel"),
+                                               _wait([1], ReturnWhen.ALL_COMPLETED), _open(), _SETTLE)),
+        # cbcancel
+        Shape("add_done_callback on a cancelled future", (*queued, _fcall(1, "cancel"), _cb(1), _open(), _SETTLE)),
+        Shape("add_done_callback on a queued future, then shutdown(cancel_futures=True)",
+              (*queued, _cb(1), ("shutdown", {"wait": False, "cancel": True}), _open(), _SETTLE)),
+        Shape("add_done_callback on a queued future, the initializer fails",
+              (_create(1, InitKind.FAILS), _submit(), _submit(), _cb(1), _SETTLE)),
+        # brokencancel
+        Shape("an initializer that raises, the second call cancelled before the pool breaks",
+              (_create(1, InitKind.FAILS), _submit(), _submit(), _fcall(1, "cancel"), _SETTLE, _fcall(1, "query"),
+               _fcall(1, "result")), schedules=_WINDOW),
+        # idle: a worker that finished counts once as idle, and is handed one call
+        Shape("two workers, one idle after its task, then a running call and another",
+              (_create(2), _submit(), _SETTLE, _submit(gated=True), _submit(), _SETTLE, _open(), _SETTLE)),
+        Shape("two workers, one idle after a task with a callback, then a running call and another",
+              (_create(2), _submit(gated=True), _cb(0), _open(), _SETTLE, _submit(gated=True), _submit(), _SETTLE,
+               _open(), _SETTLE)),
+        # exit
+        Shape("interpreter exit with the pool idle", (_create(1), _submit(), _SETTLE, ("interpreter_exit", {}),
+                                                       _fcall(0, "result"))),
+        Shape("interpreter exit with a call running and one queued",
+              (_create(1), _submit(gated=True), _submit(), _open(), ("interpreter_exit", {}), _SETTLE,
+               _fcall(1, "result"))),
+    ]
+    return out
+
+
 SHAPES: tuple[Shape, ...] = tuple(_waiting_shapes() + _shutdown_shapes() + _map_shapes() + _done_shapes()
-                                  + _init_shapes() + _deadlock_shapes() + _api_shapes())
+                                  + _init_shapes() + _deadlock_shapes() + _api_shapes()
+                                  + _bare_shapes() + _multi_shapes() + _gap_shapes())
 
 
 class _SeededData:
