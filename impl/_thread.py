@@ -263,29 +263,25 @@ def _work(pool: _Pool) -> None:
                     _break_anyway(pool)
                 return
         while True:
-            if not counted and q.empty():
-                with lock:
-                    if q.empty():
-                        pool.idle += 1
-                        counted = True
-            call = q.get()
-            counted = False  # whoever put this call spent an idle count (perhaps ours)
-            if call is None:
-                q.put(None)  # pass the stop signal on to the next worker
-                stopped = True
-                return
+            if call is _NOTHING:  # none in hand: wait for one, outside the locks
+                if not counted and q.empty():
+                    with lock:
+                        if q.empty():
+                            pool.idle += 1
+                            counted = True
+                call = q.get()
+                counted = False  # whoever put this call spent an idle count (perhaps ours)
+                if call is None:
+                    q.put(None)  # pass the stop signal on to the next worker
+                    stopped = True
+                    return
+                holding[me] = call  # (no switch since get() returned: shutdown sees it held, or queued)
+                with flock:
+                    del holding[me]
+                    runs = _claim(pool, call, cancelled)
             f = call
-            holding[me] = f  # (no switch since get() returned: shutdown sees it held, or queued)
             fn, args, kwargs = f._fn, f._args, f._kwargs  # only this worker took f off the queue
             f._fn = f._args = f._kwargs = None  # the future no longer keeps them alive
-            with flock:  # TPE-FIFO-START: calls start in the order they were queued
-                del holding[me]
-                runs = f._status == PENDING  # INV-CANCELLED-NEVER-RUNS, INV-RUN-AT-MOST-ONCE
-                if runs and pool.cancelling:  # EXE-SHUTDOWN-CANCEL-TAKEN: taken before the
-                    runs = False  # shutdown(cancel_futures=True), claimed after: cancelled
-                    _settle(f, cancelled, None)
-                elif runs:
-                    f._status = RUNNING
             if cancelled:
                 _run_due(cancelled)
                 cancelled.clear()
@@ -307,10 +303,23 @@ def _work(pool: _Pool) -> None:
                                     pool.idle += 1
                                     counted = True
                         callbacks = f._settle(FINISHED)
+                    if not callbacks and not q.empty():  # issue 12: the next call is taken and
+                        try:  # claimed in this same hold of the lock (one hold per call, no holding)
+                            call = q.get(False)
+                        except queue.Empty:  # another worker took it
+                            pass
+                        else:
+                            counted = False
+                            if call is None:
+                                q.put(None)
+                                stopped = True
+                                return
+                            runs = _claim(pool, call, cancelled)
                 if callbacks:
                     f._run_callbacks(callbacks)
                 del value, error, callbacks  # an idle worker keeps no result alive
-            call = _NOTHING
+            if call is f:
+                call = _NOTHING
             del f, fn, args, kwargs
     except BaseException as exc:
         # Not from a call (those are caught above): an interrupt, or a done-callback's
@@ -324,6 +333,18 @@ def _work(pool: _Pool) -> None:
         holding.pop(me, None)  # an interrupt between the take and the claim: settled above
         if not stopped:
             _replace(pool, counted)
+
+
+def _claim(pool: _Pool, f: Future[Any], cancelled: _Due) -> bool:
+    """Under the futures' lock: claim ``f``, just taken off the queue; True if it is to run.
+    TPE-FIFO-START: calls are taken, hence claimed, in the order they were queued."""
+    if f._status != PENDING:  # INV-CANCELLED-NEVER-RUNS, INV-RUN-AT-MOST-ONCE
+        return False
+    if pool.cancelling:  # EXE-SHUTDOWN-CANCEL-TAKEN: taken before the shutdown(cancel_futures=True),
+        _settle(f, cancelled, None)  # claimed after: cancelled
+        return False
+    f._status = RUNNING
+    return True
 
 
 def _replace(pool: _Pool, counted: bool) -> None:
