@@ -55,6 +55,11 @@ class Snapshot:
     repeats: tuple[int, ...] = ()  # tasks that began more than once (INV-RUN-AT-MOST-ONCE)
     init_calls: tuple[tuple[Any, ...], ...] = ()  # the arguments of every initializer call
     early_callbacks: tuple[tuple[int, int], ...] = ()  # callbacks that ran before their future was done
+    #: the clock (the World's ``time.monotonic()``: virtual under the shim) when each call in
+    #: ``returns`` began and returned (None while it is blocked)
+    times: tuple[tuple[float, float] | None, ...] = ()
+    #: the same for the action's own call, when it returned during the action (None: no call, or blocked)
+    call_times: tuple[float, float] | None = None
 
 
 class Hung(Exception):
@@ -68,16 +73,20 @@ class HarnessError(Exception):
 class _Caller:
     """A call running on a thread of its own; ``result`` is set once it returned."""
 
-    def __init__(self, threading: Any, fn: Callable[[], Result], label: str) -> None:
+    def __init__(self, threading: Any, clock: Callable[[], float], fn: Callable[[], Result], label: str) -> None:
         self.label = label
         self.result: Result | None = None
+        self.clock = clock
+        self.began = self.ended = 0.0  # the clock when the call began and returned (timing.py)
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._run, args=(fn,), name=f"execspec-caller {label}",
                                        daemon=True)
         self.thread.start()
 
     def _run(self, fn: Callable[[], Result]) -> None:
+        self.began = self.clock()
         self.result = fn()
+        self.ended = self.clock()
         self.done.set()
 
 
@@ -115,6 +124,7 @@ class Driver:
     callers: list[_Caller] = field(default_factory=list)
     marked: set[int] = field(default_factory=set)  # bare futures set_running_or_notify_cancel() marked
     early_callbacks: list[tuple[int, int]] = field(default_factory=list)  # (fid, callback) called before done
+    last_times: tuple[float, float] | None = None  # the clock around the action's call (the next snapshot's)
 
     # -- actions ------------------------------------------------------------------------
 
@@ -140,7 +150,11 @@ class Driver:
         op = a.op
         if isinstance(op, (GetResult, GetException, Wait, AsCompletedNext, Shutdown)):
             return self._blocking(self._thunk(a), type(op).__name__, a.may_block)
-        return self._thunk(a)()
+        thunk, clock = self._thunk(a), self.world.time.monotonic
+        began = clock()
+        r = thunk()
+        self.last_times = (began, clock())  # map(timeout=) and as_completed() count from here
+        return r
 
     def map_next(self, a: MapNext) -> Result:
         m = self.maps[a.mid]
@@ -172,13 +186,14 @@ class Driver:
         return r
 
     def _blocking(self, fn: Callable[[], Result], label: str, may_block: bool) -> Result | None:
-        c = _Caller(self.world.threading, fn, label)
+        c = _Caller(self.world.threading, self.world.time.monotonic, fn, label)
         self.callers.append(c)
         if may_block:
             c.done.wait(0.001 if self.world.shim else 0.02)
         else:
             c.done.wait(None if self.world.shim else self.world.hang)
         if c.done.is_set():
+            self.last_times = (c.began, c.ended)
             return c.result
         if not may_block:
             raise Hung(f"{label} did not return within {self.world.hang:g} s")
@@ -305,15 +320,19 @@ class Driver:
     def snapshot(self) -> Snapshot:
         """What a client sees now, read twice until two reads agree (see the module doc)."""
         last = self._read()
-        for _ in range(READ_TRIES):
-            now = self._read()
-            if now == last:
-                return now
-            last = now
+        try:
+            for _ in range(READ_TRIES):
+                now = self._read()
+                if now == last:
+                    return now
+                last = now
+        finally:
+            self.last_times = None  # each action's call is read once
         return last  # still moving: the machine reports it may be torn (never seen in practice)
 
     def _read(self) -> Snapshot:
         returns = tuple(c.result if c.done.is_set() else None for c in self.outstanding)
+        times = tuple((c.began, c.ended) if c.done.is_set() else None for c in self.outstanding)
         begun = self.kit.begun()
         views: list[FutureView | bool] = []
         for fid, f in enumerate(self.futures):
@@ -327,7 +346,8 @@ class Driver:
             begun_ = fid in begun or fid in self.marked or state is FState.RUNNING
             views.append(FutureView(state, outcome, called, begun_))
         repeats = tuple(sorted(fid for fid, n in begun.items() if n > 1))
-        return Snapshot(tuple(views), returns, repeats, tuple(self.kit.init_calls()), tuple(self.early_callbacks))
+        return Snapshot(tuple(views), returns, repeats, tuple(self.kit.init_calls()), tuple(self.early_callbacks),
+                        times, self.last_times)
 
     def returned(self) -> list[int]:
         """Forget the outstanding calls that have returned (their indices, in order)."""

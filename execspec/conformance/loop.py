@@ -17,13 +17,16 @@ from typing import Any, Callable, ClassVar, NoReturn
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine
 
-from execspec.conformance.actions import Action, Call
+from execspec.conformance.actions import TIMEOUTS, Action, Call, MapNext
 from execspec.conformance.driver import HarnessError
 from execspec.conformance.oracle import Oracle, Violation
 from execspec.conformance.session import Record, Session, ShimSession
+from execspec.conformance.timing import Deadline, judge
 from execspec.model import (
-    CPYTHON, DEPARTS_FROM, DOCS, AsCompletedNext, GetException, GetResult, Options, Shutdown, Wait,
+    CPYTHON, DEPARTS_FROM, DOCS, AsCompleted, AsCompletedNext, DoneAndNotDone, Err, FutureView, GetException,
+    GetResult, Map, Options, Raised, Result, Returned, Shutdown, Timeout, Wait,
 )
+from execspec.model.waiters import wait_condition
 
 
 class Mode(enum.Enum):
@@ -126,6 +129,11 @@ class Observing(RuleBasedStateMachine):
         self.failed = False  # a violation was raised: the teardown only releases what is held
         self.history: list[Callable[[Oracle], None]] = []  # every observation, to replay (divergences)
         self.last = Record()
+        # when timed calls return (timing.py): per outstanding call, what it was given
+        self.timed: list[tuple[Any, Call | MapNext] | None] = []
+        self.map_origins: list[tuple[tuple[float, float], float | None]] = []  # per map(): clock, timeout
+        self.ac_origins: dict[int, tuple[tuple[float, float], float | None]] = {}  # per as_completed()
+        self.ac_first: dict[int, float] = {}  # per as_completed iterator: when its first next() began
 
     # -- the loop every rule goes through -------------------------------------------------
 
@@ -228,9 +236,68 @@ class Observing(RuleBasedStateMachine):
             self._check(lambda o: o.call(op, rec.result))
         returned = [i for i, r in enumerate(rec.snapshot.returns) if r is not None]
         self._check(lambda o: o.snapshot(rec.snapshot, returned))
+        action = self.actions[-1] if self.actions else None
+        if call and isinstance(action, (Call, MapNext)) and rec.result is not None and rec.snapshot.call_times:
+            self._on_time(op, action, rec.result, rec.snapshot.call_times, rec)
+        for i in returned:
+            timed, times = self.timed[i] if i < len(self.timed) else None, rec.snapshot.times[i]
+            if timed is not None and times is not None:
+                result = rec.snapshot.returns[i]
+                assert result is not None
+                self._on_time(timed[0], timed[1], result, times, rec)
         for i in returned:
             self.outstanding[i](rec, i)
         self.outstanding = [f for i, f in enumerate(self.outstanding) if i not in returned]
+        self.timed = [t for i, t in enumerate(self.timed) if i not in returned]
+
+    # -- when timed calls return (timing.py) ------------------------------------------------
+
+    def _seconds(self, t: Timeout) -> float | None:
+        shim, real = TIMEOUTS[t]
+        return shim if self.shim else real
+
+    def _deadline(self, op: Any, action: Call | MapNext, began: float) -> Deadline | None:
+        """What a call that began at ``began`` was given: its timeout and where it counts from
+        (None: no timeout, or no deadline to check)."""
+        if isinstance(action, MapNext):
+            if action.mid >= len(self.map_origins):
+                return None
+            origin, seconds = self.map_origins[action.mid]
+            return None if seconds is None else Deadline("EXE-MAP-TIMEOUT", f"next() on map {action.mid}", seconds,
+                                                         origin)
+        if isinstance(op, (GetResult, GetException, Wait)):
+            seconds = self._seconds(op.timeout)
+            clause = {GetResult: "FUT-RESULT-TIMEOUT", GetException: "FUT-EXCEPTION-TIMEOUT",
+                      Wait: "WAIT-TIMEOUT"}[type(op)]
+            call = f"wait({list(op.fids)}, {op.return_when.value})" if isinstance(op, Wait) else \
+                f"{'result' if isinstance(op, GetResult) else 'exception'}() of future {op.fid}"
+            return None if seconds is None else Deadline(clause, call, seconds, (began, began))
+        if isinstance(op, AsCompletedNext) and op.iterator in self.ac_origins:
+            (before, _), seconds = self.ac_origins[op.iterator]
+            first = self.ac_first.setdefault(op.iterator, began)
+            # AC-TIMEOUT: from the call (the docs) or from the first next() (CPython's generator)
+            return None if seconds is None else Deadline("AC-TIMEOUT", f"next() on as_completed {op.iterator}",
+                                                         seconds, (before, max(before, first)))
+        return None
+
+    def _on_time(self, op: Any, action: Call | MapNext, result: Result, times: tuple[float, float],
+                 rec: Record) -> None:
+        """A call returned ``result``, having begun and returned at ``times``: note where
+        later deadlines count from, and judge when it returned."""
+        if isinstance(action, Call) and isinstance(op, Map) and isinstance(result, Returned):
+            self.map_origins.append((times, self._seconds(Timeout.FINITE) if action.map_timeout else None))
+            return
+        if isinstance(op, AsCompleted) and isinstance(result, Returned) and isinstance(result.value, int):
+            self.ac_origins[result.value] = (times, self._seconds(op.timeout))
+            return
+        d = self._deadline(op, action, times[0])
+        if d is None:
+            return
+        fault = judge(d, times[0], times[1], _timed_out(op, result, rec), exact=self.shim)
+        if fault is not None:
+            v = Violation("time", fault.describe(self.shim), (d.clause,), timing=fault)
+            v.step = len(self.actions) - 1
+            self._fail(v)
 
     def _call(self, op: Any, data: st.DataObject, on_return: Callable[[Record, int], None] | None = None,
               **extra: Any) -> Record:
@@ -240,4 +307,20 @@ class Observing(RuleBasedStateMachine):
         if rec.result is None and rec.hung is None and isinstance(op, (GetResult, GetException, Wait,
                                                                      AsCompletedNext, Shutdown)):
             self.outstanding.append(on_return or (lambda r, i: None))
+            action = self.actions[-1]
+            self.timed.append((op, action) if isinstance(action, Call) else None)
         return rec
+
+
+def _timed_out(op: Any, result: Result, rec: Record) -> bool:
+    """Whether ``result`` is a timeout: a TimeoutError, or a wait() whose partition does not
+    meet its return_when (WAIT-TIMEOUT: wait() reports a timeout by returning)."""
+    if isinstance(result, Raised):
+        return result.exc == "TimeoutError"
+    if isinstance(op, Wait) and isinstance(result, Returned) and isinstance(result.value, DoneAndNotDone):
+        done, fids = result.value.done, set(op.fids)
+        views = rec.snapshot.futures
+        exc = any(isinstance(v, FutureView) and isinstance(v.outcome, Err)
+                  for v in (views[i] for i in done if i < len(views)))
+        return not wait_condition(len(done & fids), len(fids), exc, op.return_when)
+    return False

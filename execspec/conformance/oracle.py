@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from execspec.conformance.driver import Snapshot
+from execspec.conformance.timing import TimingFault
 from execspec.model import (
     DOCS, Blocked, Cancel, Err, FState, FutureView, InitKind, Op, Options, Result, State, advance, cites,
     closure, explain, initial,
@@ -25,8 +26,10 @@ class Violation(AssertionError):
     ``clauses`` are the clause IDs whose rules said what was allowed instead; ``what`` says
     what was seen and what the model allowed, in words; ``kind`` is one of ``call`` (a call
     returned what no rule allows), ``view`` (a future or a call showed what no internal step
-    leads to), ``progress`` (the executor stopped while the model says something is still due)
-    or ``hang`` (a call the model says returns did not).
+    leads to), ``progress`` (the executor stopped while the model says something is still due),
+    ``hang`` (a call the model says returns did not) or ``time`` (a timed call returned at the
+    wrong instant: ``timing`` says when it began, returned, and should have; see
+    :mod:`execspec.conformance.timing`).
     """
 
     kind: str
@@ -34,6 +37,7 @@ class Violation(AssertionError):
     clauses: tuple[str, ...]
     step: int = -1  # the index of the action that showed it (set by the machine)
     due: tuple[str, ...] = ()  # a progress violation: the model rules still due
+    timing: TimingFault | None = None  # a time violation: the call's clock readings
 
     def __post_init__(self) -> None:
         super().__init__(self.what)
