@@ -24,7 +24,7 @@ from execspec.conformance.session import Record, Session, ShimSession
 from execspec.conformance.timing import Deadline, judge
 from execspec.model import (
     CPYTHON, DEPARTS_FROM, DOCS, AsCompleted, AsCompletedNext, DoneAndNotDone, Err, FutureView, GetException,
-    GetResult, Map, Options, Raised, Result, Returned, Shutdown, Timeout, Wait,
+    GetResult, Map, Options, Raised, Result, Returned, ReturnWhen, Shutdown, Timeout, Wait,
 )
 from execspec.model.waiters import wait_condition
 
@@ -295,7 +295,8 @@ class Observing(RuleBasedStateMachine):
             return
         fault = judge(d, times[0], times[1], _timed_out(op, result, rec), exact=self.shim)
         if fault is not None:
-            v = Violation("time", fault.describe(self.shim), (d.clause,), timing=fault)
+            clauses = (d.clause,) + (_wakes(op, action) if fault.fault == "overslept" else ())
+            v = Violation("time", fault.describe(self.shim), tuple(sorted(set(clauses))), timing=fault)
             v.step = len(self.actions) - 1
             self._fail(v)
 
@@ -310,6 +311,17 @@ class Observing(RuleBasedStateMachine):
             action = self.actions[-1]
             self.timed.append((op, action) if isinstance(action, Call) else None)
         return rec
+
+
+def _wakes(op: Any, action: Call | MapNext) -> tuple[str, ...]:
+    """The clauses that say a blocked call returns once its condition holds (an overslept call
+    breaks them as well as its timeout's)."""
+    if isinstance(op, Wait):
+        return ({ReturnWhen.ALL_COMPLETED: "WAIT-ALL-COMPLETED", ReturnWhen.FIRST_COMPLETED: "WAIT-FIRST-COMPLETED",
+                 ReturnWhen.FIRST_EXCEPTION: "WAIT-FIRST-EXCEPTION"}[op.return_when],)
+    if isinstance(op, AsCompletedNext):
+        return ("AC-YIELDS-AS-COMPLETE",)
+    return ("FUT-WAKES-WAITERS",)
 
 
 def _timed_out(op: Any, result: Result, rec: Record) -> bool:

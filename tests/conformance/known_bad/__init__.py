@@ -58,6 +58,7 @@ KNOWN_BAD: dict[str, str] = {
     _P + "map_drop_cancels:DroppedMapCancels": "EXE-MAP-CLOSE-CANCELS",
     _P + "result_no_timeout:ResultNeverTimesOut": "FUT-RESULT-TIMEOUT",
     _P + "as_completed_duplicates:AsCompletedYieldsDuplicates": "AC-DUPLICATES",
+    _P + "as_completed_times_out_early:TimesOutEarly": "AC-TIMEOUT",
     _P + "worker_dies:WorkerDiesOnException": "TPE-WORKER-SURVIVES-EXCEPTION",
     _P + "shutdown_cancel_sleepers:CancelFuturesLeavesWaitersAsleep": "EXE-SHUTDOWN-CANCELLED-DONE",
     _P + "lifo_start:LifoStart": "TPE-FIFO-START",

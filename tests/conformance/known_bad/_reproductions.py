@@ -275,6 +275,24 @@ def result_times_out(make: Make, api: Any, bound: float) -> None:
         ex.shutdown(wait=True)
 
 
+def as_completed_times_out_on_time(make: Make, api: Any, bound: float) -> None:
+    """next() on as_completed(timeout=0.1) over a queued future raises TimeoutError, and not
+    before 0.1 s have passed since the call (less 10 ms for the clock's rounding)."""
+    ex, gate = busy_pool(make)
+    limit = 0.1
+    try:
+        f = ex.submit(abs, 1)
+        began = time.monotonic()
+        it = api.as_completed([f], timeout=limit)
+        _, error = finishes_within(lambda: next(it), bound + limit, "next() on as_completed(timeout=0.1)")
+        took = time.monotonic() - began
+        assert isinstance(error, api.TimeoutError), f"next() on as_completed(timeout=0.1) raised {error!r}"
+        assert took >= limit - 0.01, f"as_completed(timeout={limit}) timed out after {took:.3f} s (AC-TIMEOUT)"
+    finally:
+        gate.open()
+        ex.shutdown(wait=True)
+
+
 def as_completed_yields_a_duplicate_once(make: Make, api: Any, bound: float) -> None:
     ex = make(max_workers=1)
     f = ex.submit(abs, 1)
@@ -438,6 +456,7 @@ REPRODUCTIONS: dict[str, Repro] = {
     "EXE-MAP-CLOSE-CANCELS": dropped_unstarted_map_runs_its_calls,
     "FUT-RESULT-TIMEOUT": result_times_out,
     "AC-DUPLICATES": as_completed_yields_a_duplicate_once,
+    "AC-TIMEOUT": as_completed_times_out_on_time,
     "TPE-WORKER-SURVIVES-EXCEPTION": worker_survives_a_raising_call,
     "EXE-SHUTDOWN-CANCELLED-DONE": shutdown_cancel_futures_wakes_waiters,
     "TPE-FIFO-START": queued_calls_start_in_order,
