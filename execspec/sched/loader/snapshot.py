@@ -61,18 +61,53 @@ def plan_module(mod: types.ModuleType) -> list[Reset] | None:
         _plan_namespace(mod.__dict__, resets, seen, mod.__name__)
     except _Unknown:
         return None
-    return resets
+    return _checked_first(resets)
+
+
+class _Checked:
+    """A reset that acts only when a live namespace (a module's dict, a class's mapping
+    proxy, which stays live) no longer equals what was saved of it."""
+
+    __slots__ = ("live", "saved", "act")
+
+    def __init__(self, live: Any, saved: dict[str, Any], act: Reset) -> None:
+        self.live, self.saved, self.act = live, saved, act
+
+    def __call__(self) -> None:
+        if self.live != self.saved:  # compares identities first, in C: cheap when unchanged
+            self.act()
+
+
+def _checked_first(resets: list[Reset]) -> list[Reset]:
+    """The same resets, those that act only on a change (the module's namespace and its
+    classes') folded into one that compares them all in a single C call: a module reused
+    unchanged, the common case, costs one comparison instead of a Python call per class.
+    They go first: each acts on its own namespace only, and each was planned before every
+    reset of the slots its namespace holds (a slot's rebind must follow its restore)."""
+    checked = [r for r in resets if type(r) is _Checked]
+    if len(checked) < 2:
+        return resets
+    live = tuple(c.live for c in checked)
+    saved = tuple(c.saved for c in checked)
+    each = tuple((c.live, c.saved, c.act) for c in checked)
+
+    def restore_changed() -> None:
+        if live != saved:
+            for now, then, act in each:
+                if now != then:
+                    act()
+
+    return [restore_changed, *(r for r in resets if type(r) is not _Checked)]
 
 
 def _plan_namespace(ns: dict[str, Any], resets: list[Reset], seen: set[int], modname: str) -> None:
     saved = dict(ns)
 
     def restore() -> None:
-        if ns != saved:  # compares identities first, in C: cheap when nothing changed
-            ns.clear()
-            ns.update(saved)
+        ns.clear()
+        ns.update(saved)
 
-    resets.append(restore)
+    resets.append(_Checked(ns, saved, restore))
     for key, value in saved.items():
         if key != "__builtins__":  # the table's own, the same for every execution
             _plan_slot(value, resets, seen, modname, functools.partial(ns.__setitem__, key))
@@ -84,15 +119,13 @@ def _plan_class(cls: type, resets: list[Reset], seen: set[int], modname: str) ->
 
     def restore() -> None:
         current = vars(cls)
-        if current == saved:  # identities first, in C
-            return
         for k in [k for k in current if k not in saved]:
             delattr(cls, k)
         for k, v in saved.items():
             if k not in fixed and current.get(k, restore) is not v:
                 setattr(cls, k, v)
 
-    resets.append(restore)
+    resets.append(_Checked(vars(cls), saved, restore))  # the proxy stays live: cls's own dict
     for key, value in saved.items():
         if key not in fixed:
             _plan_slot(value, resets, seen, modname, functools.partial(setattr, cls, key))

@@ -118,10 +118,14 @@ class ModuleTable:
         self.stamp: tuple[Any, int] = ((), 0)  # (roots, epoch): what a reuse check depends on
         self.fits: dict[tuple[str, tuple[str, str | None]], tuple[Any, int]] = {}
         self.stamps: dict[tuple[Any, int], tuple[Any, int]] = {}
+        # _root_of's answers, per tuple of roots (they depend on nothing else)
+        self.root_memos: dict[Any, dict[str, tuple[str, str | None] | None]] = {}
+        self.root_memo: dict[str, tuple[str, str | None] | None] = {}
         self.running: list[_ModState] = []  # the modules whose code is running, innermost last
         self.on_stubs: list[tuple[types.ModuleType, str]] = []  # fresh modules set on stubs
         self.current: dict[str, types.ModuleType] = {}  # what this execution has imported
         self.shims: dict[str, types.ModuleType] = {}
+        self.shims_fresh: dict[str, dict[str, Any]] = {}  # each shim module as its last reset left it
         self.files: set[str] = set()  # filenames of managed modules (reports mark their frames)
         self.reusable = True
         self.env: Served | None = None
@@ -138,8 +142,11 @@ class ModuleTable:
         for stub, child in self.on_stubs:  # an earlier execution's copies: not this one's
             stub.__dict__.pop(child, None)
         self.on_stubs.clear()
+        fresh = self.shims_fresh
         for name, mod in self.shims.items():
-            reset_shim_module(name, mod)
+            if mod.__dict__ != fresh.get(name):  # identities first, in C: cheap when untouched
+                reset_shim_module(name, mod)
+                fresh[name] = dict(mod.__dict__)
 
     def note_registration(self, kind: str, entry: Any) -> None:
         """While a loaded module's code runs, remember a hook it registers, so executions
@@ -171,6 +178,7 @@ class ModuleTable:
     def _restamp(self) -> None:
         stamp = (tuple(self.roots), self.epoch)
         self.stamp = self.stamps.setdefault(stamp, stamp)  # one object: compared by identity
+        self.root_memo = self.root_memos.setdefault(stamp[0], {})
 
     def _add_root(self, name: str, directory: str | None) -> None:
         self.roots.insert(0, (name, directory))
@@ -183,11 +191,15 @@ class ModuleTable:
                 del table[k]  # an ancestor imported for real becomes a stub: never written into
 
     def _root_of(self, name: str) -> tuple[str, str | None] | None:
+        memo = self.root_memo
+        if name in memo:
+            return memo[name]
         best: tuple[str, str | None] | None = None
         for root in self.roots:
             p = root[0]
             if (name == p or name.startswith(p + ".")) and (best is None or len(p) > len(best[0])):
                 best = root
+        memo[name] = best
         return best
 
     def _is_ancestor(self, name: str) -> bool:
