@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures as stdlib
 import gc
+import importlib
 import io
 import os
 import queue
@@ -167,7 +168,14 @@ def best_of(rounds: int, fn: Callable[[Any], float], higher_is_better: bool = Tr
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="a smoke run: small sizes, one round")
+    ap.add_argument("--impl", metavar="DIR", help="measure the package in DIR instead (a copy of impl/ "
+                    "at another commit, e.g. from git show), for before/after runs")  # fmt: skip
     args = ap.parse_args(argv)
+    if args.impl:
+        global impl
+        sys.path.insert(0, os.path.dirname(os.path.abspath(args.impl)))
+        impl = importlib.import_module(os.path.basename(os.path.abspath(args.impl)))
+        print(f"impl from {impl.__file__}")
     q = args.quick
     rounds = 1 if q else 5
     n_tasks = 2_000 if q else 50_000
