@@ -9,6 +9,10 @@ event that must end it (a cancel, ``shutdown(cancel_futures=True)``, the task fi
 timeout), the map iterator's ways of being used and dropped, calls on futures already done, a
 failing initializer, the docs' two deadlocks (tasks waiting on futures) with their near misses,
 and every case of the API surface (bad arguments, the module's names, timeouts, iterables).
+Then the shapes the mutation run of ``impl`` found unreached (issue 9, benchmarks/mutation): every
+call on a bare future that is cancelled, running or finished; ``wait()`` in each mode and
+``as_completed()`` over two or three futures that finish apart; two waiters on one future, one
+timing out; waits and callbacks on cancelled futures; an idle worker's count; interpreter exit.
 
 A shape only chooses calls. It runs through the machine's own rules, so the verdict is the
 model's exactly as for a generated example: nothing here says what a call should return.
