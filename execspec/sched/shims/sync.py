@@ -98,7 +98,14 @@ class Lock(Prim):
     release_lock = release
 
     def __exit__(self, t: object = None, v: object = None, tb: object = None) -> None:
-        self.release()
+        # ``release``, inlined: the end of every ``with lock:`` block
+        th = getcurrent()
+        if type(th) is CThread and th.rt is self._rt:
+            op = _OPS.get((th.tid, "release", self._oid, self._name)) or self._op(th, "release")
+            th.rt.point(th, op)
+        if self._owner is None:
+            raise RuntimeError("release unlocked lock")
+        self._owner = None
 
     def locked(self) -> bool:
         """True while held (not a scheduling point)."""
@@ -168,6 +175,9 @@ class RLock(Lock):
             th.rt.point(th, op)
         self._count = 0
         self._owner = None
+
+    def __exit__(self, t: object = None, v: object = None, tb: object = None) -> None:
+        self.release()  # RLock's own (Lock's inlined __exit__ would not count levels)
 
     def _is_owned(self) -> bool:
         return self._owner is not None and self._owner is current_cthread()

@@ -55,7 +55,7 @@ class SeededExecutions:
         if self.executions is not None and nxt >= self.first + self.executions:
             return False
         self.execution = nxt
-        self._rng = random.Random(execution_seed(self.seed, nxt))
+        self._rng.seed(execution_seed(self.seed, nxt))  # the state a new Random(...) would have
         return True
 
 
