@@ -11,6 +11,7 @@ here judges: the machine compares the strings with :func:`execspec.model.api.exp
 from __future__ import annotations
 
 import builtins
+import inspect
 import itertools
 from typing import Any, Callable, Iterator
 
@@ -173,9 +174,74 @@ class _Counted:
         return item
 
 
+def fails_on_two(x: int) -> int:
+    """``x``, or ValueError for 2 (module level: a process pool pickles it)."""
+    if x == 2:
+        raise ValueError(x)
+    return x
+
+
+def _has_buffersize(ex: Any) -> bool:
+    """Whether ``ex.map`` takes ``buffersize`` (3.14's stdlib; impl on any Python)."""
+    try:
+        params = inspect.signature(ex.map).parameters
+    except (TypeError, ValueError):
+        return False
+    return "buffersize" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+
+
+def _buffersized(program: Callable[[Any, Any], tuple[str, ...]]) -> Program:
+    """Run ``program(world, ex)`` on an executor of its own whose map() takes buffersize."""
+    def run(world: Any) -> tuple[str, ...]:
+        ex = world.make(max_workers=1)
+        try:
+            if not _has_buffersize(ex):
+                return ("no buffersize parameter",)
+            return program(world, ex)
+        finally:
+            ex.shutdown(wait=True)
+    return run
+
+
+def _buffersize_all(world: Any, ex: Any) -> tuple[str, ...]:
+    inputs = _Counted([-1, -2, -3, -4, -5])
+    try:
+        it = ex.map(abs, inputs, buffersize=2)
+    except Exception as exc:  # noqa: BLE001
+        return (f"raises {type(exc).__name__}",)
+    reads, results = [inputs.read], []
+    for _ in range(5):
+        try:
+            results.append(next(it))
+        except StopIteration:
+            break
+        reads.append(inputs.read)
+    return ("returns", "read " + ", ".join(map(str, reads)), "results " + ", ".join(map(str, results)))
+
+
+def _buffersize_raises(world: Any, ex: Any) -> tuple[str, ...]:
+    try:
+        it = ex.map(fails_on_two, [1, 2, 3, 4], buffersize=1)
+        first = f"first result {next(it)}"
+    except Exception as exc:  # noqa: BLE001
+        return (f"raises {type(exc).__name__}",)
+    then = _outcome(lambda: next(it))
+    try:
+        next(it)
+        last = "then yields again"
+    except StopIteration:
+        last = "then ends"
+    except Exception as exc:  # noqa: BLE001
+        last = f"then raises {type(exc).__name__}"
+    return (first, f"then {then}", last)
+
+
 def _buffersize_refused(size: object) -> Program:
     def program(world: Any) -> tuple[str, ...]:
         ex = world.make(max_workers=1)
+        if not _has_buffersize(ex):
+            ex.shutdown(wait=True)
+            return ("no buffersize parameter",)
         inputs = _Counted([1, 2])
         try:
             got = _outcome(lambda: ex.map(abs, inputs, buffersize=size))
@@ -187,6 +253,9 @@ def _buffersize_refused(size: object) -> Program:
 
 def _buffersize_lazy(world: Any) -> tuple[str, ...]:
     ex = world.make(max_workers=1)
+    if not _has_buffersize(ex):
+        ex.shutdown(wait=True)
+        return ("no buffersize parameter",)
     inputs = _Counted()
     try:
         it = ex.map(abs, inputs, buffersize=2)
@@ -280,6 +349,8 @@ PROGRAMS: dict[str, Program] = {
     "map-buffersize-zero": _buffersize_refused(0),
     "map-buffersize-not-an-int": _buffersize_refused("2"),
     "map-buffersize-lazy": _buffersize_lazy,
+    "map-buffersize-all": _buffersized(_buffersize_all),
+    "map-buffersize-raises": _buffersized(_buffersize_raises),
     "executor-abstract": _abstract,
     "module-names": _names,
     "module-constants": _constants,
@@ -294,4 +365,4 @@ def perform_case(world: Any, name: str) -> tuple[str, ...]:
     return PROGRAMS[name](world)
 
 
-__all__ = ["PROGRAMS", "echo_kwargs", "perform_case"]
+__all__ = ["PROGRAMS", "echo_kwargs", "fails_on_two", "perform_case"]
