@@ -5,7 +5,9 @@ machines are noisy; compare ratios measured in the same run).
 
 1. Schedules per second, seeded random strategy, pinned to one core and unpinned, on the docs' two deadlock
    examples, the second with ``max_workers=2`` (passes), and the 2-worker 4-task
-   submit/result/shutdown scenario, for the stdlib executor and ``execspec.impl``.
+   submit/result/shutdown scenario, for the stdlib executor and ``execspec.impl``, explored
+   as ``explore`` does it (the series in the runner thread); and the 2-worker scenario once
+   more with one ``run_with`` call per schedule (a hand-off to the runner and back each).
 2. DFS: schedules and states (scheduling decisions) needed with no reduction, sleep sets and
    DPOR, at preemption bounds 1, 2 and none, capped.
 3. Cold start: a fresh interpreter that explores a docs example until its deadlock is
@@ -33,18 +35,35 @@ EXECUTORS = [e for e in ("concurrent.futures", "execspec.impl")
              if importlib.util.find_spec(e.partition(".")[0]) is not None]
 
 
-def schedules_per_second(scenario: Callable[..., object], n: int) -> tuple[float, float]:
-    """(schedules/s, mean steps per schedule) over ``n`` random schedules after a warm-up."""
+def schedules_per_second(scenario: Callable[..., object], n: int) -> tuple[float, float, float]:
+    """(schedules/s, mean steps per schedule, schedules per CPU second of this process) over
+    ``n`` random schedules after a warm-up, explored as ``explore`` does it: the whole series
+    in the shim's runner thread (the CPU figure is what a shared machine's load hides least)."""
+    strategy = RandomStrategy(seed=0)
+    explore(scenario, strategy, max_schedules=max(20, n // 20), stop_on_first_failure=False,
+            schedule_dir=None)
+    start, cpu = time.perf_counter(), time.process_time()
+    result = explore(scenario, strategy, max_schedules=n, stop_on_first_failure=False,
+                     schedule_dir=None)
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    assert result.schedules == n
+    return n / elapsed, result.steps / n, n / cpu
+
+
+def schedules_per_second_each(scenario: Callable[..., object], n: int) -> tuple[float, float, float]:
+    """The same schedules one ``run_with`` call each (what a caller of ``run_once`` pays: one
+    hand-off to the runner thread and back per execution)."""
     strategy = RandomStrategy(seed=0)
     for _ in range(max(20, n // 20)):
         run_with(scenario, strategy)
     steps = 0
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for _ in range(n):
         execution = run_with(scenario, strategy)
         assert execution is not None
         steps += execution.steps
-    return n / (time.perf_counter() - start), steps / n
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return n / elapsed, steps / n, n / cpu
 
 
 def switch_cost(n: int = 200_000) -> float:
@@ -66,13 +85,13 @@ def switch_cost(n: int = 200_000) -> float:
     return elapsed / (2 * n)
 
 
-def on_one_core(measure: Callable[[], tuple[float, float]]) -> tuple[float, float]:
+def on_one_core(measure: Callable[[], tuple[float, ...]]) -> tuple[float, ...]:
     """Run ``measure`` in a fresh thread pinned to one core (Linux), so that the thread and the
     shim's runner thread it starts share that core: the issue states the target per core, and
     a hand-off between threads on two idle cores costs ~50 µs more than on one."""
     if not hasattr(os, "sched_setaffinity"):
         return measure()
-    box: list[tuple[float, float]] = []
+    box: list[tuple[float, ...]] = []
 
     def pinned() -> None:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # 0: this thread only
@@ -85,27 +104,34 @@ def on_one_core(measure: Callable[[], tuple[float, float]]) -> tuple[float, floa
 
 
 def throughput(n: int) -> None:
-    print(f"1. schedules per second (random strategy, {n} schedules each): pinned to one core, "
-          "and unpinned")
-    switch = min(on_one_core(lambda: (switch_cost(), 0.0))[0] for _ in range(3))
+    print(f"1. schedules per second (random strategy, {n} schedules each, explored in the runner "
+          "thread as explore() does): pinned to one core, and unpinned")
+    switch = min(on_one_core(lambda: (switch_cost(),))[0] for _ in range(3))
     print(f"   greenlet switch (one way, pinned, best of 3): {switch * 1e6:.2f} µs; switch-bound limit = "
           "1 / (steps x one switch), one switch per scheduling point")
     print(f"   {'scenario':44} {'executor':20} {'1 core':>8} {'unpinned':>9} {'steps':>6} "
-          f"{'µs/step':>8} {'limit':>7} {'of limit':>8}")
+          f"{'µs/step':>8} {'limit':>7} {'of limit':>8} {'unpin/pin':>9} {'cpu/s':>7}")
     cases: list[tuple[str, Callable[..., Any]]] = [
         ("docs example 1 (deadlock)", docs.wait_on_each_other),
         ("docs example 2 (deadlock)", docs.wait_on_future),
         ("docs example 2, max_workers=2 (passes)", functools.partial(docs.wait_on_future, max_workers=2)),
         ("2 workers, 4 tasks, submit/result/shutdown", pool.submit_result_shutdown),
     ]
-    for title, scenario in cases:
+    rows: list[tuple[str, Callable[..., Any], Callable[..., tuple[float, ...]]]] = [
+        (title, scenario, schedules_per_second) for title, scenario in cases]
+    rows.append(("2 workers ..., one run_with call each", pool.submit_result_shutdown,
+                 schedules_per_second_each))
+    for title, scenario, measure in rows:
         for executor in EXECUTORS:
-            run = functools.partial(schedules_per_second, functools.partial(scenario, executor=executor), n)
-            rate, steps = on_one_core(run)
-            loose, _ = run()
+            run = functools.partial(measure, functools.partial(scenario, executor=executor), n)
+            rate, steps, cpu = on_one_core(run)
+            loose = run()[0]
             limit = 1 / (steps * switch)
             print(f"   {title:44} {executor:20} {rate:8.0f} {loose:9.0f} {steps:6.1f} "
-                  f"{1e6 / rate / steps:8.1f} {limit:7.0f} {rate / limit:8.0%}")
+                  f"{1e6 / rate / steps:8.1f} {limit:7.0f} {rate / limit:8.0%} {loose / rate:9.0%} "
+                  f"{cpu:7.0f}")
+    print("   (unpin/pin: unpinned / 1 core; cpu/s: the pinned run's schedules per CPU second of "
+          "this process, what other load on a shared machine changes least)")
     print("   (targets: issue 4, >= 3,000/s on the 2-worker scenario on one core; issue 12, >= 8,000/s "
           "pinned and unpinned within 15% of pinned; peers, per issue 4: interleave-test 200-270/s "
           "on a 2-worker pool; ploom ~10/s)\n")
