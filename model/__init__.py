@@ -106,6 +106,7 @@ from execspec.model.ops import (
 from execspec.model.rules import RULES, Rule, cites
 from execspec.model.states import (
     CPYTHON,
+    cpython_options,
     DEPARTS_FROM,
     DOCS,
     Blocked,
@@ -130,7 +131,7 @@ from execspec.model.states import (
 )
 
 __all__ = [
-    "AddDoneCallback", "AsCompleted", "AsCompletedNext", "BOUNDS", "Blocked", "Bounds", "CPYTHON",
+    "AddDoneCallback", "AsCompleted", "AsCompletedNext", "BOUNDS", "Blocked", "Bounds", "CPYTHON", "cpython_options",
     "DEPARTS_FROM",
     "Cancel", "DOCS", "DoneAndNotDone", "DropExecutor", "Err", "FState", "FutureView",
     "GetException", "GetResult", "INVARIANTS", "InitKind", "InterpreterExit", "Invariant",

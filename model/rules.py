@@ -95,7 +95,7 @@ RULES: dict[str, Rule] = _table(
     ("executor.dropped", C, "TPE-GC-DROPPED", "the executor is garbage: workers exit once idle"),
     # -- wait / as_completed ---------------------------------------------------------------
     ("wait.returns", C,
-     "WAIT-RETURNS-SETS WAIT-DUPLICATES WAIT-ALREADY-DONE WAIT-EMPTY WAIT-DEFAULT-ALL"
+     "WAIT-RETURNS-SETS WAIT-DUPLICATES WAIT-DUPLICATES-DONE WAIT-ALREADY-DONE WAIT-EMPTY WAIT-DEFAULT-ALL"
      " WAIT-FIRST-COMPLETED WAIT-FIRST-EXCEPTION WAIT-ALL-COMPLETED WAIT-CANCELLED-COUNTS"
      " WAIT-MIXED-EXECUTORS", "the condition holds already: return (done, not_done)"),
     ("wait.timeout", C, "WAIT-TIMEOUT FUT-TIMEOUT-NONPOSITIVE",

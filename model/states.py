@@ -279,6 +279,9 @@ class Waiter(_HashCached):
     iterator: int = -1  # AS_COMPLETED: the iterator's index
     signalled: bool = False
     result: Result | None = None  # None while blocked
+    #: WAIT under ``Options.dup_done_waits``: it was given a done future twice, so only a
+    #: timeout (or, for FIRST_EXCEPTION, a failure) ends it (WAIT-DUPLICATES-DONE, 3.8)
+    stuck: bool = False
 
     def __hash__(self) -> int:
         return _cached_hash(self)
@@ -372,6 +375,11 @@ class Options:
     # worker takes a call off the queue, and only then marks its future running; in between the
     # future is PENDING but out of the queue, so shutdown(cancel_futures=True) does not cancel it
     # and it runs (a cancel() there still succeeds, and the worker then skips the call).
+    dup_done_waits: bool = False  # WAIT-DUPLICATES-DONE (CPython 3.8; bpo-20369 fixed it in 3.9):
+    # wait() compares the number of done futures with the length of its list, duplicates
+    # included, and each pending future signals once per copy; a future already done at the
+    # call never signals, so two copies of one leave ALL_COMPLETED and FIRST_EXCEPTION waiting
+    # until their timeout (for ever without one), unless a pending future fails (FIRST_EXCEPTION).
 
 
 #: Each option, and the clauses a target that needs it departs from (the checker blames
@@ -383,11 +391,21 @@ DEPARTS_FROM: dict[str, tuple[str, ...]] = {
     "gh132063": ("FUT-RESULT-FALSY-EXC",),
     "gc_strands_init_failure": ("TPE-INITIALIZER-FAILS-DROPPED",),
     "take_then_start": ("EXE-SHUTDOWN-CANCEL-TAKEN",),
+    "dup_done_waits": ("WAIT-DUPLICATES-DONE",),
 }
 
 DOCS = Options()
 CPYTHON = Options(fifo=True, gh92001=True, gh132063=True,  # CPython 3.8-3.13 before 2025
                   gc_strands_init_failure=True, take_then_start=True)
+
+
+def cpython_options(python: tuple[int, int] | None = None) -> Options:
+    """CPython's reading for the stdlib of ``python`` (None: any version ``CPYTHON`` covers).
+
+    >>> cpython_options((3, 8)).dup_done_waits, cpython_options((3, 9)).dup_done_waits
+    (True, False)
+    """
+    return replace(CPYTHON, dup_done_waits=True) if python is not None and python < (3, 9) else CPYTHON
 
 
 # ---- what a transition produces -------------------------------------------------------------

@@ -72,6 +72,8 @@ def condition(s: State, w: Waiter, opts: Options) -> bool:
     if w.kind in (WaitKind.RESULT, WaitKind.EXCEPTION):
         return s.futures[w.fids[0]].done  # result() wakes on cancel too (FUT-RESULT-CANCELLED)
     if w.kind is WaitKind.WAIT:
+        if w.stuck:  # WAIT-DUPLICATES-DONE under dup_done_waits: only a failure ends it
+            return _failed(s, w.fids, w.return_when, opts)
         return _wait_holds(s, w.fids, w.return_when, opts)
     if w.kind is WaitKind.AS_COMPLETED:
         it = s.iterators[w.iterator]
@@ -138,13 +140,20 @@ def wait_call(
     s: State, fids: tuple[int, ...], rw: ReturnWhen, timeout: Timeout, opts: Options
 ) -> frozenset[Outcome]:
     """``wait(fs, timeout, return_when)``; duplicates in ``fs`` count once (WAIT-DUPLICATES)."""
-    fids = tuple(sorted(set(fids)))
-    if _wait_holds(s, fids, rw, opts):
+    given, fids = fids, tuple(sorted(set(fids)))
+    stuck = opts.dup_done_waits and rw is not ReturnWhen.FIRST_COMPLETED and any(
+        given.count(i) > 1 and done_for_waiting(s.futures[i], opts.gh92001) for i in fids)
+    if _wait_holds(s, fids, rw, opts) and not (stuck and not _failed(s, fids, rw, opts)):
         return frozenset({Outcome(Returned(_split(s, fids, opts)), s, "wait.returns")})
     if timeout is Timeout.ZERO:
         return frozenset({Outcome(Returned(_split(s, fids, opts)), s, "wait.timeout")})
-    r, s2 = _block(s, Waiter(WaitKind.WAIT, fids=fids, return_when=rw, timeout=timeout))
+    r, s2 = _block(s, Waiter(WaitKind.WAIT, fids=fids, return_when=rw, timeout=timeout, stuck=stuck))
     return frozenset({Outcome(r, s2, "wait.blocks")})
+
+
+def _failed(s: State, fids: tuple[int, ...], rw: ReturnWhen, opts: Options) -> bool:
+    """FIRST_EXCEPTION and one of ``fids`` done with an exception (what ends a stuck wait)."""
+    return rw is ReturnWhen.FIRST_EXCEPTION and any(has_exception(s.futures[i]) for i in _split(s, fids, opts).done)
 
 
 # ---- as_completed() ------------------------------------------------------------------------

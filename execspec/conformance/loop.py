@@ -23,8 +23,8 @@ from execspec.conformance.oracle import Oracle, Violation
 from execspec.conformance.session import Record, Session, ShimSession
 from execspec.conformance.timing import Deadline, judge
 from execspec.model import (
-    CPYTHON, DEPARTS_FROM, DOCS, AsCompleted, AsCompletedNext, DoneAndNotDone, Err, FutureView, GetException,
-    GetResult, Map, Options, Raised, Result, Returned, ReturnWhen, Shutdown, Timeout, Wait,
+    DEPARTS_FROM, DOCS, AsCompleted, AsCompletedNext, DoneAndNotDone, Err, FutureView, GetException,
+    GetResult, Map, Options, Raised, Result, Returned, ReturnWhen, Shutdown, Timeout, Wait, cpython_options,
 )
 from execspec.model.waiters import wait_condition
 
@@ -122,7 +122,7 @@ class Observing(RuleBasedStateMachine):
         self.session = self.make_session[0]()
         self.oracles: dict[str, Oracle] = {"docs": Oracle(DOCS)}
         if self.cpython:
-            self.oracles["cpython"] = Oracle(CPYTHON)
+            self.oracles["cpython"] = Oracle(cpython_options(self.python))
         self.outstanding: list[Callable[[Record, int], None]] = []  # per blocked call: on return
         self.actions: list[Action] = []
         self.steps: list[tuple[str, dict[str, Any]]] = []  # the rules called, with their arguments
