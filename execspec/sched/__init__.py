@@ -11,7 +11,8 @@ The parts, lowest first (each may import only those before it; ``shims`` and
     strategies/   who runs next: first-enabled, random, PCT, DFS (sleep sets, DPOR), replay
     loader/       fresh module copies bound to the shim, snapshots, stable hashes; Env
     postmortem/   what a failed execution means: frames, wait-for graph, FailureReport
-    runner.py     run_once: one execution on a runner thread, watched by the caller
+    runner.py     run_once: one execution on a runner thread, watched by the caller;
+                  run_series: a whole series there (what explore runs)
     explore/      exploration, splitting over an executor, schedule files
     faults/       fault injection: an interrupt at each scheduling point, what it stranded
 

@@ -9,8 +9,14 @@ an execution (a deadlock, a blocked daemon thread) are freed by retiring their r
 their frames are dropped without unwinding, instead of being killed with GreenletExit,
 which ``except BaseException`` blocks in the code under test would catch and log.
 
-The hand-off costs two real-lock round trips per execution (tens of microseconds), small
-next to an execution, and the runner is reused until it has to retire.
+The hand-off costs two real-lock round trips per execution (tens of microseconds; across
+two cores about as much as a short execution), and the runner is reused until it has to
+retire. ``run_series`` hands over a whole series instead (what ``explore`` runs): the
+strategy's calls and the caller's per-execution work run in the runner too, between
+executions, so no execution crosses threads; a series outlives an abandoned or retired
+runner (its state is the ``_Series``, not the runner's stack). The watchdog tells executions
+apart by the runner's serial number, and a lock (``_Runner.phase``) makes an execution either
+abandoned by the watchdog or finished by its runner, never both.
 
 Threads still suspended when an execution ends (a deadlock, a blocked daemon thread) are
 unwound right away in the runner: ``GreenletExit`` is thrown into each, and every scheduling
