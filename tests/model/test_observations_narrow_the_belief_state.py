@@ -149,3 +149,21 @@ def test_docs_reading_lets_shutdown_cancel_futures_show_only_cancelled_or_begun(
     assert {(s.futures[0].state, s.futures[0].runs) for s in after} >= {
         (FState.CANCELLED, 0), (FState.RUNNING, 1), (FState.FINISHED, 1)}
     assert not any(s.futures[0].state is FState.PENDING for s in after)
+
+
+def test_cpython_38_reading_lets_a_done_future_given_twice_hold_wait_up() -> None:
+    """WAIT-DUPLICATES-DONE: the docs (and 3.9+) return at once; 3.8's reading blocks until the
+    timeout under ALL_COMPLETED and FIRST_EXCEPTION, and FIRST_COMPLETED still returns."""
+    from execspec.model import NewFuture, ReturnWhen, SetResult, cpython_options
+
+    s = initial(1)
+    for op in (NewFuture(), SetResult(0)):
+        (s,) = {o.state for o in allowed(s, op)}
+    twice = (0, 0)
+    for rw in (ReturnWhen.ALL_COMPLETED, ReturnWhen.FIRST_EXCEPTION, ReturnWhen.FIRST_COMPLETED):
+        docs = {o.result for o in allowed(s, Wait(twice, rw, Timeout.NONE))}
+        assert docs == {Returned(DoneAndNotDone(frozenset({0}), frozenset()))}, rw
+        assert {o.result for o in allowed(s, Wait(twice, rw, Timeout.NONE), cpython_options((3, 9)))} == docs
+        old = {o.result for o in allowed(s, Wait(twice, rw, Timeout.NONE), cpython_options((3, 8)))}
+        assert old == (docs if rw is ReturnWhen.FIRST_COMPLETED else {Blocked(0)}), rw
+    assert "WAIT-DUPLICATES-DONE" in DEPARTS_FROM["dup_done_waits"]
