@@ -22,9 +22,10 @@ that wait on another future (an interrupted client may never make the future the
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import Any, Callable, Sequence
 
-from execspec.conformance.actions import Action
+from execspec.conformance.actions import Action, Call, MapNext
 from execspec.conformance.driver import Driver, World
 from execspec.conformance.kits.threads import ThreadKit
 from execspec.conformance.machine import Mode, machine_for
@@ -54,7 +55,7 @@ def shape_scenario(actions: Sequence[Action], name: str) -> Callable[[FaultWorld
         driver = Driver(World(w.cf, make, w.threading, w.env.time, shim=True), ThreadKit(w.threading))
         try:
             for a in actions:
-                perform(driver, a)
+                perform(driver, _bounded(a))
         finally:
             for f in driver.futures:
                 if f is not None:
@@ -65,6 +66,17 @@ def shape_scenario(actions: Sequence[Action], name: str) -> Callable[[FaultWorld
 
     scenario.__name__ = name
     return scenario
+
+
+def _bounded(a: Action) -> Action:
+    """``a`` with the driver's wait for it bounded. The machine recorded which calls the model
+    said cannot block, but an interrupt changes that: a cancel() interrupted before it took its
+    lock leaves the future queued, so the wait() on it that follows blocks, rightly, until the
+    scenario opens the gates at the end (waiting for it without a bound would be the harness's
+    own deadlock, reported as the target's)."""
+    if isinstance(a, (Call, MapNext)) and not a.may_block:
+        return replace(a, may_block=True)
+    return a
 
 
 def _recorded(target: Any, shapes: Sequence[Shape]) -> list[tuple[str, list[Action]]]:

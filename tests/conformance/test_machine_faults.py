@@ -53,3 +53,15 @@ def test_the_stdlib_strandings_are_reported() -> None:
     stranded = [s for r in runs for s in r.strandings]
     assert stranded, "the stdlib's worker dies when interrupted outside its call (see execspec faults stdlib)"
     assert all(s.point.where and s.left for s in stranded)
+
+
+@pytest.mark.timeout(300)
+def test_an_interrupted_client_call_does_not_hang_the_scenario() -> None:
+    """A cancel() interrupted before it takes its lock leaves the future queued; the wait() the
+    shape makes next then blocks until the gates open. The scenario waits for it bounded, so
+    that is no stranding of impl's (it was reported as a deadlock at 2 of the 34 points)."""
+    runs = shape_faults(Target.parse("impl"), names=("wait over a cancelled future",
+                                                     "as_completed over a cancelled future"), max_points=60)
+    assert len(runs) == 2 and all(r.tried > 30 for r in runs), [(r.scenario, r.tried) for r in runs]
+    for r in runs:
+        assert r.survived == r.tried, f"{r.scenario}: {[(s.point.where, s.left) for s in r.strandings][:3]}"
