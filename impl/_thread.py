@@ -8,11 +8,14 @@ it puts it back and exits, so the one signal reaches every worker.
 A worker that finds the queue empty counts itself in ``_Pool.idle`` (under the pool lock,
 where every put happens); submit() spends one instead of starting a thread (TPE-IDLE-REUSE).
 The count never exceeds the workers about to block on the queue, so no call waits while a
-worker could be started. A new worker is reserved under the pool lock (it enters ``threads``,
-so the bound holds) and started outside it, as a start waits for the OS; joiners first wait
-until ``reserved`` is empty, so every call queued before the stop signal has its worker joined.
-A reserved worker leaves ``reserved`` when its start() returns or when it begins to run,
-whichever comes first, so one interrupt in either thread cannot leave it there.
+worker could be started. A worker that finishes a call with no callbacks due takes the next
+queued call, if any, and claims it in the same hold of the futures' lock (issue 12: one hold
+per call); one that has to wait takes it outside the locks, ``holding`` it until its claim.
+A new worker is reserved under the pool lock (it enters ``threads``, so the bound holds) and
+started outside it, as a start waits for the OS; joiners first wait until ``reserved`` is
+empty, so every call queued before the stop signal has its worker joined. A reserved worker
+leaves ``reserved`` when its start() returns or when it begins to run, whichever comes first,
+so one interrupt in either thread cannot leave it there.
 
 Starting is chained (issue 12): a start waits until the new thread runs, which under load
 means waiting for the GIL behind every busy worker, so a burst into a cold pool would spend

@@ -124,6 +124,21 @@ def test_queued_calls_start_in_submission_order(ex1: impl.ThreadPoolExecutor, ga
     assert order == list(range(20))
 
 
+def test_the_next_call_is_not_claimed_while_a_done_callback_runs(ex1: impl.ThreadPoolExecutor, gate: Gate) -> None:
+    # issue 12: a worker that finishes a call takes the next one in the same hold of the lock,
+    # but not when callbacks are due: they run first (and may block), the next call stays queued
+    in_callback, release = threading.Event(), threading.Event()
+    first = ex1.submit(gate)
+    gate.wait_started()
+    first.add_done_callback(lambda _: (in_callback.set(), release.wait(BOUND)))
+    second = ex1.submit(abs, -1)
+    gate.open()
+    assert in_callback.wait(BOUND)
+    assert not second.running() and second.cancel()  # still queued, so still cancellable
+    release.set()
+    assert ex1.submit(abs, -2).result(BOUND) == 2
+
+
 def test_cancelled_call_never_runs(ex1: impl.ThreadPoolExecutor, gate: Gate) -> None:  # INV-CANCELLED-NEVER-RUNS
     ran: list[int] = []
     ex1.submit(gate)
