@@ -177,7 +177,19 @@ class RLock(Lock):
         self._owner = None
 
     def __exit__(self, t: object = None, v: object = None, tb: object = None) -> None:
-        self.release()  # RLock's own (Lock's inlined __exit__ would not count levels)
+        # RLock's own ``release``, inlined (Lock's would not count levels)
+        th = getcurrent()
+        owner = self._owner
+        if owner is None or (owner is not th and owner is not _OUTSIDE):
+            raise RuntimeError("cannot release un-acquired lock")
+        if self._count > 1:
+            self._count -= 1
+            return
+        if type(th) is CThread and th.rt is self._rt:
+            op = _OPS.get((th.tid, "release", self._oid, self._name)) or self._op(th, "release")
+            th.rt.point(th, op)
+        self._count = 0
+        self._owner = None
 
     def _is_owned(self) -> bool:
         return self._owner is not None and self._owner is current_cthread()
