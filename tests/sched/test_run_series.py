@@ -14,7 +14,7 @@ from execspec.sched import runner as runner_module
 from execspec.sched.examples import docs, lost_update
 from execspec.sched.explore import run_with
 from execspec.sched.kernel.execution import Execution
-from execspec.sched.runner import abandoned_runners, run_series
+from execspec.sched.runner import run_series
 from execspec.sched.strategies import DFSStrategy, RandomStrategy
 
 FOREVER = real_threading.Event()  # never set
@@ -67,11 +67,15 @@ def test_a_series_goes_on_past_an_execution_it_abandons() -> None:
             FOREVER.wait()  # a real wait: the watchdog abandons this execution
         return len(calls)
 
+    before = set(runner_module._ABANDONED.values())  # other tests' may still be ending
     seen = _series(blocks_the_third_time, FirstEnabled(), 5, uncontrolled_timeout=0.2)
     assert [ex.outcome for ex in seen] == [Outcome.OK, Outcome.OK, Outcome.UNCONTROLLED_BLOCK,
                                            Outcome.OK, Outcome.OK]
     assert [ex.return_value for ex in seen] == [1, 2, None, 4, 5]
-    assert abandoned_runners() == 0
+    ours = [r for r in list(runner_module._ABANDONED.values()) if r not in before]
+    for r in ours:
+        r.thread.join(10)
+    assert not any(r.thread.is_alive() for r in ours), "the abandoned runner did not stop"
 
 
 def _stubborn(env: Any) -> int:
