@@ -185,8 +185,9 @@ class ModuleTable:
         self._restamp()
         parents = name.split(".")[:-1]
         ancestors = {".".join(parents[:i]) for i in range(1, len(parents) + 1)}
+        prefix = name + "."
         for table in (self.permanent, self.current):
-            for k in [k for k in table if k == name or k.startswith(name + ".")
+            for k in [k for k in table if k == name or k.startswith(prefix)
                       or (k in ancestors and type(table[k]) is not _Stub)]:
                 del table[k]  # an ancestor imported for real becomes a stub: never written into
 
@@ -377,19 +378,21 @@ class ModuleTable:
         key = (name, root)
         if self.fits.get(key) is not self.stamp and not self._fits(key, set()):
             return self._load(name, root)  # loaded under other roots: load it again
-        parent, child = self._parent(name)
+        current = self.current
+        parent_name, _, child = name.rpartition(".")  # ``_parent``, inlined (the hot path)
+        parent = (current.get(parent_name) or self.get(parent_name)) if parent_name else None
         state = self.states[key]
         for dep in state.before:  # what it found already imported when it ran: import it first
-            if dep not in self.current:
+            if dep not in current:
                 self.get(dep)
-        mod = self.current[name] = self.modules[key]
+        mod = current[name] = self.modules[key]
         for reset in state.resets:
             reset()
         env = self.env
         assert env is not None
         for kind, what in state.events:
             if kind == "child":
-                if what not in self.current:
+                if what not in current:
                     self.get(what)
             else:
                 env.replay_registration(what)
