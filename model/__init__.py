@@ -109,6 +109,7 @@ from execspec.model.states import (
     cpython_options,
     DEPARTS_FROM,
     DOCS,
+    NEEDS,
     Blocked,
     DoneAndNotDone,
     Err,
@@ -131,7 +132,7 @@ from execspec.model.states import (
 )
 
 __all__ = [
-    "AddDoneCallback", "AsCompleted", "AsCompletedNext", "BOUNDS", "Blocked", "Bounds", "CPYTHON", "cpython_options",
+    "AddDoneCallback", "AsCompleted", "AsCompletedNext", "BOUNDS", "Blocked", "Bounds", "CPYTHON", "NEEDS", "cpython_options",
     "DEPARTS_FROM",
     "Cancel", "DOCS", "DoneAndNotDone", "DropExecutor", "Err", "FState", "FutureView",
     "GetException", "GetResult", "INVARIANTS", "InitKind", "InterpreterExit", "Invariant",

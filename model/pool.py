@@ -195,6 +195,10 @@ def _fail_queued(s: State, fid: int, opts: Options) -> Step:
     f = s.futures[fid]
     if f.state is FState.PENDING:
         s = settle(s, fid, F.finish(f, Err("BrokenThreadPool")), opts)
+    elif opts.drain_stops_at_cancelled:  # TPE-INITIALIZER-FAILS-CANCELLED, CPython's reading:
+        # set_exception() on the cancelled future raises and kills the draining worker
+        drainer = next(w for w in sorted(set(s.pool.workers)) if w.status is WorkerStatus.STARTING)
+        return Step("pool.drain-dies", f"f{fid} cancelled: the draining worker dies", _swap(s, drainer, None))
     return Step("pool.fails-queued", f"broken pool fails f{fid}", s)
 
 
@@ -257,7 +261,8 @@ def worker_steps(s: State, opts: Options) -> list[Step]:
                 steps.append(take)
         elif p.stopping:
             steps.append(Step("worker.exits", "idle worker exits", _swap(s, w, None)))
-    if p.broken and p.queue:
+    draining = not opts.drain_stops_at_cancelled or any(w.status is WorkerStatus.STARTING for w in p.workers)
+    if p.broken and p.queue and draining:
         for fid in p.queue[:1] if opts.fifo else tuple(sorted(set(p.queue))):
             steps.append(_fail_queued(s, fid, opts))
     return steps

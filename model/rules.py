@@ -118,8 +118,12 @@ RULES: dict[str, Rule] = _table(
     ("worker.exits-broken", I, "TPE-INITIALIZER-FAILS-PENDING INV-BROKEN-STICKY",
      "a broken pool's queue is empty: a worker whose initializer failed exits"),
     ("pool.fails-queued", I,
-     "TPE-INITIALIZER-FAILS-PENDING TPE-INITIALIZER-FAILS-DROPPED EXC-BROKEN-THREADPOOL",
+     "TPE-INITIALIZER-FAILS-PENDING TPE-INITIALIZER-FAILS-DROPPED TPE-INITIALIZER-FAILS-CANCELLED"
+     " EXC-BROKEN-THREADPOOL",
      "a broken pool fails a queued future with BrokenThreadPool"),
+    ("pool.drain-dies", I, "TPE-INITIALIZER-FAILS-CANCELLED TPE-INITIALIZER-FAILS-PENDING",
+     "failing a cancelled queued future raises: the draining worker dies, the rest of the queue "
+     "left to the next worker whose initializer fails (CPython's variant)"),
     ("worker.init-fails-unseen", I, "TPE-INITIALIZER-FAILS-DROPPED TPE-GC-DROPPED",
      "the pool was dropped: the worker exits without breaking it; queued futures stay pending "
      "forever (CPython's variant)"),

@@ -375,6 +375,11 @@ class Options:
     # worker takes a call off the queue, and only then marks its future running; in between the
     # future is PENDING but out of the queue, so shutdown(cancel_futures=True) does not cancel it
     # and it runs (a cancel() there still succeeds, and the worker then skips the call).
+    drain_stops_at_cancelled: bool = False  # TPE-INITIALIZER-FAILS-CANCELLED (unreported upstream):
+    # a worker whose initializer failed fails the queued calls one by one; a cancelled one among
+    # them makes its set_exception() raise InvalidStateError, which kills that worker with the
+    # rest of the queue left behind. Another worker whose initializer is still to fail drains on;
+    # with none left, the calls queued behind the cancelled one stay PENDING for ever.
     dup_done_waits: bool = False  # WAIT-DUPLICATES-DONE (CPython 3.8; bpo-20369 fixed it in 3.9):
     # wait() compares the number of done futures with the length of its list, duplicates
     # included, and each pending future signals once per copy; a future already done at the
@@ -391,12 +396,17 @@ DEPARTS_FROM: dict[str, tuple[str, ...]] = {
     "gh132063": ("FUT-RESULT-FALSY-EXC",),
     "gc_strands_init_failure": ("TPE-INITIALIZER-FAILS-DROPPED",),
     "take_then_start": ("EXE-SHUTDOWN-CANCEL-TAKEN",),
+    "drain_stops_at_cancelled": ("TPE-INITIALIZER-FAILS-CANCELLED",),
     "dup_done_waits": ("WAIT-DUPLICATES-DONE",),
 }
 
+#: Options an option shows only together with: a cancelled future that stays queued until a
+#: worker takes it (gh92001) is what the drain of a broken pool can meet.
+NEEDS: dict[str, tuple[str, ...]] = {"drain_stops_at_cancelled": ("gh92001",)}
+
 DOCS = Options()
 CPYTHON = Options(fifo=True, gh92001=True, gh132063=True,  # CPython 3.8-3.13 before 2025
-                  gc_strands_init_failure=True, take_then_start=True)
+                  gc_strands_init_failure=True, take_then_start=True, drain_stops_at_cancelled=True)
 
 
 def cpython_options(python: tuple[int, int] | None = None) -> Options:

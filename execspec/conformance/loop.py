@@ -23,7 +23,7 @@ from execspec.conformance.oracle import Oracle, Violation
 from execspec.conformance.session import Record, Session, ShimSession
 from execspec.conformance.timing import Deadline, judge
 from execspec.model import (
-    DEPARTS_FROM, DOCS, AsCompleted, AsCompletedNext, DoneAndNotDone, Err, FutureView, GetException,
+    DEPARTS_FROM, DOCS, NEEDS, AsCompleted, AsCompletedNext, DoneAndNotDone, Err, FutureView, GetException,
     GetResult, Map, Options, Raised, Result, Returned, ReturnWhen, Shutdown, Timeout, Wait, cpython_options,
 )
 from execspec.model.waiters import wait_condition
@@ -204,7 +204,7 @@ class Observing(RuleBasedStateMachine):
         for name in DEPARTS_FROM:
             if not DEPARTS_FROM[name]:
                 continue  # an option that narrows the model (FIFO) explains no divergence
-            o = Oracle(Options(fifo=True, **{name: True}))
+            o = Oracle(Options(fifo=True, **{name: True}, **{need: True for need in NEEDS.get(name, ())}))
             try:
                 for step in self.history:
                     step(o)

@@ -135,6 +135,11 @@ class ShimRun:
 Loader = Callable[[Any], tuple[Any, Callable[..., Any]]]
 
 
+def _thread_dies(args: Any) -> None:
+    """The shim's threading.excepthook for the target's threads: the thread just ends."""
+    del args
+
+
 @dataclass
 class ShimSession:
     """The action list, run again under the shim each time it grows."""
@@ -160,6 +165,10 @@ class ShimSession:
         actions, seeds = list(self.actions), list(self.seeds)
 
         def scenario(env: Any) -> None:
+            # A thread the target's code lets an exception escape from ends there, as on real
+            # threads (where threading.excepthook prints it), instead of failing the execution:
+            # what it leaves behind (futures never finished) is the model's to judge.
+            env.threading.excepthook = _thread_dies
             cf, make = self.load(env)
             world = World(cf, make, env.threading, env.time, shim=True, exit_interpreter=env.exit_interpreter)
             driver = Driver(world, ThreadKit(env.threading))

@@ -330,10 +330,11 @@ def _gap_shapes() -> list[Shape]:
         # brokencancel
         Shape("an initializer that raises, the second call cancelled before the pool breaks",
               (_create(1, InitKind.FAILS), _submit(), _submit(), _fcall(1, "cancel"), _SETTLE, _fcall(1, "query"),
-               _fcall(1, "result")), schedules=_WINDOW,
-              cpython_bug="CPython 3.7-3.13: _initializer_failed() calls set_exception() on a cancelled queued "
-                          "future; the InvalidStateError kills the worker and the calls queued after it stay "
-                          "pending for good"),
+               _fcall(1, "result")), schedules=_WINDOW),
+        # TPE-INITIALIZER-FAILS-CANCELLED: CPython's drain dies at the cancelled call (a divergence)
+        Shape("an initializer that raises, the middle one of three calls cancelled before the pool breaks",
+              (_create(1, InitKind.FAILS), _submit(), _submit(), _submit(), _fcall(1, "cancel"), _SETTLE,
+               _fcall(2, "query"), _fcall(2, "result", _FIN), _SETTLE), schedules=_WINDOW),
         # idle: a worker that finished counts once as idle, and is handed one call
         Shape("two workers, one idle after its task, then a running call and another",
               (_create(2), _submit(), _SETTLE, _submit(gated=True), _submit(), _SETTLE, _open(), _SETTLE)),

@@ -105,6 +105,9 @@ def test_explore_command_exits_zero_without_violations_and_lists_configurations(
 UNREACHED_IN_FAST_TIER = {
     "map.broken": "a broken pool needs a submit before map(); "
     "test_transitions_follow_the_clauses::test_map_on_a_broken_pool_raises_broken_thread_pool",
+    "pool.drain-dies": "CPython's reading of a broken pool's drain meeting a cancelled call; "
+    "test_transitions_follow_the_clauses::"
+    "test_tpe_initializer_fails_cancelled_cpython_drain_dies_at_the_cancelled_call",
     "worker.init-fails-unseen": "CPython's reading of a dropped pool whose initializer fails; no "
     "fast-tier bound drops a pool with a failing initializer under CPYTHON; "
     "test_transitions_follow_the_clauses::"

@@ -320,6 +320,33 @@ def test_tpe_initializer_fails_dropped_cpython_strands_the_queued_futures(opts: 
     assert not violated_in_state(blocked, opts, quiescent=True)
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_tpe_initializer_fails_cancelled_cpython_drain_dies_at_the_cancelled_call(workers: int) -> None:
+    """TPE-INITIALIZER-FAILS-CANCELLED: three calls, the middle one cancelled while queued. The
+    docs fail the other two; CPython's drain dies at the cancelled one, and with no other worker
+    left to fail its initializer, the third stays pending for good."""
+    cpython = Options(fifo=True, gh92001=True, drain_stops_at_cancelled=True)
+    for opts in (DOCS, cpython):
+        s = initial(workers, InitKind.FAILS)
+        for _ in range(3):
+            _, s, _ = one(s, Submit(), opts)
+        r, s, _ = one(s, Cancel(1), opts)
+        assert r == Returned(True)
+        s = step(s, "worker.init-fails", opts=opts)
+        if opts is DOCS:
+            s = _fail_the_queue(s, opts)
+            assert [f.outcome for f in (s.futures[0], s.futures[2])] == [Err("BrokenThreadPool")] * 2
+            continue
+        s = step(s, "pool.fails-queued", opts=opts)  # f0 fails
+        s = step(s, "pool.drain-dies", opts=opts)  # f1 is cancelled: set_exception() raises
+        assert s.futures[0].outcome == Err("BrokenThreadPool") and s.futures[2].state is FState.PENDING
+        if workers == 1:  # nobody is left to drain: the third call is stranded
+            assert internal_successors(s, opts) == ()
+        else:  # the second worker's initializer fails too, and its drain fails the rest
+            s = step(s, "pool.fails-queued", opts=opts)
+            assert s.futures[2].outcome == Err("BrokenThreadPool")
+
+
 def test_the_stranding_needs_a_dropped_pool() -> None:
     opts = Options(gc_strands_init_failure=True)
     _, s, _ = one(initial(1, InitKind.FAILS), Submit(), opts)
