@@ -41,6 +41,8 @@ CHECKED_ELSEWHERE: dict[str, str] = {
     f"call; {_NOT_STATE}",
     "EXE-MAP-TIMEOUT": "a deadline for the whole iteration needs a clock: the model's iterator is "
     "GetResult(fid, Timeout.FINITE) per item; checked on the virtual clock by the conformance machine",
+    "AC-TIMEOUT-FROM-CALL": "where the deadline counts from needs a clock, which the model has not: "
+    "checked on the virtual clock by the conformance machine (execspec/conformance/timing.py)",
     "EXE-MAP-CLOSE-CANCELS": "closing the iterator is a sequence of Cancel ops the client makes; the "
     "conformance machine checks each against the model",
 }

@@ -159,6 +159,12 @@ def _map_shapes() -> list[Shape]:
               (_create(1), _map((False, True), False, (_R, _R, _R)), _SETTLE, nxt, close, _open(), _SETTLE)),
         Shape("map left alone, the executor shut down",
               (_create(1), _map((False, False), False), ("shutdown", {"wait": True, "cancel": False}))),
+        # EXE-MAP-TIMEOUT, AC-TIMEOUT: a next() made after the deadline gives up at once (the
+        # deadline counts from the call, so the time already spent counts)
+        Shape("map with a timeout, next after its deadline", (_create(1), _map((True, True), True), _SETTLE, nxt)),
+        Shape("as_completed-timeout on a queued future, next after its deadline",
+              (_create(1), _submit(gated=True), ("as_completed", {"ns": [0], "timeout": _FIN}), _SETTLE,
+               ("as_completed_next", {"n": 0}), _SETTLE)),
     ]
 
 

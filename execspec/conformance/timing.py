@@ -15,10 +15,10 @@ when every thread is parked, straight to the next deadline. So a call with a fin
 
 The deadline counts from the call itself, or for ``map`` and ``as_completed`` from the call
 that made the iterator (EXE-MAP-TIMEOUT, AC-TIMEOUT). CPython's ``as_completed`` is a generator
-and starts counting at the first ``next()``; the docs count from the call. The deadline of an
-``as_completed`` iterator may therefore lie anywhere from ``timeout`` after the call to
-``timeout`` after its first ``next()`` (see AC-TIMEOUT): early means before the first, late
-after the second.
+and starts counting at its first ``next()``, which the docs do not allow (AC-TIMEOUT-FROM-CALL):
+the machine judges a next() against the call first, and where only the first ``next()``
+explains when it returned, that is a divergence for CPython's stdlib and a violation for
+anyone else.
 
 On real threads only the early side is checked, with a tolerance: a correct timeout never fires
 before its time on a monotonic clock, whatever the load, but how late a thread is woken on two

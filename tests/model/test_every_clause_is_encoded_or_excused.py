@@ -65,4 +65,7 @@ def test_cpython_options_depart_only_from_upstream_divergence_clauses() -> None:
     departed = {cid for ids in DEPARTS_FROM.values() for cid in ids}
     assert all(catalogue.get(cid).status == "upstream-divergence" for cid in departed)
     divergences = {c.id for c in catalogue.clauses.values() if c.status == "upstream-divergence"}
-    assert divergences <= departed, f"divergences no option models: {sorted(divergences - departed)}"
+    # a divergence the model cannot hold (it needs a clock) is judged by the machine and excused
+    unmodelled = divergences - departed
+    assert unmodelled <= set(CHECKED_ELSEWHERE), f"divergences no option models: {sorted(unmodelled)}"
+    assert unmodelled == {"AC-TIMEOUT-FROM-CALL"}

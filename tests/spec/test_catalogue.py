@@ -53,9 +53,10 @@ def test_every_divergence_cites_a_gh_issue_or_says_it_is_unreported(
         "EXE-SHUTDOWN-CANCEL-TAKEN": None,  # found by execspec's conformance machine; none yet
         "WAIT-DUPLICATES-DONE": "gh-30168",  # CPython 3.8; the fix's pull request (bpo-20369)
         "TPE-INITIALIZER-FAILS-CANCELLED": None,  # found by execspec's conformance machine; none yet
+        "AC-TIMEOUT-FROM-CALL": None,  # found by execspec's timing check; none yet
     }
     assert sorted(c.id for c in divergences if c.unreported) == [
-        "EXE-SHUTDOWN-CANCEL-TAKEN", "TPE-INITIALIZER-FAILS-CANCELLED", "TPE-INITIALIZER-FAILS-DROPPED"]
+        "AC-TIMEOUT-FROM-CALL", "EXE-SHUTDOWN-CANCEL-TAKEN", "TPE-INITIALIZER-FAILS-CANCELLED", "TPE-INITIALIZER-FAILS-DROPPED"]
     others = [c for c in catalogue if c.status != "upstream-divergence"]
     assert all(c.issue is None and not c.unreported for c in others)
 
