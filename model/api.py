@@ -118,6 +118,10 @@ _CASES: tuple[Case, ...] = (
           "wait(timeout=-1): 0 done, 1 not done", "as_completed(timeout=-1): raises TimeoutError"),
          also=(("result(-1): raises ValueError", "exception(-1.5): raises ValueError",
                 "wait(timeout=-1): raises ValueError", "as_completed(timeout=-1): raises ValueError"),)),
+    # WAIT-EMPTY, AC-EMPTY: nothing to wait for returns at once, whatever the arguments
+    Case("waits-on-nothing", "wait([]) with each return_when and with timeout None and 0; "
+         "list(as_completed([])) and with timeout 0", ("WAIT-EMPTY", "AC-EMPTY"),
+         ("wait: 0 done, 0 not done each time", "as_completed: nothing yielded each time")),
     # AC-ANY-ITERABLE: any iterable, read completely when the iteration starts
     Case("as-completed-any-iterable", "as_completed over two done futures as a generator, a set, dict keys, and "
          "a list extended after the first next()",

@@ -125,6 +125,27 @@ def _negative_timeouts(world: Any) -> tuple[str, ...]:
             f"as_completed(timeout=-1): {_outcome(lambda: next(iter(cf.as_completed([pending], timeout=-1))))}")
 
 
+def _nothing(world: Any) -> tuple[str, ...]:
+    cf = world.cf
+    waits, yields = [], []
+    for timeout in (None, 0):
+        for when in CONSTANTS:
+            try:
+                done, not_done = cf.wait([], timeout=timeout, return_when=getattr(cf, when))
+                waits.append(f"{len(done)} done, {len(not_done)} not done")
+            except Exception as exc:  # noqa: BLE001
+                waits.append(f"raises {type(exc).__name__}")
+        try:
+            got = list(cf.as_completed([], timeout=timeout))
+            yields.append("nothing yielded" if not got else f"{len(got)} yielded")
+        except Exception as exc:  # noqa: BLE001
+            yields.append(f"raises {type(exc).__name__}")
+    def same(shown: list[str]) -> str:
+        return f"{shown[0]} each time" if len(set(shown)) == 1 else "; ".join(shown)
+
+    return (f"wait: {same(waits)}", f"as_completed: {same(yields)}")
+
+
 def _any_iterable(world: Any) -> tuple[str, ...]:
     cf = world.cf
     fs = [_done(world, 1), _done(world, 2)]
@@ -345,6 +366,7 @@ PROGRAMS: dict[str, Program] = {
     "wait-return-when-invalid-done": _wait_invalid_done,
     "timeouts-int-and-float": _timeouts,
     "as-completed-any-iterable": _any_iterable,
+    "waits-on-nothing": _nothing,
     "submit-fn-keyword": _fn_keyword,
     "map-buffersize-zero": _buffersize_refused(0),
     "map-buffersize-not-an-int": _buffersize_refused("2"),
