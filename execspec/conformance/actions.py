@@ -42,6 +42,7 @@ class Call:
     raising: bool = False
     may_block: bool = False
     map_timeout: bool = False
+    via_with: bool = False  # a Shutdown made by leaving a ``with`` block: ``__exit__(None, None, None)``
 
 
 @dataclass(frozen=True)

@@ -238,6 +238,8 @@ class Driver:
             return lambda: capture(new)
         if isinstance(op, AddDoneCallback):
             return lambda: capture(lambda: self._add_callback(op.fid, a.raising))
+        if isinstance(op, Shutdown) and a.via_with:  # EXE-CONTEXT-EXIT: the with block's end
+            return lambda: capture(lambda: self.ex.__exit__(None, None, None))
         if isinstance(op, (Shutdown, InterpreterExit, DropExecutor)):
             return lambda: capture(lambda: self._stop(op))
         if isinstance(op, (Wait, AsCompleted, AsCompletedNext)):

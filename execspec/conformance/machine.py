@@ -376,6 +376,13 @@ class ConformanceMachine(Observing):
 
     @precondition(lambda self: self._open())
     @rule(data=st.data())
+    def leave_with_block(self, data: st.DataObject) -> None:
+        """The end of ``with executor:`` (as if it was entered at create): ``__exit__`` with no
+        exception, which is ``shutdown(wait=True)`` (EXE-CONTEXT-EXIT)."""
+        self._call(Shutdown(True, False), data, via_with=True)
+
+    @precondition(lambda self: self._open())
+    @rule(data=st.data())
     def drop_executor(self, data: st.DataObject) -> None:
         self._call(DropExecutor(), data)
         self.gone = True

@@ -131,6 +131,9 @@ def _shutdown_shapes() -> list[Shape]:
             out.append(Shape(f"shutdown(cancel_futures=True) right after a map of {n}, {workers} worker(s)",
                              (_create(workers), ("map", {"kinds": list(kinds), "gated": [False] * 3, "timeout": False}),
                               ("shutdown", {"wait": False, "cancel": True}), _SETTLE), schedules=_WINDOW))
+    out.append(Shape("the with block left with a running and a queued task",  # EXE-CONTEXT-EXIT
+                     (_create(1), _submit(gated=True), _submit(), ("leave_with_block", {}), _fcall(1, "query"),
+                      _open(), _SETTLE, _submit())))
     out.append(Shape("shutdown twice, then submit",
                      (_create(2), _submit(), ("shutdown", {"wait": True, "cancel": False}),
                       ("shutdown", {"wait": True, "cancel": True}), _submit())))
