@@ -34,7 +34,9 @@ _OWN = ("INV-RUN-AT-MOST-ONCE", "INV-CANCELLED-NEVER-RUNS", "INV-CB-EXACTLY-ONCE
         # more running futures than workers can run them: a view no state explains
         "INV-RUNNING-HAS-WORKER",
         # the default size create(max_workers=None) gives the model, named when a pool shows fewer
-        "TPE-MAX-WORKERS-DEFAULT-38", "TPE-MAX-WORKERS-DEFAULT-313")
+        "TPE-MAX-WORKERS-DEFAULT-38", "TPE-MAX-WORKERS-DEFAULT-313",
+        # where an as_completed() deadline counts from, on the virtual clock (timing.py)
+        "AC-TIMEOUT-FROM-CALL")
 
 #: every clause a machine run checks: those the model's rules cite (the machine makes every
 #: client operation of the model), the divergences, the machine's own invariants, and the API
