@@ -43,6 +43,7 @@ class Call:
     may_block: bool = False
     map_timeout: bool = False
     via_with: bool = False  # a Shutdown made by leaving a ``with`` block: ``__exit__(None, None, None)``
+    nested: bool = False  # an AddDoneCallback whose callback, once called, adds one more to its future
 
 
 @dataclass(frozen=True)

@@ -237,9 +237,11 @@ class Driver:
                 return len(self.futures) - 1
             return lambda: capture(new)
         if isinstance(op, AddDoneCallback):
-            return lambda: capture(lambda: self._add_callback(op.fid, a.raising))
-        if isinstance(op, Shutdown) and a.via_with:  # EXE-CONTEXT-EXIT: the with block's end
-            return lambda: capture(lambda: self.ex.__exit__(None, None, None))
+            return lambda: capture(lambda: self._add_callback(op.fid, a.raising, a.nested))
+        if isinstance(op, Shutdown) and a.via_with:  # EXE-CONTEXT-EXIT: the with block's end;
+            # any false value is what a with statement needs (CPython's __exit__ returns False);
+            # a true one would swallow the block's exception (EXE-CONTEXT-EXCEPTION) and shows
+            return lambda: capture(lambda: self.ex.__exit__(None, None, None) or None)
         if isinstance(op, (Shutdown, InterpreterExit, DropExecutor)):
             return lambda: capture(lambda: self._stop(op))
         if isinstance(op, (Wait, AsCompleted, AsCompletedNext)):
@@ -291,7 +293,7 @@ class Driver:
                 return i
         raise LookupError(f"{f!r} is no future the machine made")
 
-    def _add_callback(self, fid: int, raising: bool) -> None:
+    def _add_callback(self, fid: int, raising: bool, nested: bool = False) -> None:
         cb = self.added.get(fid, 0)
         self.added[fid] = cb + 1
         record = self.called.setdefault(fid, [])
@@ -300,6 +302,8 @@ class Driver:
             if not f.done():  # INV-CB-SEES-DONE: a callback sees its future done
                 self.early_callbacks.append((fid, cb))
             record.append(cb)
+            if nested:  # FUT-CB-ALREADY-DONE, from inside a callback: the future is done
+                self._add_callback(fid, False)
             if raising:  # FUT-CB-RAISES: logged and ignored
                 raise TaskError(f"callback {cb} of future {fid}")
 

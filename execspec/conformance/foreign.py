@@ -19,7 +19,7 @@ import time
 from dataclasses import replace
 from typing import Any, Callable
 
-from execspec.conformance.driver import Snapshot, World
+from execspec.conformance.driver import World
 from execspec.conformance.session import Record, ThreadSession
 from execspec.model import Err, FutureView, Raised, Returned
 
@@ -154,8 +154,8 @@ class ForeignSession(ThreadSession):
         if not self.renames:
             return rec
         snap = rec.snapshot
-        snap = Snapshot(tuple(self._view(v) for v in snap.futures), tuple(self._result(r) for r in snap.returns),
-                        snap.repeats, snap.init_calls)
+        snap = replace(snap, futures=tuple(self._view(v) for v in snap.futures),
+                       returns=tuple(self._result(r) for r in snap.returns))  # the rest (times...) as read
         return replace(rec, result=self._result(rec.result), snapshot=snap)
 
     def _name(self, name: str) -> str:

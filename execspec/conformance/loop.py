@@ -23,7 +23,7 @@ from execspec.conformance.oracle import Oracle, Violation
 from execspec.conformance.session import Record, Session, ShimSession
 from execspec.conformance.timing import Deadline, judge
 from execspec.model import (
-    DEPARTS_FROM, DOCS, NEEDS, AsCompleted, AsCompletedNext, DoneAndNotDone, Err, FutureView, GetException,
+    DEPARTS_FROM, DOCS, NEEDS, AddDoneCallback, AsCompleted, AsCompletedNext, DoneAndNotDone, Err, FutureView, GetException,
     GetResult, Map, Options, Raised, Result, Returned, ReturnWhen, Shutdown, Timeout, Wait, cpython_options,
 )
 from execspec.model.waiters import wait_condition
@@ -33,6 +33,10 @@ from execspec.model.waiters import wait_condition
 #: the first next() instead of the call (a divergence of the stdlib, judged here: the model has
 #: no clock)
 AC_FROM_CALL = "AC-TIMEOUT-FROM-CALL"
+
+#: the divergences the machine judges on its own clock, beside the model's options
+#: (``DEPARTS_FROM``): the reading's name and the clauses it departs from
+CLOCK_DIVERGENCES: dict[str, tuple[str, ...]] = {"as_completed_counts_from_first_next": (AC_FROM_CALL,)}
 
 
 class Mode(enum.Enum):
@@ -132,6 +136,9 @@ class Observing(RuleBasedStateMachine):
         self.outstanding: list[Callable[[Record, int], None]] = []  # per blocked call: on return
         self.actions: list[Action] = []
         self.steps: list[tuple[str, dict[str, Any]]] = []  # the rules called, with their arguments
+        self.callbacks_added: dict[int, int] = {}  # per future: callbacks added (their numbers)
+        self.nesting: dict[int, int] = {}  # future -> the number of its nesting callback
+        self.nested_told: set[int] = set()  # futures whose nested add the model has been told of
         self.failed = False  # a violation was raised: the teardown only releases what is held
         self.history: list[Callable[[Oracle], None]] = []  # every observation, to replay (divergences)
         self.last = Record()
@@ -240,6 +247,7 @@ class Observing(RuleBasedStateMachine):
             self._fail(v)
         if call:
             self._check(lambda o: o.call(op, rec.result))
+        self._tell_nested(rec)
         returned = [i for i, r in enumerate(rec.snapshot.returns) if r is not None]
         self._check(lambda o: o.snapshot(rec.snapshot, returned))
         action = self.actions[-1] if self.actions else None
@@ -255,6 +263,15 @@ class Observing(RuleBasedStateMachine):
             self.outstanding[i](rec, i)
         self.outstanding = [f for i, f in enumerate(self.outstanding) if i not in returned]
         self.timed = [t for i, t in enumerate(self.timed) if i not in returned]
+
+    def _tell_nested(self, rec: Record) -> None:
+        """A nesting callback that ran has added one more callback to its (done) future: the
+        model hears of that add as a client call, once a snapshot shows the outer one called."""
+        for fid, outer in self.nesting.items():
+            view = rec.snapshot.futures[fid] if fid < len(rec.snapshot.futures) else None
+            if fid not in self.nested_told and isinstance(view, FutureView) and outer in view.called:
+                self.nested_told.add(fid)
+                self._check(lambda o, fid=fid: o.call(AddDoneCallback(fid), Returned(None)))
 
     # -- when timed calls return (timing.py) ------------------------------------------------
 
@@ -319,8 +336,8 @@ class Observing(RuleBasedStateMachine):
             v.step = len(self.actions) - 1
             if from_first and self.cpython:  # CPython's reading: a divergence, not a violation
                 if not any(AC_FROM_CALL in dv.clauses for dv in self.divergences):
-                    self.divergences.append(Divergence("as_completed_counts_from_first_next", (AC_FROM_CALL,),
-                                                       v, list(self.actions)))
+                    name = "as_completed_counts_from_first_next"
+                    self.divergences.append(Divergence(name, CLOCK_DIVERGENCES[name], v, list(self.actions)))
                 return
             self._fail(v)
 

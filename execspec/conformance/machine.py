@@ -275,9 +275,25 @@ class ConformanceMachine(Observing):
     @rule(n=st.integers(0, 255), raising=st.booleans(), data=st.data())
     def add_done_callback(self, n: int, raising: bool, data: st.DataObject) -> None:
         fid = self._fid(n)
-        if fid is None:
-            return
+        if fid is None or fid in self.nesting:
+            return  # (after a nesting callback, its future takes no more: see add_nesting_callback)
+        self.callbacks_added[fid] = self.callbacks_added.get(fid, 0) + 1
         self._call(AddDoneCallback(fid), data, raising=raising)
+
+    @precondition(lambda self: self._live())
+    @rule(n=st.integers(0, 255), data=st.data())
+    def add_nesting_callback(self, n: int, data: st.DataObject) -> None:
+        """A callback that, once called, adds another callback to its own future, then done
+        (FUT-CB-ALREADY-DONE from inside a callback; FUT-CB-ORDER allows the new one at once or
+        after those still to be called). The machine tells the model of the inner add when a
+        snapshot first shows the outer called. Numbers must agree, so the future takes no other
+        callback afterwards (the inner one's number is then the last)."""
+        fid = self._fid(n)
+        if fid is None or fid in self.nesting:
+            return
+        self.nesting[fid] = self.callbacks_added.get(fid, 0)
+        self.callbacks_added[fid] = self.nesting[fid] + 2
+        self._call(AddDoneCallback(fid), data, nested=True)
 
     @precondition(lambda self: self._live())
     @rule(n=st.integers(0, 255), what=st.sampled_from(["set_result", "set_exception", "srnc"]), data=st.data())

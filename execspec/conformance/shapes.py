@@ -309,6 +309,23 @@ def _multi_shapes() -> list[Shape]:
     return out
 
 
+def _nesting_shapes() -> list[Shape]:
+    """A callback that adds another to its own future when it is called (FUT-CB-ALREADY-DONE
+    from inside a callback), on a future that finishes, is cancelled, or is done already."""
+    def nest(fid: int) -> Step:
+        return "add_nesting_callback", {"n": fid}
+
+    return [
+        Shape("a nesting callback behind a plain one, the call finishing",
+              (_create(1), _submit(gated=True), _cb(0), nest(0), _open(), _SETTLE)),
+        Shape("a nesting callback on a queued future, then cancel",
+              (_create(1), _submit(gated=True), _submit(), nest(1), _fcall(1, "cancel"), _open(), _SETTLE)),
+        Shape("a nesting callback on a done future", (_create(1), _submit(), _SETTLE, nest(0), _SETTLE)),
+        Shape("a nesting callback on a bare future, then set_result",
+              (_create(1), ("new_future", {}), nest(0), _bare("set_result"), _SETTLE)),
+    ]
+
+
 def _gap_shapes() -> list[Shape]:
     """Small shapes the mutation run of impl found unreached (issue 9): two waiters on one future,
     waits over a cancelled future, callbacks on cancelled ones, a broken pool with a cancelled call
@@ -362,7 +379,7 @@ def _gap_shapes() -> list[Shape]:
 
 SHAPES: tuple[Shape, ...] = tuple(_waiting_shapes() + _shutdown_shapes() + _map_shapes() + _done_shapes()
                                   + _init_shapes() + _deadlock_shapes() + _api_shapes()
-                                  + _bare_shapes() + _multi_shapes() + _gap_shapes())
+                                  + _bare_shapes() + _multi_shapes() + _gap_shapes() + _nesting_shapes())
 
 
 class _SeededData:

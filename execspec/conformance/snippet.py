@@ -153,6 +153,8 @@ def _call(a: Call, fid: int, cross_process: bool = False) -> tuple[str, int]:
     if isinstance(op, (GetResult, GetException)):
         name = "result" if isinstance(op, GetResult) else "exception"
         return f"fs[{op.fid}].{name}(timeout={_t(op.timeout)})", fid
+    if isinstance(op, AddDoneCallback) and a.nested:  # the callback adds one more when called
+        return f"fs[{op.fid}].add_done_callback(lambda f: f.add_done_callback(lambda f: None))", fid
     text = calls[type(op)].format(f=op.fid, raise_="1/0" if a.raising else "None")
     return f"fs[{op.fid}].{text}", fid
 

@@ -19,6 +19,8 @@ Design, in the shape of CPython's pool but none of its code:
 ``TinyFuture`` closes the two places where the stdlib's Future itself diverges from the docs,
 so that a from-scratch variant fails only on its own bug: cancel() notifies wait()/as_completed()
 at once (gh-92001, WAIT-CANCELLED-COUNTS), and result() raises a falsy exception (gh-132063).
+The module's ``as_completed`` closes a third: its deadline counts from the call, not from the
+first ``next()`` as the stdlib's generator counts it (AC-TIMEOUT-FROM-CALL).
 
 >>> with TinyPool(max_workers=2) as ex:
 ...     ex.submit(pow, 2, 5).result()
@@ -37,7 +39,7 @@ import time
 import weakref
 from concurrent.futures import (ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, BrokenExecutor,
                                 CancelledError, Executor, InvalidStateError, ThreadPoolExecutor, TimeoutError,
-                                as_completed, wait)
+                                wait)
 from concurrent.futures.thread import BrokenThreadPool
 from typing import Any, Callable, Iterable, Iterator
 
@@ -50,6 +52,18 @@ __all__ = [
     "as_completed", "wait",
     "TinyFuture", "TinyPool",
 ]  # fmt: skip
+
+def as_completed(fs: Iterable[cf.Future[Any]], timeout: float | None = None) -> Iterator[cf.Future[Any]]:
+    """The stdlib's as_completed, its deadline taken at the call (AC-TIMEOUT-FROM-CALL)."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    fs = list(fs)
+
+    def iterate() -> Iterator[cf.Future[Any]]:
+        left = None if deadline is None else deadline - time.monotonic()
+        yield from cf.as_completed(fs, timeout=left)
+
+    return iterate()
+
 
 _log = logging.getLogger("concurrent.futures")
 _Call = tuple["TinyFuture", Callable[..., Any], tuple[Any, ...], dict[str, Any]]
