@@ -62,6 +62,9 @@ class Case:
     also: tuple[tuple[str, ...], ...] = ()
     since: Version = (3, 8)
     until: Version | None = None  # last version it holds for (None: every later one)
+    #: run under the shim only: the program counts threads or calls running at once, which on
+    #: real threads it could learn only by sleeping (the shim's clock is virtual; its CPU count 2)
+    shim_only: bool = False
     #: a feature an executor other than CPython's stdlib may offer before ``since`` (impl's
     #: ``map(buffersize=)`` on any Python): there, what the program shows when the target lacks
     #: it; a target that has it is held to the clauses as from ``since`` on
@@ -91,6 +94,17 @@ _CASES: tuple[Case, ...] = (
          ("raises ValueError",), "pool"),
     Case("max-workers-negative", "ThreadPoolExecutor(max_workers=-1)", ("TPE-MAX-WORKERS-INVALID",),
          ("raises ValueError",), "pool"),
+    # TPE-LAZY-THREADS, TPE-IDLE-REUSE: no thread before work; one worker serves calls made one
+    # after another (each waited for, the worker idle again before the next)
+    Case("threads-lazy-and-reused", "ThreadPoolExecutor(3): its threads before any submit, and after "
+         "three calls made one after another", ("TPE-LAZY-THREADS", "TPE-IDLE-REUSE"),
+         ("0 threads before any submit", "1 thread after three calls one after another"), "pool", shim_only=True),
+    # TPE-MAX-WORKERS-DEFAULT-38 / -313: max_workers=None means min(32, CPUs + 4): 6 on the
+    # shim's 2 CPUs, so 6 of 10 blocked calls run at once
+    Case("max-workers-default", "ThreadPoolExecutor(): 10 calls that block, how many run at once",
+         ("TPE-MAX-WORKERS-DEFAULT-38",), ("6 of 10 calls running at once",), "pool", until=(3, 12), shim_only=True),
+    Case("max-workers-default-313", "ThreadPoolExecutor(): 10 calls that block, how many run at once",
+         ("TPE-MAX-WORKERS-DEFAULT-313",), ("6 of 10 calls running at once",), "pool", since=(3, 13), shim_only=True),
     # TPE-INITIALIZER-NOT-CALLABLE: refused in the constructor, not when a worker starts
     Case("initializer-not-callable", "ThreadPoolExecutor(max_workers=1, initializer=42)",
          ("TPE-INITIALIZER-NOT-CALLABLE",), ("raises TypeError",), "pool"),
@@ -122,6 +136,8 @@ _CASES: tuple[Case, ...] = (
     Case("waits-on-nothing", "wait([]) with each return_when and with timeout None and 0; "
          "list(as_completed([])) and with timeout 0", ("WAIT-EMPTY", "AC-EMPTY"),
          ("wait: 0 done, 0 not done each time", "as_completed: nothing yielded each time")),
+    # EXE-MAP-ZIP: several iterables are zipped, the shortest one ending the calls
+    Case("map-zip", "list(map(pow, [2, 3, 4], [5, 2]))", ("EXE-MAP-ZIP",), ("returns [32, 9]",), "executor"),
     # AC-ANY-ITERABLE: any iterable, read completely when the iteration starts
     Case("as-completed-any-iterable", "as_completed over two done futures as a generator, a set, dict keys, and "
          "a list extended after the first next()",

@@ -79,6 +79,65 @@ def _thread_name(world: Any) -> tuple[str, ...]:
     return (got,) if name is None else (thread_name(name),)
 
 
+#: the thread_name_prefix the thread-count case passes
+_COUNTED = "execspec-api-counted"
+
+
+def _threads_lazy_and_reused(world: Any) -> tuple[str, ...]:
+    def workers() -> int:
+        return sum(t.name.startswith(_COUNTED) for t in world.threading.enumerate())
+
+    try:
+        ex = world.make(max_workers=3, thread_name_prefix=_COUNTED)
+    except Exception as exc:  # noqa: BLE001
+        return (f"raises {type(exc).__name__}",)
+    try:
+        before = workers()
+        for i in range(3):
+            ex.submit(abs, -i).result()
+            world.time.sleep(1)  # virtual seconds: every thread parks, the worker idle again
+        after = workers()
+    finally:
+        ex.shutdown(wait=True)
+    return (f"{before} threads before any submit",
+            f"{after} thread{'' if after == 1 else 's'} after three calls one after another")
+
+
+def _default_size(world: Any) -> tuple[str, ...]:
+    gate, lock = world.threading.Event(), world.threading.Lock()
+    running: list[int] = []
+
+    def blocks(i: int) -> None:
+        with lock:
+            running.append(i)
+        gate.wait()
+
+    try:
+        ex = world.make()
+    except Exception as exc:  # noqa: BLE001
+        return (f"raises {type(exc).__name__}",)
+    try:
+        for i in range(10):
+            ex.submit(blocks, i)
+        world.time.sleep(1)  # virtual seconds: every worker that can start has started
+        with lock:
+            n = len(running)
+    finally:
+        gate.set()
+        ex.shutdown(wait=True)
+    return (f"{n} of 10 calls running at once",)
+
+
+def _map_zip(world: Any) -> tuple[str, ...]:
+    ex = world.make(max_workers=2)
+    try:
+        return (f"returns {list(ex.map(pow, [2, 3, 4], [5, 2]))}",)
+    except Exception as exc:  # noqa: BLE001
+        return (f"raises {type(exc).__name__}",)
+    finally:
+        ex.shutdown(wait=True)
+
+
 def _wait_invalid(world: Any) -> tuple[str, ...]:
     cf = world.cf
     try:
@@ -357,6 +416,10 @@ PROGRAMS: dict[str, Program] = {
     "max-workers-not-a-number": lambda w: _construct(w, max_workers="two"),
     "max-workers-false": lambda w: _construct(w, max_workers=False),
     "max-workers-true": _max_workers_true,
+    "threads-lazy-and-reused": _threads_lazy_and_reused,
+    "max-workers-default": _default_size,
+    "max-workers-default-313": _default_size,
+    "map-zip": _map_zip,
     "max-workers-zero": lambda w: _construct(w, max_workers=0),
     "max-workers-negative": lambda w: _construct(w, max_workers=-1),
     "timeouts-negative": _negative_timeouts,

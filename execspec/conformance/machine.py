@@ -426,6 +426,8 @@ class ConformanceMachine(Observing):
         allowed = api.allowed(c, self.python or sys.version_info[:2], self.cpython)
         if not allowed or f"api:{c.needs}" in self.not_applicable:
             return  # the case's clauses do not hold for the target's Python, or not for its kind
+        if c.shim_only and not self.shim:
+            return  # it counts threads or running calls, which takes the shim's virtual clock
         if c.needs in ("pool", "executor") and self.exited:
             return  # after interpreter exit no executor may be made (TPE-SUBMIT-AFTER-EXIT)
         rec = self._run(ApiCall(case), data)
