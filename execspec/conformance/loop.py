@@ -9,6 +9,7 @@ depend on which rules there are.
 from __future__ import annotations
 
 import enum
+import functools
 import os
 import time
 from dataclasses import dataclass, field, replace
@@ -271,7 +272,7 @@ class Observing(RuleBasedStateMachine):
             view = rec.snapshot.futures[fid] if fid < len(rec.snapshot.futures) else None
             if fid not in self.nested_told and isinstance(view, FutureView) and outer in view.called:
                 self.nested_told.add(fid)
-                self._check(lambda o, fid=fid: o.call(AddDoneCallback(fid), Returned(None)))
+                self._check(functools.partial(_told_of_add, AddDoneCallback(fid)))
 
     # -- when timed calls return (timing.py) ------------------------------------------------
 
@@ -363,6 +364,10 @@ def _wakes(op: Any, action: Call | MapNext) -> tuple[str, ...]:
     if isinstance(op, AsCompletedNext):
         return ("AC-YIELDS-AS-COMPLETE",)
     return ("FUT-WAKES-WAITERS",)
+
+
+def _told_of_add(op: AddDoneCallback, o: Oracle) -> None:
+    o.call(op, Returned(None))
 
 
 def _timed_out(op: Any, result: Result, rec: Record) -> bool:

@@ -262,7 +262,7 @@ def _wait(fids: list[int], when: ReturnWhen, timeout: Timeout = _NONE) -> Step:
 def _bare_shapes() -> list[Shape]:
     """Calls on a bare future that is not pending: every set and srnc on a cancelled, a running
     and a finished one, cancel twice, and callbacks added to each (issue 9, gap "bare")."""
-    made = (_create(1), ("new_future", {}))
+    made: tuple[Step, ...] = (_create(1), ("new_future", {}))
     reads = (_fcall(0, "query"), _fcall(0, "result"), _fcall(0, "exception"), _cb(0))
     out = [Shape(f"a bare future cancelled twice, then {what}",
                  (*made, _fcall(0, "cancel"), _fcall(0, "cancel"), _bare(what), *reads))
