@@ -166,6 +166,9 @@ def main(argv: list[str] | None = None) -> int:
                         "is a survivor (the short one was load), one still out of time a confirmed hang")
     p.add_argument("--judgments", metavar="FILE",
                    help="hand judgements of survivors (judgments.txt): E equivalent, U unspecified, G:tag gap")
+    p.add_argument("--machine-rerun", metavar="FILE", action="append", default=[],
+                   help="rerun.py --select survivors output with a later machine (same impl, same "
+                        "kill.py arguments): a survivor it kills counts as killed (repeatable)")
     p.add_argument("--strong-rerun", metavar="FILE",
                    help="rerun.py --select survivors output: shown beside each survivor (the score stays "
                         "the kill command's own)")
@@ -178,6 +181,9 @@ def main(argv: list[str] | None = None) -> int:
             return {row["job"]: row for row in map(json.loads, filter(str.strip, f))}
 
     timeout_rerun, strong_rerun = _load(args.timeout_rerun), _load(args.strong_rerun)
+    machine_rerun: dict[str, dict] = {}
+    for path in args.machine_rerun:
+        machine_rerun.update(_load(path))
     judged = _judgments(args.judgments) if args.judgments else {}
     verdicts: collections.Counter[str] = collections.Counter()
     gaps: collections.Counter[str] = collections.Counter()
@@ -196,6 +202,11 @@ def main(argv: list[str] | None = None) -> int:
             kind = "killed-timeout-confirmed" if again == "killed-timeout" else again
             if kind == "survived":
                 result = dict(result or {}, output=timeout_rerun[item["job_id"]]["output"])
+        if kind == "survived" and item["job_id"] in machine_rerun:
+            again = machine_rerun[item["job_id"]]["outcome"]
+            if again.startswith("killed"):
+                kind = again + "-later"  # killed by the later machine the rerun used
+                result = dict(result or {}, output=machine_rerun[item["job_id"]]["output"])
         if kind.startswith("killed") and not compiles(args.root, m, cache):
             kind = "incompetent-syntax"
         if kind == "survived" and in_annotation(args.root, m, cache):
