@@ -313,8 +313,12 @@ class Driver:
         if isinstance(op, Shutdown):
             # cancel_futures only when asked for, as a client writes it: False is the default,
             # and an executor without the 3.9 keyword (dask's) then fails only where it matters
+            # and wait=True as most clients write it: not at all (EXE-SHUTDOWN-WAIT is the default)
             extra = {"cancel_futures": True} if op.cancel_futures else {}
-            self.ex.shutdown(wait=op.wait, **extra)
+            if op.wait and not extra:
+                self.ex.shutdown()
+            else:
+                self.ex.shutdown(wait=op.wait, **extra)
         elif isinstance(op, InterpreterExit):
             assert self.world.exit_interpreter is not None, "interpreter exit is for the shim only"
             self.world.exit_interpreter()

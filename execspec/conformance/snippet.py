@@ -133,6 +133,8 @@ def _call(a: Call, fid: int, cross_process: bool = False) -> tuple[str, int]:
         return "fs.append(cf.Future())", fid + 1
     if isinstance(op, Shutdown) and a.via_with:
         return "ex.__exit__(None, None, None)  # the end of `with ex:`", fid
+    if isinstance(op, Shutdown) and op.wait and not op.cancel_futures:
+        return "ex.shutdown()", fid
     if isinstance(op, Shutdown):
         return f"ex.shutdown(wait={op.wait}, cancel_futures={op.cancel_futures})", fid
     if isinstance(op, DropExecutor):
