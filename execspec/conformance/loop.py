@@ -305,6 +305,12 @@ class Observing(RuleBasedStateMachine):
                                                          seconds, (before, after))
         return None
 
+    def _sleeps_by_cpython(self, op: Any) -> bool:
+        """WAIT-DUPLICATES-DONE: CPython 3.8's wait() over a done future given twice sleeps to
+        its deadline (Options.dup_done_waits; the model judges that, as a divergence)."""
+        return (self.cpython and isinstance(op, Wait) and len(set(op.fids)) < len(op.fids)
+                and cpython_options(self.python).dup_done_waits)
+
     def _cpython_as_completed(self, op: Any, d: Deadline, times: tuple[float, float], timed_out: bool) -> bool:
         """Whether a next() on as_completed that missed its deadline counted from the call would
         have met one counted from the iterator's first next(), as CPython's generator counts."""
@@ -328,6 +334,8 @@ class Observing(RuleBasedStateMachine):
             return
         timed_out = _timed_out(op, result, rec)
         fault = judge(d, times[0], times[1], timed_out, exact=self.shim)
+        if fault is not None and fault.fault == "overslept" and self._sleeps_by_cpython(op):
+            return  # the model's CPython reading has it sleep to its deadline: a divergence it recorded
         if fault is not None:
             clauses = (d.clause,) + (_wakes(op, action) if fault.fault == "overslept" else ())
             from_first = self._cpython_as_completed(op, d, times, timed_out)

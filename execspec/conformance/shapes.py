@@ -183,6 +183,10 @@ def _done_shapes() -> list[Shape]:
                                                 ("as_completed_next", {"n": 0}))),
         Shape("wait with a duplicate", (*done, ("wait", {"ns": [0, 0], "when": ReturnWhen.ALL_COMPLETED,
                                                           "timeout": _ZERO}))),
+        # WAIT-DUPLICATES-DONE: a done future given twice must not hold wait() up (3.8 blocks)
+        *[Shape(f"wait {when.value} with a timeout, a done future given twice",
+                (*done, ("wait", {"ns": [0, 0], "when": when, "timeout": _FIN}), _SETTLE))
+          for when in (ReturnWhen.ALL_COMPLETED, ReturnWhen.FIRST_EXCEPTION)],
         Shape("wait FIRST_EXCEPTION over a raised and a running one",
               (_create(2), _submit(_E), _submit(gated=True), _SETTLE,
                ("wait", {"ns": [0, 1], "when": ReturnWhen.FIRST_EXCEPTION, "timeout": _NONE}))),
