@@ -96,9 +96,11 @@ _CASES: tuple[Case, ...] = (
          ("raises ValueError",), "pool"),
     # TPE-LAZY-THREADS, TPE-IDLE-REUSE: no thread before work; one worker serves calls made one
     # after another (each waited for, the worker idle again before the next)
-    Case("threads-lazy-and-reused", "ThreadPoolExecutor(3): its threads before any submit, and after "
-         "three calls made one after another", ("TPE-LAZY-THREADS", "TPE-IDLE-REUSE"),
-         ("0 threads before any submit", "1 thread after three calls one after another"), "pool", shim_only=True),
+    Case("threads-lazy-and-reused", "ThreadPoolExecutor(3): its threads before any submit, after three "
+         "calls made one after another, and after three more, each with a done-callback",
+         ("TPE-LAZY-THREADS", "TPE-IDLE-REUSE"),
+         ("0 threads before any submit", "1 thread after three calls one after another",
+          "1 thread after three more with callbacks"), "pool", shim_only=True),
     # TPE-MAX-WORKERS-DEFAULT-38 / -313: max_workers=None means min(32, CPUs + 4): 6 on the
     # shim's 2 CPUs, so 6 of 10 blocked calls run at once
     Case("max-workers-default", "ThreadPoolExecutor(): 10 calls that block, how many run at once",
@@ -126,12 +128,14 @@ _CASES: tuple[Case, ...] = (
           "as_completed(timeout=0): raises TimeoutError")),
     # FUT-TIMEOUT-NONPOSITIVE: CPython treats a negative timeout as zero; the docs say nothing of
     # negative timeouts, so refusing every one of them with ValueError keeps the docs too
-    Case("timeouts-negative", "result(-1), exception(-1.5) of a pending future; wait([pending], timeout=-1); "
-         "next(as_completed([pending], timeout=-1))", ("FUT-TIMEOUT-NONPOSITIVE",),
-         ("result(-1): raises TimeoutError", "exception(-1.5): raises TimeoutError",
-          "wait(timeout=-1): 0 done, 1 not done", "as_completed(timeout=-1): raises TimeoutError"),
-         also=(("result(-1): raises ValueError", "exception(-1.5): raises ValueError",
-                "wait(timeout=-1): raises ValueError", "as_completed(timeout=-1): raises ValueError"),)),
+    Case("timeouts-negative", "result(-1), exception(-1), exception(-1.5) of a pending future; "
+         "wait([pending], timeout=-1); next(as_completed([pending], timeout=-1))", ("FUT-TIMEOUT-NONPOSITIVE",),
+         ("result(-1): raises TimeoutError", "exception(-1): raises TimeoutError",
+          "exception(-1.5): raises TimeoutError", "wait(timeout=-1): 0 done, 1 not done",
+          "as_completed(timeout=-1): raises TimeoutError"),
+         also=(("result(-1): raises ValueError", "exception(-1): raises ValueError",
+                "exception(-1.5): raises ValueError", "wait(timeout=-1): raises ValueError",
+                "as_completed(timeout=-1): raises ValueError"),)),
     # WAIT-EMPTY, AC-EMPTY: nothing to wait for returns at once, whatever the arguments
     Case("waits-on-nothing", "wait([]) with each return_when and with timeout None and 0; "
          "list(as_completed([])) and with timeout 0", ("WAIT-EMPTY", "AC-EMPTY"),

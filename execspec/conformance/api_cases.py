@@ -97,10 +97,22 @@ def _threads_lazy_and_reused(world: Any) -> tuple[str, ...]:
             ex.submit(abs, -i).result()
             world.time.sleep(1)  # virtual seconds: every thread parks, the worker idle again
         after = workers()
+        for _ in range(3):  # the worker runs each callback after its call, then is idle again
+            gate = world.threading.Event()
+            f = ex.submit(gate.wait)
+            f.add_done_callback(lambda f: None)
+            gate.set()
+            f.result()
+            world.time.sleep(1)
+        later = workers()
     finally:
         ex.shutdown(wait=True)
-    return (f"{before} threads before any submit",
-            f"{after} thread{'' if after == 1 else 's'} after three calls one after another")
+
+    def threads(n: int) -> str:
+        return f"{n} thread{'' if n == 1 else 's'}"
+
+    return (f"{before} threads before any submit", f"{threads(after)} after three calls one after another",
+            f"{threads(later)} after three more with callbacks")
 
 
 def _default_size(world: Any) -> tuple[str, ...]:
@@ -179,6 +191,7 @@ def _negative_timeouts(world: Any) -> tuple[str, ...]:
         return f"{len(done)} done, {len(not_done)} not done"
 
     return (f"result(-1): {_outcome(lambda: pending.result(-1))}",
+            f"exception(-1): {_outcome(lambda: pending.exception(-1))}",
             f"exception(-1.5): {_outcome(lambda: pending.exception(-1.5))}",
             f"wait(timeout=-1): {waited()}",
             f"as_completed(timeout=-1): {_outcome(lambda: next(iter(cf.as_completed([pending], timeout=-1))))}")
