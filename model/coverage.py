@@ -14,18 +14,10 @@ from execspec.model.invariants import INVARIANTS
 from execspec.model.rules import RULES
 
 _NOT_STATE = "checked by impl's tests (the conformance machine has no rule for it yet)"
-_DEFAULT = ("a default computed from the CPU count, not state: the conformance machine's create(max_workers="
-            "None) gives the model that many workers and names the clause when the pool shows fewer")
 
 #: Clause ID -> why the model does not encode it, and where it is checked instead.
 CHECKED_ELSEWHERE: dict[str, str] = {
     # construction-time argument handling: no state to model
-    "TPE-MAX-WORKERS-DEFAULT-35": "a default computed from the CPU count, not state; the 3.5 rule gives "
-    "more workers than the 3.8+ one (10 against 6 on the shim's 2 CPUs), which shows only with more calls "
-    "running at once than an example of the conformance machine makes (MAX_FUTURES, 6); checked by impl's "
-    "tests (tests/impl/test_impl_threadpool.py)",
-    "TPE-MAX-WORKERS-DEFAULT-38": _DEFAULT,
-    "TPE-MAX-WORKERS-DEFAULT-313": _DEFAULT,
     "TPE-FORK": "os.fork() and the module's global lock are outside the pool's state; impl tests",
     "TPE-EXIT-BEFORE-ATEXIT": "ordering against atexit handlers is interpreter machinery; the model "
     "has one exit event; checked by impl's tests",
@@ -37,8 +29,6 @@ CHECKED_ELSEWHERE: dict[str, str] = {
     "FUT-CB-BASEEXCEPTION": "undefined behaviour by the clause itself; the invariants still require "
     "the future to stay done; the conformance machine must not require an outcome",
     # map beyond eager submission: its iterator is client code over result()
-    "EXE-MAP-ZIP": "which items reach fn (zip semantics) is values, not state: Map takes one task per "
-    f"call; {_NOT_STATE}",
     "EXE-MAP-TIMEOUT": "a deadline for the whole iteration needs a clock: the model's iterator is "
     "GetResult(fid, Timeout.FINITE) per item; checked on the virtual clock by the conformance machine",
     "AC-TIMEOUT-FROM-CALL": "where the deadline counts from needs a clock, which the model has not: "
