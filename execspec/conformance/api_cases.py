@@ -275,12 +275,13 @@ def fails_on_two(x: int) -> int:
 
 
 def _has_buffersize(ex: Any) -> bool:
-    """Whether ``ex.map`` takes ``buffersize`` (3.14's stdlib; impl on any Python)."""
+    """Whether ``ex.map`` takes ``buffersize`` (3.14's stdlib; impl on any Python): by name, as a
+    ``**kwargs`` that passes it on to a map without one is no buffersize (TinyPool's)."""
     try:
         params = inspect.signature(ex.map).parameters
     except (TypeError, ValueError):
         return False
-    return "buffersize" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+    return "buffersize" in params
 
 
 def _buffersized(program: Callable[[Any, Any], tuple[str, ...]]) -> Program:
