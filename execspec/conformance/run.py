@@ -13,8 +13,10 @@ was forgiven, how many examples ran and how long it took.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,6 +99,15 @@ class MachineResult:
         return self.violation.clauses if self.violation is not None else ()
 
 
+def _target_thread_dies(hook: Any, args: Any) -> None:
+    """While the machine runs: a target's thread that an exception ends (CPython's worker when its
+    broken-pool drain meets a cancelled future, TPE-INITIALIZER-FAILS-CANCELLED) is the model's
+    to judge by what it leaves behind, not a traceback on stderr; the harness's own threads
+    (named execspec-*) still report theirs."""
+    if args.thread is not None and args.thread.name.startswith("execspec"):
+        hook(args)
+
+
 def run_machine(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[str, ...] = (),
                 max_examples: int | None = None, shrink_budget: float | None = None,
                 replay_dir: Path | None = None) -> MachineResult:
@@ -114,6 +125,8 @@ def run_machine(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[s
     result = MachineResult(target.name, mode, profile.name, 0, 0.0)
     previous = logging.root.manager.disable
     logging.disable(logging.CRITICAL)  # executors log raising callbacks and initializers: noise here
+    hook = threading.excepthook
+    threading.excepthook = functools.partial(_target_thread_dies, hook)
     try:
         if profile.shapes:
             result.shapes_run = run_shapes(machine)
@@ -127,6 +140,7 @@ def run_machine(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[s
         result.error = f"{type(exc).__name__}: {exc}"
     finally:
         logging.disable(previous)
+        threading.excepthook = hook
     if machine.found:
         best = machine.found[0]
         result.violation, result.actions, result.seeds = best.violation, best.actions, best.seeds
