@@ -140,14 +140,8 @@ def _default_size(world: Any) -> tuple[str, ...]:
     return (f"{n} of 10 calls running at once",)
 
 
-def _map_zip(world: Any) -> tuple[str, ...]:
-    ex = world.make(max_workers=2)
-    try:
-        return (f"returns {list(ex.map(pow, [2, 3, 4], [5, 2]))}",)
-    except Exception as exc:  # noqa: BLE001
-        return (f"raises {type(exc).__name__}",)
-    finally:
-        ex.shutdown(wait=True)
+def _map_zip(world: Any, ex: Any) -> tuple[str, ...]:
+    return (f"returns {list(ex.map(pow, [2, 3, 4], [5, 2]))}",)
 
 
 def _wait_invalid(world: Any) -> tuple[str, ...]:
@@ -240,15 +234,8 @@ def _any_iterable(world: Any) -> tuple[str, ...]:
             f"dict keys: {count(dict.fromkeys(fs).keys())}", f"list extended later: {count(extended())}")
 
 
-def _fn_keyword(world: Any) -> tuple[str, ...]:
-    ex = world.make(max_workers=1)
-    try:
-        f = ex.submit(echo_kwargs, fn=3)
-        return ("returns", f"the callable got {f.result(_bound(world))}")
-    except Exception as exc:  # noqa: BLE001
-        return (f"raises {type(exc).__name__}",)
-    finally:
-        ex.shutdown(wait=True)
+def _fn_keyword(world: Any, ex: Any) -> tuple[str, ...]:
+    return ("returns", f"the callable got {ex.submit(echo_kwargs, fn=3).result(_bound(world))}")
 
 
 class _Counted:
@@ -284,14 +271,19 @@ def _has_buffersize(ex: Any) -> bool:
     return "buffersize" in params
 
 
-def _buffersized(program: Callable[[Any, Any], tuple[str, ...]]) -> Program:
-    """Run ``program(world, ex)`` on an executor of its own whose map() takes buffersize."""
+def _on_executor(program: Callable[[Any, Any], tuple[str, ...]], *, buffersize: bool = False,
+                 **kwargs: Any) -> Program:
+    """Run ``program(world, ex)`` on an executor of its own (made with ``kwargs``, shut down
+    after); an exception it lets out is what it shows. ``buffersize``: the program needs a
+    map() that takes one (3.14's stdlib; impl on any Python), else it shows that it has none."""
     def run(world: Any) -> tuple[str, ...]:
-        ex = world.make(max_workers=1)
+        ex = world.make(**kwargs)
         try:
-            if not _has_buffersize(ex):
+            if buffersize and not _has_buffersize(ex):
                 return ("no buffersize parameter",)
             return program(world, ex)
+        except Exception as exc:  # noqa: BLE001 - what the call raised is the observation
+            return (f"raises {type(exc).__name__}",)
         finally:
             ex.shutdown(wait=True)
     return run
@@ -331,37 +323,20 @@ def _buffersize_raises(world: Any, ex: Any) -> tuple[str, ...]:
 
 
 def _buffersize_refused(size: object) -> Program:
-    def program(world: Any) -> tuple[str, ...]:
-        ex = world.make(max_workers=1)
-        if not _has_buffersize(ex):
-            ex.shutdown(wait=True)
-            return ("no buffersize parameter",)
+    def program(world: Any, ex: Any) -> tuple[str, ...]:
         inputs = _Counted([1, 2])
-        try:
-            got = _outcome(lambda: ex.map(abs, inputs, buffersize=size))
-        finally:
-            ex.shutdown(wait=True)
-        return (got, f"{inputs.read} inputs read")
-    return program
+        return (_outcome(lambda: ex.map(abs, inputs, buffersize=size)), f"{inputs.read} inputs read")
+    return _on_executor(program, buffersize=True, max_workers=1)
 
 
-def _buffersize_lazy(world: Any) -> tuple[str, ...]:
-    ex = world.make(max_workers=1)
-    if not _has_buffersize(ex):
-        ex.shutdown(wait=True)
-        return ("no buffersize parameter",)
+def _buffersize_lazy(world: Any, ex: Any) -> tuple[str, ...]:
     inputs = _Counted()
-    try:
-        it = ex.map(abs, inputs, buffersize=2)
-        first_read = inputs.read
-        first = next(it)
-        out = ("returns", f"{first_read} inputs read", f"first result {first}", f"{inputs.read} inputs read")
-        it.close()
-        return out
-    except Exception as exc:  # noqa: BLE001
-        return (f"raises {type(exc).__name__}",)
-    finally:
-        ex.shutdown(wait=True)
+    it = ex.map(abs, inputs, buffersize=2)
+    first_read = inputs.read
+    first = next(it)
+    out = ("returns", f"{first_read} inputs read", f"first result {first}", f"{inputs.read} inputs read")
+    it.close()
+    return out
 
 
 def _abstract(world: Any) -> tuple[str, ...]:
@@ -433,7 +408,7 @@ PROGRAMS: dict[str, Program] = {
     "threads-lazy-and-reused": _threads_lazy_and_reused,
     "max-workers-default": _default_size,
     "max-workers-default-313": _default_size,
-    "map-zip": _map_zip,
+    "map-zip": _on_executor(_map_zip, max_workers=2),
     "max-workers-zero": lambda w: _construct(w, max_workers=0),
     "max-workers-negative": lambda w: _construct(w, max_workers=-1),
     "timeouts-negative": _negative_timeouts,
@@ -444,12 +419,12 @@ PROGRAMS: dict[str, Program] = {
     "timeouts-int-and-float": _timeouts,
     "as-completed-any-iterable": _any_iterable,
     "waits-on-nothing": _nothing,
-    "submit-fn-keyword": _fn_keyword,
+    "submit-fn-keyword": _on_executor(_fn_keyword, max_workers=1),
     "map-buffersize-zero": _buffersize_refused(0),
     "map-buffersize-not-an-int": _buffersize_refused("2"),
-    "map-buffersize-lazy": _buffersize_lazy,
-    "map-buffersize-all": _buffersized(_buffersize_all),
-    "map-buffersize-raises": _buffersized(_buffersize_raises),
+    "map-buffersize-lazy": _on_executor(_buffersize_lazy, buffersize=True, max_workers=1),
+    "map-buffersize-all": _on_executor(_buffersize_all, buffersize=True, max_workers=1),
+    "map-buffersize-raises": _on_executor(_buffersize_raises, buffersize=True, max_workers=1),
     "executor-abstract": _abstract,
     "module-names": _names,
     "module-constants": _constants,

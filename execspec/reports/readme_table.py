@@ -176,7 +176,7 @@ def portable(value: Any, places: dict[str, str]) -> Any:
     the paths in ``places`` replaced by their names: the saved document is kept in the
     repository, so it must not carry one machine's checkout, home or interpreter folders.
 
-    >>> portable({"m": ["File /home/me/src/execspec/x.py"]}, {"/home/me/src": "<checkout>"})
+    >>> portable({"m": ["File /checkouts/execspec/x.py"]}, {"/checkouts": "<checkout>"})
     {'m': ['File <checkout>/execspec/x.py']}
     """
     if isinstance(value, str):
