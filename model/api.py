@@ -29,6 +29,11 @@ BOGUS_RETURN_WHEN = "EXECSPEC_NOT_A_RETURN_WHEN"
 #: the thread_name_prefix the name case passes (TPE-THREAD-NAME-PREFIX)
 PREFIX = "execspec-api"
 
+#: the CPU counts the default-size cases try beside the shim's own 2, each with the calls made
+#: there: 4 (2 + 4 is also 2 | 4 and 2 ^ 4), 40 (past 28 the bound of 32 decides) and one the
+#: OS cannot tell (None, which CPython counts as 1)
+OTHER_CPUS: tuple[tuple[int | None, int], ...] = ((4, 10), (40, 40), (None, 10))
+
 #: MOD-NAMES: what a client imports from the module for the thread side
 MODULE_NAMES: tuple[str, ...] = (
     "Executor", "ThreadPoolExecutor", "Future", "wait", "as_completed", "FIRST_COMPLETED",
@@ -75,6 +80,34 @@ class Case:
         return python >= self.since and (self.until is None or python <= self.until)
 
 
+def default_size(cpus: int | None) -> int:
+    """TPE-MAX-WORKERS-DEFAULT-38/-313: the threads ``max_workers=None`` allows when the OS
+    reports ``cpus`` (None: it cannot tell).
+
+    >>> default_size(4), default_size(40), default_size(None)
+    (8, 32, 5)
+    """
+    return min(32, (cpus or 1) + 4)
+
+
+def cpus_label(cpus: int | None) -> str:
+    """How a default-size case names a CPU count.
+
+    >>> cpus_label(4), cpus_label(None)
+    ('4 CPUs', 'CPU count unknown')
+    """
+    return "CPU count unknown" if cpus is None else f"{cpus} CPUs"
+
+
+def running_at_once(cpus: int | None, calls: int) -> str:
+    """What a default-size case shows for ``calls`` blocking calls when the OS reports ``cpus``.
+
+    >>> running_at_once(40, 40)
+    '40 CPUs: 32 of 40 calls running at once'
+    """
+    return f"{cpus_label(cpus)}: {min(calls, default_size(cpus))} of {calls} calls running at once"
+
+
 #: what a buffersize case shows on an executor whose map() has no buffersize (before 3.14)
 _NO_BUFFERSIZE = ("no buffersize parameter",)
 
@@ -109,6 +142,13 @@ _CASES: tuple[Case, ...] = (
     Case("max-workers-default-313", "ThreadPoolExecutor(): 10 calls that block, how many run at once",
          ("TPE-MAX-WORKERS-DEFAULT-313", "TPE-MAX-WORKERS-DEFAULT-35"), ("6 of 10 calls running at once",), "pool",
          since=(3, 13), shim_only=True),
+    # ... and at the other CPU counts the shim can report (within the program only)
+    Case("max-workers-default-other-cpus", "ThreadPoolExecutor() under 4 CPUs, 40 CPUs and a CPU count the OS "
+         "cannot tell: blocking calls, how many run at once", ("TPE-MAX-WORKERS-DEFAULT-38",),
+         tuple(running_at_once(cpus, calls) for cpus, calls in OTHER_CPUS), "pool", until=(3, 12), shim_only=True),
+    Case("max-workers-default-other-cpus-313", "ThreadPoolExecutor() under 4 CPUs, 40 CPUs and a CPU count the "
+         "OS cannot tell: blocking calls, how many run at once", ("TPE-MAX-WORKERS-DEFAULT-313",),
+         tuple(running_at_once(cpus, calls) for cpus, calls in OTHER_CPUS), "pool", since=(3, 13), shim_only=True),
     # TPE-INITIALIZER-NOT-CALLABLE: refused in the constructor, not when a worker starts
     Case("initializer-not-callable", "ThreadPoolExecutor(max_workers=1, initializer=42)",
          ("TPE-INITIALIZER-NOT-CALLABLE",), ("raises TypeError",), "pool"),
@@ -239,5 +279,5 @@ def clauses() -> tuple[str, ...]:
     return tuple(dict.fromkeys(c for case in _CASES for c in case.clauses))
 
 
-__all__ = ["BOGUS_RETURN_WHEN", "CASES", "CONSTANTS", "EXCEPTIONS", "MODULE_NAMES", "PREFIX", "Case",
-           "allowed", "clauses", "expected", "thread_name"]
+__all__ = ["BOGUS_RETURN_WHEN", "CASES", "CONSTANTS", "EXCEPTIONS", "MODULE_NAMES", "OTHER_CPUS", "PREFIX", "Case",
+           "allowed", "clauses", "cpus_label", "default_size", "expected", "running_at_once", "thread_name"]

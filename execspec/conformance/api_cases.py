@@ -15,7 +15,9 @@ import inspect
 import itertools
 from typing import Any, Callable, Iterator
 
-from execspec.model.api import BOGUS_RETURN_WHEN, CONSTANTS, EXCEPTIONS, MODULE_NAMES, PREFIX, thread_name
+from execspec.model.api import (
+    BOGUS_RETURN_WHEN, CONSTANTS, EXCEPTIONS, MODULE_NAMES, OTHER_CPUS, PREFIX, cpus_label, thread_name,
+)
 
 Program = Callable[[Any], tuple[str, ...]]
 
@@ -115,7 +117,8 @@ def _threads_lazy_and_reused(world: Any) -> tuple[str, ...]:
             f"{threads(later)} after three more with callbacks")
 
 
-def _default_size(world: Any) -> tuple[str, ...]:
+def _running_at_once(world: Any, calls: int) -> str:
+    """A default pool (``max_workers`` omitted) given ``calls`` calls that block: how many run at once."""
     gate, lock = world.threading.Event(), world.threading.Lock()
     running: list[int] = []
 
@@ -127,9 +130,9 @@ def _default_size(world: Any) -> tuple[str, ...]:
     try:
         ex = world.make()
     except Exception as exc:  # noqa: BLE001
-        return (f"raises {type(exc).__name__}",)
+        return f"raises {type(exc).__name__}"
     try:
-        for i in range(10):
+        for i in range(calls):
             ex.submit(blocks, i)
         world.time.sleep(1)  # virtual seconds: every worker that can start has started
         with lock:
@@ -137,7 +140,21 @@ def _default_size(world: Any) -> tuple[str, ...]:
     finally:
         gate.set()
         ex.shutdown(wait=True)
-    return (f"{n} of 10 calls running at once",)
+    return f"{n} of {calls} calls running at once"
+
+
+def _default_size(world: Any) -> tuple[str, ...]:
+    return (_running_at_once(world, 10),)
+
+
+def _default_size_other_cpus(world: Any) -> tuple[str, ...]:
+    if world.cpus is None:  # real threads: the OS's own count (the case is shim-only)
+        return ("the CPU count cannot be set",)
+    out = []
+    for cpus, calls in OTHER_CPUS:
+        with world.cpus(cpus):  # the pool is made, used and shut down under that count
+            out.append(f"{cpus_label(cpus)}: {_running_at_once(world, calls)}")
+    return tuple(out)
 
 
 def _map_zip(world: Any, ex: Any) -> tuple[str, ...]:
@@ -408,6 +425,8 @@ PROGRAMS: dict[str, Program] = {
     "threads-lazy-and-reused": _threads_lazy_and_reused,
     "max-workers-default": _default_size,
     "max-workers-default-313": _default_size,
+    "max-workers-default-other-cpus": _default_size_other_cpus,
+    "max-workers-default-other-cpus-313": _default_size_other_cpus,
     "map-zip": _on_executor(_map_zip, max_workers=2),
     "max-workers-zero": lambda w: _construct(w, max_workers=0),
     "max-workers-negative": lambda w: _construct(w, max_workers=-1),

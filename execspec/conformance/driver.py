@@ -14,6 +14,7 @@ reads in a row agree, the system showed exactly that view at an instant between 
 from __future__ import annotations
 
 import time
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -42,6 +43,9 @@ class World:
     shim: bool = False
     exit_interpreter: Callable[[], None] | None = None
     hang: float = 5.0  # real seconds a call the model says must return may take
+    #: under the shim, ``with world.cpus(n):`` runs a block as if the OS reported ``n`` CPUs
+    #: (None: it cannot tell; the shim Env's ``cpus``); None on real threads, whose count is real
+    cpus: Callable[[int | None], AbstractContextManager[None]] | None = None
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,8 @@ def shape_scenario(actions: Sequence[Action], name: str) -> Callable[[FaultWorld
             w.pools.append(ex)
             return ex
 
-        driver = Driver(World(w.cf, make, w.threading, w.env.time, shim=True), ThreadKit(w.threading))
+        driver = Driver(World(w.cf, make, w.threading, w.env.time, shim=True, cpus=w.env.cpus),
+                        ThreadKit(w.threading))
         try:
             for a in actions:
                 perform(driver, _bounded(a))

@@ -170,7 +170,8 @@ class ShimSession:
             # what it leaves behind (futures never finished) is the model's to judge.
             env.threading.excepthook = _thread_dies
             cf, make = self.load(env)
-            world = World(cf, make, env.threading, env.time, shim=True, exit_interpreter=env.exit_interpreter)
+            world = World(cf, make, env.threading, env.time, shim=True, exit_interpreter=env.exit_interpreter,
+                          cpus=env.cpus)
             driver = Driver(world, ThreadKit(env.threading))
             for action, s in zip(actions, seeds):
                 strategy.phase(s)

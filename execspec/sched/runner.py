@@ -180,7 +180,7 @@ class _Runner:
 
 
 #: how executions run: (max_steps, module roots, cpu_count, exit_at_end, fresh modules)
-_Settings = tuple[int, tuple[tuple[str, None], ...], int, bool, bool]
+_Settings = tuple[int, tuple[tuple[str, None], ...], int | None, bool, bool]
 
 
 _local = _real_threading.local()
@@ -263,7 +263,7 @@ def join_abandoned(timeout: float) -> int:
 
 
 def run_once(scenario: Callable[[Env], object], strategy: Strategy, *, max_steps: int = 20_000,
-             modules: Sequence[str] = ("concurrent.futures",), cpu_count: int = 2,
+             modules: Sequence[str] = ("concurrent.futures",), cpu_count: int | None = 2,
              exit_at_end: bool = True, uncontrolled_timeout: float | None = None,
              fresh_modules: bool | None = None) -> Execution:
     """Run ``scenario(env)`` once as controlled thread 0, letting ``strategy`` choose who runs
@@ -301,7 +301,7 @@ def run_once(scenario: Callable[[Env], object], strategy: Strategy, *, max_steps
 
 def run_series(scenario: Callable[[Env], object], strategy: Strategy,
                each: Callable[[Execution], bool], *, max_steps: int = 20_000,
-               modules: Sequence[str] = ("concurrent.futures",), cpu_count: int = 2,
+               modules: Sequence[str] = ("concurrent.futures",), cpu_count: int | None = 2,
                exit_at_end: bool = True, uncontrolled_timeout: float | None = None,
                fresh_modules: bool | None = None) -> bool:
     """Run ``scenario`` execution after execution while ``strategy.begin_execution()`` is
@@ -371,7 +371,7 @@ class _Series:
             self.over = True
 
 
-def _settings(max_steps: int, modules: Sequence[str], cpu_count: int, exit_at_end: bool,
+def _settings(max_steps: int, modules: Sequence[str], cpu_count: int | None, exit_at_end: bool,
               uncontrolled_timeout: float | None,
               fresh_modules: bool | None) -> tuple[_Settings, float]:
     fresh = config.fresh_modules() if fresh_modules is None else fresh_modules

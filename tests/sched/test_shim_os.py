@@ -21,6 +21,32 @@ def test_cpu_counts_are_fixed_so_default_pool_sizes_replay_anywhere() -> None:
     assert run(scenario, cpu_count=3).return_value == (3, 3, 7)  # min(32, cpus + 4)
 
 
+def test_a_cpu_count_the_os_cannot_tell_is_none_as_on_a_real_os() -> None:
+    def scenario(env: Any) -> tuple[int | None, int | None, int]:
+        cf = env.load("concurrent.futures")
+        ex = cf.ThreadPoolExecutor()
+        workers = ex._max_workers
+        ex.shutdown()
+        return env.os.cpu_count(), env.os.process_cpu_count(), workers
+    assert run(scenario, cpu_count=None).return_value == (None, None, 5)  # CPython: (None or 1) + 4
+
+
+def test_env_cpus_sets_the_count_for_a_block_only() -> None:
+    def scenario(env: Any) -> list[object]:
+        cf = env.load("concurrent.futures")
+        seen: list[object] = []
+        with env.cpus(40):
+            ex = cf.ThreadPoolExecutor()
+            seen += [env.os.cpu_count(), ex._max_workers]  # min(32, 40 + 4)
+            ex.shutdown()
+            with env.cpus(None):
+                seen.append(env.os.process_cpu_count())
+            seen.append(env.os.cpu_count())
+        seen.append(env.os.cpu_count())
+        return seen
+    assert run(scenario).return_value == [40, 32, None, 40, 2]
+
+
 def test_os_is_a_proxy_of_the_real_module() -> None:
     def scenario(env: Any) -> tuple[bool, bool, bool]:
         return env.os.path is os.path, env.os.getpid() == os.getpid(), env.os.sep == os.sep

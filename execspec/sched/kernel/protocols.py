@@ -52,8 +52,8 @@ class Host(Protocol):
 
     #: interpreter exit has begun (``exit_interpreter``): a stall now is a leaked thread
     exiting: bool
-    #: what the shim ``os.cpu_count()`` answers
-    cpu_count: int
+    #: what the shim ``os.cpu_count()`` answers (None: the OS cannot tell, as the real one may say)
+    cpu_count: int | None
     #: ``atexit.register`` callbacks as (func, bound call)
     atexits: list[tuple[Callable[..., object], Callable[[], object]]]
 

@@ -10,8 +10,9 @@ Example (a scenario is any callable taking an Env)::
 
 from __future__ import annotations
 
+import contextlib
 import types
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Iterator, TypeVar
 
 from execspec.sched.kernel.op import make_op
 from execspec.sched.kernel.runtime import Runtime, current_cthread
@@ -29,10 +30,11 @@ class Env:
     It is the kernel's ``Host`` (``kernel.protocols``): what the runtime and the shims ask
     of the interpreter they simulate."""
 
-    def __init__(self, rt: Runtime, table: ModuleTable, cpu_count: int = 2) -> None:
+    def __init__(self, rt: Runtime, table: ModuleTable, cpu_count: int | None = 2) -> None:
         self.rt = rt
         rt.env = self
-        #: what ``os.cpu_count()``/``process_cpu_count()`` return (fixed: schedules replay anywhere)
+        #: what ``os.cpu_count()``/``process_cpu_count()`` return (fixed: schedules replay
+        #: anywhere; None: the OS cannot tell, as the real ones may answer)
         self.cpu_count = cpu_count
         #: hooks registered with ``threading._register_atexit`` (run first at exit)
         self.thread_atexits: list[Callable[[], object]] = []
@@ -80,6 +82,22 @@ class Env:
     def os(self) -> Any:
         """The shim ``os`` proxy."""
         return self.shim("os")
+
+    @contextlib.contextmanager
+    def cpus(self, count: int | None) -> Iterator[None]:
+        """Within the block, ``os.cpu_count()`` and ``os.process_cpu_count()`` answer ``count``
+        (None: the OS cannot tell), for every thread of this execution; the execution's own
+        count again after it. For a scenario that measures what a default depends on (a
+        thread pool's size made inside the block)::
+
+            with env.cpus(40):
+                ex = cf.ThreadPoolExecutor()   # min(32, 40 + 4) workers
+        """
+        before, self.cpu_count = self.cpu_count, count
+        try:
+            yield
+        finally:
+            self.cpu_count = before
 
     # -- loading -------------------------------------------------------------------------
 

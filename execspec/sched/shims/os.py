@@ -46,8 +46,9 @@ def _env(what: str) -> Host:
     return th.rt.env
 
 
-def cpu_count() -> int:
-    """The execution's fixed CPU count (``run_once(cpu_count=...)``)."""
+def cpu_count() -> int | None:
+    """The execution's fixed CPU count (``run_once(cpu_count=...)``, or within ``env.cpus()``);
+    None, as the real one may answer, when the execution says the OS cannot tell."""
     th = current_cthread()
     if th is None or th.rt.env is None:
         return _real_os.cpu_count() or 1

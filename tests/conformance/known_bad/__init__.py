@@ -47,6 +47,7 @@ KNOWN_BAD: dict[str, str] = {
     _P + "cancel_runs:CancelledStillRuns": "INV-CANCELLED-NEVER-RUNS",
     _P + "map_timeout_ignored:MapIgnoresTimeout": "EXE-MAP-TIMEOUT",
     _P + "default_workers:DefaultOneWorker": _DEFAULT_CLAUSE,
+    _P + "default_workers:DefaultIgnoresCpus": _DEFAULT_CLAUSE,
     _P + "thread_per_task:ThreadPerTask": "TPE-MAX-WORKERS-BOUND",
     _P + "cancel_no_wakeup:CancelWakesNobody": "FUT-WAKES-WAITERS",
     _P + "callbacks_twice:CallbacksRunTwice": "FUT-CB-ONCE",
