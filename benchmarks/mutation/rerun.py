@@ -7,6 +7,9 @@ Two uses, both sequential and both writing JSON lines (job, command, timeout, ou
   shared machine's load, and it counts as a survivor (``report.py --rerun FILE``).
 * ``--select survivors --args '--examples 300 --steps 12'``: survivors against a stronger
   profile, to tell "more examples would find it" from "no rule or shape reaches it".
+* ``--select gaps --judgments judgments-fa5eb9d.txt [--tag fork] [--machine-rerun FILE ...]``:
+  the survivors judged a gap of the machine (G, or G:TAG only), less those a later machine has
+  killed already, against the machine as it is now (``report.py --machine-rerun`` counts them).
 
 Usage (from the root of the mutated worktree, with no ``cosmic-ray exec`` running on it)::
 
@@ -28,14 +31,19 @@ from cosmic_ray.mutating import mutate_and_test
 from cosmic_ray.work_item import MutationSpec
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from report import _jobs, in_annotation, outcome  # noqa: E402
+from report import _jobs, _judgments, in_annotation, outcome  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("session")
-    p.add_argument("--select", choices=["timeouts", "survivors", "all-survivors"], required=True,
-                   help="survivors: not equivalent by construction; all-survivors: every one")
+    p.add_argument("--select", choices=["timeouts", "survivors", "all-survivors", "gaps"], required=True,
+                   help="survivors: not equivalent by construction; all-survivors: every one; "
+                        "gaps: judged G in --judgments")
+    p.add_argument("--judgments", metavar="FILE", help="hand judgements (for --select gaps)")
+    p.add_argument("--tag", help="with --select gaps: only survivors judged G:TAG")
+    p.add_argument("--machine-rerun", metavar="FILE", action="append", default=[],
+                   help="with --select gaps: an earlier rerun's output; the mutants it killed are skipped")
     p.add_argument("--timeout", type=float, default=60.0)
     p.add_argument("--args", default="", help="extra arguments for kill.py")
     p.add_argument("--seed", type=int, default=None,
@@ -48,6 +56,14 @@ def main(argv: list[str] | None = None) -> int:
         with open(args.out, encoding="utf-8") as f:
             done = {json.loads(line)["job"] for line in f if line.strip()}
     command = f"python benchmarks/mutation/kill.py --root . {args.args}".strip()
+    if args.select == "gaps" and not args.judgments:
+        p.error("--select gaps needs --judgments FILE")
+    judged = _judgments(args.judgments) if args.judgments else {}
+    killed_later = set()
+    for path in args.machine_rerun:
+        with open(path, encoding="utf-8") as f:
+            killed_later |= {row["job"] for row in map(json.loads, filter(str.strip, f))
+                             if row["outcome"].startswith("killed")}
     cache: dict = {}
     chosen = []
     for item, result in _jobs(args.session):
@@ -55,8 +71,14 @@ def main(argv: list[str] | None = None) -> int:
         m = item["mutations"][0]
         if args.select == "timeouts" and kind == "killed-timeout":
             chosen.append(item)
-        elif args.select.endswith("survivors") and kind == "survived":
-            if args.select == "all-survivors" or not in_annotation(".", m, cache):
+        elif (args.select.endswith("survivors") or args.select == "gaps") and kind == "survived":
+            if args.select == "gaps":
+                op, key = m["operator_name"].split("/")[-1], (m["module_path"], m["start_pos"][0])
+                verdict = judged.get(key + (op,)) or judged.get(key + ("*",)) or ""
+                if (verdict == f"G:{args.tag}" if args.tag else verdict.startswith("G:")) \
+                        and item["job_id"] not in killed_later:
+                    chosen.append(item)
+            elif args.select == "all-survivors" or not in_annotation(".", m, cache):
                 chosen.append(item)
     if args.seed is not None:
         random.Random(args.seed).shuffle(chosen)
