@@ -134,6 +134,30 @@ _CASES: tuple[Case, ...] = (
          ("TPE-LAZY-THREADS", "TPE-IDLE-REUSE"),
          ("0 threads before any submit", "1 thread after three calls one after another",
           "1 thread after three more with callbacks"), "pool", shim_only=True),
+    # TPE-LAZY-THREADS, TPE-MAX-WORKERS-BOUND: calls that overlap (each blocks until the end) get
+    # one thread each, up to the bound; none is started ahead of need
+    Case("threads-burst", "ThreadPoolExecutor(3): two calls that block submitted at once, then three more: "
+         "the threads and the calls running each time",
+         ("TPE-LAZY-THREADS", "TPE-MAX-WORKERS-BOUND"),
+         ("2 calls: 2 threads, 2 running", "5 calls: 3 threads, 3 running"), "pool", shim_only=True),
+    # ... and when three threads submit at once (then the client, up to the bound); shutdown(wait=True)
+    # still returns once the calls end (EXE-SHUTDOWN-WAIT)
+    Case("threads-from-three-submitters", "ThreadPoolExecutor(8): three threads submit two calls that block "
+         "each, at once; then the client four more: the threads and the calls running each time",
+         ("TPE-LAZY-THREADS", "TPE-MAX-WORKERS-BOUND", "EXE-SHUTDOWN-WAIT"),
+         ("6 calls: 6 threads, 6 running", "10 calls: 8 threads, 8 running"), "pool", shim_only=True),
+    # INV-PROGRESS, TPE-IDLE-REUSE: a worker running a done-callback is not idle, so a call the callback
+    # submits (with room for a thread) starts one, and the callback can wait for it
+    Case("threads-callback-submits", "ThreadPoolExecutor(2): a done-callback submits a call and waits for "
+         "its result (10 s)", ("INV-PROGRESS", "TPE-IDLE-REUSE"),
+         ("the call submitted from the callback returned 3",), "pool", shim_only=True),
+    # EXE-SHUTDOWN-WAIT: shutdown(wait=True) right after a burst into a cold pool waits for every call
+    # and every thread, those still being started included; and after a single call
+    Case("shutdown-after-a-burst", "ThreadPoolExecutor(8): eight calls at once, each waiting until all have "
+         "started, then shutdown(wait=True); ThreadPoolExecutor(2): one call, then shutdown(wait=True)",
+         ("EXE-SHUTDOWN-WAIT",),
+         ("8 calls: 8 done, 0 threads alive after shutdown", "1 call: 1 done, 0 threads alive after shutdown"),
+         "pool", shim_only=True),
     # TPE-MAX-WORKERS-DEFAULT-38 / -313: max_workers=None means min(32, CPUs + 4): 6 on the
     # shim's 2 CPUs, so 6 of 10 blocked calls run at once (-35: not the 3.5 rule's 10)
     Case("max-workers-default", "ThreadPoolExecutor(): 10 calls that block, how many run at once",

@@ -117,6 +117,120 @@ def _threads_lazy_and_reused(world: Any) -> tuple[str, ...]:
             f"{threads(later)} after three more with callbacks")
 
 
+class _Blocking:
+    """Calls that block until ``release()``, counting how many have begun."""
+
+    def __init__(self, world: Any) -> None:
+        self.gate, self.lock, self.begun = world.threading.Event(), world.threading.Lock(), 0
+
+    def __call__(self) -> None:
+        with self.lock:
+            self.begun += 1
+        self.gate.wait()
+
+    def release(self) -> None:
+        self.gate.set()
+
+
+def _workers(world: Any, prefix: str) -> int:
+    """The live threads whose names begin with ``prefix`` (a pool's own: TPE-THREAD-NAME-PREFIX)."""
+    return sum(t.name.startswith(prefix) for t in world.threading.enumerate())
+
+
+def _counted(world: Any, prefix: str, calls: int, blocking: _Blocking) -> str:
+    world.time.sleep(1)  # virtual seconds: every thread that can run has run and parked
+    with blocking.lock:
+        begun = blocking.begun
+    return f"{calls} calls: {_workers(world, prefix)} threads, {begun} running"
+
+
+def _burst(world: Any) -> tuple[str, ...]:
+    prefix, blocking = "execspec-api-burst", _Blocking(world)
+    ex = world.make(max_workers=3, thread_name_prefix=prefix)
+    try:
+        for _ in range(2):
+            ex.submit(blocking)
+        first = _counted(world, prefix, 2, blocking)
+        for _ in range(3):
+            ex.submit(blocking)
+        return (first, _counted(world, prefix, 5, blocking))
+    finally:
+        blocking.release()
+        ex.shutdown(wait=True)
+
+
+def _three_submitters(world: Any) -> tuple[str, ...]:
+    prefix, blocking = "execspec-api-submitters", _Blocking(world)
+    ex = world.make(max_workers=8, thread_name_prefix=prefix)
+
+    def submits_two() -> None:
+        for _ in range(2):
+            ex.submit(blocking)
+
+    try:
+        submitters = [world.threading.Thread(target=submits_two, name=f"execspec-submitter {k}") for k in range(3)]
+        for t in submitters:
+            t.start()
+        for t in submitters:
+            t.join()
+        first = _counted(world, prefix, 6, blocking)
+        for _ in range(4):
+            ex.submit(blocking)
+        return (first, _counted(world, prefix, 10, blocking))
+    finally:
+        blocking.release()
+        ex.shutdown(wait=True)
+
+
+def _callback_submits(world: Any) -> tuple[str, ...]:
+    ex = world.make(max_workers=2)
+    gate, called, seen = world.threading.Event(), world.threading.Event(), []
+
+    def callback(f: Any) -> None:  # runs in the worker that finished f: it is busy meanwhile
+        try:
+            seen.append(f"returned {ex.submit(abs, -3).result(timeout=10)}")
+        except Exception as exc:  # noqa: BLE001 - a TimeoutError: the call never started
+            seen.append(f"raised {type(exc).__name__}")
+        called.set()
+
+    try:
+        f = ex.submit(gate.wait)
+        f.add_done_callback(callback)
+        gate.set()
+        called.wait()
+    finally:
+        gate.set()
+        ex.shutdown(wait=True)
+    return (f"the call submitted from the callback {seen[0]}",)
+
+
+def _shutdown_after(world: Any, n: int, workers: int) -> str:
+    """``n`` calls submitted at once into a cold pool of ``workers``, then shutdown(wait=True):
+    how many are done and how many of its threads alive once it returned."""
+    prefix = f"execspec-api-shutdown-{n}"
+    ex = world.make(max_workers=workers, thread_name_prefix=prefix)
+    all_begun, lock = world.threading.Event(), world.threading.Lock()
+    begun: list[None] = []
+
+    def call() -> None:
+        with lock:
+            begun.append(None)
+            rank = len(begun)
+        if rank == n:
+            all_begun.set()
+        all_begun.wait()  # every call runs at once: each on a thread of its own
+        world.time.sleep(rank)  # virtual seconds: the last to begin ends last
+
+    fs = [ex.submit(call) for _ in range(n)]
+    ex.shutdown(wait=True)
+    return (f"{n} call{'s' if n > 1 else ''}: {sum(f.done() for f in fs)} done, "
+            f"{_workers(world, prefix)} threads alive after shutdown")
+
+
+def _shutdown_after_burst(world: Any) -> tuple[str, ...]:
+    return (_shutdown_after(world, 8, 8), _shutdown_after(world, 1, 2))
+
+
 def _running_at_once(world: Any, calls: int) -> str:
     """A default pool (``max_workers`` omitted) given ``calls`` calls that block: how many run at once."""
     gate, lock = world.threading.Event(), world.threading.Lock()
@@ -423,6 +537,10 @@ PROGRAMS: dict[str, Program] = {
     "max-workers-false": lambda w: _construct(w, max_workers=False),
     "max-workers-true": _max_workers_true,
     "threads-lazy-and-reused": _threads_lazy_and_reused,
+    "threads-burst": _burst,
+    "threads-from-three-submitters": _three_submitters,
+    "threads-callback-submits": _callback_submits,
+    "shutdown-after-a-burst": _shutdown_after_burst,
     "max-workers-default": _default_size,
     "max-workers-default-313": _default_size,
     "max-workers-default-other-cpus": _default_size_other_cpus,

@@ -244,8 +244,13 @@ def _api_shapes() -> list[Shape]:
     from execspec.model.api import CASES
 
     cases = [("api_case", {"case": name}) for name in CASES]
+    # the cases that count threads while calls overlap, under the simplest interleaving first (the
+    # client runs while it can, so a pool's new threads begin only once it waits), then a seeded one
+    counting = [("api_case", {"case": name}) for name in CASES if name.startswith(("threads-", "shutdown-"))]
     return [
         Shape("every API case, the pool idle", (_create(1), *cases, _submit(), _SETTLE)),
+        Shape("the API cases that count threads", (_create(1), *counting, _SETTLE), schedules=2,
+              shim_only=True),
         Shape("every API case, a call running and one queued",
               (_create(1), _submit(gated=True), _submit(), *cases, _open(), _SETTLE, _fcall(1, "result"))),
     ]

@@ -183,6 +183,49 @@ def threads_stay_within_max_workers(make: Make, api: Any, bound: float) -> None:
         ex.shutdown(wait=True)
 
 
+def overlapping_calls_start_one_thread_each(make: Make, api: Any, bound: float) -> None:
+    prefix = f"kb{next(_prefixes)}"
+    ex = make(max_workers=3, thread_name_prefix=prefix)
+    started, opened = threading.Semaphore(0), threading.Event()
+
+    def held() -> None:
+        started.release()
+        opened.wait(GOOD_BOUND)
+
+    try:
+        for _ in range(2):
+            ex.submit(held)
+        for n in range(2):
+            assert started.acquire(timeout=bound), f"only {n} of two calls began (max_workers=3)"
+        workers = [t for t in threading.enumerate() if t.name.startswith(prefix + "_")]
+        assert len(workers) == 2, f"{len(workers)} threads for two calls that overlap (max_workers=3)"
+    finally:
+        opened.set()
+        ex.shutdown(wait=True)
+
+
+def a_callback_can_wait_for_a_call_it_submits(make: Make, api: Any, bound: float) -> None:
+    ex = make(max_workers=2)
+    gate, seen, called = Gate(), [], threading.Event()
+
+    def callback(f: Any) -> None:
+        try:
+            seen.append(ex.submit(abs, -3).result(bound))
+        except BaseException as exc:  # noqa: BLE001
+            seen.append(exc)
+        called.set()
+
+    try:
+        f = ex.submit(gate)
+        f.add_done_callback(callback)
+        gate.open()
+        assert called.wait(GOOD_BOUND), "the done-callback never ran"
+        assert seen == [3], f"a call a done-callback submitted (room for a thread) gave {seen!r}"
+    finally:
+        gate.open()
+        ex.shutdown(wait=True)
+
+
 def cancel_wakes_a_waiter(make: Make, api: Any, bound: float) -> None:
     ex, gate = busy_pool(make)
     try:
@@ -466,6 +509,8 @@ REPRODUCTIONS: dict[str, Repro] = {
     "TPE-MAX-WORKERS-DEFAULT-38": default_max_workers,
     "TPE-MAX-WORKERS-DEFAULT-313": default_max_workers,
     "TPE-MAX-WORKERS-BOUND": threads_stay_within_max_workers,
+    "TPE-LAZY-THREADS": overlapping_calls_start_one_thread_each,
+    "INV-PROGRESS": a_callback_can_wait_for_a_call_it_submits,
     "FUT-WAKES-WAITERS": cancel_wakes_a_waiter,
     "FUT-CB-ONCE": callbacks_run_once,
     "EXE-SHUTDOWN-WAIT": shutdown_waits_for_running_calls,
