@@ -10,7 +10,9 @@ Exit status (cosmic-ray counts any non-zero status as *killed*; a hang is killed
 * 4 -- ``execspec.impl`` does not resolve under ``--root`` (wrong tree or venv: fix the setup)
 * 5 -- the machine passed, but its fault mode found stranded work: a KeyboardInterrupt raised at
   a scheduling point of a shape's calls left a future unresolved, a lock held, a thread or a
-  waiter record behind (``execspec.conformance.faults``, ``--fault-points`` per shape, 0: skip)
+  waiter record behind (``execspec.conformance.faults``, ``--fault-points`` per shape, 0: skip),
+  or in one of the fault checker's own scenarios (``execspec.sched.faults.SCENARIOS``, every
+  point of each)
 
 Usage::
 
@@ -86,21 +88,24 @@ def _fault_phase(head: str, points: int) -> int:
     import logging
 
     from execspec.conformance.faults import shape_faults
+    from execspec.sched.faults import SCENARIOS, inject_faults
     from execspec.targets import Target
 
     logging.disable(logging.CRITICAL)  # impl logs each interrupted worker; the runs say what matters
     started = time.monotonic()
     with contextlib.redirect_stderr(io.StringIO()):  # threading's excepthook prints each interrupt
         runs = shape_faults(Target.parse("impl"), max_points=points)
+        runs += [inject_faults(scenario, module="execspec.impl", max_points=1_000)
+                 for scenario in SCENARIOS.values()]
     bad = [r for r in runs if not r.ok]
     tried = sum(r.tried for r in runs)
     took = time.monotonic() - started
     if bad:
         first = bad[0].render().splitlines()
-        print(f"{head}; faults: {len(bad)} of {len(runs)} shapes stranded work ({tried} points, {took:.1f}s): "
+        print(f"{head}; faults: {len(bad)} of {len(runs)} runs stranded work ({tried} points, {took:.1f}s): "
               + " | ".join(first[:3]))
         return 5
-    print(f"{head}; faults: {tried} points over {len(runs)} shapes survived ({took:.1f}s): passed")
+    print(f"{head}; faults: {tried} points over {len(runs)} shapes and scenarios survived ({took:.1f}s): passed")
     return 0
 
 

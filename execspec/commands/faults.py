@@ -1,10 +1,11 @@
 """``execspec faults [TARGET ...]``: raise an asynchronous exception (KeyboardInterrupt by
-default) at each scheduling point of the shutdown, cancel, wait, as_completed and timeout
+default) at each scheduling point of the shutdown, cancel, wait, as_completed, timeout and idle
 scenarios in turn, under the deterministic shim, and report what each interrupt stranded.
 
 Per scenario it prints the injection points tried and survived and, for each point that
 stranded work, the thread, the interrupted frame (file:line) and the operation, and what was
-left: futures never done, locks held, threads alive, waiter records, hangs. Targets as for
+left: futures never done, locks held, threads alive, waiter records, hangs, and an interrupt
+of the main thread that did not come out of the scenario as itself. Targets as for
 ``execspec check`` (default: impl and stdlib, side by side).
 
 Exit codes: 0 every point of every target survived, 1 some point stranded work, 2 a bad

@@ -111,5 +111,5 @@ def shape_faults(target: Any, *, names: Sequence[str] | None = None, exception: 
         runs.append(inject_faults(shape_scenario(actions, name), module=target.module, factory=target.factory,
                                   source_dir=None if target.source_dir is None else str(target.source_dir),
                                   exception=exception, max_points=max_points, seed=seed, name=name,
-                                  harness=_HARNESS))
+                                  harness=_HARNESS, must_escape=False))  # the driver catches
     return runs

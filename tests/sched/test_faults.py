@@ -1,7 +1,9 @@
 """Fault injection (``execspec.sched.faults``): a KeyboardInterrupt at every injection point
-of the shutdown, cancel, wait, as_completed and timeout scenarios strands nothing in impl;
-impl's old shutdown(cancel_futures) and timed wait are caught where the issue says; the stdlib's
-strandings are found and stable. Deterministic: one seeded schedule, every point tried."""
+of the shutdown, cancel, wait, as_completed, timeout and idle scenarios strands nothing in impl
+and always comes out of the scenario as itself; impl's old shutdown(cancel_futures) and timed
+wait are caught where the issue says, and so are a pool whose interrupted idle worker keeps its
+idle count and futures that turn an interrupt into a TimeoutError; the stdlib's strandings are
+found and stable. Deterministic: one seeded schedule, every point tried."""
 
 from __future__ import annotations
 
@@ -43,6 +45,35 @@ def test_the_old_interrupted_timed_wait_of_impl_is_caught() -> None:
     assert leaks, run.render()
     assert all(s.point.thread == "MainThread" for s in leaks)
     assert any("waiter record left on it, pending" in left for s in leaks for left in s.left)
+
+
+def test_an_idle_worker_ended_by_an_interrupt_must_give_back_its_idle_count() -> None:
+    good = inject_faults(SCENARIOS["idle"], module="faults_lost_interrupts", factory="StaleIdle",
+                         max_points=1_000)
+    assert good.points > 10 and good.baseline == ()  # uninterrupted, the scratch pool works
+    # interrupted while it waits idle after f0 (f0 done), the worker takes the next call with it
+    idle = [s for s in good.strandings if "faults_lost_interrupts.py" in s.point.where
+            and s.point.op.endswith(".get") and s.left[0] == "f1 pending, never run or cancelled"]
+    assert idle, good.render()
+    run = inject_faults(SCENARIOS["idle"], module="execspec.impl", max_points=1_000)
+    assert run.ok and run.tried == run.points > 10, run.render()  # impl gives its count back
+
+
+def test_an_interrupt_must_come_out_of_the_scenario_as_itself() -> None:
+    run = inject_faults(SCENARIOS["timeout"], module="faults_lost_interrupts",
+                        factory="InterruptTimesOut", max_points=1_000)
+    assert run.baseline == () and run.strandings, run.render()
+    # the scenario takes a TimeoutError for the timeout it asked for, and runs on
+    lost = [s for s in run.strandings if any("was swallowed" in x for x in s.left)]
+    assert lost and all(s.point.tid == 0 for s in lost), run.render()
+    # where the scenario does not catch TimeoutError, it comes out as one
+    other = inject_faults(SCENARIOS["cancel"], module="faults_lost_interrupts",
+                          factory="InterruptTimesOut", max_points=1_000)
+    assert any("came out as TimeoutError" in x for s in other.strandings for x in s.left), other.render()
+    # the same run with the check off: nothing else is left behind, so it passes
+    quiet = inject_faults(SCENARIOS["timeout"], module="faults_lost_interrupts",
+                          factory="InterruptTimesOut", max_points=1_000, must_escape=False)
+    assert quiet.ok, quiet.render()
 
 
 def test_the_stdlib_strands_work_and_the_report_says_where() -> None:

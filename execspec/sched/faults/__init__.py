@@ -6,7 +6,9 @@ point of a scenario, for each point in turn, and what the code under test left b
 with a ``KeyboardInterrupt`` (any ``BaseException`` class by option) raised there; after each
 run the scenario's world settles (gates opened, every pool shut down with ``wait=True``,
 interpreter exit) and is checked: every future the scenario made is done, no shim lock is
-held, no thread is left, no waiter record is left on a future. Exhaustive up to
+held, no thread is left, no waiter record is left on a future, and an interrupt that landed
+in the scenario's main thread came out of it as itself (not swallowed, not turned into
+another exception: ``must_escape``, on by default). Exhaustive up to
 ``max_points``, a seeded sample beyond. A library: ``execspec faults`` is its command.
 
 For other harnesses (the conformance machine, say) the two pieces underneath are public:

@@ -97,7 +97,7 @@ def inject_faults(scenario: Scenario, *, module: str, factory: str = "ThreadPool
                   source_dir: str | None = None, exception: type[BaseException] = KeyboardInterrupt,
                   max_points: int = 400, seed: int = 0, schedule: int = 0,
                   threads: str | None = None, name: str | None = None,
-                  harness: tuple[str, ...] = ()) -> FaultRun:
+                  harness: tuple[str, ...] = (), must_escape: bool = True) -> FaultRun:
     """Interrupt ``scenario`` at each of its injection points in turn (``max_points`` at most,
     a sample seeded by ``seed`` beyond) and report what each interrupt stranded.
 
@@ -105,6 +105,9 @@ def inject_faults(scenario: Scenario, *, module: str, factory: str = "ThreadPool
     ``factory``; ``threads`` keeps only the points of threads whose name starts with it;
     ``harness`` names directories of a harness driving the scenario: a point whose innermost
     frame is in one of them is the harness's own, not the code under test's, and is skipped.
+    With ``must_escape`` (the default) an interrupt that lands in the main thread must come out
+    of the scenario as itself (neither swallowed nor turned into another exception): off for a
+    scenario whose harness catches what its calls raise.
 
     >>> from execspec.sched.faults import SCENARIOS
     >>> run = inject_faults(SCENARIOS["shutdown"], module="execspec.impl", max_points=20)
@@ -119,7 +122,7 @@ def inject_faults(scenario: Scenario, *, module: str, factory: str = "ThreadPool
         strategy = RandomStrategy(seed, first=schedule)
         strategy.begin_execution()
         body = functools.partial(_execution, scenario=scenario, module=module, factory=factory,
-                                 source_dir=source_dir, inj=inj)
+                                 source_dir=source_dir, inj=inj, must_escape=must_escape)
         ex = run_once(body, strategy, modules=roots, exit_at_end=False)
         if ex.outcome is not Outcome.OK:
             headline = ex.report.headline if ex.report is not None else ex.outcome.name
@@ -138,8 +141,8 @@ def inject_faults(scenario: Scenario, *, module: str, factory: str = "ThreadPool
                   if (threads is None or p.thread.startswith(threads))
                   and not (harness and p.filename.startswith(harness))]
         label = name or str(getattr(scenario, "__name__", "scenario"))
-        result = FaultRun(label, module,
-                          exception.__name__, seed, schedule, len(points), baseline=baseline)
+        result = FaultRun(label, module, exception.__name__, seed, schedule, len(points),
+                          baseline=baseline)
         if len(points) > max_points:
             points = sorted(random.Random(seed).sample(points, max_points),
                             key=lambda p: (p.step, p.tid))
@@ -160,6 +163,18 @@ def inject_faults(scenario: Scenario, *, module: str, factory: str = "ThreadPool
         log.removeFilter(quiet)
 
 
+def _interrupt_lost(inj: Injector, escaped: BaseException | None) -> list[str]:
+    """An interrupt raised in the scenario's main thread must reach the scenario: a call it
+    landed in may clean up, but not swallow it or turn it into another exception."""
+    if inj.landed is None or inj.landed.tid != 0 or inj.injected is None:
+        return []
+    if escaped is None:
+        return [f"the interrupt at {inj.landed.where} was swallowed: the scenario ran on"]
+    if not isinstance(escaped, type(inj.injected)):
+        return [f"the interrupt at {inj.landed.where} came out as {type(escaped).__name__}: {escaped}"]
+    return []
+
+
 class _Quiet(logging.Filter):
     """The workers' "Exception in worker" and callback logs, expected by the hundred."""
 
@@ -168,7 +183,7 @@ class _Quiet(logging.Filter):
 
 
 def _execution(env: Any, *, scenario: Scenario, module: str, factory: str,
-               source_dir: str | None, inj: Injector) -> list[str]:
+               source_dir: str | None, inj: Injector, must_escape: bool = True) -> list[str]:
     """One run, as the execution's main thread: the scenario, then the harness."""
     rt = adopt(inj)
     threading = env.shim("threading")
@@ -183,17 +198,20 @@ def _execution(env: Any, *, scenario: Scenario, module: str, factory: str,
     cf = mod if hasattr(mod, "wait") else env.load("concurrent.futures")
     world = FaultWorld(env, mod, cf, factory)
     notes: list[str] = []
+    escaped: BaseException | None = None
     try:
         scenario(world)
     except (GreenletExit, Abort):
         raise
     except BaseException as exc:  # noqa: BLE001 - the interrupt, or what it led to
+        escaped = exc
         if inj.injected is None or not isinstance(exc, type(inj.injected)):
             notes.append(f"the scenario raised {type(exc).__name__}: {exc}")
+    lost = _interrupt_lost(inj, escaped) if must_escape else []
     inj.settling = True
     waiters = world.waiters_left()
     notes += world.settle()
     env.exit_interpreter()
-    left = world.left_behind(rt) + waiters
+    left = world.left_behind(rt) + waiters + lost
     # after an interrupt, what the scenario saw matters only as context for what was left
     return [*left, *notes] if left or inj.step is None else []

@@ -7,7 +7,10 @@ by the world once it settles.
 - ``cancel``: four calls on two workers, every other one cancelled, the rest awaited;
 - ``wait``: ``wait(FIRST_COMPLETED)`` with a timeout, then ``wait(ALL_COMPLETED)``;
 - ``as_completed``: three calls consumed from ``as_completed`` with a timeout;
-- ``timeout``: ``result(timeout=1)`` and ``exception(timeout=1)`` on a call that cannot run yet.
+- ``timeout``: ``result(timeout=1)`` and ``exception(timeout=1)`` on a call that cannot run yet;
+- ``idle``: a call on a one-worker pool, awaited, then another: the worker waits idle in between,
+  so an interrupt there ends it while the pool counts it idle (TPE-IDLE-REUSE), and the second
+  call must still run.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any, Callable
 
 from execspec.sched.faults.world import FaultWorld
 
-__all__ = ["SCENARIOS", "as_completed", "cancel", "shutdown", "timeout", "wait"]
+__all__ = ["SCENARIOS", "as_completed", "cancel", "idle", "shutdown", "timeout", "wait"]
 
 
 def _noop(f: Any) -> None:
@@ -76,8 +79,15 @@ def timeout(w: FaultWorld) -> None:
             pass
 
 
+def idle(w: FaultWorld) -> None:
+    """Two calls one after the other on one worker, each awaited."""
+    ex = w.pool(1)
+    for i in range(2):
+        w.submit(ex, abs, -i).result(timeout=5)
+
+
 #: name -> scenario, in the order the command runs them
 SCENARIOS: dict[str, Callable[[FaultWorld], None]] = {
     "shutdown": shutdown, "cancel": cancel, "wait": wait, "as_completed": as_completed,
-    "timeout": timeout,
+    "timeout": timeout, "idle": idle,
 }
