@@ -12,7 +12,8 @@ Exit status (cosmic-ray counts any non-zero status as *killed*; a hang is killed
   a scheduling point of a shape's calls left a future unresolved, a lock held, a thread or a
   waiter record behind (``execspec.conformance.faults``, ``--fault-points`` per shape, 0: skip),
   or in one of the fault checker's own scenarios (``execspec.sched.faults.SCENARIOS``, every
-  point of each)
+  point of each); and the same scenarios with each ``Thread.start()`` refused in turn, as an
+  OS out of threads refuses it (``at="start"``)
 
 Usage::
 
@@ -88,15 +89,17 @@ def _fault_phase(head: str, points: int) -> int:
     import logging
 
     from execspec.conformance.faults import shape_faults
-    from execspec.sched.faults import SCENARIOS, inject_faults
+    from execspec.sched.faults import SCENARIOS, StartRefused, inject_faults
     from execspec.targets import Target
 
     logging.disable(logging.CRITICAL)  # impl logs each interrupted worker; the runs say what matters
     started = time.monotonic()
     with contextlib.redirect_stderr(io.StringIO()):  # threading's excepthook prints each interrupt
         runs = shape_faults(Target.parse("impl"), max_points=points)
-        runs += [inject_faults(scenario, module="execspec.impl", max_points=1_000)
-                 for scenario in SCENARIOS.values()]
+        for scenario in SCENARIOS.values():
+            runs.append(inject_faults(scenario, module="execspec.impl", max_points=1_000))
+            runs.append(inject_faults(scenario, module="execspec.impl", max_points=1_000,  # the OS
+                                      exception=StartRefused, at="start", must_escape=False))  # refuses
     bad = [r for r in runs if not r.ok]
     tried = sum(r.tried for r in runs)
     took = time.monotonic() - started

@@ -42,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
                         "gaps: judged G in --judgments")
     p.add_argument("--judgments", metavar="FILE", help="hand judgements (for --select gaps)")
     p.add_argument("--tag", help="with --select gaps: only survivors judged G:TAG")
+    p.add_argument("--verdict", help="with --select gaps: survivors whose verdict starts with this "
+                                     "instead (U: the unspecified ones, tried against a new check)")
     p.add_argument("--machine-rerun", metavar="FILE", action="append", default=[],
                    help="with --select gaps: an earlier rerun's output; the mutants it killed are skipped")
     p.add_argument("--timeout", type=float, default=60.0)
@@ -75,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.select == "gaps":
                 op, key = m["operator_name"].split("/")[-1], (m["module_path"], m["start_pos"][0])
                 verdict = judged.get(key + (op,)) or judged.get(key + ("*",)) or ""
-                if (verdict == f"G:{args.tag}" if args.tag else verdict.startswith("G:")) \
+                wanted = args.verdict or (f"G:{args.tag}" if args.tag else "G:")
+                if (verdict == wanted or verdict.startswith(wanted) and not args.tag) \
                         and item["job_id"] not in killed_later:
                     chosen.append(item)
             elif args.select == "all-survivors" or not in_annotation(".", m, cache):

@@ -1,10 +1,11 @@
-"""Known-bad executors for the two checks the fault scenarios gained in issue 9, each loaded
+"""Known-bad executors for the checks the fault scenarios gained in issue 9, each loaded
 under the shim as the target module ``faults_lost_interrupts``:
 
 - ``StaleIdle``, written from scratch on the stdlib's ``Future``: a worker counts itself idle
   before it waits for a call, and a submit that finds a worker idle starts no thread. A worker
   that an interrupt ends while it waits idle never gives its count back, so the next call goes
-  to nobody (the ``idle`` scenario must find it stranded).
+  to nobody (the ``idle`` scenario must find it stranded). It also counts a thread before it
+  starts it and keeps counting one the OS refused, so a one-worker pool never starts another.
 - ``InterruptTimesOut``: impl's pool whose futures turn an interrupt of ``result()`` into a
   ``TimeoutError`` (nothing stranded: the interrupt itself is what is lost, which only the
   "must come out as itself" check sees).

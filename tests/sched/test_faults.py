@@ -2,7 +2,9 @@
 of the shutdown, cancel, wait, as_completed, timeout and idle scenarios strands nothing in impl
 and always comes out of the scenario as itself; impl's old shutdown(cancel_futures) and timed
 wait are caught where the issue says, and so are a pool whose interrupted idle worker keeps its
-idle count and futures that turn an interrupt into a TimeoutError; the stdlib's strandings are
+idle count and futures that turn an interrupt into a TimeoutError; every Thread.start() the OS
+refuses (``at="start"``) strands nothing in impl, and a pool that keeps counting the refused
+thread is caught; the stdlib's strandings are
 found and stable. Deterministic: one seeded schedule, every point tried."""
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import pytest
 
 pytest.importorskip("greenlet")
 
-from execspec.sched.faults import SCENARIOS, inject_faults  # noqa: E402
+from execspec.sched.faults import SCENARIOS, FaultWorld, StartRefused, inject_faults  # noqa: E402
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -74,6 +76,35 @@ def test_an_interrupt_must_come_out_of_the_scenario_as_itself() -> None:
     quiet = inject_faults(SCENARIOS["timeout"], module="faults_lost_interrupts",
                           factory="InterruptTimesOut", max_points=1_000, must_escape=False)
     assert quiet.ok, quiet.render()
+
+
+def _refused_then_another(w: FaultWorld) -> None:
+    """A one-worker pool: a call whose thread the OS may refuse, then another, awaited."""
+    ex = w.pool(1)
+    try:
+        w.submit(ex, abs, -1)
+    except RuntimeError:
+        pass
+    w.submit(ex, abs, -2).result(timeout=5)
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_impl_survives_every_thread_start_the_os_refuses(name: str) -> None:
+    run = inject_faults(SCENARIOS[name], module="execspec.impl", exception=StartRefused, at="start",
+                        max_points=1_000, must_escape=False)
+    assert run.tried == run.points >= 1 and run.ok, run.render()
+
+
+def test_a_refused_thread_must_not_stay_counted() -> None:
+    for module, factory in (("execspec.impl", "ThreadPoolExecutor"), ("concurrent.futures", "ThreadPoolExecutor")):
+        run = inject_faults(_refused_then_another, module=module, factory=factory, exception=StartRefused,
+                            at="start", max_points=1_000, must_escape=False)
+        assert run.points >= 1 and run.ok, run.render()
+    bad = inject_faults(_refused_then_another, module="faults_lost_interrupts", factory="StaleIdle",
+                        exception=StartRefused, at="start", max_points=1_000, must_escape=False)
+    assert bad.baseline == () and len(bad.strandings) == 1, bad.render()
+    assert bad.strandings[0].point.op.endswith(".start")
+    assert "f0 pending, never run or cancelled" in bad.strandings[0].left, bad.render()
 
 
 def test_the_stdlib_strands_work_and_the_report_says_where() -> None:

@@ -26,10 +26,10 @@ shims, strategies, loader and runner, never ``explore``.
 (True, [])
 """
 
-from execspec.sched.faults.inject import FaultRun, Point, Stranding, inject_faults
+from execspec.sched.faults.inject import FaultRun, Point, StartRefused, Stranding, inject_faults
 from execspec.sched.faults.runtime import Injector, Parked, adopt
 from execspec.sched.faults.scenarios import SCENARIOS
 from execspec.sched.faults.world import FaultWorld
 
-__all__ = ["FaultRun", "FaultWorld", "Injector", "Parked", "Point", "SCENARIOS", "Stranding",
+__all__ = ["FaultRun", "FaultWorld", "Injector", "Parked", "Point", "SCENARIOS", "StartRefused", "Stranding",
            "adopt", "inject_faults"]

@@ -24,9 +24,14 @@ from execspec.sched.kernel.runtime import Abort
 from execspec.sched.runner import run_once
 from execspec.sched.strategies.random import RandomStrategy
 
-__all__ = ["FaultRun", "Point", "Stranding", "inject_faults"]
+__all__ = ["FaultRun", "Point", "StartRefused", "Stranding", "inject_faults"]
 
 Scenario = Callable[[FaultWorld], None]
+
+
+class StartRefused(RuntimeError):
+    """What ``Thread.start()`` raises when the OS will not start another thread (CPython raises
+    a plain RuntimeError, "can't start new thread"); with ``at="start"`` (see ``inject_faults``)."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +102,8 @@ def inject_faults(scenario: Scenario, *, module: str, factory: str = "ThreadPool
                   source_dir: str | None = None, exception: type[BaseException] = KeyboardInterrupt,
                   max_points: int = 400, seed: int = 0, schedule: int = 0,
                   threads: str | None = None, name: str | None = None,
-                  harness: tuple[str, ...] = (), must_escape: bool = True) -> FaultRun:
+                  harness: tuple[str, ...] = (), must_escape: bool = True,
+                  at: str | None = None) -> FaultRun:
     """Interrupt ``scenario`` at each of its injection points in turn (``max_points`` at most,
     a sample seeded by ``seed`` beyond) and report what each interrupt stranded.
 
@@ -105,6 +111,9 @@ def inject_faults(scenario: Scenario, *, module: str, factory: str = "ThreadPool
     ``factory``; ``threads`` keeps only the points of threads whose name starts with it;
     ``harness`` names directories of a harness driving the scenario: a point whose innermost
     frame is in one of them is the harness's own, not the code under test's, and is skipped.
+    ``at`` keeps only the points before one operation: ``at="start"`` with ``exception=
+    StartRefused`` is a ``Thread.start()`` the OS refuses (raised before the thread starts, as
+    CPython's "can't start new thread"), each start of the scenario in turn.
     With ``must_escape`` (the default) an interrupt that lands in the main thread must come out
     of the scenario as itself (neither swallowed nor turned into another exception): off for a
     scenario whose harness catches what its calls raise.
@@ -139,6 +148,7 @@ def inject_faults(scenario: Scenario, *, module: str, factory: str = "ThreadPool
         points = [Point(step, p.tid, p.thread, p.op, p.where)
                   for step, parked in enumerate(listing.listing, 1) for p in parked
                   if (threads is None or p.thread.startswith(threads))
+                  and (at is None or p.op.rsplit(".", 1)[-1] == at)
                   and not (harness and p.filename.startswith(harness))]
         label = name or str(getattr(scenario, "__name__", "scenario"))
         result = FaultRun(label, module, exception.__name__, seed, schedule, len(points),

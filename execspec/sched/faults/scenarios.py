@@ -10,7 +10,9 @@ by the world once it settles.
 - ``timeout``: ``result(timeout=1)`` and ``exception(timeout=1)`` on a call that cannot run yet;
 - ``idle``: a call on a one-worker pool, awaited, then another: the worker waits idle in between,
   so an interrupt there ends it while the pool counts it idle (TPE-IDLE-REUSE), and the second
-  call must still run.
+  call must still run;
+- ``burst``: five calls into a cold pool of three, then each awaited; a submit that raises
+  RuntimeError (a thread the OS refused: ``at="start"``) is skipped, the rest must all run.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any, Callable
 
 from execspec.sched.faults.world import FaultWorld
 
-__all__ = ["SCENARIOS", "as_completed", "cancel", "idle", "shutdown", "timeout", "wait"]
+__all__ = ["SCENARIOS", "as_completed", "burst", "cancel", "idle", "shutdown", "timeout", "wait"]
 
 
 def _noop(f: Any) -> None:
@@ -86,8 +88,21 @@ def idle(w: FaultWorld) -> None:
         w.submit(ex, abs, -i).result(timeout=5)
 
 
+def burst(w: FaultWorld) -> None:
+    """Five calls into a cold pool of three, each awaited; a refused submit is skipped."""
+    ex = w.pool(3)
+    fs = []
+    for i in range(5):
+        try:
+            fs.append(w.submit(ex, abs, -i))
+        except RuntimeError:  # no thread could be started for it: refused, not queued
+            pass
+    for f in fs:
+        f.result(timeout=5)
+
+
 #: name -> scenario, in the order the command runs them
 SCENARIOS: dict[str, Callable[[FaultWorld], None]] = {
     "shutdown": shutdown, "cancel": cancel, "wait": wait, "as_completed": as_completed,
-    "timeout": timeout, "idle": idle,
+    "timeout": timeout, "idle": idle, "burst": burst,
 }
