@@ -1,5 +1,6 @@
 """The os/atexit/_thread hooks: fixed CPU counts, fork hooks recorded (never registered for
-real), atexit callbacks run at interpreter exit, the low-level thread API on the shim."""
+real) and run by a simulated fork (``Env.fork``: the scenario goes on as the child), atexit
+callbacks run at interpreter exit, the low-level thread API on the shim."""
 
 from __future__ import annotations
 
@@ -58,6 +59,83 @@ def test_fork_hooks_are_recorded_not_registered() -> None:
         env.load("concurrent.futures").ThreadPoolExecutor  # thread.py registers one at import
         return sorted(k for hook in env.fork_hooks for k, v in hook.items() if v is not None)
     assert run(scenario).return_value == ["after_in_child", "after_in_parent", "before"]
+
+
+def test_a_fork_leaves_only_the_forking_thread_and_the_locks_the_others_held() -> None:
+    def scenario(env: Any) -> tuple[object, ...]:
+        threading = env.threading
+        held, go = threading.Lock(), threading.Event()
+
+        def holds() -> None:
+            with held:
+                go.set()
+                threading.Event().wait()  # never set: it would hold the lock for ever
+
+        t = threading.Thread(target=holds)
+        t.start()
+        go.wait()
+        env.fork()
+        t.join()  # gone in the child: returns at once
+        return t.is_alive(), threading.active_count(), held.acquire(timeout=1), held.locked()
+    ex = run(scenario)
+    assert ex.outcome is Outcome.OK, ex.report and ex.report.render()
+    assert ex.return_value == (False, 1, False, True)  # the lock stays held by a thread that is gone
+
+
+def test_fork_hooks_run_before_last_first_and_after_in_child_first_first() -> None:
+    def scenario(env: Any) -> list[str]:
+        log: list[str] = []
+        for name in ("a", "b"):
+            env.os.register_at_fork(before=lambda n=name: log.append(f"before {n}"),
+                                    after_in_parent=lambda n=name: log.append(f"parent {n}"),
+                                    after_in_child=lambda n=name: log.append(f"child {n}"))
+        env.fork()
+        return log
+    assert run(scenario).return_value == ["before b", "before a", "child a", "child b"]
+
+
+def test_a_before_hook_that_takes_the_lock_makes_the_child_safe() -> None:
+    """The TPE-FORK fix in miniature: the before hook waits for the lock another thread holds,
+    the child re-creates it; without the hooks the child finds it held for ever."""
+    def scenario(env: Any, hooks: bool) -> object:
+        threading = env.threading
+        state = {"lock": threading.Lock()}
+        go, done = threading.Event(), threading.Event()
+
+        def reinit() -> None:
+            state["lock"] = threading.Lock()
+
+        if hooks:
+            env.os.register_at_fork(before=lambda: state["lock"].acquire(), after_in_child=reinit)
+
+        def holds() -> None:
+            with state["lock"]:
+                go.set()
+                done.wait(1)  # holds it for one virtual second
+
+        threading.Thread(target=holds).start()
+        go.wait()
+        env.fork()
+        return state["lock"].acquire(timeout=5)
+    assert run(lambda env: scenario(env, True)).return_value is True
+    assert run(lambda env: scenario(env, False)).return_value is False
+
+
+def test_fork_is_the_scenario_s_own() -> None:
+    def scenario(env: Any) -> str:
+        out: list[str] = []
+
+        def forks() -> None:
+            try:
+                env.fork()
+            except RuntimeError as exc:
+                out.append(str(exc))
+
+        t = env.threading.Thread(target=forks)
+        t.start()
+        t.join()
+        return out[0]
+    assert "main thread" in run(scenario).return_value
 
 
 def test_atexit_callbacks_run_last_registered_first_at_exit() -> None:

@@ -40,7 +40,7 @@ class Env:
         self.thread_atexits: list[Callable[[], object]] = []
         #: ``atexit.register`` callbacks as (func, bound call), run last at exit
         self.atexits: list[tuple[Callable[..., object], Callable[[], object]]] = []
-        #: ``os.register_at_fork`` calls, recorded only
+        #: ``os.register_at_fork`` calls, recorded; run by ``fork()``
         self.fork_hooks: list[dict[str, Callable[[], object] | None]] = []
         self.exiting = False
         self.exited = False
@@ -160,6 +160,31 @@ class Env:
             th.in_exit = False
         self.run_atexits()
         self.exited = True
+
+    def fork(self) -> None:
+        """Do what ``os.fork()`` does, as seen from the child, and go on as the child: the
+        ``before`` fork hooks run (last registered first; one may wait for a lock another
+        thread holds, so the others run meanwhile), then every other thread is gone -- it never
+        runs again, and the locks it held stay held, as in a real child -- its ``join()``
+        returns at once and ``is_alive()`` is False, and the ``after_in_child`` hooks run
+        (first registered first). Called from the scenario (main thread): the shim never forks
+        the real process, so this is how a scenario checks what a child may still do
+        (TPE-FORK: make and use a new pool)."""
+        th = current_cthread()
+        if th is None or th.tid != 0:
+            raise RuntimeError("fork() must be called from the scenario (main thread)")
+        self.rt.point(th, make_op(th.tid, "fork", None, ""))
+        for hooks in reversed(self.fork_hooks):
+            before = hooks["before"]
+            if before is not None:
+                before()
+        for t in [t for t in self.rt.live if t is not th]:
+            t.done = True  # not in the child: joiners see it ended; its frames unwind at the end
+            self.rt.live.remove(t)
+        for hooks in list(self.fork_hooks):
+            after = hooks["after_in_child"]
+            if after is not None:
+                after()
 
     def register(self, kind: str, entry: Any) -> None:
         """Record a hook (``kind``: thread_atexits, atexits or fork_hooks) -- and, while a
