@@ -54,7 +54,9 @@ class Case:
 
     ``needs``: what the program uses beyond bare futures of the module: ``"pool"`` a thread
     pool made with constructor arguments of its own (TPE-*), ``"executor"`` a fresh executor
-    of the target, ``"module"`` the module's names themselves, ``""`` nothing.
+    of the target, ``"module"`` the module's names themselves, ``"exited"`` a pool of its own
+    made once interpreter exit has begun (run only then: the machine's exit under the shim),
+    ``""`` nothing.
     """
 
     name: str
@@ -127,6 +129,9 @@ _CASES: tuple[Case, ...] = (
          ("raises ValueError",), "pool"),
     Case("max-workers-negative", "ThreadPoolExecutor(max_workers=-1)", ("TPE-MAX-WORKERS-INVALID",),
          ("raises ValueError",), "pool"),
+    # TPE-SUBMIT-AFTER-EXIT: "any thread pool", a pool made after exit began included
+    Case("submit-after-exit", "once interpreter exit has begun, ThreadPoolExecutor(1) made anew, then submit(fn)",
+         ("TPE-SUBMIT-AFTER-EXIT",), ("raises RuntimeError",), "exited", shim_only=True),
     # TPE-LAZY-THREADS, TPE-IDLE-REUSE: no thread before work; one worker serves calls made one
     # after another (each waited for, the worker idle again before the next)
     Case("threads-lazy-and-reused", "ThreadPoolExecutor(3): its threads before any submit, after three "

@@ -44,6 +44,13 @@ class Call:
     map_timeout: bool = False
     via_with: bool = False  # a Shutdown made by leaving a ``with`` block: ``__exit__(None, None, None)``
     nested: bool = False  # an AddDoneCallback whose callback, once called, adds one more to its future
+    #: a NewFuture of the standard library's ``concurrent.futures.Future`` (what its process pool
+    #: hands out), not the target module's: wait() and as_completed() get futures of two kinds
+    #: (WAIT-MIXED-EXECUTORS, AC-MIXED-EXECUTORS); the same class where the target is the stdlib
+    foreign: bool = False
+    #: made on a daemon thread of the client's (a Submit): a pool's workers started there are
+    #: daemon threads too, as threads inherit it, so only the pool's exit hook joins them at exit
+    on_thread: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,7 +90,16 @@ class Settle:
     on real threads, a bounded wait until the model says nothing more is due)."""
 
 
-Action = Union[Create, Call, OpenGate, MapNext, MapClose, Settle, ApiCall]
+@dataclass(frozen=True)
+class Pause:
+    """The client sleeps ``seconds`` of virtual time (shim only): the executor runs meanwhile,
+    and a timeout due within the pause fires, but later ones are still to come (a Settle lets
+    every one pass)."""
+
+    seconds: float
+
+
+Action = Union[Create, Call, OpenGate, MapNext, MapClose, Settle, ApiCall, Pause]
 
 #: timeouts as the driver passes them, per mode: (shim virtual seconds, real seconds)
 TIMEOUTS = {Timeout.ZERO: (0.0, 0.0), Timeout.FINITE: (5.0, 0.05), Timeout.NONE: (None, None)}

@@ -548,6 +548,7 @@ PROGRAMS: dict[str, Program] = {
     "map-zip": _on_executor(_map_zip, max_workers=2),
     "max-workers-zero": lambda w: _construct(w, max_workers=0),
     "max-workers-negative": lambda w: _construct(w, max_workers=-1),
+    "submit-after-exit": lambda w: _one_call(w, abs, -1, max_workers=1)[:1],
     "timeouts-negative": _negative_timeouts,
     "initializer-not-callable": lambda w: _construct(w, max_workers=1, initializer=42),
     "thread-name-prefix": _thread_name,

@@ -43,6 +43,9 @@ class World:
     shim: bool = False
     exit_interpreter: Callable[[], None] | None = None
     hang: float = 5.0  # real seconds a call the model says must return may take
+    #: the standard library's ``concurrent.futures`` (the shim's copy under the shim), whose
+    #: futures a client mixes with the target's (``Call.foreign``); None: the same as ``cf``
+    stdlib: Any = None
     #: under the shim, ``with world.cpus(n):`` runs a block as if the OS reported ``n`` CPUs
     #: (None: it cannot tell; the shim Env's ``cpus``); None on real threads, whose count is real
     cpus: Callable[[int | None], AbstractContextManager[None]] | None = None
@@ -154,6 +157,8 @@ class Driver:
         op = a.op
         if isinstance(op, (GetResult, GetException, Wait, AsCompletedNext, Shutdown)):
             return self._blocking(self._thunk(a), type(op).__name__, a.may_block)
+        if a.on_thread:  # (the caller threads are daemon threads)
+            return self._blocking(self._thunk(a), f"{type(op).__name__} on a daemon thread", False)
         thunk, clock = self._thunk(a), self.world.time.monotonic
         began = clock()
         r = thunk()
@@ -236,8 +241,10 @@ class Driver:
                 return fids
             return lambda: capture(map_)
         if isinstance(op, NewFuture):
+            cls = (self.world.stdlib or cf).Future if a.foreign else cf.Future
+
             def new() -> int:
-                self.futures.append(cf.Future())
+                self.futures.append(cls())
                 return len(self.futures) - 1
             return lambda: capture(new)
         if isinstance(op, AddDoneCallback):

@@ -54,7 +54,8 @@ def session_factory(target: Any, mode: Any, shim_modules: tuple[str, ...] = ()) 
     if mode.value == "shim":
         load = shim_loader(target)
         modules = ("concurrent.futures", *shim_modules)
-        make_shim: Any = lambda: ShimSession(load, modules)  # noqa: E731
+        mixes = not getattr(target, "is_cpython_stdlib", False)  # (the stdlib's own Future is no other kind)
+        make_shim: Any = lambda: ShimSession(load, modules, mixes=mixes)  # noqa: E731
         make_shim.kind, make_shim.not_applicable = ExecutorKind.IN_PROCESS_THREADS, dict(NOT_APPLICABLE_SHIM)
         return make_shim  # type: ignore[no-any-return]
     factory = target.load_factory()
@@ -66,7 +67,7 @@ def session_factory(target: Any, mode: Any, shim_modules: tuple[str, ...] = ()) 
     guarded = orphan_safe(factory) if kind is ExecutorKind.PROCESS_POOL else factory
 
     def make() -> Session:
-        world = World(cf, guarded, threading, time)
+        world = World(cf, guarded, threading, time, stdlib=importlib.import_module("concurrent.futures"))
         if kind is ExecutorKind.IN_PROCESS_THREADS:
             return ThreadSession(world, ThreadKit(threading, GATE_BOUND))
         kit = DaskKit() if kind is ExecutorKind.DISTRIBUTED else SocketKit()

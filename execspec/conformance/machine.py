@@ -36,7 +36,7 @@ from typing import Any, ClassVar
 from hypothesis import strategies as st
 from hypothesis.stateful import INITIALIZE_RULE_MARKER, RULE_MARKER, initialize, invariant, precondition, rule
 
-from execspec.conformance.actions import ApiCall, Call, Create, MapClose, MapNext, OpenGate, Settle
+from execspec.conformance.actions import ApiCall, Call, Create, MapClose, MapNext, OpenGate, Pause, Settle
 from execspec.conformance.hazards import Hazard, reached
 from execspec.conformance.loop import (
     SETTLE_BOUND, Divergence, FixedData, Found, Mode, Observing, ShrinkBudgetSpent, default_workers,
@@ -69,6 +69,10 @@ SETTLE_DIVERGING = 0.5
 #: the model's belief state grows with every future whose state the client cannot pin down
 MAX_FUTURES = 6
 
+#: virtual seconds the client may pause for (shim only), against the FINITE timeout's 5: a
+#: next() after a pause of 4.5 has half a second left, after another of 1 it is half a second late
+PAUSES = (1.0, 4.5)
+
 _TIMEOUTS = st.sampled_from([Timeout.NONE, Timeout.ZERO, Timeout.FINITE])
 _KINDS = st.sampled_from([TaskKind.RETURNS, TaskKind.RAISES, TaskKind.RAISES_FALSY])
 
@@ -90,6 +94,7 @@ class ConformanceMachine(Observing):
         self.waiting: set[int] = set()  # futures whose tasks wait on another future
         self.forward = -1  # the fid a waiting task waits on before it is made (else -1)
         self.ended = False  # a documented deadlock was reached: the example is over
+        self.foreign: set[int] = set()  # bare futures of the stdlib's class (new_future(foreign=True))
 
     def _name_more(self, v: Violation) -> None:
         if v.kind == "progress" and any(k == "map" and not begun for k, begun in
@@ -108,6 +113,15 @@ class ConformanceMachine(Observing):
             # a call stays queued while a task that waits holds its worker, and another worker
             # could take the call: the docs' hang needs every worker held (DL-SELF-SUBMIT-SINGLE-WORKER)
             v.clauses = tuple(sorted(set(v.clauses) | {"DL-SELF-SUBMIT-SINGLE-WORKER"}))
+        mixed = {"WAIT-MIXED-EXECUTORS" if isinstance(a.op, Wait) else "AC-MIXED-EXECUTORS" for a in self.actions
+                 if isinstance(a, Call) and isinstance(a.op, (Wait, AsCompleted)) and self.foreign & set(a.op.fids)
+                 and len(self.foreign & set(a.op.fids)) < len(set(a.op.fids))}
+        if mixed and v.kind in ("progress", "hang", "call", "time"):
+            # a wait() or as_completed() over futures of two kinds is in the run: it may be the one
+            v.clauses = tuple(sorted(set(v.clauses) | mixed))
+        if v.kind == "view" and any(isinstance(a, Call) and isinstance(a.op, InterpreterExit) for a in self.actions):
+            # a call not done once the exit returned: the exit did not run the queue and join
+            v.clauses = tuple(sorted(set(v.clauses) | {"TPE-INTERPRETER-EXIT"}))
         last = self.actions[-1] if self.actions else None
         got = self.last.result
         if (isinstance(last, Call) and isinstance(last.op, AsCompletedNext) and isinstance(got, Returned)
@@ -188,10 +202,13 @@ class ConformanceMachine(Observing):
 
     @precondition(lambda self: self._open())
     @rule(kind=_KINDS, gated=st.booleans(), data=st.data())
-    def submit(self, kind: TaskKind, gated: bool, data: st.DataObject) -> None:
+    def submit(self, kind: TaskKind, gated: bool, data: st.DataObject, on_thread: bool = False) -> None:
+        """``on_thread``: submitted from a daemon thread (shapes only), so that a worker it
+        starts is a daemon thread too, which the interpreter's exit joins only through the pool's
+        own exit hook (TPE-INTERPRETER-EXIT)."""
         if not self._room(1):
             return
-        rec = self._call(Submit(kind), data, gates=(gated,))
+        rec = self._call(Submit(kind), data, gates=(gated,), on_thread=on_thread)
         if isinstance(rec.result, Returned):
             self.kinds.append("pool")
             if gated:
@@ -243,12 +260,18 @@ class ConformanceMachine(Observing):
             self.maps.append(_Iter(fids, timeout=timeout))
 
     @precondition(lambda self: self._live())
-    @rule(data=st.data())
-    def new_future(self, data: st.DataObject) -> None:
+    @rule(foreign=st.booleans(), data=st.data())
+    def new_future(self, data: st.DataObject, foreign: bool = False) -> None:
+        """A bare future; ``foreign``: of the standard library's class rather than the target
+        module's, as another executor (the stdlib's process pool) hands out, so the target's
+        wait() and as_completed() watch futures of two kinds (WAIT-MIXED-EXECUTORS,
+        AC-MIXED-EXECUTORS). The model sees a bare future either way."""
         if not self._room(1):
             return
-        rec = self._call(NewFuture(), data)
+        rec = self._call(NewFuture(), data, foreign=foreign)
         if isinstance(rec.result, Returned):
+            if foreign:
+                self.foreign.add(len(self.kinds))
             self.kinds.append("bare")
 
     @precondition(lambda self: self._live())
@@ -430,6 +453,8 @@ class ConformanceMachine(Observing):
             return  # it counts threads or running calls, which takes the shim's virtual clock
         if c.needs in ("pool", "executor") and self.exited:
             return  # after interpreter exit no executor may be made (TPE-SUBMIT-AFTER-EXIT)
+        if c.needs == "exited" and not self.exited:
+            return  # the case is about a pool made once exit has begun
         rec = self._run(ApiCall(case), data)
         if rec.hung is not None:
             self._fail(Violation("hang", f"API case {case!r} ({c.does}) did not return: {rec.hung}", c.clauses))
@@ -440,6 +465,14 @@ class ConformanceMachine(Observing):
                 self._fail(Violation("call", f"API case {case!r} ({c.does}) showed {got!r}; the spec allows {said}",
                                      c.clauses))
         self._observe(rec)
+
+    @precondition(lambda self: self._live() and self.shim)
+    @rule(seconds=st.sampled_from(PAUSES), data=st.data())
+    def pause(self, seconds: float, data: st.DataObject) -> None:
+        """The client sleeps a little virtual time, less than a Settle lets pass: a later call
+        comes near a deadline or just past it (AC-TIMEOUT, EXE-MAP-TIMEOUT: the deadline counts
+        from the call that made the iterator; the timing check judges when it returns)."""
+        self._observe(self._run(Pause(seconds), data))
 
     @precondition(lambda self: self.created)
     @rule(data=st.data())

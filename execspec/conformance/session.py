@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol, Sequence
 
 from execspec.conformance import progress
-from execspec.conformance.actions import Action, ApiCall, Call, Create, MapClose, MapNext, OpenGate, Settle
+from execspec.conformance.actions import Action, ApiCall, Call, Create, MapClose, MapNext, OpenGate, Pause, Settle
 from execspec.conformance.driver import Driver, Hung, Snapshot, World
 from execspec.conformance.kits import ThreadKit
 from execspec.model import Result
@@ -55,6 +55,8 @@ def perform(driver: Driver, a: Action) -> Record:
             result = driver.api(a)
         elif isinstance(a, Settle) and driver.world.shim:
             driver.world.time.sleep(SETTLE_VIRTUAL)
+        elif isinstance(a, Pause) and driver.world.shim:
+            driver.world.time.sleep(a.seconds)
     except Hung as exc:
         return Record(hung=str(exc))
     except Exception as exc:  # noqa: BLE001 - the target's own exceptions are captured inside
@@ -150,6 +152,9 @@ class ShimSession:
     seeds: list[int] = field(default_factory=list)
     records: list[Record] = field(default_factory=list)
     last: ShimRun | None = None
+    #: the target's futures are not the stdlib's (it is not CPython's stdlib): a foreign
+    #: NewFuture is then made of the stdlib's class, loaded under the shim (``Call.foreign``)
+    mixes: bool = False
     shim = True
 
     def __post_init__(self) -> None:
@@ -170,8 +175,9 @@ class ShimSession:
             # what it leaves behind (futures never finished) is the model's to judge.
             env.threading.excepthook = _thread_dies
             cf, make = self.load(env)
+            stdlib = env.load("concurrent.futures") if self.mixes else None
             world = World(cf, make, env.threading, env.time, shim=True, exit_interpreter=env.exit_interpreter,
-                          cpus=env.cpus)
+                          cpus=env.cpus, stdlib=stdlib)
             driver = Driver(world, ThreadKit(env.threading))
             for action, s in zip(actions, seeds):
                 strategy.phase(s)

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from execspec.conformance.actions import Action, ApiCall, Call, Create, MapClose, MapNext, OpenGate, Settle, TIMEOUTS
+from execspec.conformance.actions import (
+    Action, ApiCall, Call, Create, MapClose, MapNext, OpenGate, Pause, Settle, TIMEOUTS,
+)
 from execspec.model.api import CASES
 from execspec.model import (
     AddDoneCallback, AsCompleted, AsCompletedNext, Cancel, DropExecutor, GetException, GetResult,
@@ -25,6 +27,7 @@ from execspec.model import (
 )
 
 _PRELUDE = '''import threading
+import time
 {imports}
 
 class TaskError(Exception): pass
@@ -102,6 +105,8 @@ def calls(actions: Sequence[Action], cross_process: bool = False) -> list[str]:
             lines.append(f"gates[{a.fid}].set()")
         elif isinstance(a, Settle):
             lines.append("# let the executor run until every thread is parked")
+        elif isinstance(a, Pause):
+            lines.append(f"time.sleep({a.seconds!r})  # virtual seconds under the shim")
         elif isinstance(a, MapNext):
             lines.append(f"next(maps[{a.mid}])")
         elif isinstance(a, MapClose):
@@ -110,7 +115,7 @@ def calls(actions: Sequence[Action], cross_process: bool = False) -> list[str]:
             lines.append(f"# API case {a.case!r} (execspec.model.api): {CASES[a.case].does}")
         elif isinstance(a, Call):
             line, fid = _call(a, fid, cross_process)
-            lines.append(f"in_thread(lambda: {line})" if a.may_block else line)
+            lines.append(f"in_thread(lambda: {line})" if a.may_block or a.on_thread else line)
     return lines
 
 
@@ -129,6 +134,8 @@ def _call(a: Call, fid: int, cross_process: bool = False) -> tuple[str, int]:
         arg = f", [gates[f] for f in {fids}]" if cross_process else ""
         return (f"{gates}; maps.append(ex.map(task, {fids}, {kinds}{arg}{timeout})); fs.extend([None] * {len(fids)})",
                 fid + len(fids))
+    if isinstance(op, NewFuture) and a.foreign:
+        return "import concurrent.futures; fs.append(concurrent.futures.Future())  # the stdlib's", fid + 1
     if isinstance(op, NewFuture):
         return "fs.append(cf.Future())", fid + 1
     if isinstance(op, Shutdown) and a.via_with:

@@ -502,6 +502,57 @@ def an_unknown_return_when_is_refused(make: Make, api: Any, bound: float) -> Non
     raise AssertionError(f"wait() took an unknown return_when: {len(done)} done, {len(not_done)} not done")
 
 
+def as_completed_times_out_just_past_its_deadline(make: Make, api: Any, bound: float) -> None:
+    """next() on as_completed(timeout=0.05) over a queued future, made once the deadline has
+    passed by less than a second, raises TimeoutError (at once: the deadline counts from the call)."""
+    ex, gate = busy_pool(make)
+    limit = 0.05
+    try:
+        f = ex.submit(abs, 1)
+        it = api.as_completed([f], timeout=limit)
+        threading.Event().wait(limit + 0.05)  # the deadline passes (the clock, not a hand-off)
+        _, error = finishes_within(lambda: next(it), bound, "next() just past as_completed's deadline")
+        assert isinstance(error, api.TimeoutError), f"next() just past its deadline raised {error!r}"
+    finally:
+        gate.open()
+        ex.shutdown(wait=True)
+
+
+def wait_watches_another_executors_future(make: Make, api: Any, bound: float) -> None:
+    """wait(FIRST_COMPLETED) over a running call and a future of the stdlib's own class (what
+    its process pool hands out) returns once the stdlib's future is set, with it done."""
+    import concurrent.futures as stdlib
+
+    ex, gate = busy_pool(make)
+    other: Any = stdlib.Future()
+    try:
+        f = ex.submit(abs, 1)
+        threading.Timer(0.01, other.set_result, (1,)).start()
+        got, error = finishes_within(lambda: api.wait([f, other], return_when="FIRST_COMPLETED"), bound,
+                                     "wait(FIRST_COMPLETED) over a stdlib future set meanwhile")
+        assert error is None and other in got.done, f"wait() over a stdlib future set meanwhile: {got!r}, {error!r}"
+    finally:
+        gate.open()
+        ex.shutdown(wait=True)
+
+
+def submit_after_exit_is_refused(make: Make, api: Any, bound: float) -> None:
+    """In a child interpreter, an atexit handler (it runs once the pools' exit hook has) makes a
+    pool anew and submits to it: RuntimeError."""
+    import subprocess
+
+    program = (f"import atexit\nfrom {make.__module__} import {make.__name__} as make\n"
+               "def late():\n    ex = make(max_workers=1)\n    try:\n        ex.submit(abs, -1).result(5)\n"
+               "        print('returns')\n    except Exception as exc:\n        print('raises', type(exc).__name__)\n"
+               "    ex.shutdown()\natexit.register(late)\n")
+    tests = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([tests, os.environ.get("PYTHONPATH", "")])}
+    out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=GOOD_BOUND * 3,
+                         env=env)
+    got = out.stdout.strip()
+    assert got == "raises RuntimeError", f"submit to a pool made during exit: {got!r} {out.stderr!r}"
+
+
 #: the reproduction of each clause that a known-bad variant breaks
 REPRODUCTIONS: dict[str, Repro] = {
     "INV-CANCELLED-NEVER-RUNS": cancelled_call_never_runs,
@@ -522,6 +573,9 @@ REPRODUCTIONS: dict[str, Repro] = {
     "FUT-RESULT-TIMEOUT": result_times_out,
     "AC-DUPLICATES": as_completed_yields_a_duplicate_once,
     "AC-TIMEOUT": as_completed_times_out_on_time,
+    "AC-YIELDS-AS-COMPLETE": as_completed_times_out_just_past_its_deadline,
+    "WAIT-MIXED-EXECUTORS": wait_watches_another_executors_future,
+    "TPE-SUBMIT-AFTER-EXIT": submit_after_exit_is_refused,
     "TPE-WORKER-SURVIVES-EXCEPTION": worker_survives_a_raising_call,
     "EXE-SHUTDOWN-CANCELLED-DONE": shutdown_cancel_futures_wakes_waiters,
     "TPE-FIFO-START": queued_calls_start_in_order,
