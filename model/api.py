@@ -56,6 +56,8 @@ class Case:
     pool made with constructor arguments of its own (TPE-*), ``"executor"`` a fresh executor
     of the target, ``"module"`` the module's names themselves, ``"exited"`` a pool of its own
     made once interpreter exit has begun (run only then: the machine's exit under the shim),
+    ``"fork"`` pools of its own and a fork (run only in its shape, right after ``create``: the
+    child goes on with every later step, and the pools made before it have no threads there),
     ``""`` nothing.
     """
 
@@ -132,6 +134,12 @@ _CASES: tuple[Case, ...] = (
     # TPE-SUBMIT-AFTER-EXIT: "any thread pool", a pool made after exit began included
     Case("submit-after-exit", "once interpreter exit has begun, ThreadPoolExecutor(1) made anew, then submit(fn)",
          ("TPE-SUBMIT-AFTER-EXIT",), ("raises RuntimeError",), "exited", shim_only=True),
+    # TPE-FORK: a child forked while a pool's workers run calls, and make pools of their own
+    # (each takes the module's locks), can still make a pool and use it; three forks, each
+    # from the child of the one before (the shim's fork: the workers are gone, their locks held)
+    Case("fork-new-pool", "three times: a pool of 2 runs calls, some making pools of their own; fork; in the "
+         "child a new pool's call", ("TPE-FORK",), ("a pool made in each child returns [9, 9, 9]",), "fork",
+         since=(3, 9), shim_only=True),
     # TPE-LAZY-THREADS, TPE-IDLE-REUSE: no thread before work; one worker serves calls made one
     # after another (each waited for, the worker idle again before the next)
     Case("threads-lazy-and-reused", "ThreadPoolExecutor(3): its threads before any submit, after three "

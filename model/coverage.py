@@ -18,7 +18,6 @@ _NOT_STATE = "checked by impl's tests (the conformance machine has no rule for i
 #: Clause ID -> why the model does not encode it, and where it is checked instead.
 CHECKED_ELSEWHERE: dict[str, str] = {
     # construction-time argument handling: no state to model
-    "TPE-FORK": "os.fork() and the module's global lock are outside the pool's state; impl tests",
     "TPE-EXIT-BEFORE-ATEXIT": "ordering against atexit handlers is interpreter machinery; the model "
     "has one exit event; checked by impl's tests",
     "TPE-SHUTDOWN-OWN-WORKER": "a pool's own call shutting that pool down: the model's client "

@@ -271,6 +271,36 @@ def _default_size_other_cpus(world: Any) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _fork_child(world: Any) -> tuple[str, ...]:
+    """Three rounds, each in the child of the round before: a pool of 2 runs calls, some of
+    them making and using pools of their own (so a worker may hold the module's locks), the
+    client forks, and in the child a new pool runs a call."""
+    if world.fork is None:  # real threads (the case is shim-only) and the fault scenarios
+        return ("no fork here",)
+
+    def makes_a_pool(i: int) -> int:
+        pool = world.make(max_workers=1)
+        pool.submit(abs, -i)
+        pool.shutdown(wait=True)
+        return i
+
+    got = []
+    for _ in range(3):
+        ex = world.make(max_workers=2)
+        for i in range(2):
+            ex.submit(makes_a_pool, i)
+            ex.submit(pow, 2, i)
+        world.fork()  # ex's workers are gone in the child, and whatever they held
+        child = world.make(max_workers=1)
+        try:
+            got.append(child.submit(pow, 3, 2).result(timeout=60))
+        except Exception as exc:  # noqa: BLE001 - what the child saw
+            return (f"a pool made in a child raises {type(exc).__name__}",)
+        finally:
+            child.shutdown(wait=True)
+    return (f"a pool made in each child returns {got}",)
+
+
 def _map_zip(world: Any, ex: Any) -> tuple[str, ...]:
     return (f"returns {list(ex.map(pow, [2, 3, 4], [5, 2]))}",)
 
@@ -549,6 +579,7 @@ PROGRAMS: dict[str, Program] = {
     "max-workers-zero": lambda w: _construct(w, max_workers=0),
     "max-workers-negative": lambda w: _construct(w, max_workers=-1),
     "submit-after-exit": lambda w: _one_call(w, abs, -1, max_workers=1)[:1],
+    "fork-new-pool": _fork_child,
     "timeouts-negative": _negative_timeouts,
     "initializer-not-callable": lambda w: _construct(w, max_workers=1, initializer=42),
     "thread-name-prefix": _thread_name,

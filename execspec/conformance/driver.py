@@ -49,6 +49,10 @@ class World:
     #: under the shim, ``with world.cpus(n):`` runs a block as if the OS reported ``n`` CPUs
     #: (None: it cannot tell; the shim Env's ``cpus``); None on real threads, whose count is real
     cpus: Callable[[int | None], AbstractContextManager[None]] | None = None
+    #: under the shim, ``world.fork()`` does what ``os.fork()`` does and goes on as the child
+    #: (the shim Env's ``fork``: every other thread gone, the locks they held still held);
+    #: None on real threads (the checker does not fork itself)
+    fork: Callable[[], None] | None = None
 
 
 @dataclass(frozen=True)

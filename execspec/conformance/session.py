@@ -177,7 +177,7 @@ class ShimSession:
             cf, make = self.load(env)
             stdlib = env.load("concurrent.futures") if self.mixes else None
             world = World(cf, make, env.threading, env.time, shim=True, exit_interpreter=env.exit_interpreter,
-                          cpus=env.cpus, stdlib=stdlib)
+                          cpus=env.cpus, stdlib=stdlib, fork=env.fork)
             driver = Driver(world, ThreadKit(env.threading))
             for action, s in zip(actions, seeds):
                 strategy.phase(s)

@@ -14,7 +14,8 @@ call on a bare future that is cancelled, running or finished; ``wait()`` in each
 ``as_completed()`` over two or three futures that finish apart; two waiters on one future, one
 timing out; waits and callbacks on cancelled futures; an idle worker's count; interpreter exit and
 a pool made after it; a next() half a second either side of its deadline; a stdlib future mixed
-with the target's; two narrow windows of a pool's threads, under pinned seeds.
+with the target's; two narrow windows of a pool's threads, under pinned seeds; a fork while a
+pool's workers run (TPE-FORK: the shim's ``Env.fork``).
 
 A shape only chooses calls. It runs through the machine's own rules, so the verdict is the
 model's exactly as for a generated example: nothing here says what a call should return.
@@ -436,10 +437,19 @@ def _late_gap_shapes() -> list[Shape]:
     ]
 
 
+def _fork_shapes() -> list[Shape]:
+    """A fork (TPE-FORK) right after the machine's pool is made, under eight interleavings (so
+    that the workers gone in the child held the module's locks at different moments); the
+    machine's pool, idle, is shut down in the child at the end."""
+    return [Shape("a fork while a pool's workers run, then a pool in the child",
+                  (_create(1), ("api_case", {"case": "fork-new-pool"}), _SETTLE), shim_only=True, schedules=8,
+                  seed=300)]
+
+
 SHAPES: tuple[Shape, ...] = tuple(_waiting_shapes() + _shutdown_shapes() + _map_shapes() + _done_shapes()
                                   + _init_shapes() + _deadlock_shapes() + _api_shapes()
                                   + _bare_shapes() + _multi_shapes() + _gap_shapes() + _nesting_shapes()
-                                  + _counting_shapes() + _late_gap_shapes())
+                                  + _counting_shapes() + _late_gap_shapes() + _fork_shapes())
 
 
 class _SeededData:

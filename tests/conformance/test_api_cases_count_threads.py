@@ -1,6 +1,7 @@
 """The shim-only API cases that count threads and calls while calls overlap, or measure the
-default pool size at other CPU counts: every good executor shows what the model allows, under
-the simplest interleaving and seeded ones, and each known-bad executor next to it does not.
+default pool size at other CPU counts, or fork: every good executor shows what the model allows,
+under the simplest interleaving and seeded ones, and each known-bad executor next to it does not
+(on the simplest interleaving; the fork's on one of the seeded ones).
 
 They run as the machine runs them (``ShimSession``: the driver performs the case's program on a
 caller thread of its own, after a ``create``), one case at a time, so a failure names the case.
@@ -57,3 +58,15 @@ def test_each_known_bad_executor_fails_its_case(case: str) -> None:
     # the simplest interleaving (seed 0: the client runs while it can), as the machine's shape
     # "the API cases that count threads" runs them first
     assert _shows(BAD[case], case, 0) not in api.allowed(api.CASES[case], _PY)
+
+
+def test_a_pool_whose_module_lock_a_forked_child_inherits_held_fails_the_fork_case() -> None:
+    case, bad = "fork-new-pool", _P + "_shim_only:ForkUnsafe"
+    allowed = api.allowed(api.CASES[case], _PY, cpython=False)
+    for target in GOOD:
+        for seed in SEEDS:
+            assert _shows(target, case, seed) in allowed, f"{target}, seed {seed}"
+    seen = {seed: _shows(bad, case, seed) for seed in SEEDS}
+    stuck = [seed for seed, got in seen.items() if got not in allowed]
+    assert stuck, f"ForkUnsafe passed the fork case on every seed: {seen}"
+    assert all("DEADLOCK" in str(seen[seed]) for seed in stuck), seen  # the child blocks on the lock

@@ -51,7 +51,8 @@ def test_every_rule_cites_at_least_one_clause_and_every_reason_is_a_sentence() -
 
 def test_where_says_how_a_clause_is_covered() -> None:
     assert where("FUT-CANCEL-RUNNING") == "encoded by cancel.running"
-    assert where("TPE-FORK").startswith("checked elsewhere: ")
+    assert where("TPE-EXIT-BEFORE-ATEXIT").startswith("checked elsewhere: ")
+    assert where("TPE-FORK") == "encoded by api:fork-new-pool"
     assert where("MOD-NAMES") == "encoded by api:module-names"
 
 

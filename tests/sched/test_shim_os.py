@@ -121,21 +121,23 @@ def test_a_before_hook_that_takes_the_lock_makes_the_child_safe() -> None:
     assert run(lambda env: scenario(env, False)).return_value is False
 
 
-def test_fork_is_the_scenario_s_own() -> None:
-    def scenario(env: Any) -> str:
-        out: list[str] = []
+def test_a_fork_from_another_thread_keeps_it_and_the_scenario_s_main_thread() -> None:
+    def scenario(env: Any) -> tuple[object, ...]:
+        threading = env.threading
+        seen: list[object] = []
+        idle = threading.Thread(target=threading.Event().wait)  # waits for ever: gone in the child
+        idle.start()
 
         def forks() -> None:
-            try:
-                env.fork()
-            except RuntimeError as exc:
-                out.append(str(exc))
+            env.fork()
+            seen.extend([threading.active_count(), idle.is_alive()])
 
-        t = env.threading.Thread(target=forks)
+        t = threading.Thread(target=forks)
         t.start()
-        t.join()
-        return out[0]
-    assert "main thread" in run(scenario).return_value
+        t.join()  # the main thread stays: the scenario's harness
+        return tuple(seen)
+    ex = run(scenario)
+    assert ex.outcome is Outcome.OK and ex.return_value == (2, False), ex.report and ex.report.render()
 
 
 def test_atexit_callbacks_run_last_registered_first_at_exit() -> None:

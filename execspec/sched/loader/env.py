@@ -167,18 +167,19 @@ class Env:
         thread holds, so the others run meanwhile), then every other thread is gone -- it never
         runs again, and the locks it held stay held, as in a real child -- its ``join()``
         returns at once and ``is_alive()`` is False, and the ``after_in_child`` hooks run
-        (first registered first). Called from the scenario (main thread): the shim never forks
-        the real process, so this is how a scenario checks what a child may still do
-        (TPE-FORK: make and use a new pool)."""
+        (first registered first). The shim never forks the real process: this is how a
+        scenario checks what a child may still do (TPE-FORK: make and use a new pool). Called
+        from another thread than the scenario's main one, the main thread stays as well: it is
+        the scenario's harness (a driver waiting for the call that forks), not the program's."""
         th = current_cthread()
-        if th is None or th.tid != 0:
-            raise RuntimeError("fork() must be called from the scenario (main thread)")
+        if th is None:
+            raise RuntimeError("fork() must be called from a thread of the execution")
         self.rt.point(th, make_op(th.tid, "fork", None, ""))
         for hooks in reversed(self.fork_hooks):
             before = hooks["before"]
             if before is not None:
                 before()
-        for t in [t for t in self.rt.live if t is not th]:
+        for t in [t for t in self.rt.live if t is not th and t.tid != 0]:
             t.done = True  # not in the child: joiners see it ended; its frames unwind at the end
             self.rt.live.remove(t)
         for hooks in list(self.fork_hooks):

@@ -1,10 +1,12 @@
 """Known-bad executors whose bug only the shim shows deterministically (its client runs while it
-can, so threads a pool starts have not begun when the client goes on); checked by the API case
-tests (``tests/conformance/test_api_cases_count_threads.py``), not by the real-thread table."""
+can, so threads a pool starts have not begun when the client goes on; or only the shim forks:
+``Env.fork``); checked by the API case tests (``tests/conformance/test_api_cases_count_threads.py``),
+not by the real-thread table."""
 
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from ._tiny_pool import *  # noqa: F403 - the target's wait/as_completed/Future/exceptions
 from ._tiny_pool import TinyPool, _Call, _Shared
@@ -38,3 +40,17 @@ class JoinsOnlyBegunWorkers(TinyPool):
         finally:
             with shared.cond:
                 shared.threads = threads
+
+
+#: one lock for every pool of the module, taken by each submit (CPython's _global_shutdown_lock)
+_submitting = threading.Lock()
+
+
+class ForkUnsafe(TinyPool):
+    """Breaks TPE-FORK, as CPython 3.9.0 to 3.9.7 did (bpo-45021): every submit holds a
+    module-wide lock that nothing re-creates in a forked child, so a child forked while another
+    thread was inside submit() finds it held for ever and can submit to no pool, new or old."""
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        with _submitting:
+            return super().submit(fn, *args, **kwargs)

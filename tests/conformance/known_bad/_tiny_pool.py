@@ -75,6 +75,20 @@ _live_lock = threading.Lock()
 _exiting = False
 
 
+def _after_fork_in_child() -> None:
+    """TPE-FORK: the child has none of the parent's workers, and none of the locks they held:
+    each pool's shared state gets a fresh lock and no threads (its calls stay queued, unrun), so
+    making pools, and dropping the parent's, never waits on a thread that is not there."""
+    _live_lock._at_fork_reinit()  # type: ignore[attr-defined]
+    for shared in list(_live):
+        shared.cond, shared.threads, shared.waiting = threading.Condition(threading.RLock()), [], 0
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_live_lock.acquire, after_in_parent=_live_lock.release,
+                        after_in_child=_after_fork_in_child)
+
+
 class TinyFuture(cf.Future):  # type: ignore[type-arg]
     """The stdlib's Future with gh-92001 and gh-132063 closed (see the module docstring)."""
 
