@@ -50,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--args", default="", help="extra arguments for kill.py")
     p.add_argument("--seed", type=int, default=None,
                    help="shuffle the chosen mutants with this seed (a run cut short is then a random sample)")
+    p.add_argument("--shard", default="0/1", metavar="K/N",
+                   help="run only every N-th chosen mutant from the K-th (two worktrees: 0/2 and 1/2)")
     p.add_argument("--out", required=True, help="JSON lines, appended; jobs already in it are skipped")
     args = p.parse_args(argv)
 
@@ -85,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
                 chosen.append(item)
     if args.seed is not None:
         random.Random(args.seed).shuffle(chosen)
+    k, n = (int(x) for x in args.shard.split("/"))
+    chosen = chosen[k::n]
     print(f"{len(chosen)} chosen, {len(done)} already done; command: {command}, timeout {args.timeout}s", flush=True)
     for item in chosen:
         if item["job_id"] in done:
