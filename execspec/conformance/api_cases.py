@@ -11,6 +11,7 @@ here judges: the machine compares the strings with :func:`execspec.model.api.exp
 from __future__ import annotations
 
 import builtins
+import contextlib
 import inspect
 import itertools
 from typing import Any, Callable, Iterator
@@ -144,30 +145,35 @@ def _counted(world: Any, prefix: str, calls: int, blocking: _Blocking) -> str:
     return f"{calls} calls: {_workers(world, prefix)} threads, {begun} running"
 
 
-def _burst(world: Any) -> tuple[str, ...]:
-    prefix, blocking = "execspec-api-burst", _Blocking(world)
-    ex = world.make(max_workers=3, thread_name_prefix=prefix)
+@contextlib.contextmanager
+def _blocking_pool(world: Any, name: str, max_workers: int) -> Iterator[tuple[Any, str, _Blocking]]:
+    """A pool whose threads are named after ``name``, and calls that block until the block ends
+    (then they are released and the pool shut down, waiting)."""
+    prefix, blocking = f"execspec-api-{name}", _Blocking(world)
+    ex = world.make(max_workers=max_workers, thread_name_prefix=prefix)
     try:
+        yield ex, prefix, blocking
+    finally:
+        blocking.release()
+        ex.shutdown(wait=True)
+
+
+def _burst(world: Any) -> tuple[str, ...]:
+    with _blocking_pool(world, "burst", 3) as (ex, prefix, blocking):
         for _ in range(2):
             ex.submit(blocking)
         first = _counted(world, prefix, 2, blocking)
         for _ in range(3):
             ex.submit(blocking)
         return (first, _counted(world, prefix, 5, blocking))
-    finally:
-        blocking.release()
-        ex.shutdown(wait=True)
 
 
 def _three_submitters(world: Any) -> tuple[str, ...]:
-    prefix, blocking = "execspec-api-submitters", _Blocking(world)
-    ex = world.make(max_workers=8, thread_name_prefix=prefix)
+    with _blocking_pool(world, "submitters", 8) as (ex, prefix, blocking):
+        def submits_two() -> None:
+            for _ in range(2):
+                ex.submit(blocking)
 
-    def submits_two() -> None:
-        for _ in range(2):
-            ex.submit(blocking)
-
-    try:
         submitters = [world.threading.Thread(target=submits_two, name=f"execspec-submitter {k}") for k in range(3)]
         for t in submitters:
             t.start()
@@ -177,9 +183,6 @@ def _three_submitters(world: Any) -> tuple[str, ...]:
         for _ in range(4):
             ex.submit(blocking)
         return (first, _counted(world, prefix, 10, blocking))
-    finally:
-        blocking.release()
-        ex.shutdown(wait=True)
 
 
 def _callback_submits(world: Any) -> tuple[str, ...]:
