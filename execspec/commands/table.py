@@ -96,7 +96,13 @@ def main(argv: Sequence[str]) -> int:
         print(f"execspec table: the table in {args.readme} is not what {source} renders; "
               f"run 'execspec table --from {source}'", file=sys.stderr)
         return 1
-    args.readme.write_text(readme_table.replace_table(readme, table), encoding="utf-8")
+    try:  # read again: the run takes minutes, and the README may have been edited meanwhile
+        readme = args.readme.read_text(encoding="utf-8")
+        written = readme_table.replace_table(readme, table)
+    except (OSError, readme_table.TableMarkersMissing) as exc:
+        print(f"execspec table: {args.readme}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+        return 2
+    args.readme.write_text(written, encoding="utf-8")
     print(f"table of {len(doc['targets'])} target(s) written to {args.readme} (from {source})", file=sys.stderr)
     return 0
 

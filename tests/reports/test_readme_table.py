@@ -84,6 +84,24 @@ def test_table_writes_between_the_markers_and_check_says_when_it_is_stale(
     assert readme.read_text(encoding="utf-8") == text  # writing again changes nothing
 
 
+def test_an_edit_made_to_the_readme_while_the_table_runs_is_kept(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run takes minutes: the README is read again before the table is written into it."""
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# x\n\n{readme_table.BEGIN}\nold\n{readme_table.END}\n", encoding="utf-8")
+    document = tmp_path / "run.json"
+
+    def run(doc: Path, profile: str) -> int:  # stands for the check of every target
+        doc.write_text(json.dumps(_doc()), encoding="utf-8")
+        readme.write_text(readme.read_text(encoding="utf-8") + "\nedited meanwhile\n", encoding="utf-8")
+        return 0
+
+    monkeypatch.setattr(table, "_run", run)
+    assert table.main(["--document", str(document), "--readme", str(readme)]) == 0
+    text = readme.read_text(encoding="utf-8")
+    assert text.endswith("\nedited meanwhile\n") and readme_table.current_table(text) == readme_table.render(_doc())
+
+
 def test_table_without_markers_or_with_a_bad_document_is_one_line_and_exit_2(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     readme = tmp_path / "README.md"
