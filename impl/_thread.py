@@ -267,12 +267,20 @@ def _work(pool: _Pool) -> None:
                 return
         while True:
             if call is _NOTHING:  # none in hand: wait for one, outside the locks
-                if not counted and q.empty():
-                    with lock:
-                        if q.empty():
-                            pool.idle += 1
-                            counted = True
-                call = q.get()
+                while not counted:  # TPE-IDLE-REUSE: never block in get() uncounted
+                    if q.empty():
+                        with lock:
+                            if q.empty():
+                                pool.idle += 1
+                                counted = True
+                                break
+                    try:
+                        call = q.get(False)  # a call is queued: take it, no count spent
+                        break
+                    except queue.Empty:
+                        pass  # another worker took it first: look again
+                if call is _NOTHING:
+                    call = q.get()
                 counted = False  # whoever put this call spent an idle count (perhaps ours)
                 if call is None:
                     q.put(None)  # pass the stop signal on to the next worker

@@ -27,9 +27,9 @@ BUGS = {
     "as_completed-timeout on a running future past its deadline, the gate opened, then next":
         ("_waiting.py", 188, "continue  # news arrived", "break  # news arrived", "AC-YIELDS-AS-COMPLETE"),
     "three workers, a call submitted while the first one finishes, then two more":
-        ("_thread.py", 309, "if q.empty():", "if not q.empty():", "TPE-IDLE-REUSE"),
+        ("_thread.py", 317, "if q.empty():", "if not q.empty():", "TPE-IDLE-REUSE"),
     "interpreter exit with two calls queued by a daemon thread (the workers are daemons)":
-        ("_thread.py", 479, "for t in threads:", "for t in ():", "TPE-INTERPRETER-EXIT"),
+        ("_thread.py", 487, "for t in threads:", "for t in ():", "TPE-INTERPRETER-EXIT"),
 }
 
 

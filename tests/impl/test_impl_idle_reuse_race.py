@@ -1,10 +1,9 @@
-"""An open finding of issue 9 (helper-23), kept as a test: impl can start a thread while one of its
-workers is idle (TPE-IDLE-REUSE as written). A new worker sees the queue non-empty and does not
-count itself idle; another worker's fast path takes the call; the new worker then blocks in
-get() uncounted, and a later burst starts a third thread beside two idle ones: on 6 of 256
-schedules of this program (seeds 50, 130, 149, 168, 197, 225). CPython's pool never does it.
-A strict xfail for impl until its hand-off of calls to idle workers is fixed (then it passes,
-and the mark goes)."""
+"""TPE-IDLE-REUSE when a worker goes idle just as another takes the call it saw queued (issue 9,
+found by helper-23): a new worker saw the queue non-empty and did not count itself idle, another
+worker's fast path took the call, and the new worker blocked in get() uncounted, so a later burst
+started a third thread beside two idle ones (impl before this fix: 6 of these 256 schedules,
+seeds 50, 130, 149, 168, 197, 225). A worker now never blocks in get() uncounted. CPython's pool
+never does it either; both are held to 2 threads on every schedule."""
 
 from __future__ import annotations
 
@@ -62,7 +61,6 @@ def test_the_stdlib_reuses_its_idle_workers_on_every_schedule() -> None:
     assert set(seen.values()) == {2}, {s: n for s, n in seen.items() if n != 2}
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9, open: impl's idle hand-off race (a worker blocked uncounted)")
 def test_impl_reuses_its_idle_workers_on_every_schedule() -> None:
     seen = _threads("execspec.impl")
     assert set(seen.values()) == {2}, {s: n for s, n in seen.items() if n != 2}
