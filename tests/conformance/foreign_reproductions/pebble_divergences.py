@@ -55,14 +55,13 @@ if __name__ == "__main__":
     p.join()
     # EXE-SHUTDOWN-CANCEL-FUTURES: stop() (the nearest to cancel_futures) leaves a queued call PENDING
     p = pebble.ThreadPool(max_workers=1)
-    gate = threading.Event()
-    p.schedule(gate.wait, args=(5,))
+    started, gate = threading.Event(), threading.Event()
+    p.schedule(lambda: (started.set(), gate.wait(5)))
     f1 = p.schedule(pow, args=(2, 3))
-    time.sleep(0.2)
+    started.wait(5)  # the only worker is busy: f1 is queued behind it
     p.stop()
     gate.set()
-    p.join()
-    time.sleep(0.2)
+    p.join()  # every worker has ended: nothing changes f1 after this
     print("stop() then join(): the queued call", f1._state)
     shown.append(f1._state == "PENDING")
     # FUT-RESULT-FALSY-EXC: the stdlib Future's gh-132063 (Python < 3.13.4)
