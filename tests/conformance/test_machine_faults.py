@@ -65,3 +65,30 @@ def test_an_interrupted_client_call_does_not_hang_the_scenario() -> None:
     assert len(runs) == 2 and all(r.tried > 30 for r in runs), [(r.scenario, r.tried) for r in runs]
     for r in runs:
         assert r.survived == r.tried, f"{r.scenario}: {[(s.point.where, s.left) for s in r.strandings][:3]}"
+
+
+@pytest.mark.timeout(300)
+def test_a_submit_interrupted_after_queueing_leaves_no_gate_shut() -> None:
+    """An interrupt in submit() while it starts a worker, after the pool queued the call: the
+    submit raises, so the driver gives the next submit the same fid. The kit used to replace
+    that fid's gate, and the queued call waited on the old one for ever, reported as impl's
+    deadlock at 5 of the shape's 120 points; the kit now keeps every gate for close()."""
+    runs = shape_faults(Target.parse("impl"), names=(
+        "three workers, a call submitted while the first one finishes, then two more",), max_points=200)
+    assert len(runs) == 1 and runs[0].tried > 100, [(r.scenario, r.tried) for r in runs]
+    assert runs[0].survived == runs[0].tried, [(s.point.describe(), s.left) for s in runs[0].strandings][:3]
+
+
+def test_the_kit_opens_the_gate_of_a_fid_prepared_twice() -> None:
+    import threading
+
+    from execspec.conformance.kits.threads import ThreadKit
+    from execspec.model import TaskKind
+
+    kit = ThreadKit(threading)
+    kit.prepare(1, TaskKind.RETURNS, True)
+    first = kit._gates[1]
+    kit.prepare(1, TaskKind.RETURNS, True)  # the submit it was for raised
+    assert kit._gates[1] is not first
+    kit.close()
+    assert first.is_set() and kit._gates[1].is_set()

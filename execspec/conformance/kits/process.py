@@ -141,6 +141,7 @@ class SocketKit:
         self._began = threading.Condition(self._lock)  # notified each time a task begins
         self._kinds: dict[int, TaskKind] = {}
         self._gates: dict[int, threading.Event] = {}
+        self._retired: list[threading.Event] = []  # as ThreadKit's: gates of fids prepared again
         self._begun: dict[int, int] = {}
         self._init_calls: list[tuple[Any, ...]] = []
         self._gate_bound = gate_bound
@@ -158,6 +159,9 @@ class SocketKit:
     def prepare(self, fid: int, kind: TaskKind, gated: bool) -> None:
         with self._lock:
             self._kinds[fid] = kind
+            old = self._gates.pop(fid, None)
+            if old is not None:
+                self._retired.append(old)
             if gated:
                 self._gates[fid] = threading.Event()
 
@@ -184,7 +188,9 @@ class SocketKit:
 
     def close(self) -> None:
         """Open every gate, stop serving and close the listening socket (idempotent)."""
-        for gate in list(self._gates.values()):
+        with self._lock:
+            gates = [*self._retired, *self._gates.values()]
+        for gate in gates:
             gate.set()
         if self._closed:
             return

@@ -37,12 +37,19 @@ class ThreadKit:
         self._awaits: dict[int, tuple[int, list[Any]]] = {}  # fid -> (awaited fid, the futures)
         self._kinds: dict[int, TaskKind] = {}
         self._gates: dict[int, Any] = {}
+        self._retired: list[Any] = []  # gates of fids prepared again: close() opens them too
         self._begun: list[int] = []
         self._init_calls: list[tuple[Any, ...]] = []
         self.fn: Callable[[int], int] = self._run
 
     def prepare(self, fid: int, kind: TaskKind, gated: bool) -> None:
+        """Task ``fid``'s kind and gate. A fid is prepared again when the submit it was
+        prepared for raised (an interrupt, say) after the pool had queued the call: the old
+        gate is kept, so that close() still opens it for the call that waits on it."""
         self._kinds[fid] = kind
+        old = self._gates.pop(fid, None)
+        if old is not None:
+            self._retired.append(old)
         if gated:
             self._gates[fid] = self._threading.Event()
 
@@ -103,5 +110,5 @@ class ThreadKit:
 
     def close(self) -> None:
         self._released.set()
-        for gate in list(self._gates.values()):
+        for gate in [*self._retired, *self._gates.values()]:
             gate.set()
