@@ -42,6 +42,14 @@ def _bound(world: Any) -> float | None:
     return None if world.shim else world.hang
 
 
+def _barrier(world: Any) -> float:
+    """How long a program waits for its own calls to meet (all begun, a callback run): a
+    bound even under the shim, where it costs no real time, so that a call that never comes
+    (one that an interrupt ended, under ``execspec faults --machine-shapes``) ends the wait
+    and shows as a wrong answer, not as a program that never returns."""
+    return 600.0 if world.shim else world.hang
+
+
 def _done(world: Any, value: object = 1) -> Any:
     f = world.cf.Future()
     f.set_result(value)
@@ -94,6 +102,7 @@ def _threads_lazy_and_reused(world: Any) -> tuple[str, ...]:
         ex = world.make(max_workers=3, thread_name_prefix=_COUNTED)
     except Exception as exc:  # noqa: BLE001
         return (f"raises {type(exc).__name__}",)
+    gates: list[Any] = []
     try:
         before = workers()
         for i in range(3):
@@ -101,14 +110,16 @@ def _threads_lazy_and_reused(world: Any) -> tuple[str, ...]:
             world.time.sleep(1)  # virtual seconds: every thread parks, the worker idle again
         after = workers()
         for _ in range(3):  # the worker runs each callback after its call, then is idle again
-            gate = world.threading.Event()
-            f = ex.submit(gate.wait)
+            gates.append(world.threading.Event())
+            f = ex.submit(gates[-1].wait)
             f.add_done_callback(lambda f: None)
-            gate.set()
+            gates[-1].set()
             f.result()
             world.time.sleep(1)
         later = workers()
     finally:
+        for gate in gates:  # (set already, unless the program was interrupted before)
+            gate.set()
         ex.shutdown(wait=True)
 
     def threads(n: int) -> str:
@@ -200,11 +211,11 @@ def _callback_submits(world: Any) -> tuple[str, ...]:
         f = ex.submit(gate.wait)
         f.add_done_callback(callback)
         gate.set()
-        called.wait()
+        called.wait(_barrier(world))
     finally:
         gate.set()
         ex.shutdown(wait=True)
-    return (f"the call submitted from the callback {seen[0]}",)
+    return (f"the call submitted from the callback {seen[0] if seen else 'never ran'}",)
 
 
 def _shutdown_after(world: Any, n: int, workers: int) -> str:
@@ -221,11 +232,15 @@ def _shutdown_after(world: Any, n: int, workers: int) -> str:
             rank = len(begun)
         if rank == n:
             all_begun.set()
-        all_begun.wait()  # every call runs at once: each on a thread of its own
+        all_begun.wait(_barrier(world))  # every call runs at once: each on a thread of its own
         world.time.sleep(rank)  # virtual seconds: the last to begin ends last
 
-    fs = [ex.submit(call) for _ in range(n)]
-    ex.shutdown(wait=True)
+    try:
+        fs = [ex.submit(call) for _ in range(n)]
+    finally:
+        ex.shutdown(wait=True)
+    if not all_begun.is_set():  # fewer threads than calls (or one was interrupted): a wrong answer
+        return f"{n} calls never all running at once"
     return (f"{n} call{'s' if n > 1 else ''}: {sum(f.done() for f in fs)} done, "
             f"{_workers(world, prefix)} threads alive after shutdown")
 
