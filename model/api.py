@@ -171,6 +171,11 @@ _CASES: tuple[Case, ...] = (
          ("EXE-SHUTDOWN-WAIT",),
          ("8 calls: 8 done, 0 threads alive after shutdown", "1 call: 1 done, 0 threads alive after shutdown"),
          "pool", shim_only=True),
+    # TPE-IDLE-REUSE: a worker that lost a queued call to another worker is idle all the same
+    # (the race shape runs it on pinned interleavings that reach that window)
+    Case("threads-idle-after-a-handoff", "ThreadPoolExecutor(3): a call, a second submitted as the first ends, "
+         "both workers idle, then two calls that block: the threads then", ("TPE-IDLE-REUSE",),
+         ("2 threads after two calls into two idle workers",), "pool", shim_only=True),
     # TPE-MAX-WORKERS-DEFAULT-38 / -313: max_workers=None means min(32, CPUs + 4): 6 on the
     # shim's 2 CPUs, so 6 of 10 blocked calls run at once (-35: not the 3.5 rule's 10)
     Case("max-workers-default", "ThreadPoolExecutor(): 10 calls that block, how many run at once",

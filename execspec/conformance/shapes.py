@@ -15,7 +15,8 @@ call on a bare future that is cancelled, running or finished; ``wait()`` in each
 timing out; waits and callbacks on cancelled futures; an idle worker's count; interpreter exit and
 a pool made after it; a next() half a second either side of its deadline; a stdlib future mixed
 with the target's; two narrow windows of a pool's threads, under pinned seeds; a fork while a
-pool's workers run (TPE-FORK: the shim's ``Env.fork``).
+pool's workers run (TPE-FORK: the shim's ``Env.fork``); a worker that lost the call it was started
+for to another, on two pinned interleavings.
 
 A shape only chooses calls. It runs through the machine's own rules, so the verdict is the
 model's exactly as for a generated example: nothing here says what a call should return.
@@ -446,10 +447,20 @@ def _fork_shapes() -> list[Shape]:
                   seed=300)]
 
 
+def _handoff_shapes() -> list[Shape]:
+    """The API case threads-idle-after-a-handoff (TPE-IDLE-REUSE) on two pinned interleavings
+    that reach its window: a new worker begins just after the first worker took the call it was
+    started for (impl before 12a9630 showed a third thread on 9 of 256 seeds, these two among
+    them; CPython and impl since, on none)."""
+    return [Shape(f"the API case threads-idle-after-a-handoff, interleaving {k} of 2",
+                  (_create(1), ("api_case", {"case": "threads-idle-after-a-handoff"}), _SETTLE), shim_only=True,
+                  seed=seed) for k, seed in ((1, 12), (2, 51))]
+
+
 SHAPES: tuple[Shape, ...] = tuple(_waiting_shapes() + _shutdown_shapes() + _map_shapes() + _done_shapes()
                                   + _init_shapes() + _deadlock_shapes() + _api_shapes()
                                   + _bare_shapes() + _multi_shapes() + _gap_shapes() + _nesting_shapes()
-                                  + _counting_shapes() + _late_gap_shapes() + _fork_shapes())
+                                  + _counting_shapes() + _late_gap_shapes() + _fork_shapes() + _handoff_shapes())
 
 
 class _SeededData:

@@ -53,3 +53,46 @@ def test_the_shape_catches_the_bug_it_was_written_for(shape: str, tmp_path: Path
     run_shapes(machine, tuple(s for s in SHAPES if s.name == shape))
     assert machine.found, f"{shape!r} did not catch impl/{file}:{line} {old!r} -> {new!r}"
     assert clause in machine.found[0].violation.clauses, machine.found[0].violation
+
+
+#: impl's worker loop before 12a9630: a new worker that saw the queue non-empty blocked in get()
+#: without counting itself idle, and another worker's fast path could take the call first
+_FIXED_LOOP = """                while not counted:  # TPE-IDLE-REUSE: never block in get() uncounted
+                    if q.empty():
+                        with lock:
+                            if q.empty():
+                                pool.idle += 1
+                                counted = True
+                                break
+                    try:
+                        call = q.get(False)  # a call is queued: take it, no count spent
+                        break
+                    except queue.Empty:
+                        pass  # another worker took it first: look again
+                if call is _NOTHING:
+                    call = q.get()
+"""
+_OLD_LOOP = """                if not counted and q.empty():
+                    with lock:
+                        if q.empty():
+                            pool.idle += 1
+                            counted = True
+                call = q.get()
+"""
+
+
+def test_the_handoff_shapes_catch_impl_before_its_idle_reuse_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = Path(execspec.impl.__file__).parent
+    shutil.copytree(root, tmp_path / "impl_pre_handoff", ignore=shutil.ignore_patterns("__pycache__"))
+    path = tmp_path / "impl_pre_handoff" / "_thread.py"
+    text = path.read_text()
+    assert _FIXED_LOOP in text, "impl's worker loop changed: update this test's copy of it"
+    path.write_text(text.replace(_FIXED_LOOP, _OLD_LOOP))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    shapes = [s for s in SHAPES if s.name.startswith("the API case threads-idle-after-a-handoff")]
+    assert len(shapes) == 2
+    for shape in shapes:
+        machine = machine_for(Target.parse("impl_pre_handoff:ThreadPoolExecutor"), Mode.SHIM)
+        run_shapes(machine, (shape,))
+        assert machine.found, f"{shape.name!r} did not catch impl before 12a9630"
+        assert machine.found[0].violation.clauses == ("TPE-IDLE-REUSE",), machine.found[0].violation
