@@ -5,12 +5,12 @@ nothing of execspec.   (exit 0: the divergence showed)
 
 import logging
 import sys
-import time
 
 from distributed import Client, Event, LocalCluster
 
 
 def block(name):
+    Event(name + "-began").set()
     Event(name).wait(30)
     return 0
 
@@ -21,7 +21,7 @@ if __name__ == "__main__":
     client = Client(cluster)
     ex = client.get_executor()
     f = ex.submit(block, "gate")
-    time.sleep(1.5)  # executing on the worker's only thread by now
+    assert Event("gate-began", client=client).wait(30), "the call never began on the worker"
     running = f.running()
     cancelled = f.cancel()
     print("an executing call: running()", running, "| cancel() ->", cancelled)

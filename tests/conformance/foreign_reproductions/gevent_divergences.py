@@ -25,11 +25,18 @@ def bad(f):
     raise ValueError("callback")
 
 
+def until(done, bound=10.0):
+    """Wait (bounded) until ``done()``: gevent's futures have no running() and no condition to wait on."""
+    deadline = time.monotonic() + bound
+    while not done() and time.monotonic() < deadline:
+        threading.Event().wait(0.01)
+
+
 ex = ThreadPoolExecutor(max_workers=1)
-gate = threading.Event()
-f0 = ex.submit(gate.wait, 10)  # on the only worker
+gate, began = threading.Event(), threading.Event()
+f0 = ex.submit(lambda: (began.set(), gate.wait(10)))  # on the only worker
 f1 = ex.submit(pow, 2, 3)  # queued behind it
-time.sleep(0.2)
+assert began.wait(10), "the first call never began"
 seen = {
     "running() (FUT-RUNNING)": outcome(lambda: f0.running()),
     "cancel() of a queued call (FUT-CANCEL-PENDING; docs: True)": outcome(lambda: f1.cancel()),
@@ -37,7 +44,7 @@ seen = {
 gate.set()
 f1.result(5)
 fk = ex.submit(raise_, KeyError("k"))
-time.sleep(0.2)
+until(fk.done)
 seen["exception() of a call that raised (FUT-EXCEPTION-VALUE; docs: returns it)"] = outcome(lambda: fk.exception(5))
 seen["submit(fn, fn=1) (EXE-SUBMIT-CALL; fn is positional-only)"] = outcome(
     lambda: ex.submit(lambda **kw: kw, fn=1).result(5))

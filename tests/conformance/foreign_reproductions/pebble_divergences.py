@@ -85,7 +85,12 @@ if __name__ == "__main__":
         f0 = p.schedule(wait_for, args=(running, go))
         f1 = p.schedule(began.set)
         running.wait(10)  # f0 runs in the worker; f1 is queued behind it
-        time.sleep(0.3)  # pebble's own window: it hands f1 to the busy worker meanwhile
+        # pebble's own window: its scheduler thread hands f1 to the busy worker's channel; wait
+        # (bounded) until it has (f1's task registered as dispatched), not for a fixed time
+        tasks = p._pool_manager.task_manager.tasks
+        deadline = time.monotonic() + 5
+        while not any(t.future is f1 for t in list(tasks.values())) and time.monotonic() < deadline:
+            go.wait(0.01)
         cancelled = f1.cancel()
         go.set()
         f0.result(10)

@@ -10,7 +10,8 @@ import sys
 import time
 
 
-def block(e):
+def block(began, e):
+    began.set()
     e.wait(30)
     return 0
 
@@ -31,10 +32,13 @@ if __name__ == "__main__":
         import loky
         ex = loky.get_reusable_executor(max_workers=1)
     m = mp.Manager()
-    e = m.Event()
-    f0 = ex.submit(block, e)
+    began, e = m.Event(), m.Event()
+    f0 = ex.submit(block, began, e)
     f1 = ex.submit(task, 1)
-    time.sleep(1.5)
+    assert began.wait(30), "the first call never began"
+    deadline = time.monotonic() + 10  # the manager thread moves f1 to the call queue on its own time:
+    while not f1.running() and time.monotonic() < deadline:  # a bounded wait for it, not a sleep
+        e.wait(0.01)
     running, cancelled = f1.running(), f1.cancel()
     print(which, "| the running call: running()", f0.running(), "| the queued call: running()", running,
           "cancel() ->", cancelled)
