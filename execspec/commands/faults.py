@@ -1,6 +1,6 @@
 """``execspec faults [TARGET ...]``: raise an asynchronous exception (KeyboardInterrupt by
-default) at each scheduling point of the shutdown, cancel, wait, as_completed, timeout, idle and
-burst scenarios in turn, under the deterministic shim, and report what each interrupt stranded.
+default) at each scheduling point of the shutdown, cancel, wait, as_completed, timeout, idle,
+burst and handoff scenarios in turn, under the deterministic shim, and report what each interrupt stranded.
 
 Per scenario it prints the injection points tried and survived and, for each point that
 stranded work, the thread, the interrupted frame (file:line) and the operation, and what was

@@ -1,15 +1,22 @@
 """Fault injection (``execspec.sched.faults``): a KeyboardInterrupt at every injection point
-of the shutdown, cancel, wait, as_completed, timeout and idle scenarios strands nothing in impl
+of the shutdown, cancel, wait, as_completed, timeout, idle, burst and handoff scenarios strands
+nothing in impl
 and always comes out of the scenario as itself; impl's old shutdown(cancel_futures) and timed
 wait are caught where the issue says, and so are a pool whose interrupted idle worker keeps its
-idle count and futures that turn an interrupt into a TimeoutError; every Thread.start() the OS
+idle count (after a call, or after losing its call to another worker: impl with one line
+changed) and futures that turn an interrupt into a TimeoutError; every Thread.start() the OS
 refuses (``at="start"``) strands nothing in impl, and a pool that keeps counting the refused
 thread is caught; the stdlib's strandings are
 found and stable. Deterministic: one seeded schedule, every point tried."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
+
+import execspec.impl
 
 pytest.importorskip("greenlet")
 
@@ -59,6 +66,31 @@ def test_an_idle_worker_ended_by_an_interrupt_must_give_back_its_idle_count() ->
     assert idle, good.render()
     run = inject_faults(SCENARIOS["idle"], module="execspec.impl", max_points=1_000)
     assert run.ok and run.tried == run.points > 10, run.render()  # impl gives its count back
+
+
+#: impl's new worker that lost its call to another counts itself idle, then waits in get();
+#: the known-bad copy forgets that it counted (the mutant impl/_thread.py:275 of the run at 5e87b23)
+_COUNTS = """                                pool.idle += 1
+                                counted = True
+                                break
+"""
+
+
+def test_a_worker_that_lost_its_call_must_give_back_its_idle_count(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    root = Path(execspec.impl.__file__).parent
+    shutil.copytree(root, tmp_path / "impl_stale_handoff", ignore=shutil.ignore_patterns("__pycache__"))
+    path = tmp_path / "impl_stale_handoff" / "_thread.py"
+    text = path.read_text()
+    assert text.count(_COUNTS) == 1, "impl's worker loop changed: update this test's copy of it"
+    path.write_text(text.replace(_COUNTS, _COUNTS.replace("counted = True", "counted = False")))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    bad = inject_faults(SCENARIOS["handoff"], module="impl_stale_handoff", max_points=1_000)
+    assert bad.baseline == (), bad.render()  # uninterrupted, the copy works
+    caught = [s for s in bad.strandings if s.point.op.endswith(".get") and "not run within" in s.left[-1]]
+    assert caught, bad.render()
+    run = inject_faults(SCENARIOS["handoff"], module="execspec.impl", max_points=1_000)
+    assert run.ok and run.tried == run.points > 100, run.render()
 
 
 def test_an_interrupt_must_come_out_of_the_scenario_as_itself() -> None:

@@ -12,7 +12,10 @@ by the world once it settles.
   so an interrupt there ends it while the pool counts it idle (TPE-IDLE-REUSE), and the second
   call must still run;
 - ``burst``: five calls into a cold pool of three, then each awaited; a submit that raises
-  RuntimeError (a thread the OS refused: ``at="start"``) is skipped, the rest must all run.
+  RuntimeError (a thread the OS refused: ``at="start"``) is skipped, the rest must all run;
+- ``handoff``: a worker started for a call that the other worker took first (it is held in its
+  initializer meanwhile) counts itself idle and waits; interrupted there, it must give its idle
+  count back, so that of two calls then, the second still gets a thread (TPE-IDLE-REUSE).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any, Callable
 
 from execspec.sched.faults.world import FaultWorld
 
-__all__ = ["SCENARIOS", "as_completed", "burst", "cancel", "idle", "shutdown", "timeout", "wait"]
+__all__ = ["SCENARIOS", "as_completed", "burst", "cancel", "handoff", "idle", "shutdown", "timeout", "wait"]
 
 
 def _noop(f: Any) -> None:
@@ -101,8 +104,35 @@ def burst(w: FaultWorld) -> None:
         f.result(timeout=5)
 
 
+def handoff(w: FaultWorld) -> None:
+    """Two workers, the second held in its initializer while the first takes the call it was
+    started for; then the second goes idle, and two calls follow, the first blocking until the
+    second has run."""
+    hold, began = w.gate(), []
+
+    def init() -> None:
+        began.append(None)
+        if len(began) == 2:  # the second worker: held until the first has taken its call
+            hold.wait()
+
+    ex = w.pool(2, initializer=init)
+    first = w.gate()
+    w.submit(ex, first.wait)  # the first worker runs it
+    f = w.submit(ex, abs, -1)  # that worker is busy: a second one starts for f, and is held
+    first.set()  # the first worker ends its call and takes f itself
+    f.result(timeout=5)
+    hold.set()  # the second worker finds the queue empty: it counts itself idle and waits
+    w.env.time.sleep(1)  # virtual seconds: both workers idle
+    gate = w.threading.Event()  # (not a w.gate(): settling must not rescue what is tested here)
+    try:
+        w.submit(ex, gate.wait)
+        w.due(w.submit(ex, gate.set), 5, "two workers, one busy: the other is idle or a new one can start")
+    finally:
+        gate.set()
+
+
 #: name -> scenario, in the order the command runs them
 SCENARIOS: dict[str, Callable[[FaultWorld], None]] = {
     "shutdown": shutdown, "cancel": cancel, "wait": wait, "as_completed": as_completed,
-    "timeout": timeout, "idle": idle, "burst": burst,
+    "timeout": timeout, "idle": idle, "burst": burst, "handoff": handoff,
 }

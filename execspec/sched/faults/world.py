@@ -10,7 +10,9 @@ rest. Whatever is left after that is stranded for good:
 - a shim lock or condition of the executor (reachable from its module, its pools or its
   futures) that someone still holds;
 - a controlled thread still alive;
-- a waiter record left on a future by an interrupted wait (counted as the scenario ends).
+- a waiter record left on a future by an interrupted wait (counted as the scenario ends);
+- a call the scenario found not run in time though a worker was free for it (``due``): work
+  that settling would rescue, but only because settling opens the gate that held it up.
 """
 
 from __future__ import annotations
@@ -43,10 +45,12 @@ class FaultWorld:
         self.pools: list[Any] = []
         self.futures: list[tuple[str, Any]] = []
         self.gates: list[Any] = []
+        self.late: list[str] = []  # calls due() found not run in time
 
-    def pool(self, max_workers: int) -> Any:
-        """A new executor of the target, shut down (wait=True) when the world settles."""
-        ex = self._make(max_workers=max_workers)
+    def pool(self, max_workers: int, **kwargs: Any) -> Any:
+        """A new executor of the target (``kwargs`` to its factory: an initializer, say), shut
+        down (wait=True) when the world settles."""
+        ex = self._make(max_workers=max_workers, **kwargs)
         self.pools.append(ex)
         return ex
 
@@ -60,6 +64,17 @@ class FaultWorld:
         """Check ``f`` after settling: it must be done."""
         self.futures.append((name or f"f{len(self.futures)}", f))
         return f
+
+    def due(self, f: Any, within: float, why: str) -> None:
+        """``f`` must be done within ``within`` virtual seconds (``why``: what should have run
+        it); if not, that is stranded work, even if settling would run it later."""
+        try:
+            f.exception(timeout=within)
+        except self.cf.TimeoutError:
+            name = next((n for n, g in self.futures if g is f), "a future")
+            self.late.append(f"{name} not run within {within:g} s: {why}")
+        except self.cf.CancelledError:
+            pass
 
     def gate(self) -> Any:
         """A shim Event for tasks to wait on; the harness sets it when it settles."""
@@ -94,7 +109,7 @@ class FaultWorld:
 
     def left_behind(self, rt: Runtime) -> list[str]:
         """After settling and interpreter exit: everything stranded (empty: survived)."""
-        out = [f"{name} {_state(f)}" for name, f in self.futures if not f.done()]
+        out = [f"{name} {_state(f)}" for name, f in self.futures if not f.done()] + self.late
         for lock in self._locks():
             owner = lock._owner
             if owner is not None:
