@@ -108,7 +108,8 @@ def handoff(w: FaultWorld) -> None:
     """Two workers, the second held in its initializer while the first takes the call it was
     started for; then the second goes idle, and two calls follow, the first blocking until the
     second has run."""
-    hold, began = w.gate(), []
+    hold = w.gate()
+    began: list[None] = []
 
     def init() -> None:
         began.append(None)
