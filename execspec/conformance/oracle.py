@@ -145,7 +145,11 @@ class Oracle:
         the clauses the last call's result rested on (a view right after a call that returned
         too early contradicts what the call said)."""
         v = self._blame_part(snap)
-        if self.last is not None:
+        # a cancelled future whose task began is no state of the model at all, however early or
+        # late the last call returned: what that call's result rested on would be named for nothing
+        impossible = any(isinstance(f, FutureView) and f.state is FState.CANCELLED and f.started
+                         for f in snap.futures)
+        if self.last is not None and not impossible:
             before, op, shown = self.last
             v.clauses = tuple(sorted(set(v.clauses) | set(explain(before, op, self.opts, self.held).get(shown, ()))))
         if all(s.pool.init is InitKind.FAILS for s in self.beliefs):
