@@ -30,7 +30,8 @@ from execspec.conformance.driver import Driver, World
 from execspec.conformance.kits.threads import ThreadKit
 from execspec.conformance.machine import Mode, machine_for
 from execspec.conformance.session import perform
-from execspec.conformance.shapes import SHAPES, Shape, _SeededData
+from execspec.conformance.shape_runner import SeededData
+from execspec.conformance.shapes import SHAPES, Shape
 from execspec.sched.faults import FaultRun, FaultWorld, inject_faults
 
 __all__ = ["shape_faults", "shape_scenario"]
@@ -86,7 +87,7 @@ def _recorded(target: Any, shapes: Sequence[Shape]) -> list[tuple[str, list[Acti
     out = []
     for k, shape in enumerate(shapes):
         m = machine()
-        data = _SeededData(k)
+        data = SeededData(k)
         try:
             for rule, kwargs in shape.steps:
                 getattr(m, rule)(**kwargs, data=data)

@@ -31,7 +31,7 @@ from execspec.conformance import replay
 from execspec.conformance.actions import Action
 from execspec.conformance.machine import Divergence, Hazard, Mode, ShrinkBudgetSpent, machine_for
 from execspec.conformance.oracle import Violation
-from execspec.conformance.shapes import run_shapes
+from execspec.conformance.shape_runner import run_shapes
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ for to another, on two pinned interleavings.
 A shape only chooses calls. It runs through the machine's own rules, so the verdict is the
 model's exactly as for a generated example: nothing here says what a call should return.
 Hypothesis has no way to seed a stateful run with fixed rule sequences (``@example`` is for
-plain tests), which is why these are written out and run by :func:`run_shapes`.
+plain tests), which is why these are written out and run by :func:`~.shape_runner.run_shapes`.
 
 >>> len(SHAPES) > 40, all(s.steps[0][0] == "create" for s in SHAPES)
 (True, True)
@@ -29,60 +29,24 @@ plain tests), which is why these are written out and run by :func:`run_shapes`.
 
 from __future__ import annotations
 
-import inspect
-from dataclasses import dataclass
 from typing import Any
 
-from hypothesis.stateful import INVARIANT_MARKER
-
-from execspec.conformance.loop import FixedData, Observing, ShrinkBudgetSpent
-from execspec.conformance.oracle import Violation
+from execspec.conformance.shape_steps import SETTLE as _SETTLE
+from execspec.conformance.shape_steps import Shape, Step
+from execspec.conformance.shape_steps import bare as _bare
+from execspec.conformance.shape_steps import callback as _cb
+from execspec.conformance.shape_steps import create as _create
+from execspec.conformance.shape_steps import fcall as _fcall
+from execspec.conformance.shape_steps import map_step as _map
+from execspec.conformance.shape_steps import open_gate as _open
+from execspec.conformance.shape_steps import submit as _submit
+from execspec.conformance.shape_steps import wait as _wait
+from execspec.conformance.shape_steps import waits as _waits
 from execspec.model import InitKind, ReturnWhen, TaskKind, Timeout
-
-Step = tuple[str, dict[str, Any]]
 
 _R, _E = TaskKind.RETURNS, TaskKind.RAISES
 _NONE, _ZERO, _FIN = Timeout.NONE, Timeout.ZERO, Timeout.FINITE
 
-
-@dataclass(frozen=True)
-class Shape:
-    """One fixed call sequence: rule names of the machine with their arguments."""
-
-    name: str
-    steps: tuple[Step, ...]
-    #: how many interleavings to run it under (a shape whose bug hides in a narrow window of
-    #: the executor's own threads gets several; each has its own fixed seeds)
-    schedules: int = 1
-    #: only under the shim (a step whose rule's precondition asks for it: interpreter exit)
-    shim_only: bool = False
-    #: a CPython defect this shape shows that the model's CPython reading does not record yet:
-    #: until it does, the shape is not run on CPython's own stdlib (whose run would fail on it)
-    cpython_bug: str = ""
-    #: the schedule seeds' base (None: the shape's index): pinned where the interleavings that
-    #: reach a narrow window were found by trying seeds, so shapes added before it do not move them
-    seed: int | None = None
-
-
-def _create(workers: int | None = 1, init: InitKind = InitKind.NONE, base: bool = False,
-            initargs: tuple[int, ...] = ()) -> Step:
-    return "create", {"workers": workers, "init": init, "base": base, "initargs": initargs}
-
-
-def _submit(kind: TaskKind = _R, gated: bool = False) -> Step:
-    return "submit", {"kind": kind, "gated": gated}
-
-
-def _fcall(fid: int, what: str, timeout: Timeout = _NONE) -> Step:
-    return "future_call", {"n": fid, "what": what, "timeout": timeout}
-
-
-def _open(k: int = 0) -> Step:
-    """Open the ``k``-th closed gate (in the order of their futures)."""
-    return "open_gate", {"n": k}
-
-
-_SETTLE: Step = ("settle", {})
 
 #: interleavings for a shape whose bug needs the executor's threads to stop at one point
 _WINDOW = 12
@@ -147,10 +111,6 @@ def _shutdown_shapes() -> list[Shape]:
     out.append(Shape("drop the executor with work queued",
                      (_create(1), _submit(gated=True), _submit(), ("drop_executor", {}), _open(), _SETTLE)))
     return out
-
-
-def _map(gated: tuple[bool, bool], timeout: bool, kinds: tuple[TaskKind, ...] = (_R, _R)) -> Step:
-    return "map", {"kinds": list(kinds), "gated": [*gated, False], "timeout": timeout}
 
 
 def _map_shapes() -> list[Shape]:
@@ -222,11 +182,6 @@ def _init_shapes() -> list[Shape]:
     return out
 
 
-def _waits(on: int = -1) -> Step:
-    """Submit a task that waits on future ``on`` (-1: on the next one made)."""
-    return "submit_waiting", {"n": on}
-
-
 def _deadlock_shapes() -> list[Shape]:
     """The docs' two deadlocks, which end the example as the documented hazard, and their
     near misses, which must not hang (a free worker, a bare future the client sets)."""
@@ -256,18 +211,6 @@ def _api_shapes() -> list[Shape]:
         Shape("every API case, a call running and one queued",
               (_create(1), _submit(gated=True), _submit(), *cases, _open(), _SETTLE, _fcall(1, "result"))),
     ]
-
-
-def _bare(what: str) -> Step:
-    return "bare_call", {"n": 0, "what": what}
-
-
-def _cb(fid: int) -> Step:
-    return "add_done_callback", {"n": fid, "raising": False}
-
-
-def _wait(fids: list[int], when: ReturnWhen, timeout: Timeout = _NONE) -> Step:
-    return "wait", {"ns": fids, "when": when, "timeout": timeout}
 
 
 def _bare_shapes() -> list[Shape]:
@@ -463,60 +406,4 @@ SHAPES: tuple[Shape, ...] = tuple(_waiting_shapes() + _shutdown_shapes() + _map_
                                   + _counting_shapes() + _late_gap_shapes() + _fork_shapes() + _handoff_shapes())
 
 
-class _SeededData:
-    """The ``data`` a rule draws its schedule seed from, fixed per shape (the shim's
-    interleavings differ from shape to shape, and are the same on every run)."""
-
-    def __init__(self, seed: int) -> None:
-        self.seed = seed
-
-    def draw(self, strategy: Any, label: str = "") -> int:
-        self.seed = (self.seed * 37 + 11) % 256
-        return self.seed
-
-
-def run_shapes(machine: type[Observing], shapes: tuple[Shape, ...] = SHAPES) -> int:
-    """Run each shape through a fresh instance of ``machine`` until one shows a violation (kept
-    in ``machine.found`` like any other); returns how many ran."""
-    ran = 0
-    runs = [(k, j, shape) for k, shape in enumerate(shapes) for j in range(shape.schedules)
-            if (machine.shim or not shape.shim_only) and not (shape.cpython_bug and machine.cpython)]
-    for k, j, shape in runs:
-        try:
-            m = machine()
-        except ShrinkBudgetSpent:  # pragma: no cover - only once something was found
-            break
-        ran += 1
-        # a shape run under several interleavings gets the simplest first: the client runs
-        # while it can (seed 0), so the executor's threads start only once it waits
-        base = k if shape.seed is None else shape.seed
-        data: Any = FixedData() if shape.schedules > 1 and j == 0 else _SeededData(base + 1000 * j)
-        try:
-            for name, kwargs in shape.steps:
-                if getattr(m, "ended", False):  # a documented deadlock ended the example
-                    break
-                m.steps.append((name, dict(kwargs)))  # (Hypothesis's rule calls note themselves)
-                getattr(m, name)(**kwargs, data=data)
-                _check_invariants(m)
-        except Violation:
-            pass
-        finally:
-            try:
-                m.teardown()
-            except Violation:
-                pass
-        if machine.found:
-            machine.found[0].shape = shape.name
-            break
-    return ran
-
-
-def _check_invariants(m: Observing) -> None:
-    """Call the machine's ``@invariant`` methods, as Hypothesis does after every step."""
-    for _, f in inspect.getmembers(type(m)):
-        inv = getattr(f, INVARIANT_MARKER, None)
-        if inv is not None:
-            inv.function(m)
-
-
-__all__ = ["SHAPES", "Shape", "run_shapes"]
+__all__ = ["SHAPES", "Shape"]

@@ -14,7 +14,8 @@ from execspec.conformance.kits import ThreadKit
 from execspec.conformance.loading import NOT_APPLICABLE
 from execspec.conformance.machine import Mode, machine_for
 from execspec.conformance.oracle import Oracle, Violation
-from execspec.conformance.shapes import SHAPES, Shape, run_shapes
+from execspec.conformance.shape_runner import run_shapes
+from execspec.conformance.shapes import SHAPES, Shape
 from execspec.model import FState, FutureView, InitKind, Ok, Returned, Submit, TaskKind
 from execspec.targets import Target
 from execspec.targets.kind import ExecutorKind

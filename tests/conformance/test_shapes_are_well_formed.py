@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from execspec.conformance.machine import MAX_FUTURES, ConformanceMachine
-from execspec.conformance.shapes import SHAPES, Shape, run_shapes
+from execspec.conformance.shape_runner import run_shapes
+from execspec.conformance.shapes import SHAPES, Shape
 
 
 def test_every_step_is_a_rule_of_the_machine() -> None:

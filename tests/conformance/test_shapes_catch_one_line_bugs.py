@@ -19,7 +19,8 @@ import pytest
 
 import execspec.impl
 from execspec.conformance.machine import Mode, machine_for
-from execspec.conformance.shapes import SHAPES, run_shapes
+from execspec.conformance.shape_runner import run_shapes
+from execspec.conformance.shapes import SHAPES
 from execspec.targets import Target
 
 #: shape -> (impl file, line, the text there, the bug's text, the clause the machine must name)

@@ -16,7 +16,8 @@ import pytest
 
 import execspec.sched.runner as runner
 from execspec.conformance.machine import Mode, machine_for
-from execspec.conformance.shapes import SHAPES, run_shapes
+from execspec.conformance.shape_runner import run_shapes
+from execspec.conformance.shapes import SHAPES
 from execspec.targets import Target
 
 _AS_COMPLETED = tuple(s for s in SHAPES if s.name.startswith("as_completed"))
