@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterator
 
 from execspec.model.api import OTHER_CPUS, cpus_label
 
+
 def _barrier(world: Any) -> float:
     """How long a program waits for its own calls to meet (all begun, a callback run): a
     bound even under the shim, where it costs no real time, so that a call that never comes
@@ -27,21 +28,22 @@ def _barrier(world: Any) -> float:
 _COUNTED = "execspec-api-counted"
 
 
-def _threads_lazy_and_reused(world: Any) -> tuple[str, ...]:
-    def workers() -> int:
-        return sum(t.name.startswith(_COUNTED) for t in world.threading.enumerate())
+def _threads(n: int) -> str:
+    return f"{n} thread{'' if n == 1 else 's'}"
 
+
+def _threads_lazy_and_reused(world: Any) -> tuple[str, ...]:
     try:
         ex = world.make(max_workers=3, thread_name_prefix=_COUNTED)
     except Exception as exc:  # noqa: BLE001
         return (f"raises {type(exc).__name__}",)
     gates: list[Any] = []
     try:
-        before = workers()
+        before = _workers(world, _COUNTED)
         for i in range(3):
             ex.submit(abs, -i).result()
             world.time.sleep(1)  # virtual seconds: every thread parks, the worker idle again
-        after = workers()
+        after = _workers(world, _COUNTED)
         for _ in range(3):  # the worker runs each callback after its call, then is idle again
             gates.append(world.threading.Event())
             f = ex.submit(gates[-1].wait)
@@ -49,17 +51,13 @@ def _threads_lazy_and_reused(world: Any) -> tuple[str, ...]:
             gates[-1].set()
             f.result()
             world.time.sleep(1)
-        later = workers()
+        later = _workers(world, _COUNTED)
     finally:
         for gate in gates:  # (set already, unless the program was interrupted before)
             gate.set()
         ex.shutdown(wait=True)
-
-    def threads(n: int) -> str:
-        return f"{n} thread{'' if n == 1 else 's'}"
-
-    return (f"{before} threads before any submit", f"{threads(after)} after three calls one after another",
-            f"{threads(later)} after three more with callbacks")
+    return (f"{before} threads before any submit", f"{_threads(after)} after three calls one after another",
+            f"{_threads(later)} after three more with callbacks")
 
 
 class _Blocking:
@@ -235,7 +233,7 @@ def _idle_after_a_handoff(world: Any) -> tuple[str, ...]:
         ex.submit(began.set)
         began.wait(_barrier(world))  # the first worker is ending its call: the next is queued behind it
         f = ex.submit(first_gate.wait)
-        f.add_done_callback(lambda f: None)
+        f.add_done_callback(lambda f: None)  # so its worker is not counted idle as the call ends
         sleep(1)  # virtual seconds: every thread that can run has run
         first_gate.set()
         f.result(_barrier(world))
@@ -248,7 +246,7 @@ def _idle_after_a_handoff(world: Any) -> tuple[str, ...]:
         first_gate.set()
         gate.set()
         ex.shutdown(wait=True)
-    return (f"{n} thread{'' if n == 1 else 's'} after two calls into two idle workers",)
+    return (f"{_threads(n)} after two calls into two idle workers",)
 
 
 #: case name (execspec.model.api.CASES) -> its program, for the cases of this module

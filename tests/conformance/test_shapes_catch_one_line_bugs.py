@@ -34,10 +34,14 @@ BUGS = {
 }
 
 
+def _impl_copy(tmp_path: Path, name: str) -> Path:
+    """impl copied to ``tmp_path/name`` (a package of that name once ``tmp_path`` is on the path)."""
+    shutil.copytree(Path(execspec.impl.__file__).parent, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return tmp_path / name
+
+
 def _impl_with(tmp_path: Path, name: str, file: str, line: int, old: str, new: str) -> None:
-    root = Path(execspec.impl.__file__).parent
-    shutil.copytree(root, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
-    path = tmp_path / name / file
+    path = _impl_copy(tmp_path, name) / file
     lines = path.read_text().splitlines(keepends=True)
     assert old in lines[line - 1], f"impl/{file}:{line} is no longer {old!r}: {lines[line - 1]!r}"
     lines[line - 1] = lines[line - 1].replace(old, new)
@@ -56,23 +60,9 @@ def test_the_shape_catches_the_bug_it_was_written_for(shape: str, tmp_path: Path
     assert clause in machine.found[0].violation.clauses, machine.found[0].violation
 
 
-#: impl's worker loop before 12a9630: a new worker that saw the queue non-empty blocked in get()
-#: without counting itself idle, and another worker's fast path could take the call first
-_FIXED_LOOP = """                while not counted:  # TPE-IDLE-REUSE: never block in get() uncounted
-                    if q.empty():
-                        with lock:
-                            if q.empty():
-                                pool.idle += 1
-                                counted = True
-                                break
-                    try:
-                        call = q.get(False)  # a call is queued: take it, no count spent
-                        break
-                    except queue.Empty:
-                        pass  # another worker took it first: look again
-                if call is _NOTHING:
-                    call = q.get()
-"""
+#: impl's worker loop before 12a9630 (it replaces the wait for a call, from ``while not counted``
+#: to the blocking ``get()``): a new worker that saw the queue non-empty blocked in get() without
+#: counting itself idle, and another worker's fast path could take the call first
 _OLD_LOOP = """                if not counted and q.empty():
                     with lock:
                         if q.empty():
@@ -83,12 +73,13 @@ _OLD_LOOP = """                if not counted and q.empty():
 
 
 def test_the_handoff_shapes_catch_impl_before_its_idle_reuse_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = Path(execspec.impl.__file__).parent
-    shutil.copytree(root, tmp_path / "impl_pre_handoff", ignore=shutil.ignore_patterns("__pycache__"))
-    path = tmp_path / "impl_pre_handoff" / "_thread.py"
+    path = _impl_copy(tmp_path, "impl_pre_handoff") / "_thread.py"
     text = path.read_text()
-    assert _FIXED_LOOP in text, "impl's worker loop changed: update this test's copy of it"
-    path.write_text(text.replace(_FIXED_LOOP, _OLD_LOOP))
+    last = "                    call = q.get()\n"
+    start = text.index("                while not counted:")
+    end = text.index(last, start) + len(last)
+    assert "q.get(False)" in text[start:end], "impl's worker loop changed: update this test's old loop"
+    path.write_text(text[:start] + _OLD_LOOP + text[end:])
     monkeypatch.syspath_prepend(str(tmp_path))
     shapes = [s for s in SHAPES if s.name.startswith("the API case threads-idle-after-a-handoff")]
     assert len(shapes) == 2

@@ -3,7 +3,8 @@ found by helper-23): a new worker saw the queue non-empty and did not count itse
 worker's fast path took the call, and the new worker blocked in get() uncounted, so a later burst
 started a third thread beside two idle ones (impl before this fix: 6 of these 256 schedules,
 seeds 50, 130, 149, 168, 197, 225). A worker now never blocks in get() uncounted. CPython's pool
-never does it either; both are held to 2 threads on every schedule."""
+never does it either; both are held to 2 threads on every schedule. The program is the
+machine's own API case (threads-idle-after-a-handoff)."""
 
 from __future__ import annotations
 
@@ -11,36 +12,21 @@ from typing import Any
 
 import pytest
 
+from execspec.conformance.api_threads import THREAD_PROGRAMS
+from execspec.conformance.driver import World
 from execspec.sched import run_once
 from execspec.sched.kernel.execution import Outcome
 from execspec.sched.strategies.random import RandomStrategy
 
 pytestmark = pytest.mark.timeout(300)
 
-PREFIX = "idle-reuse"
-
-
 def _program(env: Any, module: str) -> int:
-    """Two workers idle, then two blocking calls: how many threads the pool has then."""
-    cf, threading, time = env.load(module), env.threading, env.time
-    ex = cf.ThreadPoolExecutor(3, thread_name_prefix=PREFIX)
-    began, gate_b, gate = threading.Event(), threading.Event(), threading.Event()
-    try:
-        ex.submit(began.set)
-        began.wait()  # the first worker is finishing its call: the next is queued behind it
-        b = ex.submit(gate_b.wait)
-        b.add_done_callback(lambda f: None)
-        time.sleep(1)  # virtual: every thread that can run has run
-        gate_b.set()
-        b.result()
-        time.sleep(1)  # both workers idle now
-        ex.submit(gate.wait)
-        ex.submit(gate.wait)  # TPE-IDLE-REUSE: both go to the idle workers
-        time.sleep(1)
-        return sum(t.name.startswith(PREFIX) for t in threading.enumerate())
-    finally:
-        gate.set()
-        ex.shutdown(wait=True)
+    """The machine's API case threads-idle-after-a-handoff, against ``module``'s pool: two
+    workers idle, then two blocking calls; how many threads the pool has then."""
+    cf = env.load(module)
+    world = World(cf, cf.ThreadPoolExecutor, env.threading, env.time, shim=True)
+    shown = THREAD_PROGRAMS["threads-idle-after-a-handoff"](world)
+    return int(shown[0].split()[0])  # "2 threads after two calls into two idle workers"
 
 
 def _threads(module: str) -> dict[int, int]:
