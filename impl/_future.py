@@ -1,20 +1,24 @@
 """Future: the state of one call, and the only place that state changes.
 
 Design (why it is fast): the stdlib gives every future its own Condition (an RLock, a deque
-and two lists per call); here a future is five slots. One module-wide lock, ``_lock``,
-guards every state change of every future, for a few bytecodes at a time. A thread that has
-to block parks a private Lock (the "gate") on the future and sleeps on it; completion opens it.
+and two lists per call); here a future is nine slots, one of them an RLock of its own,
+``_lock``, which guards its state, gates and callbacks for a few bytecodes at a time. No lock is shared
+between futures (issue 12: one lock for all of them made 32 workers queue on it in a convoy,
+each hand-off an OS wake-up, at a third of the speed). A thread that has to block parks a
+private Lock (the "gate") on the future and sleeps on it; completion opens it.
 
     worker                          waiter (result(timeout))
     ------                          ------
-                                    with _lock: not done -> park gate
-    with _lock: FINISHED,
+                                    with f._lock: not done -> park gate
+    with f._lock: FINISHED,
       take gates, open them         gate.acquire(timeout) returns True
     run callbacks (no lock held)    read _value (stable once done)
 
 A waiter that times out re-checks under ``_lock``: a completion that raced with the deadline
 wins (INV-NO-LOST-WAKEUP); otherwise its gate is removed. Reading ``_status`` without the lock
 is safe: it only moves forward (INV-DONE-MONOTONE), after ``_value``/``_error`` are written.
+Lock order: a future's lock before a pool's lock and before a waiter's (impl/_waiting.py);
+never two futures' locks at once.
 """
 
 from __future__ import annotations
@@ -23,7 +27,6 @@ import concurrent.futures as _cf
 import functools
 import logging
 import math
-import os
 import threading
 from concurrent.futures import CancelledError, InvalidStateError, TimeoutError
 from typing import Any, Callable, TypeVar
@@ -40,12 +43,10 @@ CANCELLED = 2  # entered by cancel() on a pending future; done at once (FUT-CANC
 FINISHED = 3  # entered by set_result()/set_exception() (FUT-SET-RESULT, FUT-SET-EXCEPTION)
 _STATE_NAMES = ("pending", "running", "cancelled", "finished")
 
-# Guards every future's state, gates and callbacks. Never held while user code runs, except
-# what a garbage collection under it runs (a __del__, a weakref callback): hence reentrant.
-_lock = threading.RLock()
-if hasattr(os, "register_at_fork"):  # TPE-FORK: a child never inherits the lock mid-update
-    os.register_at_fork(before=_lock.acquire, after_in_parent=_lock.release,
-                        after_in_child=_lock._at_fork_reinit)  # type: ignore[attr-defined]
+_RLock = threading.RLock  # a future's lock: never held while user code runs, except what a
+# garbage collection under it runs (a __del__, a weakref callback), which may touch the same
+# future: hence reentrant. (TPE-FORK: a child may inherit one mid-update, as with the stdlib's
+# Conditions, but only on a future of the parent's, which the child cannot have a use for.)
 
 
 def wait_on(gate: threading.Lock, timeout: float | None) -> bool:
@@ -53,20 +54,20 @@ def wait_on(gate: threading.Lock, timeout: float | None) -> bool:
     return gate.acquire(True, -1 if timeout is None else min(timeout, threading.TIMEOUT_MAX))
 
 
-def locked_anyway(work: Callable[[], _R]) -> _R:
-    """``work()`` under ``_lock``, taken even if an interrupt arrives while taking it (it is
-    raised once ``work`` is done; a second one goes through): for the cleanup of a wait."""
+def locked_anyway(lock: Any, work: Callable[[], _R]) -> _R:
+    """``work()`` under the RLock ``lock``, taken even if an interrupt arrives while taking it
+    (it is raised once ``work`` is done; a second one goes through): for the cleanup of a wait."""
     interrupted: BaseException | None = None
     try:
-        _lock.acquire()
+        lock.acquire()
     except BaseException as exc:
         interrupted = exc
-        if not _lock._is_owned():  # type: ignore[attr-defined]
-            _lock.acquire()
+        if not lock._is_owned():
+            lock.acquire()
     try:
         done = work()
     finally:
-        _lock.release()
+        lock.release()
     if interrupted is not None:
         raise interrupted
     return done
@@ -104,12 +105,14 @@ class Future(_cf.Future[_T]):
 
     # _fn, _args, _kwargs: the call a pool queued this future for, set by submit() and
     # dropped by the worker that takes it (impl/_thread.py); one allocation less per call
-    __slots__ = ("_status", "_value", "_error", "_gates", "_callbacks", "_fn", "_args", "_kwargs")
+    __slots__ = ("_lock", "_status", "_value", "_error", "_gates", "_callbacks", "_fn", "_args",
+                 "_kwargs")
     _fn: Any  # callable, args tuple and kwargs dict while queued; None once taken (or never set)
     _args: Any
     _kwargs: Any
 
     def __init__(self) -> None:  # FUT-CREATE-PENDING (no Condition: see the module docstring)
+        self._lock = _RLock()
         self._status = PENDING
         self._value: Any = None
         self._error: BaseException | None = None
@@ -132,7 +135,7 @@ class Future(_cf.Future[_T]):
 
     def cancel(self) -> bool:
         """Cancel the call if it has not started; return True if the future is now cancelled."""
-        with _lock:
+        with self._lock:
             state = self._status
             if state == CANCELLED:
                 return True  # FUT-CANCEL-CANCELLED
@@ -187,7 +190,7 @@ class Future(_cf.Future[_T]):
         """Call ``fn(future)`` once the future is done; at once, here, if it already is."""
         if not callable(fn):
             raise TypeError(f"add_done_callback() needs a callable taking the future, got {fn!r}")
-        with _lock:
+        with self._lock:
             if self._status < CANCELLED:  # FUT-CB-ORDER: kept in the order added
                 if self._callbacks is None:
                     self._callbacks = []
@@ -197,7 +200,7 @@ class Future(_cf.Future[_T]):
 
     def set_running_or_notify_cancel(self) -> bool:
         """For executors: mark the future running (True), or report it cancelled (False)."""
-        with _lock:
+        with self._lock:
             state = self._status
             if state == PENDING:
                 self._status = RUNNING  # FUT-SRN-PENDING
@@ -223,7 +226,7 @@ class Future(_cf.Future[_T]):
 
     def _finish(self, result: Any, exception: BaseException | None) -> bool:
         """Move to FINISHED unless already done; False if it was (FUT-SET-INVALID)."""
-        with _lock:
+        with self._lock:
             if self._status >= CANCELLED:
                 return False
             self._value, self._error = result, exception  # FUT-SET-ON-PENDING: pending is fine
@@ -233,7 +236,7 @@ class Future(_cf.Future[_T]):
         return True
 
     def _settle(self, state: int) -> list[Callable[[Future[_T]], object]] | None:
-        """Under ``_lock``: enter a done state, open every gate, hand back the callbacks."""
+        """Under ``self._lock``: enter a done state, open every gate, hand back the callbacks."""
         self._status = state  # INV-TERMINAL-STABLE: nothing leaves a done state
         gates = self._gates
         if gates is not None:
@@ -259,7 +262,7 @@ class Future(_cf.Future[_T]):
                 raise
 
     def _park(self, open_gate: Callable[[], object]) -> bool:
-        """Under ``_lock``: park a gate opener to be called once done; False if done already."""
+        """Under ``self._lock``: park a gate opener to be called once done; False if done already."""
         if self._status >= CANCELLED:
             return False
         if self._gates is None:
@@ -268,7 +271,7 @@ class Future(_cf.Future[_T]):
         return True
 
     def _unpark(self, open_gate: Callable[[], object]) -> bool:
-        """Under ``_lock``: remove a gate opener parked by a waiter that stopped waiting;
+        """Under ``self._lock``: remove a gate opener parked by a waiter that stopped waiting;
         True if the future is done."""
         gates = self._gates
         if gates is not None and open_gate in gates:
@@ -283,13 +286,13 @@ class Future(_cf.Future[_T]):
         gate.acquire()
         opened = False
         try:
-            with _lock:
+            with self._lock:
                 opened = not self._park(gate.release)
             if not opened:
                 opened = wait_on(gate, timeout)
         finally:
             if not opened:  # timed out, or interrupted (a KeyboardInterrupt): leave no gate;
                 # INV-NO-LOST-WAKEUP: done right at the deadline counts as done
-                opened = locked_anyway(functools.partial(self._unpark, gate.release))
+                opened = locked_anyway(self._lock, functools.partial(self._unpark, gate.release))
         if not opened:
             raise TimeoutError()  # FUT-RESULT-TIMEOUT, FUT-EXCEPTION-TIMEOUT

@@ -8,9 +8,10 @@ it puts it back and exits, so the one signal reaches every worker.
 A worker that finds the queue empty counts itself in ``_Pool.idle`` (under the pool lock,
 where every put happens); submit() spends one instead of starting a thread (TPE-IDLE-REUSE).
 The count never exceeds the workers about to block on the queue, so no call waits while a
-worker could be started. A worker that finishes a call with no callbacks due takes the next
-queued call, if any, and claims it in the same hold of the futures' lock (issue 12: one hold
-per call); one that has to wait takes it outside the locks, ``holding`` it until its claim.
+worker could be started. A worker takes a call outside the locks, ``holding`` it until it
+claims it under that call's own lock; shutdown(cancel_futures=True) sets ``cancelling`` first,
+so a claim after it cancels, and cancels the held calls itself. No lock is shared by the
+workers on their way through a call (issue 12: a shared one made a convoy at 32 workers).
 A new worker is reserved under the pool lock (it enters ``threads``, so the bound holds) and
 started outside it, as a start waits for the OS; joiners first wait until ``reserved`` is
 empty, so every call queued before the stop signal has its worker joined. A reserved worker
@@ -27,7 +28,7 @@ replacement; a start the OS refuses with no other worker fresh forgets them.
 
 Exception safety (issue 11): a BaseException may arrive between any two statements (a
 signal's KeyboardInterrupt), from a done-callback or from the initializer; none strands a
-future. Calls are settled as they are taken off the queue, one at a time under the futures'
+future. Calls are settled as they are taken off the queue, one at a time under each one's
 lock, so an interrupt leaves the rest queued, to run; a worker that dies of one settles the
 call in its hands, passes the stop signal on, gives back its idle count and starts its own
 replacement if calls are left queued; callbacks due run even when an interrupt cut the
@@ -37,6 +38,7 @@ settling short.
 from __future__ import annotations
 
 import concurrent.futures as _cf
+import functools
 import itertools
 import os
 import queue
@@ -71,7 +73,7 @@ class _Pool:
 
     def __init__(self, max_workers: int, prefix: str, initializer: Callable[..., object] | None,
                  initargs: tuple[Any, ...]) -> None:  # fmt: skip
-        self.lock = threading.RLock()  # guards the rest and every put; reentrant as _future._lock
+        self.lock = threading.RLock()  # guards the rest and every put; reentrant as a future's lock
         self.started = threading.Condition(self.lock)  # notified when `reserved` shrinks
         self.queue: queue.SimpleQueue[Future[Any] | None] = queue.SimpleQueue()
         self.idle = 0  # workers that found the queue empty and were not yet handed a call
@@ -90,7 +92,7 @@ class _Pool:
         # claimed yet is cancelled at its claim, as if still queued (EXE-SHUTDOWN-CANCEL-TAKEN)
         self.cancelling = False
         # per worker, the call it took off the queue and has not claimed yet: shutdown
-        # (cancel_futures=True) cancels these too, under the futures' lock, as queued ones
+        # (cancel_futures=True) cancels these too, each under its lock, as queued ones
         self.holding: dict[threading.Thread, Future[Any]] = {}
 
     def refuse(self, error: BaseException) -> None:
@@ -113,31 +115,31 @@ class _Pool:
         call: Any = _NOTHING
         stop = False
         try:
-            with _future._lock, self.lock:  # lock order: futures' lock, then the pool lock
+            with self.lock:  # from here no submit queues a call, and (cancelling) every claim cancels
                 if error is None:
-                    self.cancelling = True  # under the futures' lock: every claim after this cancels
+                    self.cancelling = True
                 if refusal is not None:  # the stop signal goes in last, after what is left
                     if self.refusal is None or isinstance(refusal, BrokenThreadPool):
                         self.refusal = refusal
                     stop = True
-                try:
-                    while True:
-                        call = self.queue.get(False)
-                        if call is None:
-                            stop = True
-                        else:
-                            _settle(call, due, error)
-                        call = _NOTHING
-                except queue.Empty:
-                    pass
-                finally:
-                    if call is not _NOTHING and call is not None:
-                        _settle(call, due, error)  # taken, then interrupted: settled too
-                    if stop:
-                        self.queue.put(None)
-                    if error is None:  # EXE-SHUTDOWN-CANCEL-TAKEN: those workers hold, too
-                        for held in list(self.holding.values()):
-                            _settle(held, due, None)
+            try:  # each call under its own lock, and not the pool's (the lock order)
+                while True:
+                    call = self.queue.get(False)
+                    if call is None:
+                        stop = True
+                    else:
+                        _settle_anyway(call, due, error)
+                    call = _NOTHING
+            except queue.Empty:
+                pass
+            finally:
+                if call is not _NOTHING and call is not None:
+                    _settle_anyway(call, due, error)  # taken, then interrupted: settled too
+                if stop:
+                    self.queue.put(None)
+                if error is None:  # EXE-SHUTDOWN-CANCEL-TAKEN: those workers hold, too
+                    for held in list(self.holding.values()):
+                        _settle_anyway(held, due, None)
         finally:
             _run_due(due)
 
@@ -199,8 +201,13 @@ class _Pool:
         self.refuse(RuntimeError(_AFTER_SHUTDOWN))
 
 
+def _settle_anyway(f: Future[Any], due: _Due, error: Callable[[], BaseException] | None) -> None:
+    """``_settle`` under ``f``'s lock, taken even if an interrupt arrives while taking it."""
+    _future.locked_anyway(f._lock, functools.partial(_settle, f, due, error))
+
+
 def _settle(f: Future[Any], due: _Due, error: Callable[[], BaseException] | None) -> None:
-    """Under the futures' lock: cancel ``f`` (or fail it with ``error()``) unless done; it
+    """Under ``f``'s lock: cancel ``f`` (or fail it with ``error()``) unless done; it
     was taken off the queue, so its call is dropped."""
     f._fn = f._args = f._kwargs = None
     if f._status >= CANCELLED:
@@ -246,7 +253,7 @@ def _break_anyway(pool: _Pool) -> None:
 
 def _work(pool: _Pool) -> None:
     """A worker thread's body: run queued calls until told to stop."""
-    q, lock, flock = pool.queue, pool.lock, _future._lock
+    q, lock = pool.queue, pool.lock
     stopped = counted = False
     cancelled: _Due = []  # a taken call cancelled at its claim: its callbacks, run outside the lock
     call: Any = _NOTHING
@@ -266,33 +273,34 @@ def _work(pool: _Pool) -> None:
                     _break_anyway(pool)
                 return
         while True:
-            if call is _NOTHING:  # none in hand: wait for one, outside the locks
-                while not counted:  # TPE-IDLE-REUSE: never block in get() uncounted
-                    if q.empty():
-                        with lock:
-                            if q.empty():
-                                pool.idle += 1
-                                counted = True
-                                break
-                    try:
-                        call = q.get(False)  # a call is queued: take it, no count spent
-                        break
-                    except queue.Empty:
-                        pass  # another worker took it first: look again
-                if call is _NOTHING:
-                    call = q.get()
-                counted = False  # whoever put this call spent an idle count (perhaps ours)
-                if call is None:
-                    q.put(None)  # pass the stop signal on to the next worker
-                    stopped = True
-                    return
-                holding[me] = call  # (no switch since get() returned: shutdown sees it held, or queued)
-                flock.acquire()  # (not `with`, here and below: half the cost; no signal's
-                try:  # KeyboardInterrupt reaches a worker thread between acquire and try)
-                    del holding[me]
-                    runs = _claim(pool, call, cancelled)
-                finally:
-                    flock.release()
+            # none in hand: wait for one, outside the locks
+            while not counted:  # TPE-IDLE-REUSE: never block in get() uncounted
+                if q.empty():
+                    with lock:
+                        if q.empty():
+                            pool.idle += 1
+                            counted = True
+                            break
+                try:
+                    call = q.get(False)  # a call is queued: take it, no count spent
+                    break
+                except queue.Empty:
+                    pass  # another worker took it first: look again
+            if call is _NOTHING:
+                call = q.get()
+            counted = False  # whoever put this call spent an idle count (perhaps ours)
+            if call is None:
+                q.put(None)  # pass the stop signal on to the next worker
+                stopped = True
+                return
+            holding[me] = call  # (no switch since get() returned: shutdown sees it held, or queued)
+            flock = call._lock
+            flock.acquire()  # (not `with`, here and below: half the cost; no signal's
+            try:  # KeyboardInterrupt reaches a worker thread between acquire and try)
+                del holding[me]
+                runs = _claim(pool, call, cancelled)
+            finally:
+                flock.release()
             f = call
             fn, args, kwargs = f._fn, f._args, f._kwargs  # only this worker took f off the queue
             f._fn = f._args = f._kwargs = None  # the future no longer keeps them alive
@@ -305,38 +313,26 @@ def _work(pool: _Pool) -> None:
                 except BaseException as exc:  # TPE-WORKER-SURVIVES-EXCEPTION
                     value, error = None, exc
                 callbacks = None
+                flock = f._lock
                 flock.acquire()
                 try:
                     if f._status == RUNNING:  # else set_result() won while it ran: that stands
                         f._value, f._error = value, error
                         # TPE-IDLE-REUSE: idle *before* waiters wake, so a submit() made after
                         # result() returns reuses this worker; not if callbacks are due (they run
-                        # here first, and may block). Lock order: futures' lock, then pool lock.
+                        # here first, and may block). Lock order: the future's, then the pool's.
                         if f._callbacks is None and q.empty():
                             with lock:
                                 if q.empty():
                                     pool.idle += 1
                                     counted = True
                         callbacks = f._settle(FINISHED)
-                    if not callbacks and not q.empty():  # issue 12: the next call is taken and
-                        try:  # claimed in this same hold of the lock (one hold per call, no holding)
-                            call = q.get(False)
-                        except queue.Empty:  # another worker took it
-                            pass
-                        else:
-                            counted = False
-                            if call is None:
-                                q.put(None)
-                                stopped = True
-                                return
-                            runs = _claim(pool, call, cancelled)
                 finally:
                     flock.release()
                 if callbacks:
                     f._run_callbacks(callbacks)
                 del value, error, callbacks  # an idle worker keeps no result alive
-            if call is f:
-                call = _NOTHING
+            call = _NOTHING
             del f, fn, args, kwargs
     except BaseException as exc:
         # Not from a call (those are caught above): an interrupt, or a done-callback's
@@ -353,7 +349,7 @@ def _work(pool: _Pool) -> None:
 
 
 def _claim(pool: _Pool, f: Future[Any], cancelled: _Due) -> bool:
-    """Under the futures' lock: claim ``f``, just taken off the queue; True if it is to run.
+    """Under ``f``'s lock: claim ``f``, just taken off the queue; True if it is to run.
     TPE-FIFO-START: calls are taken, hence claimed, in the order they were queued."""
     if f._status != PENDING:  # INV-CANCELLED-NEVER-RUNS, INV-RUN-AT-MOST-ONCE
         return False

@@ -1,10 +1,15 @@
 """wait() and as_completed(): one waiter watching many futures.
 
-A waiter is a ``_Collector``: a gate (a Lock held until there is news) and a tally, both
-changed only under the futures' shared lock, and parked on each of our pending futures, so a
-completion and the check "is everything done?" cannot interleave badly (INV-NO-LOST-WAKEUP).
-Other futures (the stdlib's, say) are watched through their ``add_done_callback``, which
-cannot be removed: it stays on that future, harmlessly, until the future is done.
+A waiter is a ``_Collector``: a gate (a Lock held while there is no news) and a list of news,
+the futures seen done. Whoever completes a watched future appends it and opens the gate;
+nothing else, and nothing that can block or be interrupted (no lock: a completion under its
+future's lock must not wait for a waiter, and an interrupt there would cut the wake-ups of
+the other waiters short). The waiting thread does the rest: it takes the news, counts, decides
+whether ``return_when`` is met, and sleeps on the gate again if not. News is appended before
+the gate opens and taken before the waiter sleeps, so no wake-up is lost (INV-NO-LOST-WAKEUP);
+a wake-up with nothing new is harmless. Our futures are watched through an opener parked under
+each one's lock; other futures (the stdlib's, say) through ``add_done_callback``, which cannot
+be removed: it stays on that future, harmlessly, until the future is done.
 """
 
 from __future__ import annotations
@@ -36,69 +41,70 @@ class DoneAndNotDoneFutures(NamedTuple):
 
 
 class _Collector:
-    __slots__ = ("gate", "fired", "remaining", "mode", "ready", "parked")
+    __slots__ = ("gate", "news", "parked")
 
-    def __init__(self, count: int, mode: str) -> None:
+    def __init__(self) -> None:
         self.gate = threading.Lock()
         self.gate.acquire()
-        self.fired = False  # the gate was opened and nobody closed it since: release() no more
-        self.remaining = count  # futures not yet seen done
-        self.mode = mode
-        self.ready: list[_cf.Future[Any]] = []  # as_completed only: done, not yet yielded
+        self.news: list[_cf.Future[Any]] = []  # seen done, not yet taken by the waiter
         # (future, opener) parked so far: unwatch() removes them, however watch() ended
         self.parked: list[tuple[Future[Any], Callable[[], None]]] = []
 
     def note(self, f: _cf.Future[Any]) -> None:
-        """Under the futures' lock: ``f`` is done."""
-        self.remaining -= 1
-        if self.mode == "stream":
-            self.ready.append(f)
-        elif not (
-            self.remaining == 0  # WAIT-ALL-COMPLETED
-            or self.mode == FIRST_COMPLETED  # WAIT-FIRST-COMPLETED
-            # WAIT-FIRST-EXCEPTION; FUT-RESULT-FALSY-EXC: `is not None`, never the exception's truth
-            or (self.mode == FIRST_EXCEPTION and not f.cancelled() and f.exception() is not None)
-        ):
-            return
-        self.fire()
-
-    def fire(self) -> None:
-        if not self.fired:
-            self.fired = True
+        """``f`` is done: from any thread (under ``f``'s lock, if it is one of ours)."""
+        self.news.append(f)
+        try:
             self.gate.release()
+        except RuntimeError:
+            pass  # open already: the waiter has not taken the earlier news yet
 
-    def note_foreign(self, f: _cf.Future[Any]) -> None:
-        with _future._lock:
-            self.note(f)
+    def take(self) -> list[_cf.Future[Any]]:
+        """The waiter: the news since the last take, oldest first (a note racing with this
+        appends after the part taken, and is left for the next take)."""
+        news = self.news
+        n = len(news)
+        batch = news[:n]
+        del news[:n]
+        return batch
+
+    def sleep(self, deadline: float | None) -> bool:
+        """The waiter: wait for news until ``deadline`` (monotonic; None: no limit); False
+        once it passed with no news."""
+        return wait_on(self.gate, None if deadline is None else max(0.0, deadline - time.monotonic()))
+
+    def flush(self) -> None:
+        """The waiter, at its deadline: pass through the lock of each of our futures watched,
+        so that one marked done a moment ago (it notes itself before it lets go of its lock)
+        has told us by now (AC-TIMEOUT: no TimeoutError while a future is done)."""
+        for f, _ in self.parked:
+            with f._lock:
+                pass
 
     def watch(self, fs: Iterable[_cf.Future[Any]]) -> None:
         """Note the done futures and park on the others (``unwatch`` undoes it, even after
         an interrupt half-way: call both in one try/finally)."""
         parked = self.parked
         foreign: list[_cf.Future[Any]] = []
-        with _future._lock:
-            for f in fs:
-                if isinstance(f, Future):
-                    opener = functools.partial(self.note, f)
+        for f in fs:
+            if isinstance(f, Future):
+                opener = functools.partial(self.note, f)
+                with f._lock:
                     if f._park(opener):
                         parked.append((f, opener))
-                    else:
-                        self.note(f)  # WAIT-ALREADY-DONE, AC-DONE-FIRST
-                else:
-                    foreign.append(f)  # WAIT-MIXED-EXECUTORS, AC-MIXED-EXECUTORS
-            if self.remaining == 0:  # WAIT-EMPTY, or everything done already
-                self.fire()
+                        continue
+                self.note(f)  # WAIT-ALREADY-DONE, AC-DONE-FIRST
+            else:
+                foreign.append(f)  # WAIT-MIXED-EXECUTORS, AC-MIXED-EXECUTORS
         for f in foreign:
-            f.add_done_callback(self.note_foreign)  # runs at once if already done
+            f.add_done_callback(self.note)  # runs at once if already done
 
     def unwatch(self) -> None:
-        _future.locked_anyway(self._unwatch)  # even if interrupted again: leave no gate
-
-    def _unwatch(self) -> None:
-        self.fired = True  # late news must not touch the gate again
-        for f, opener in self.parked:
-            f._unpark(opener)
-        self.parked = []
+        """Take back every opener parked, even if interrupted again: leave none."""
+        parked = self.parked
+        while parked:
+            f, opener = parked[-1]
+            _future.locked_anyway(f._lock, functools.partial(f._unpark, opener))
+            parked.pop()
 
 
 def _checked(fs: Iterable[_cf.Future[_T]], caller: str) -> dict[_cf.Future[_T], None]:
@@ -132,16 +138,31 @@ def wait(fs: Iterable[_cf.Future[_T]], timeout: float | None = None,
         raise ValueError("return_when must be FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED, "
                          f"not {return_when!r}")
     futures = _checked(fs, "wait")  # WAIT-DUPLICATES
-    collector = _Collector(len(futures), return_when)  # WAIT-DEFAULT-ALL
-    try:  # an interrupted wait (a KeyboardInterrupt) leaves no gate parked either
-        collector.watch(futures)
-        if not collector.fired:
-            wait_on(collector.gate, limit)  # WAIT-TIMEOUT: on timeout just report; never raise
-    finally:
-        collector.unwatch()
+    _wait_until(_Collector(), futures, limit, return_when)  # WAIT-DEFAULT-ALL
     # WAIT-RETURNS-SETS, INV-WAIT-PARTITION; WAIT-CANCELLED-COUNTS: cancelled is done (gh-92001)
     done = {f for f in futures if f.done()}
     return DoneAndNotDoneFutures(done, set(futures) - done)
+
+
+def _wait_until(collector: _Collector, futures: dict[_cf.Future[Any], None], limit: float | None,
+               return_when: str) -> None:  # fmt: skip
+    """wait()'s loop: return once ``return_when`` holds for ``futures``, or ``limit`` seconds
+    passed (None: no limit)."""
+    deadline = None if limit is None else time.monotonic() + limit
+    pending = len(futures)  # WAIT-EMPTY: none, no waiting
+    try:  # an interrupted wait (a KeyboardInterrupt) leaves no opener parked either
+        collector.watch(futures)
+        while pending:
+            for f in collector.take():
+                pending -= 1  # WAIT-ALL-COMPLETED once none is left
+                if return_when == FIRST_COMPLETED or (  # WAIT-FIRST-COMPLETED
+                        # WAIT-FIRST-EXCEPTION; FUT-RESULT-FALSY-EXC: `is not None`, not truth
+                        return_when == FIRST_EXCEPTION and not f.cancelled() and f.exception() is not None):
+                    return
+            if pending and not collector.sleep(deadline):
+                return  # WAIT-TIMEOUT: on timeout just report; never raise
+    finally:
+        collector.unwatch()
 
 
 def as_completed(fs: Iterable[_cf.Future[_T]],
@@ -165,13 +186,12 @@ def as_completed(fs: Iterable[_cf.Future[_T]],
 def _yield_as_completed(futures: dict[_cf.Future[_T], None],
                         deadline: float | None) -> Iterator[_cf.Future[_T]]:  # fmt: skip
     total = len(futures)  # AC-EMPTY: nothing to yield, no waiting
-    collector = _Collector(total, "stream")
+    collector = _Collector()
     yielded = 0
     try:
         collector.watch(futures)
         while yielded < total:
-            with _future._lock:
-                batch, collector.ready = collector.ready, []
+            batch = collector.take()
             if batch:
                 yielded += len(batch)
                 for f in batch:  # AC-YIELDS-AS-COMPLETE, AC-CANCELLED-COUNTS
@@ -180,13 +200,10 @@ def _yield_as_completed(futures: dict[_cf.Future[_T], None],
                 continue
             left = None if deadline is None else deadline - time.monotonic()
             if (left is None or left > 0) and wait_on(collector.gate, left):
-                with _future._lock:
-                    collector.fired = False  # we hold the gate again; the next note reopens it
                 continue
-            with _future._lock:
-                if collector.ready:
-                    continue  # news arrived right at the deadline: deliver it first
+            collector.flush()
+            if collector.news:
+                continue  # news arrived right at the deadline: deliver it first
             raise TimeoutError(f"{total - yielded} of {total} futures not done after the timeout")
     finally:
         collector.unwatch()
-

@@ -26,11 +26,11 @@ from execspec.targets import Target
 #: shape -> (impl file, line, the text there, the bug's text, the clause the machine must name)
 BUGS = {
     "as_completed-timeout on a running future past its deadline, the gate opened, then next":
-        ("_waiting.py", 188, "continue  # news arrived", "break  # news arrived", "AC-YIELDS-AS-COMPLETE"),
+        ("_waiting.py", 206, "continue  # news arrived", "break  # news arrived", "AC-YIELDS-AS-COMPLETE"),
     "three workers, a call submitted while the first one finishes, then two more":
-        ("_thread.py", 317, "if q.empty():", "if not q.empty():", "TPE-IDLE-REUSE"),
+        ("_thread.py", 326, "if q.empty():", "if not q.empty():", "TPE-IDLE-REUSE"),
     "interpreter exit with two calls queued by a daemon thread (the workers are daemons)":
-        ("_thread.py", 487, "for t in threads:", "for t in ():", "TPE-INTERPRETER-EXIT"),
+        ("_thread.py", 483, "for t in threads:", "for t in ():", "TPE-INTERPRETER-EXIT"),
 }
 
 
@@ -63,20 +63,20 @@ def test_the_shape_catches_the_bug_it_was_written_for(shape: str, tmp_path: Path
 #: impl's worker loop before 12a9630 (it replaces the wait for a call, from ``while not counted``
 #: to the blocking ``get()``): a new worker that saw the queue non-empty blocked in get() without
 #: counting itself idle, and another worker's fast path could take the call first
-_OLD_LOOP = """                if not counted and q.empty():
-                    with lock:
-                        if q.empty():
-                            pool.idle += 1
-                            counted = True
-                call = q.get()
+_OLD_LOOP = """            if not counted and q.empty():
+                with lock:
+                    if q.empty():
+                        pool.idle += 1
+                        counted = True
+            call = q.get()
 """
 
 
 def test_the_handoff_shapes_catch_impl_before_its_idle_reuse_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _impl_copy(tmp_path, "impl_pre_handoff") / "_thread.py"
     text = path.read_text()
-    last = "                    call = q.get()\n"
-    start = text.index("                while not counted:")
+    last = "                call = q.get()\n"
+    start = text.index("            while not counted:")
     end = text.index(last, start) + len(last)
     assert "q.get(False)" in text[start:end], "impl's worker loop changed: update this test's old loop"
     path.write_text(text[:start] + _OLD_LOOP + text[end:])

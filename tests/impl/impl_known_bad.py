@@ -26,7 +26,7 @@ class SilentCancelFuture(impl.Future[Any]):
     """Breaks FUT-WAKES-WAITERS / WAIT-CANCELLED-COUNTS: cancel() wakes nobody (gh-92001 shape)."""
 
     def cancel(self) -> bool:
-        with _future._lock:
+        with self._lock:
             if self._status == _future.PENDING:
                 self._status = _future.CANCELLED  # state changes, but parked waiters sleep on
         return self._status == _future.CANCELLED

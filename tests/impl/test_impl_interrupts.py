@@ -53,11 +53,12 @@ def test_a_callback_interrupting_shutdown_cancel_futures_strands_nothing(mod: An
 
 
 class _InterruptingLock:
-    """The futures' lock of impl, raising KeyboardInterrupt on the ``nth`` acquire made by the
-    thread that armed it (what a signal arriving just before that ``with`` would do)."""
+    """A future's lock in impl, raising KeyboardInterrupt when the ``left`` count it shares with
+    the other futures' wrapped locks reaches 0 at an acquire made by the thread that armed it
+    (what a signal arriving just before that ``with`` would do)."""
 
-    def __init__(self, real: Any, nth: int) -> None:
-        self.real, self.left, self.owner = real, nth, threading.get_ident()
+    def __init__(self, real: Any, left: list[int]) -> None:
+        self.real, self.shared, self.owner = real, left, threading.get_ident()
 
     def __enter__(self) -> bool:
         return self.acquire()
@@ -67,8 +68,8 @@ class _InterruptingLock:
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         if threading.get_ident() == self.owner:
-            self.left -= 1
-            if self.left == 0:
+            self.shared[0] -= 1
+            if self.shared[0] == 0:
                 raise KeyboardInterrupt
         return bool(self.real.acquire(blocking, timeout))
 
@@ -83,19 +84,19 @@ class _InterruptingLock:
 def test_an_interrupt_inside_shutdown_cancel_futures_strands_nothing(
         nth: int, gate: Gate, monkeypatch: pytest.MonkeyPatch) -> None:
     # Issue 11's window: 300,000 calls queued, shutdown(wait=False, cancel_futures=True), an
-    # interrupt at the futures' lock while the calls are being cancelled. Before the fix impl
-    # took them all off the queue first, so the interrupt lost every one not yet cancelled.
+    # interrupt at the nth future's lock while the calls are being cancelled. Before the fix
+    # impl took them all off the queue first, so the interrupt lost every one not yet cancelled.
     n = 300_000
     ex = impl.ThreadPoolExecutor(max_workers=1)
     running = ex.submit(gate)
     gate.wait_started()
     queued = [ex.submit(abs, -i) for i in range(n)]
-    monkeypatch.setattr(impl_future, "_lock", _InterruptingLock(impl_future._lock, nth))
-    try:
+    left = [nth]
+    for f in queued:
+        f._lock = _InterruptingLock(f._lock, left)
+    with pytest.raises(KeyboardInterrupt):
         ex.shutdown(wait=False, cancel_futures=True)
-    except KeyboardInterrupt:
-        pass
-    monkeypatch.undo()
+    assert left[0] <= 0, "the interrupt was never raised: the test did not test anything"
     gate.open()
     ex.shutdown(wait=True)
     assert running.done()

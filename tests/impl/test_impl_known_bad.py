@@ -51,7 +51,7 @@ def check_cancel_wakes_a_waiter(future_cls: type[impl.Future[Any]], bound: float
     f.cancel()
     t.join(bound)
     if t.is_alive():
-        with _future._lock:
+        with f._lock:
             f._settle(f._status)  # rescue the stuck waiter before reporting
         t.join(bound)
         raise AssertionError("a waiter was not woken by cancel() (WAIT-CANCELLED-COUNTS)")

@@ -194,10 +194,8 @@ def test_worker_thread_is_not_daemon_so_exit_waits_for_it() -> None:  # TPE-INTE
 def test_code_run_by_the_collector_inside_our_locks_can_use_futures(ex: impl.ThreadPoolExecutor) -> None:
     # A __del__ or weakref callback may run on any allocation, including one made while this
     # thread holds impl's locks; if it touches futures or submits, it must not deadlock.
-    from execspec.impl import _future
-
     f: impl.Future[int] = impl.Future()
-    with _future._lock:  # as if a collection ran inside one of our critical sections
+    with f._lock:  # as if a collection ran inside one of f's critical sections and touched f
         assert f.cancel() and f.cancelled()
     with ex._pool.lock:
         g = ex.submit(abs, -1)

@@ -23,12 +23,12 @@ class _OldFuture(_impl.Future[Any]):
     def _wait(self, timeout: float | None) -> None:
         gate = threading.Lock()
         gate.acquire()
-        with _future._lock:
+        with self._lock:
             if not self._park(gate.release):
                 return
         if _future.wait_on(gate, timeout):  # the window: an interrupt here leaves the gate
             return
-        with _future._lock:
+        with self._lock:
             if self._status >= _future.CANCELLED:
                 return
             self._unpark(gate.release)

@@ -11,6 +11,7 @@ found and stable. Deterministic: one seeded schedule, every point tried."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -70,9 +71,9 @@ def test_an_idle_worker_ended_by_an_interrupt_must_give_back_its_idle_count() ->
 
 #: impl's new worker that lost its call to another counts itself idle, then waits in get();
 #: the known-bad copy forgets that it counted (the mutant impl/_thread.py:275 of the run at 5e87b23)
-_COUNTS = """                                pool.idle += 1
-                                counted = True
-                                break
+_COUNTS = """                            pool.idle += 1
+                            counted = True
+                            break
 """
 
 
@@ -162,7 +163,8 @@ def test_the_faults_command_passes_impl_and_fails_the_known_bad(capsys: pytest.C
     assert "seed 5" in out and "0 stranded work" in out
     assert main(["faults_known_bad:ThreadPoolExecutor", "--scenario", "shutdown"]) == 1
     out = capsys.readouterr().out
-    assert "(cancel) before _future._lock.acquire" in out and "pending, never run or cancelled" in out
+    assert re.search(r"\(cancel\) before RLock#\d+\.acquire", out)  # the future's own lock
+    assert "pending, never run or cancelled" in out
     assert main(["stdlib", "--scenario", "wait", "--max-points", "5"]) == 1
     out = capsys.readouterr().out
     assert "sampled 5 of" in out and "upstream:" in out

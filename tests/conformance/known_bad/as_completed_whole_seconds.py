@@ -6,7 +6,6 @@ import time
 from typing import Any, Callable, Iterable, Iterator
 
 from execspec.impl import ThreadPoolExecutor
-from execspec.impl import _future
 from execspec.impl._future import check_timeout, wait_on
 from execspec.impl._waiting import _checked, _Collector
 
@@ -17,24 +16,20 @@ def yield_as_completed(futures: dict[Any, None], deadline: float | None,
                        left_of: Callable[[float], float], expired: float = 0.0) -> Iterator[Any]:  # fmt: skip
     """impl's as_completed loop, with the time left before ``deadline`` read as ``left_of(exact)``,
     and the deadline taken as passed once that is at most ``expired`` (impl's: 0)."""
-    total, collector, yielded = len(futures), _Collector(len(futures), "stream"), 0
+    total, collector, yielded = len(futures), _Collector(), 0
     try:
         collector.watch(futures)
         while yielded < total:
-            with _future._lock:
-                batch, collector.ready = collector.ready, []
+            batch = collector.take()
             if batch:
                 yielded += len(batch)
                 yield from batch
                 continue
             left = None if deadline is None else left_of(deadline - time.monotonic())
             if (left is None or left > expired) and wait_on(collector.gate, left):
-                with _future._lock:
-                    collector.fired = False
                 continue
-            with _future._lock:
-                if collector.ready:
-                    continue
+            if collector.news:
+                continue
             raise TimeoutError(f"{total - yielded} of {total} futures not done after the timeout")
     finally:
         collector.unwatch()

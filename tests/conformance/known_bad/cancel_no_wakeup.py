@@ -14,7 +14,7 @@ class _SilentCancel(Future[Any]):
     __slots__ = ()
 
     def cancel(self) -> bool:
-        with _future._lock:
+        with self._lock:
             state = self._status
             if state == _future.PENDING:
                 self._status = _future.CANCELLED  # the bug: the parked gates are never opened

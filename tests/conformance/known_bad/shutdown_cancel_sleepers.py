@@ -35,7 +35,7 @@ class CancelFuturesLeavesWaitersAsleep(ThreadPoolExecutor):
 
 
 def _cancel_quietly(f: Future[Any]) -> None:
-    with _future._lock:
+    with f._lock:
         if f._status != _future.PENDING:
             return
         gates = f._gates or []

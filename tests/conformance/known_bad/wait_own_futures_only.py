@@ -6,8 +6,8 @@ from typing import Any, Iterable
 
 from execspec.impl import ThreadPoolExecutor
 from execspec.impl._future import Future as _ImplFuture
-from execspec.impl._future import check_timeout, wait_on
-from execspec.impl._waiting import _RETURN_WHEN, DoneAndNotDoneFutures, _checked, _Collector
+from execspec.impl._future import check_timeout
+from execspec.impl._waiting import _RETURN_WHEN, DoneAndNotDoneFutures, _checked, _Collector, _wait_until
 
 from ._impl_api import *  # noqa: F403 - the target's wait/Future/exceptions
 
@@ -27,13 +27,7 @@ def wait(fs: Iterable[Any], timeout: float | None = None,  # type: ignore[no-red
     if return_when not in _RETURN_WHEN:  # WAIT-RETURN-WHEN-INVALID, as impl's
         raise ValueError(f"return_when must be FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED, not {return_when!r}")
     futures = _checked(fs, "wait")
-    collector = _OwnOnly(len(futures), return_when)
-    try:
-        collector.watch(futures)
-        if not collector.fired:
-            wait_on(collector.gate, limit)
-    finally:
-        collector.unwatch()
+    _wait_until(_OwnOnly(), futures, limit, return_when)
     done = {f for f in futures if f.done()}
     return DoneAndNotDoneFutures(done, set(futures) - done)
 
