@@ -43,10 +43,13 @@ CANCELLED = 2  # entered by cancel() on a pending future; done at once (FUT-CANC
 FINISHED = 3  # entered by set_result()/set_exception() (FUT-SET-RESULT, FUT-SET-EXCEPTION)
 _STATE_NAMES = ("pending", "running", "cancelled", "finished")
 
-_RLock = threading.RLock  # a future's lock: never held while user code runs, except what a
-# garbage collection under it runs (a __del__, a weakref callback), which may touch the same
-# future: hence reentrant. (TPE-FORK: a child may inherit one mid-update, as with the stdlib's
-# Conditions, but only on a future of the parent's, which the child cannot have a use for.)
+# A future's lock: never held while user code runs, except what a garbage collection under it
+# runs (a __del__, a weakref callback), which may touch the same future: hence reentrant. The C
+# class itself where there is one: threading.RLock() is a Python function in front of it, and
+# doubled the cost of a Future (where the threading module is the shim's, its RLock).
+# TPE-FORK: a child forked while another thread held one of these (a moment's work) blocks if
+# it touches that future, as with the stdlib's Conditions; its new pools and futures are fine.
+_RLock: Callable[[], Any] = getattr(threading, "_CRLock", None) or threading.RLock
 
 
 def wait_on(gate: threading.Lock, timeout: float | None) -> bool:

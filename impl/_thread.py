@@ -26,13 +26,17 @@ one owed worker as it begins, before its initializer, so none waits on a call. J
 for the owed ones too; a worker that dies (an interrupt) starts one, if any, as its
 replacement; a start the OS refuses with no other worker fresh forgets them.
 
-Exception safety (issue 11): a BaseException may arrive between any two statements (a
-signal's KeyboardInterrupt), from a done-callback or from the initializer; none strands a
-future. Calls are settled as they are taken off the queue, one at a time under each one's
-lock, so an interrupt leaves the rest queued, to run; a worker that dies of one settles the
+Exception safety (issue 11): a BaseException may arrive at any lock, queue or wait operation
+(a signal's KeyboardInterrupt, where ``execspec faults`` puts one), from a done-callback or
+from the initializer; none strands a future. Calls are settled as they are taken off the
+queue, one at a time under each one's lock, so an interrupt leaves the rest queued, to be
+cancelled at their claim (or run, if the pool broke); a worker that dies of one settles the
 call in its hands, passes the stop signal on, gives back its idle count and starts its own
 replacement if calls are left queued; callbacks due run even when an interrupt cut the
-settling short.
+settling short. CPython can also deliver a KeyboardInterrupt between two bytecodes of the
+main thread, where no pure-Python code can close every window: one landing just after a
+get() in clear() returned, or at the call of a waiter's opener, still strands that call or
+loses those wake-ups, as it would in the stdlib.
 """
 
 from __future__ import annotations
@@ -202,14 +206,17 @@ class _Pool:
 
 
 def _settle_anyway(f: Future[Any], due: _Due, error: Callable[[], BaseException] | None) -> None:
-    """``_settle`` under ``f``'s lock, taken even if an interrupt arrives while taking it."""
-    _future.locked_anyway(f._lock, functools.partial(_settle, f, due, error))
+    """``_settle`` under ``f``'s lock, taken even if an interrupt arrives while taking it; then
+    the call is dropped (outside the lock: what its release frees may run a ``__del__``)."""
+    try:
+        _future.locked_anyway(f._lock, functools.partial(_settle, f, due, error))
+    finally:
+        f._fn = f._args = f._kwargs = None
 
 
 def _settle(f: Future[Any], due: _Due, error: Callable[[], BaseException] | None) -> None:
-    """Under ``f``'s lock: cancel ``f`` (or fail it with ``error()``) unless done; it
-    was taken off the queue, so its call is dropped."""
-    f._fn = f._args = f._kwargs = None
+    """Under ``f``'s lock: cancel ``f`` (or fail it with ``error()``) unless done; it was taken
+    off the queue (the caller drops its call once out of the lock)."""
     if f._status >= CANCELLED:
         return
     if error is None:
@@ -293,12 +300,15 @@ def _work(pool: _Pool) -> None:
                 q.put(None)  # pass the stop signal on to the next worker
                 stopped = True
                 return
-            holding[me] = call  # (no switch since get() returned: shutdown sees it held, or queued)
+            # held until claimed: shutdown(cancel_futures=True) finds it here, or queued (but for
+            # a thread switch right after get() returned: for a moment it is in neither, and such
+            # a shutdown(wait=False) may return before the claim below cancels it)
+            holding[me] = call
             flock = call._lock
             flock.acquire()  # (not `with`, here and below: half the cost; no signal's
             try:  # KeyboardInterrupt reaches a worker thread between acquire and try)
-                del holding[me]
                 runs = _claim(pool, call, cancelled)
+                del holding[me]  # only now: a shutdown that found it held waits for the lock
             finally:
                 flock.release()
             f = call
