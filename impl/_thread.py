@@ -307,7 +307,11 @@ def _work(pool: _Pool) -> None:
             flock = call._lock
             flock.acquire()  # (not `with`, here and below: half the cost; no signal's
             try:  # KeyboardInterrupt reaches a worker thread between acquire and try)
-                runs = _claim(pool, call, cancelled)
+                if call._status == PENDING and not pool.cancelling:  # _claim's common case, inline
+                    call._status = RUNNING
+                    runs = True
+                else:
+                    runs = _claim(pool, call, cancelled)
                 del holding[me]  # only now: a shutdown that found it held waits for the lock
             finally:
                 flock.release()
@@ -336,7 +340,10 @@ def _work(pool: _Pool) -> None:
                                 if q.empty():
                                     pool.idle += 1
                                     counted = True
-                        callbacks = f._settle(FINISHED)
+                        if f._gates is None and f._callbacks is None:  # _settle, when nobody waits
+                            f._status = FINISHED
+                        else:
+                            callbacks = f._settle(FINISHED)
                 finally:
                     flock.release()
                 if callbacks:

@@ -38,8 +38,8 @@ def _blocked_in(thread: threading.Thread, code: types.CodeType) -> bool:
 
 
 def test_shutdown_cancel_futures_waits_for_a_claim_under_way() -> None:
-    claim = _thread._claim.__code__
-    mark = _line_of(_thread._claim, "f._status = RUNNING")
+    claim = _thread._work.__code__  # the worker's loop claims a pending call inline
+    mark = _line_of(_thread._work, "call._status = RUNNING")
     at_mark, go = threading.Event(), threading.Event()
 
     def local(frame: types.FrameType, event: str, arg: object) -> Any:
@@ -58,7 +58,7 @@ def test_shutdown_cancel_futures_waits_for_a_claim_under_way() -> None:
         f = ex.submit(ran.append, 1)
     finally:
         threading.settrace(None)  # type: ignore[arg-type]
-    assert at_mark.wait(BOUND), "the worker never reached its claim"
+    assert at_mark.wait(BOUND), "the worker never reached its claim (has the line moved out of _work?)"
     state_at_return: list[str] = []
 
     def shut() -> None:
