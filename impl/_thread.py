@@ -327,8 +327,7 @@ def _work(pool: _Pool) -> None:
                 except BaseException as exc:  # TPE-WORKER-SURVIVES-EXCEPTION
                     value, error = None, exc
                 callbacks = None
-                flock = f._lock
-                flock.acquire()
+                flock.acquire()  # (f's: the lock of its claim)
                 try:
                     if f._status == RUNNING:  # else set_result() won while it ran: that stands
                         f._value, f._error = value, error
