@@ -65,8 +65,8 @@ from execspec.sched.loader.table import checkin, checkout
 from execspec.sched.postmortem.report import EXPLAINER, uncontrolled_report
 from execspec.sched.shims.threading import MainThread
 
-__all__ = ["Abandoned", "STOP_BOUND", "abandoned_runners", "join_abandoned", "release_runner",
-           "run_once", "run_series"]
+__all__ = ["Abandoned", "STOP_BOUND", "abandoned_runners", "harness_thread", "join_abandoned",
+           "release_runner", "run_once", "run_series"]
 
 _GRAVEYARD = 32  # executions with suspended greenlets a runner keeps before it retires
 #: real seconds run_once waits for an abandoned runner to stop before it reports it stuck
@@ -79,8 +79,16 @@ class Abandoned(BaseException):
 
 #: idents of abandoned runner threads still alive (their logging is dropped, see below)
 _ABANDONED: dict[int, "_Runner"] = {}
-#: every runner thread (of any caller): infrastructure, never a real thread under test
+#: every runner thread (of any caller), and the explorer's own threads that run a part of a
+#: split exploration: infrastructure, never a real thread under test
 _RUNNER_THREADS: "weakref.WeakSet[_real_threading.Thread]" = weakref.WeakSet()
+
+
+def harness_thread(thread: _real_threading.Thread) -> _real_threading.Thread:
+    """Count ``thread`` (not started yet) as ours: an execution that sees it start, in another
+    part of a split exploration running beside it, does not take it for the scenario's."""
+    _RUNNER_THREADS.add(thread)
+    return thread
 
 
 class _Runner:
@@ -472,10 +480,14 @@ class _RealThreads:
     def __init__(self) -> None:
         self.before = {t.ident for t in _real_threading.enumerate()}
 
+    def started(self) -> list[_real_threading.Thread]:
+        """Real threads alive now that were not when the execution began, but ours."""
+        return [t for t in _real_threading.enumerate()
+                if t.ident not in self.before and t not in _RUNNER_THREADS
+                and not isinstance(t, _real_threading._DummyThread) and t.is_alive()]
+
     def __call__(self, rt: Runtime) -> None:
-        new = [t for t in _real_threading.enumerate()
-               if t.ident not in self.before and t not in _RUNNER_THREADS
-               and not isinstance(t, _real_threading._DummyThread) and t.is_alive()]
+        new = self.started()
         if not new:
             return
         me = current_cthread()

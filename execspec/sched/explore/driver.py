@@ -46,7 +46,7 @@ from execspec.sched.kernel.execution import Execution, ExecutionOutcome
 from execspec.sched.kernel.op import Op
 from execspec.sched.kernel.protocols import Strategy
 from execspec.sched.postmortem.report import FailureReport
-from execspec.sched.runner import run_once, run_series
+from execspec.sched.runner import harness_thread, run_once, run_series
 
 __all__ = ["DEFAULT_SCHEDULE_DIR", "Exploration", "Failure", "explore", "failure_key",
            "process_pool", "run_with"]
@@ -190,6 +190,9 @@ def _explore_part(scenario: Scenario | tuple[str, dict[str, Any]], strategy: Str
         # In a worker: run on a thread of our own, so that nothing inherited by a forked
         # process (the runtime keeps a runner per thread) is reused.
         func = resolve_scenario(*scenario)
+        # the pool's thread that runs this part is ours too, for the executions of the other
+        # parts beside it (a thread the pool starts for a later part, during an execution)
+        harness_thread(threading.current_thread())
         box: list[_Part] = []
         errors: list[BaseException] = []
 
@@ -200,7 +203,7 @@ def _explore_part(scenario: Scenario | tuple[str, dict[str, Any]], strategy: Str
             except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
                 errors.append(exc)
 
-        thread = threading.Thread(target=work, name="execspec-explore-part")
+        thread = harness_thread(threading.Thread(target=work, name="execspec-explore-part"))
         thread.start()
         thread.join()
         if errors:
