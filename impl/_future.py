@@ -2,9 +2,9 @@
 
 Design (why it is fast): the stdlib gives every future its own Condition (an RLock, a deque
 and two lists per call); here a future is nine slots, one of them an RLock of its own,
-``_lock``, which guards its state, gates and callbacks for a few bytecodes at a time. No lock is shared
-between futures (issue 12: one lock for all of them made 32 workers queue on it in a convoy,
-each hand-off an OS wake-up, at a third of the speed). A thread that has to block parks a
+``_lock``, which guards its state, gates and callbacks for a few bytecodes at a time. No
+lock is shared between futures (issue 12: one lock for all of them made 32 workers queue on
+it in a convoy, each hand-off an OS wake-up, at a third of the speed). A thread that has to block parks a
 private Lock (the "gate") on the future and sleeps on it; completion opens it.
 
     worker                          waiter (result(timeout))

@@ -307,11 +307,15 @@ def _work(pool: _Pool) -> None:
             flock = call._lock
             flock.acquire()  # (not `with`, here and below: half the cost; no signal's
             try:  # KeyboardInterrupt reaches a worker thread between acquire and try)
-                if call._status == PENDING and not pool.cancelling:  # _claim's common case, inline
+                # the claim (TPE-FIFO-START: calls are taken, hence claimed, in queue order);
+                # not if done (INV-CANCELLED-NEVER-RUNS, INV-RUN-AT-MOST-ONCE), nor once a
+                # shutdown(cancel_futures=True) began: taken before it, claimed after, it is
+                # cancelled (EXE-SHUTDOWN-CANCEL-TAKEN)
+                runs = call._status == PENDING and not pool.cancelling
+                if runs:
                     call._status = RUNNING
-                    runs = True
-                else:
-                    runs = _claim(pool, call, cancelled)
+                elif call._status == PENDING:
+                    _settle(call, cancelled, None)
                 del holding[me]  # only now: a shutdown that found it held waits for the lock
             finally:
                 flock.release()
@@ -362,18 +366,6 @@ def _work(pool: _Pool) -> None:
         holding.pop(me, None)  # an interrupt between the take and the claim: settled above
         if not stopped:
             _replace(pool, counted)
-
-
-def _claim(pool: _Pool, f: Future[Any], cancelled: _Due) -> bool:
-    """Under ``f``'s lock: claim ``f``, just taken off the queue; True if it is to run.
-    TPE-FIFO-START: calls are taken, hence claimed, in the order they were queued."""
-    if f._status != PENDING:  # INV-CANCELLED-NEVER-RUNS, INV-RUN-AT-MOST-ONCE
-        return False
-    if pool.cancelling:  # EXE-SHUTDOWN-CANCEL-TAKEN: taken before the shutdown(cancel_futures=True),
-        _settle(f, cancelled, None)  # claimed after: cancelled
-        return False
-    f._status = RUNNING
-    return True
 
 
 def _replace(pool: _Pool, counted: bool) -> None:

@@ -4,8 +4,9 @@ A waiter is a ``_Collector``: a gate (a Lock held while there is no news) and a 
 the futures seen done. Whoever completes a watched future appends it and opens the gate;
 nothing else, and nothing that blocks or takes a lock (a completion under its future's lock
 must not wait for a waiter, nor meet an interrupt there, which lands at such operations and
-would cut the wake-ups of the other waiters short). The waiting thread does the rest: it takes the news, counts, decides
-whether ``return_when`` is met, and sleeps on the gate again if not. News is appended before
+would cut the wake-ups of the other waiters short). The waiting thread does the rest: it
+takes the news, counts, decides whether ``return_when`` is met, and sleeps on the gate again
+if not. News is appended before
 the gate opens and taken before the waiter sleeps, so no wake-up is lost (INV-NO-LOST-WAKEUP);
 a wake-up with nothing new is harmless. Our futures are watched through an opener parked under
 each one's lock; other futures (the stdlib's, say) through ``add_done_callback``, which cannot
