@@ -174,6 +174,43 @@ def explain(beliefs: Iterable[State], op: Op, opts: Options = DOCS,
     return {r: tuple(sorted(c)) for r, c in out.items()}
 
 
+def explain_return(beliefs: Iterable[State], op: Op, observed: Result, opts: Options = DOCS,
+                   held: frozenset[int] = frozenset()) -> tuple[str, ...]:
+    """The clause IDs a call's return rested on when ``op`` blocked inside and later
+    returned ``observed`` (what :func:`advance` accepts without a direct rule): the call's
+    own rule, and each internal step that gave its waiter that result. Empty when no such
+    route exists. :func:`explain` keys a blocked call by ``Blocked(n)``, so it cannot say
+    which rules let the call come back; a view that later contradicts the return needs them.
+
+    >>> from execspec.model.ops import Shutdown, Submit
+    >>> from execspec.model.states import Returned, initial
+    >>> submitted = advance({initial(1)}, Submit(), Returned(0))
+    >>> "EXE-SHUTDOWN-WAIT" in explain_return(submitted, Shutdown(True), Returned(None))
+    True
+    """
+    out: set[str] = set()
+    for s in closure(beliefs, opts, held=held):
+        for o in allowed(s, op, opts):
+            if not isinstance(o.result, Blocked):
+                continue
+            wid = o.result.waiter
+            seen = {o.state}
+            todo = deque(seen)
+            while todo:
+                t = todo.popleft()
+                for step in internal_successors(t, opts):
+                    if held and held_completion(t, step, held):
+                        continue
+                    w = step.state.waiters
+                    if (wid < len(w) and w[wid].result == observed
+                            and t.waiters[wid].result != observed):
+                        out |= set(cites(o.rule)) | set(cites(step.rule))
+                    if step.state not in seen:
+                        seen.add(step.state)
+                        todo.append(step.state)
+    return tuple(sorted(out))
+
+
 # ---- what the conformance machine adds to a plain observer ----------------------------------
 #
 # The machine keeps one blocked waiter in the model per call it has seen block and not yet seen

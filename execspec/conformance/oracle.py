@@ -16,7 +16,9 @@ from execspec.model import (
     DOCS, Blocked, Cancel, Err, FState, FutureView, InitKind, Op, Options, Result, State, advance, cites,
     closure, explain, initial,
 )
-from execspec.model.observe import advance_any, forget, observe_calls, pending_steps, quiescent
+from execspec.model.observe import (
+    advance_any, explain_return, forget, observe_calls, pending_steps, quiescent,
+)
 
 
 @dataclass
@@ -66,7 +68,8 @@ class Oracle:
     #: outstanding call cannot be asked about again)
     blocked_clauses: list[tuple[str, ...]] = field(default_factory=list)
     default_clause: str | None = None  # see create()
-    last: tuple[frozenset[State], Op, Result] | None = None  # the last call: beliefs before, op, result
+    #: the last call: the beliefs before it, the op, what it showed, the held futures then
+    last: tuple[frozenset[State], Op, Result, frozenset[int]] | None = None
     #: futures whose tasks are parked on a closed gate: they cannot finish until it opens (the
     #: machine sets this before each observation)
     held: frozenset[int] = frozenset()
@@ -89,14 +92,17 @@ class Oracle:
         if not after:
             allowed = explain(self.beliefs, op, self.opts, self.held)
             said = "; ".join(f"{repr(r)} ({', '.join(c)})" for r, c in allowed.items())
-            clauses = tuple(sorted({c for cs in allowed.values() for c in cs}))
-            raise Violation("call", f"{op!r} showed {repr(shown)}; the model allows: {said}", clauses)
+            clauses = {c for cs in allowed.values() for c in cs}
+            if self._last_call_to_blame(op, shown):
+                clauses |= set(self._rested())
+            raise Violation("call", f"{op!r} showed {repr(shown)}; the model allows: {said}",
+                            tuple(sorted(clauses)))
         if result is None:
             self.outstanding.append(op)
             self.blocked_clauses.append(tuple(sorted({c for cs in explain(self.beliefs, op, self.opts, self.held)
                                                       .values() for c in cs})))
             keep += 1
-        self.last = (self.beliefs, op, shown)  # a view seen next may contradict what this call showed
+        self.last = (self.beliefs, op, shown, self.held)  # what is seen next may contradict it
         self.beliefs = frozenset(forget(s, keep) for s in after)
 
     def cancel_any(self, fids: tuple[int, ...]) -> None:
@@ -149,12 +155,34 @@ class Oracle:
         # late the last call returned: what that call's result rested on would be named for nothing
         impossible = any(isinstance(f, FutureView) and f.state is FState.CANCELLED and f.started
                          for f in snap.futures)
-        if self.last is not None and not impossible:
-            before, op, shown = self.last
-            v.clauses = tuple(sorted(set(v.clauses) | set(explain(before, op, self.opts, self.held).get(shown, ()))))
+        if not impossible:
+            v.clauses = tuple(sorted(set(v.clauses) | set(self._rested())))
         if all(s.pool.init is InitKind.FAILS for s in self.beliefs):
             v.clauses = tuple(sorted(set(v.clauses) | {"TPE-INITIALIZER-FAILS-PENDING"}))
         return v
+
+    def _rested(self) -> tuple[str, ...]:
+        """The clauses the last call's result rested on: the rules that let it show that
+        result directly or, for a call that blocked inside and came back, the rules that
+        brought it back (a ``shutdown(wait=True)`` that returned while a task still ran is
+        contradicted only by what is seen later)."""
+        if self.last is None:
+            return ()
+        before, op, shown, held = self.last
+        direct = explain(before, op, self.opts, held).get(shown, ())
+        if direct or isinstance(shown, Blocked):
+            return direct
+        return explain_return(before, op, shown, self.opts, held)
+
+    def _last_call_to_blame(self, op: Op, shown: Result) -> bool:
+        """Whether ``op`` showing ``shown`` would be explained had the last call shown
+        anything else: then that call's result is as much to blame as this one."""
+        if self.last is None:
+            return False
+        before, last_op, _, held = self.last
+        keep = len(self.outstanding)
+        relaxed = frozenset(forget(s, keep) for s in advance_any(before, last_op, self.opts, held))
+        return bool(advance(relaxed, op, shown, opts=self.opts, held=self.held))
 
     def _blame_part(self, snap: Snapshot) -> Violation:
         states = closure(self.beliefs, self.opts, held=self.held)

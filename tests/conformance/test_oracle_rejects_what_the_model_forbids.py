@@ -8,7 +8,7 @@ import pytest
 from execspec.conformance.driver import Snapshot
 from execspec.conformance.oracle import Oracle, Violation
 from execspec.model import (
-    Cancel, FState, FutureView, GetResult, InitKind, Ok, Raised, Returned, Shutdown, Submit, Timeout,
+    Cancel, FState, FutureView, GetResult, InitKind, Ok, Query, Raised, Returned, Shutdown, Submit, Timeout,
 )
 
 
@@ -92,3 +92,31 @@ def test_a_cancelled_future_whose_task_began_names_only_its_own_clauses() -> Non
         o.snapshot(Snapshot((FutureView(FState.FINISHED, Ok(0), (), True),
                              FutureView(FState.CANCELLED, None, (), True)), ()), [])
     assert e.value.clauses == ("FUT-CANCEL-PENDING", "INV-CANCELLED-NEVER-RUNS"), e.value
+
+
+def test_a_running_future_seen_after_shutdown_wait_returned_names_the_wait() -> None:
+    # shutdown(wait=True) may return once the task has finished, which the oracle cannot see:
+    # the return is accepted, and only the next view shows the task still running. The view
+    # alone breaks the running-future invariants; what it contradicts is the wait.
+    o = _oracle(2)
+    o.call(Submit(), Returned(0))
+    o.call(Shutdown(wait=True), Returned(None))
+    with pytest.raises(Violation) as e:
+        o.snapshot(Snapshot((FutureView(FState.RUNNING, None, (), True),), ()), [])
+    assert e.value.kind == "view" and "EXE-SHUTDOWN-WAIT" in e.value.clauses
+
+
+def test_a_call_contradicting_the_last_call_names_both_and_an_unrelated_one_does_not() -> None:
+    o = _oracle(2)
+    o.call(Submit(), Returned(0))
+    o.call(Shutdown(wait=True), Returned(None))
+    with pytest.raises(Violation) as e:
+        o.call(Query(0), Returned((False, True, False)))  # (cancelled, running, done): still running
+    assert e.value.kind == "call" and {"EXE-SHUTDOWN-WAIT", "FUT-RUNNING"} <= set(e.value.clauses)
+    # cancelled and running at once is no state at all, whatever the last call showed
+    o = _oracle(2)
+    o.call(Submit(), Returned(0))
+    o.call(Submit(), Returned(1))
+    with pytest.raises(Violation) as e:
+        o.call(Query(0), Returned((True, True, False)))
+    assert not any(c.startswith("EXE-") for c in e.value.clauses), e.value.clauses
