@@ -194,20 +194,12 @@ def explain_return(beliefs: Iterable[State], op: Op, observed: Result, opts: Opt
             if not isinstance(o.result, Blocked):
                 continue
             wid = o.result.waiter
-            seen = {o.state}
-            todo = deque(seen)
-            while todo:
-                t = todo.popleft()
-                for step in internal_successors(t, opts):
-                    if held and held_completion(t, step, held):
-                        continue
-                    w = step.state.waiters
-                    if (wid < len(w) and w[wid].result == observed
-                            and t.waiters[wid].result != observed):
+            for t in closure({o.state}, opts, held=held):  # the steps again: only on a failure
+                if t.waiters[wid].result == observed:
+                    continue
+                for step in pending_steps(t, held, opts):
+                    if step.state.waiters[wid].result == observed:
                         out |= set(cites(o.rule)) | set(cites(step.rule))
-                    if step.state not in seen:
-                        seen.add(step.state)
-                        todo.append(step.state)
     return tuple(sorted(out))
 
 
