@@ -7,7 +7,9 @@ machines are noisy; compare ratios measured in the same run).
    examples, the second with ``max_workers=2`` (passes), and the 2-worker 4-task
    submit/result/shutdown scenario, for the stdlib executor and ``execspec.impl``, explored
    as ``explore`` does it (the series in the runner thread); and the 2-worker scenario once
-   more with one ``run_with`` call per schedule (a hand-off to the runner and back each).
+   more with one ``run_with`` call per schedule (a hand-off to the runner and back each);
+   then where the 2-worker scenario's time goes: the shim's floor (an execution that does
+   nothing, and the cheapest scheduling point, measured in the same run) against the rest.
 2. DFS: schedules and states (scheduling decisions) needed with no reduction, sleep sets and
    DPOR, at preemption bounds 1, 2 and none, capped.
 3. Cold start: a fresh interpreter that explores a docs example until its deadlock is
@@ -85,6 +87,39 @@ def switch_cost(n: int = 200_000) -> float:
     return elapsed / (2 * n)
 
 
+def _nothing(env: Any) -> None:
+    """A scenario that does nothing: what an execution costs before its code runs a step."""
+
+
+def _turns(env: Any, rounds: int) -> None:
+    """Two threads taking turns on one Lock, ``rounds`` acquire/release pairs each: about the
+    cheapest scheduling point the shim has, and little else."""
+    threading_ = env.threading
+    lock = threading_.Lock()
+
+    def work() -> None:
+        for _ in range(rounds):
+            lock.acquire()
+            lock.release()
+
+    threads = [threading_.Thread(target=work) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def shim_floor(n: int) -> tuple[float, float]:
+    """(seconds per execution of a scenario that does nothing, seconds per scheduling point),
+    pinned: the second from two-thread Lock turns of two lengths, so the per-execution cost
+    cancels out."""
+    fixed = on_one_core(lambda: schedules_per_second(_nothing, n))
+    short = on_one_core(lambda: schedules_per_second(functools.partial(_turns, rounds=10), n))
+    long_ = on_one_core(lambda: schedules_per_second(functools.partial(_turns, rounds=50), n))
+    per_step = (1 / long_[0] - 1 / short[0]) / (long_[1] - short[1])
+    return 1 / fixed[0], per_step
+
+
 def on_one_core(measure: Callable[[], tuple[float, ...]]) -> tuple[float, ...]:
     """Run ``measure`` in a fresh thread pinned to one core (Linux), so that the thread and the
     shim's runner thread it starts share that core: the issue states the target per core, and
@@ -121,17 +156,31 @@ def throughput(n: int) -> None:
         (title, scenario, schedules_per_second) for title, scenario in cases]
     rows.append(("2 workers ..., one run_with call each", pool.submit_result_shutdown,
                  schedules_per_second_each))
+    pinned: dict[str, tuple[float, float]] = {}  # executor -> (rate, steps), 2-worker scenario
     for title, scenario, measure in rows:
         for executor in EXECUTORS:
             run = functools.partial(measure, functools.partial(scenario, executor=executor), n)
             rate, steps, cpu = on_one_core(run)
             loose = run()[0]
+            if scenario is pool.submit_result_shutdown and measure is schedules_per_second:
+                pinned[executor] = (rate, steps)
             limit = 1 / (steps * switch)
             print(f"   {title:44} {executor:20} {rate:8.0f} {loose:9.0f} {steps:6.1f} "
                   f"{1e6 / rate / steps:8.1f} {limit:7.0f} {rate / limit:8.0%} {loose / rate:9.0%} "
                   f"{cpu:7.0f}")
     print("   (unpin/pin: unpinned / 1 core; cpu/s: the pinned run's schedules per CPU second of "
           "this process, what other load on a shared machine changes least)")
+    fixed, per_step = shim_floor(n)
+    print(f"   where a 2-worker schedule's time goes (pinned): {fixed * 1e6:.1f} µs per execution "
+          f"before any step (a scenario that does nothing), {per_step * 1e6:.2f} µs per scheduling "
+          "point at the least (two threads taking turns on one Lock)")
+    for executor, (rate, steps) in pinned.items():
+        shim = fixed + steps * per_step
+        print(f"     {executor:20} {1e6 / rate:6.1f} µs per schedule ({steps:.1f} steps): at the "
+              f"floor {shim * 1e6:5.1f} µs ({shim * rate:.0%}); above it {1e6 / rate - shim * 1e6:5.1f} µs "
+              "(the executor's own code, the shim objects it makes, thread starts and exits, "
+              "Condition waits, its modules' reset)")
+    print(f"     8,000/s is {1e6 / 8000:.0f} µs per schedule")
     print("   (targets: issue 4, >= 3,000/s on the 2-worker scenario on one core; issue 12, >= 8,000/s "
           "pinned and unpinned within 15% of pinned; peers, per issue 4: interleave-test 200-270/s "
           "on a 2-worker pool; ploom ~10/s)\n")
