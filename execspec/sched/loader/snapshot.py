@@ -110,7 +110,8 @@ def _plan_namespace(ns: dict[str, Any], resets: list[Reset], seen: set[int], mod
     resets.append(_Checked(ns, saved, restore))
     for key, value in saved.items():
         if key != "__builtins__":  # the table's own, the same for every execution
-            _plan_slot(value, resets, seen, modname, functools.partial(ns.__setitem__, key))
+            _plan_slot(value, resets, seen, modname, functools.partial(ns.__setitem__, key),
+                       (saved, key))
 
 
 def _plan_class(cls: type, resets: list[Reset], seen: set[int], modname: str) -> None:
@@ -128,12 +129,15 @@ def _plan_class(cls: type, resets: list[Reset], seen: set[int], modname: str) ->
     resets.append(_Checked(vars(cls), saved, restore))  # the proxy stays live: cls's own dict
     for key, value in saved.items():
         if key not in fixed:
-            _plan_slot(value, resets, seen, modname, functools.partial(setattr, cls, key))
+            _plan_slot(value, resets, seen, modname, functools.partial(setattr, cls, key),
+                       (saved, key))
 
 
 def _plan_slot(value: Any, resets: list[Reset], seen: set[int], modname: str,
-               rebind: Callable[[Any], None]) -> None:
-    """Plan ``value``, held in a slot that ``rebind`` can overwrite."""
+               rebind: Callable[[Any], None],
+               saved: tuple[dict[str, Any], str] | None = None) -> None:
+    """Plan ``value``, held in a slot that ``rebind`` can overwrite; ``saved``: the saved
+    namespace that holds it, and its key, when a ``_Checked`` reset compares that namespace."""
     counter = value.__self__ if type(value) is types.MethodWrapperType else value
     if type(counter) is itertools.count:
         m = _COUNT_REPR.match(repr(counter))
@@ -141,8 +145,17 @@ def _plan_slot(value: Any, resets: list[Reset], seen: set[int], modname: str,
             raise _Unknown(repr(counter))
         start = int(m.group(1))
         bound = type(value) is types.MethodWrapperType
-        resets.append(lambda: rebind(itertools.count(start).__next__ if bound
-                                     else itertools.count(start)))
+
+        def fresh_count() -> None:
+            fresh = itertools.count(start)
+            new = fresh.__next__ if bound else fresh
+            rebind(new)
+            if saved is not None:
+                # what the namespace's check compares against: else every execution would
+                # find it changed (a new counter in the slot) and restore all of it
+                saved[0][saved[1]] = new
+
+        resets.append(fresh_count)
         return
     _plan_value(value, resets, seen, modname)
 
