@@ -66,3 +66,25 @@ def test_a_changed_attribute_beside_a_counter_is_restored() -> None:
     _reset(resets)
     assert mod.Pool.size == 2 and not hasattr(mod, "extra")
     assert mod.Pool._counter() == 0
+
+
+def test_weak_containers_are_emptied_and_their_late_callbacks_are_harmless() -> None:
+    mod = types.ModuleType("weak")
+    exec("import weakref\nkeys = weakref.WeakKeyDictionary()\nvalues = weakref.WeakValueDictionary()\n"
+         "members = weakref.WeakSet()\n", mod.__dict__)
+    resets = plan_module(mod)
+    assert resets is not None
+
+    class Thing:
+        pass
+
+    kept, dropped = Thing(), Thing()
+    mod.keys[kept] = 1
+    mod.keys[dropped] = 2
+    mod.values["a"] = dropped
+    mod.members.add(dropped)
+    _reset(resets)
+    assert (len(mod.keys), len(mod.values), len(mod.members)) == (0, 0, 0)
+    del dropped  # its entries' callbacks find them gone already, as after popitem
+    mod.keys[kept] = 3
+    assert dict(mod.keys.items()) == {kept: 3}

@@ -203,9 +203,22 @@ def _plan_value(value: Any, resets: list[Reset], seen: set[int], modname: str) -
     elif isinstance(value, (weakref.WeakKeyDictionary, weakref.WeakValueDictionary, weakref.WeakSet)):
         if len(value):
             raise _Unknown(f"non-empty {type(value).__name__}")
-        resets.append(value.clear)
+        resets.append(value.clear if type(value) is weakref.WeakSet else _emptier(value))
     else:
         raise _Unknown(type(value).__qualname__)
+
+
+def _emptier(value: Any) -> Reset:
+    """``clear`` of a weak dictionary, in C: theirs is MutableMapping's, a Python loop of
+    ``popitem`` (the stdlib's ``_threads_queues`` holds a pool's threads at every exit). Their
+    entries' callbacks tolerate a key already gone, as after ``popitem``."""
+
+    def empty() -> None:
+        value.data.clear()
+        if value._pending_removals:
+            value._pending_removals.clear()
+
+    return empty
 
 
 def _plan_instance(obj: Any, resets: list[Reset], seen: set[int], modname: str) -> None:
