@@ -134,8 +134,8 @@ def main(argv: list[str] | None = None) -> int:
                     b = per_schedule(base, ex, args.schedules)
                     h = per_schedule(head, ex, args.schedules)
                     print(f"  {ex:<20} {b:>12,.0f} {h:>12,.0f}  {h / b:.4f}")
-                print(f"  (the same code in the two trees counts up to {LAYOUT:.2%} apart at 200 schedules, from memory "
-                      "layout alone: a smaller difference is no change)")
+                print(f"  (the same code in the two trees counts up to {LAYOUT:.2%} apart at 200 "
+                      "schedules, from memory layout alone: a smaller difference is no change)")
             finally:
                 subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base)],
                                capture_output=True)
