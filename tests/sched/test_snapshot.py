@@ -88,3 +88,18 @@ def test_weak_containers_are_emptied_and_their_late_callbacks_are_harmless() -> 
     del dropped  # its entries' callbacks find them gone already, as after popitem
     mod.keys[kept] = 3
     assert dict(mod.keys.items()) == {kept: 3}
+
+
+def test_a_weak_dictionary_without_the_expected_internals_is_emptied_by_its_own_clear() -> None:
+    from execspec.sched.loader.snapshot import _emptier
+
+    class OtherWeakDict:  # a later Python's weak dictionary, say: no ``data``, no pending list
+        def __init__(self) -> None:
+            self.entries = {"a": 1}
+
+        def clear(self) -> None:
+            self.entries.clear()
+
+    d = OtherWeakDict()
+    _emptier(d)()
+    assert d.entries == {}

@@ -211,7 +211,11 @@ def _plan_value(value: Any, resets: list[Reset], seen: set[int], modname: str) -
 def _emptier(value: Any) -> Reset:
     """``clear`` of a weak dictionary, in C: theirs is MutableMapping's, a Python loop of
     ``popitem`` (the stdlib's ``_threads_queues`` holds a pool's threads at every exit). Their
-    entries' callbacks tolerate a key already gone, as after ``popitem``."""
+    entries' callbacks tolerate a key already gone, as after ``popitem``. A Python whose weak
+    dictionaries lack those two attributes gets their own ``clear``."""
+    if not (hasattr(value, "data") and hasattr(value, "_pending_removals")):
+        clear: Reset = value.clear
+        return clear
 
     def empty() -> None:
         value.data.clear()
