@@ -18,6 +18,7 @@ A bad value raises ValueError naming the variable and what to write instead.
 | ``EXECSPEC_BOUNDS`` | comma-separated model-explorer bound names (``model/explore.py`` reads it itself: model is pure) | the fast tier |
 | ``EXECSPEC_CROSSHAIR_BUDGET`` | seconds for the CrossHair contract test | ``4`` |
 | ``EXECSPEC_PROFILE`` | the conformance machine's profile name | ``ci`` if ``$CI`` is set, else ``dev`` |
+| ``EXECSPEC_MACHINE_BUDGET`` | seconds a machine run in one mode may start examples for (``execspec check --machine-budget`` overrides it) | the profile's (120 for ci and dev) |
 | ``EXECSPEC_CACHE_DIR`` | where execspec keeps what it builds once (a venv per other CPython, for its real-thread mode) | ``$XDG_CACHE_HOME/execspec``, else ``~/.cache/execspec`` |
 | ``EXECSPEC_OTHER_PYTHONS`` | ``0``: ``stdlib@3.X`` runs under the shim only, not also on real threads in its own interpreter | on |
 
@@ -35,7 +36,7 @@ from pathlib import Path
 
 __all__ = ["SEED", "PREEMPTION_BOUND", "MAX_SCHEDULES", "FRESH_MODULES", "UNCONTROLLED_TIMEOUT",
            "SHIM_SCHEDULES", "SCHEDULE_DIR", "TARGET_TIMEOUT", "REGEN", "BOUNDS", "CROSSHAIR_BUDGET", "PROFILE",
-           "CACHE_DIR", "OTHER_PYTHONS", "cache_dir", "other_pythons",
+           "CACHE_DIR", "OTHER_PYTHONS", "MACHINE_BUDGET", "cache_dir", "other_pythons", "machine_budget",
            "problems", "seed", "preemption_bound", "max_schedules", "fresh_modules", "uncontrolled_timeout",
            "shim_schedules", "schedule_dir", "target_timeout", "regen", "bounds", "crosshair_budget", "profile"]
 
@@ -50,6 +51,7 @@ TARGET_TIMEOUT = "EXECSPEC_TARGET_TIMEOUT"
 REGEN = "EXECSPEC_REGEN"
 BOUNDS = "EXECSPEC_BOUNDS"
 CROSSHAIR_BUDGET = "EXECSPEC_CROSSHAIR_BUDGET"
+MACHINE_BUDGET = "EXECSPEC_MACHINE_BUDGET"
 PROFILE = "EXECSPEC_PROFILE"
 CACHE_DIR = "EXECSPEC_CACHE_DIR"
 OTHER_PYTHONS = "EXECSPEC_OTHER_PYTHONS"
@@ -180,6 +182,21 @@ def crosshair_budget() -> float:
     return value
 
 
+def machine_budget() -> float | None:
+    """``$EXECSPEC_MACHINE_BUDGET`` in seconds (> 0), else None (the profile's own budget)."""
+    raw = _raw(MACHINE_BUDGET)
+    if raw is None:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise ValueError(f"${MACHINE_BUDGET}={raw!r} is not a number of seconds > 0: set it to e.g. 600, "
+                         "or unset it for the profile's own budget")
+    return value
+
+
 def profile() -> str:
     """``$EXECSPEC_PROFILE``, else ``ci`` when ``$CI`` is set (non-empty), else ``dev``."""
     raw = _raw(PROFILE)
@@ -210,7 +227,7 @@ def problems() -> list[str]:
     """
     found: list[str] = []
     for read in (seed, preemption_bound, max_schedules, uncontrolled_timeout, shim_schedules,
-                 target_timeout, crosshair_budget):
+                 target_timeout, crosshair_budget, machine_budget):
         try:
             read()
         except ValueError as exc:

@@ -40,10 +40,11 @@ class ConformanceItem(pytest.Item):
     def runtest(self) -> None:
         from execspec import config
         from execspec.conformance.machine import Mode
-        from execspec.conformance.run import profile_named, run_machine
+        from execspec.conformance.run import budgeted, profile_named, run_machine
         from execspec.targets import Target
 
-        result = run_machine(Target.parse(self.target), Mode(self.mode), profile_named(self.profile or config.profile()))
+        profile = budgeted(profile_named(self.profile or config.profile()))
+        result = run_machine(Target.parse(self.target), Mode(self.mode), profile)
         if result.error is not None:
             raise ConformanceFailure(f"the harness failed (execspec's bug, not a verdict): {result.error}")
         if result.violation is not None:

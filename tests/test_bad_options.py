@@ -20,6 +20,10 @@ def _refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
     (["check", "--profile", "nope"], "execspec check: argument --profile: invalid choice: 'nope'"),
     (["check", "--profile"], "execspec check: argument --profile: expected one argument"),
     (["check", "--no-such-option"], "execspec check: unrecognized arguments: --no-such-option"),
+    (["check", "--machine-budget", "0"],
+     "execspec check: argument --machine-budget: '0' is not a number of seconds > 0 (e.g. 600)"),
+    (["check", "--machine-budget", "soon"],
+     "execspec check: argument --machine-budget: 'soon' is not a number of seconds > 0 (e.g. 600)"),
     (["replay"], "execspec replay: the following arguments are required: file"),
     (["replay", "a.json", "b.json"], "execspec replay: unrecognized arguments: b.json"),
     (["deadlocks", "--jobs", "0"], "execspec deadlocks: argument --jobs/-j: must be at least 1, got 0"),
@@ -33,7 +37,8 @@ def test_a_bad_option_is_one_line_naming_it_and_the_help(argv: list[str], said: 
 
 
 @pytest.mark.parametrize("name, value", [("EXECSPEC_PROFILE", "nope"), ("EXECSPEC_SEED", "abc"),
-                                         ("EXECSPEC_SHIM_SCHEDULES", "0"), ("EXECSPEC_TARGET_TIMEOUT", "-1")])
+                                         ("EXECSPEC_SHIM_SCHEDULES", "0"), ("EXECSPEC_TARGET_TIMEOUT", "-1"),
+                                         ("EXECSPEC_MACHINE_BUDGET", "nan"), ("EXECSPEC_MACHINE_BUDGET", "later")])
 def test_a_bad_setting_is_one_line_before_any_work(name: str, value: str, monkeypatch: pytest.MonkeyPatch,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv(name, value)

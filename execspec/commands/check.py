@@ -15,13 +15,14 @@ still blocked do not keep the command from exiting.
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from typing import Sequence
 
 from execspec import config
 from execspec.cli import parser
-from execspec.conformance.run import PROFILES
+from execspec.conformance.run import PROFILES, budgeted
 from execspec.commands.check_output import Output, add_arguments
 from execspec.commands.explore import model_summary
 from execspec.commands.progress_display import showing_progress
@@ -36,6 +37,16 @@ from execspec.targets import DEFAULT_TARGETS
 __all__ = ["main"]
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds > 0 (e.g. 600)")
+    return value
+
+
 def main(argv: Sequence[str]) -> int:
     """``execspec check [TARGET ...]``."""
     p = parser("check", (__doc__ or "").split("\n\n")[0])
@@ -45,6 +56,10 @@ def main(argv: Sequence[str]) -> int:
                         "else 'ci' when $CI is set, else 'dev')")
     p.add_argument("--no-machine", action="store_true",
                    help="run only the fast clause checks, not the conformance machine")
+    p.add_argument("--machine-budget", type=_seconds, default=None, metavar="SECONDS",
+                   help="real seconds the machine may start examples for, per target and mode; past "
+                        "it the run reports how many ran (default: $EXECSPEC_MACHINE_BUDGET, else "
+                        "the profile's: 120 for ci and dev)")
     add_arguments(p)
     add_schedule_dir(p)
     args = p.parse_args(argv)
@@ -62,6 +77,8 @@ def main(argv: Sequence[str]) -> int:
         print(f"execspec check: {line}", file=sys.stderr)
     if config.problems():
         return 2
+    if profile is not None:
+        profile = budgeted(profile, args.machine_budget)
     targets = usable_targets(args.targets or DEFAULT_TARGETS, "execspec check")
     if targets is None:  # each bad one said why, before any other work
         return 2
@@ -77,7 +94,8 @@ def main(argv: Sequence[str]) -> int:
     print(model_summary(), file=log)
     if profile is not None:
         print(f"conformance machine: profile {profile.name} ({profile.shim_examples} examples under the "
-              f"shim, {profile.thread_examples} on real threads, {profile.steps} steps each)", file=log)
+              f"shim, {profile.thread_examples} on real threads, {profile.steps} steps each; no example "
+              f"starts after {profile.budget:g} s in a mode)", file=log)
     with showing_progress() as shown:  # on stderr, when it is a terminal
         result = run(targets, profile=profile, schedule_dir=schedule_dir(args),
                      on_target=None if shown else lambda t: print(f"checking {t.name} ...", file=log, flush=True))

@@ -82,17 +82,17 @@ def bounds(targets: Sequence[Target], profile: Profile | None, n_checks: int) ->
     from execspec.conformance.scenarios.threads import HANG_LIMIT, THREADS_BUDGET
     from execspec.sched.runner import STOP_BOUND
 
+    from execspec.conformance.run import Mode, machine_bound
+
     stall = config.uncontrolled_timeout() + STOP_BOUND
     call = float(World.hang)
     shim_checks = n_checks * stall + 30.0  # each check stops at its first failing schedule
     machine = 0.0
     if profile is not None:
-        # every action of an example runs the whole list again under the shim; on real threads
-        # each call waits at most `call`, and closing an example one more `call`; then the
-        # shrink budget, building and classifying one executor, ending its processes
-        machine += profile.shim_examples * (profile.steps + 1) * stall
-        machine += profile.thread_examples * (profile.steps + 1) * call
-        machine += profile.shrink_budget * 2 + 60.0 + CHILD_BOUND
+        # a run per mode, each within its budget and what may overrun it (machine_bound); then
+        # building and classifying one executor, and ending its processes
+        machine += machine_bound(profile, Mode.SHIM) + machine_bound(profile, Mode.THREADS)
+        machine += 60.0 + CHILD_BOUND
     per_target = machine + THREADS_BUDGET + shim_checks
     total = per_target * len(targets) + 120.0 + TERM_BOUND
     return Bounds(HANG_LIMIT, THREADS_BUDGET, stall, call, per_target, total)

@@ -74,6 +74,12 @@ class ShrinkBudgetSpent(BaseException):
     A BaseException, so that Hypothesis does not take it for a failure of the target."""
 
 
+class BudgetSpent(BaseException):
+    """Stops the machine once its run has had its budget (``Profile.budget``) and nothing was
+    found: no example starts after it, and the examples that ran are what the run reports.
+    A BaseException for the same reason as ``ShrinkBudgetSpent``."""
+
+
 #: real seconds a Settle on real threads waits for the model to have nothing more due
 SETTLE_BOUND = 5.0
 
@@ -124,12 +130,13 @@ class Observing(RuleBasedStateMachine):
     examples: ClassVar[list[int]]  # [0]: machine runs started (examples)
     found: ClassVar[list[Found]]  # the shortest violation seen so far ([0]), with when it was first seen
     shrink_budget: ClassVar[float] = 60.0  # seconds of shrinking before the best so far is kept
+    #: monotonic time after which no example starts while nothing was found (None: no budget)
+    stop_at: ClassVar[float | None] = None
 
     def __init__(self) -> None:
         super().__init__()
+        self.within_budget()
         self.examples[0] += 1
-        if self.found and time.monotonic() - self.found[0].first_seen > self.shrink_budget:
-            raise ShrinkBudgetSpent()
         self.session = self.make_session[0]()
         self.oracles: dict[str, Oracle] = {"docs": Oracle(DOCS)}
         if self.cpython:
@@ -148,6 +155,16 @@ class Observing(RuleBasedStateMachine):
         self.map_origins: list[tuple[tuple[float, float], float | None]] = []  # per map(): clock, timeout
         self.ac_origins: dict[int, tuple[tuple[float, float], float | None]] = {}  # per as_completed()
         self.ac_first: dict[int, float] = {}  # per as_completed iterator: when its first next() began
+
+    def within_budget(self) -> None:
+        """Called as an example starts and before each of its rules: raise BudgetSpent once the
+        run's budget is spent with nothing found, ShrinkBudgetSpent once a violation found has
+        been shrunk for its budget. So a run ends at most one rule and a teardown past either."""
+        if self.found:
+            if time.monotonic() - self.found[0].first_seen > self.shrink_budget:
+                raise ShrinkBudgetSpent()
+        elif self.stop_at is not None and time.monotonic() >= self.stop_at:
+            raise BudgetSpent()
 
     # -- the loop every rule goes through -------------------------------------------------
 

@@ -555,9 +555,9 @@ class ConformanceMachine(Observing):
 
 
 def _log_rule_calls(cls: type[ConformanceMachine]) -> None:
-    """Make every rule Hypothesis calls note itself in ``self.steps`` first (name and
-    arguments but the data object): a failure's rule calls, with its seeds, replay it
-    (:mod:`.replay`). The shapes note theirs themselves."""
+    """Make every rule Hypothesis calls check the run's budget, then note itself in
+    ``self.steps`` (name and arguments but the data object): a failure's rule calls, with its
+    seeds, replay it (:mod:`.replay`). The shapes do both themselves."""
     for _, f in inspect.getmembers(cls):
         for marker in (RULE_MARKER, INITIALIZE_RULE_MARKER):
             r = getattr(f, marker, None)
@@ -566,6 +566,7 @@ def _log_rule_calls(cls: type[ConformanceMachine]) -> None:
             inner = r.function
 
             def noted(self: ConformanceMachine, _inner: Any = inner, **kwargs: Any) -> Any:
+                self.within_budget()
                 self.steps.append((_inner.__name__, {k: v for k, v in kwargs.items() if k != "data"}))
                 return _inner(self, **kwargs)
 

@@ -139,7 +139,8 @@ class Child:
             return self._skip(str(data["error"]))
         return Found(outcomes=[outcome_from_json(o) for o in data["outcomes"]],
                      machine_runs=[MachineRun(Mode.THREADS, r["profile"], r["examples"], r["seconds"],
-                                              r["first_failure"]) for r in data["machine_runs"]])
+                                              r["first_failure"], r["budget"], r["budget_spent"])
+                                   for r in data["machine_runs"]])
 
     def _skip(self, why: str) -> Found:
         return Found(skipped=[SkippedMode(Mode.THREADS, f"real-thread mode under {self.process_name()} "
@@ -191,12 +192,10 @@ def start(target: Target, profile: Profile | None) -> Child | None:
 def _bound(profile: Profile | None) -> float:
     """The child's real seconds at most: its machine calls' bounded waits, its clause checks'
     budget, and start-up."""
-    from execspec.conformance.driver import World
+    from execspec.conformance.run import Mode as MachineMode, machine_bound
     from execspec.conformance.scenarios.threads import THREADS_BUDGET
 
-    machine = 0.0
-    if profile is not None:
-        machine = profile.thread_examples * (profile.steps + 1) * World.hang + profile.shrink_budget * 2
+    machine = 0.0 if profile is None else machine_bound(profile, MachineMode.THREADS)
     return machine + THREADS_BUDGET + _SLACK
 
 
@@ -240,7 +239,8 @@ def _child_run(request: dict[str, Any]) -> dict[str, Any]:
         result = run_machine(target, MachineMode.THREADS, profile)
         outcomes += outcomes_of(result, target)
         runs.append({"profile": result.profile, "examples": result.examples, "seconds": result.seconds,
-                     "first_failure": result.first_failure})
+                     "first_failure": result.first_failure, "budget": result.budget,
+                     "budget_spent": result.budget_spent})
     outcomes += run_threads(target)
     return {"python": list(sys.version_info[:2]), "outcomes": [outcome_to_json(o) for o in outcomes],
             "machine_runs": runs}

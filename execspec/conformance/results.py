@@ -177,6 +177,8 @@ class MachineRun:
     examples: int
     seconds: float
     first_failure: float | None = None  # seconds from its start to the first violation
+    budget: float | None = None  # the real seconds it could start examples for (Profile.budget)
+    budget_spent: bool = False  # it stopped there, before its examples ran out
 
 
 @dataclass

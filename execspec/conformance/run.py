@@ -13,6 +13,7 @@ was forgiven, how many examples ran and how long it took.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import logging
@@ -29,6 +30,7 @@ from hypothesis.stateful import run_state_machine_as_test
 from execspec import config
 from execspec.conformance import replay
 from execspec.conformance.actions import Action
+from execspec.conformance.loop import BudgetSpent
 from execspec.conformance.machine import Divergence, Hazard, Mode, ShrinkBudgetSpent, machine_for
 from execspec.conformance.oracle import Violation
 from execspec.conformance.shape_runner import run_shapes
@@ -36,7 +38,12 @@ from execspec.conformance.shape_runner import run_shapes
 
 @dataclass(frozen=True)
 class Profile:
-    """How hard the machine tries: examples per mode and steps per example."""
+    """How hard the machine tries: examples per mode and steps per example, and for how long.
+
+    ``budget`` bounds a run in one mode: once that many real seconds have passed with nothing
+    found, no example (enumerated shape or generated) starts, and the run reports how many ran.
+    It is there for a slow target, whose every call takes most of its bounded wait; on a healthy
+    one the examples run out first (the dev profile's take 10-30 s a mode on a 2-core machine)."""
 
     name: str
     shim_examples: int
@@ -45,14 +52,25 @@ class Profile:
     shrink: bool = True
     shrink_budget: float = 20.0  # seconds of shrinking after the first failure
     shapes: bool = True  # run the enumerated shapes (:mod:`.shapes`) before generating
+    budget: float = 120.0  # seconds a run in one mode may start examples for (see above)
 
 
 PROFILES: dict[str, Profile] = {
-    "smoke": Profile("smoke", 10, 10, 8),
-    "ci": Profile("ci", 300, 100, 12),
-    "dev": Profile("dev", 600, 200, 15),
-    "thorough": Profile("thorough", 5000, 1000, 25),
+    "smoke": Profile("smoke", 10, 10, 8, budget=60.0),
+    "ci": Profile("ci", 300, 100, 12, budget=120.0),
+    "dev": Profile("dev", 600, 200, 15, budget=120.0),
+    "thorough": Profile("thorough", 5000, 1000, 25, budget=1800.0),
 }
+
+
+def budgeted(profile: Profile, seconds: float | None = None) -> Profile:
+    """``profile`` with its budget set: ``seconds``, else ``$EXECSPEC_MACHINE_BUDGET``, else its own.
+
+    >>> budgeted(PROFILES["dev"], 600.0).budget
+    600.0
+    """
+    seconds = seconds if seconds is not None else config.machine_budget()
+    return profile if seconds is None else dataclasses.replace(profile, budget=seconds)
 
 
 def register_profile(profile: Profile) -> None:
@@ -92,11 +110,37 @@ class MachineResult:
     replay_file: Path | None = None  # shim: the file ``execspec replay`` runs it again from
     replay_unsaved: str | None = None  # why that file could not be written
     shapes_run: int = 0  # enumerated shapes run before generating
+    budget: float | None = None  # the run's budget in seconds (``Profile.budget``)
+    budget_spent: bool = False  # it ended at its budget, before its examples ran out
 
     @property
     def clauses(self) -> tuple[str, ...]:
         """The clause IDs the violation names (none when it passed)."""
         return self.violation.clauses if self.violation is not None else ()
+
+
+def machine_bound(profile: Profile, mode: Mode) -> float:
+    """The most real seconds one :func:`run_machine` in ``mode`` can take under ``profile``.
+
+    Every rule waits at most the mode's bound for a call (on real threads the machine's wait
+    for a call the model says must return; under the shim the stall that abandons an
+    execution), and an example's teardown makes at most a call per future, a settle (on real
+    threads polled for up to ``SETTLE_BOUND``), a shutdown and a close. The budget is checked
+    before every rule, so a run goes past it by at most the rule under way and its example's
+    teardown; a violation found is then shrunk for ``shrink_budget``, checked the same way.
+
+    >>> machine_bound(PROFILES["dev"], Mode.THREADS) < 300
+    True
+    """
+    from execspec.conformance.driver import World
+    from execspec.conformance.loop import SETTLE_BOUND
+    from execspec.conformance.machine import MAX_FUTURES
+    from execspec.sched.runner import STOP_BOUND
+
+    call = config.uncontrolled_timeout() + STOP_BOUND if mode is Mode.SHIM else float(World.hang)
+    teardown = (MAX_FUTURES + 3) * call + (0.0 if mode is Mode.SHIM else SETTLE_BOUND)
+    overrun = call + teardown  # the rule under way when a budget is spent, and its teardown
+    return profile.budget + overrun + (profile.shrink_budget + overrun if profile.shrink else 0.0)
 
 
 def _target_thread_dies(hook: Any, args: Any) -> None:
@@ -122,7 +166,8 @@ def run_machine(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[s
                     derandomize=True, suppress_health_check=list(HealthCheck), phases=phases,
                     print_blob=False, report_multiple_bugs=False)
     started = time.monotonic()
-    result = MachineResult(target.name, mode, profile.name, 0, 0.0)
+    machine.stop_at = started + profile.budget
+    result = MachineResult(target.name, mode, profile.name, 0, 0.0, budget=profile.budget)
     previous = logging.root.manager.disable
     logging.disable(logging.CRITICAL)  # executors log raising callbacks and initializers: noise here
     hook = threading.excepthook
@@ -134,6 +179,8 @@ def run_machine(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[s
             run_state_machine_as_test(machine, settings=opts)
     except (Violation, ShrinkBudgetSpent):
         pass  # the shortest violation seen is in machine.found
+    except BudgetSpent:
+        result.budget_spent = True  # nothing found in the examples that ran
     except Flaky as exc:
         result.flaky = str(exc).splitlines()[0]
     except Exception as exc:  # noqa: BLE001 - the harness failed: reported as ours
@@ -168,4 +215,5 @@ def _write_replay(result: MachineResult, target: Any, folder: Path) -> None:
         result.replay_unsaved = f"{type(exc).__name__}: {exc}"
 
 
-__all__ = ["MachineResult", "Mode", "PROFILES", "Profile", "profile_named", "register_profile", "run_machine"]
+__all__ = ["MachineResult", "Mode", "PROFILES", "Profile", "budgeted", "machine_bound", "profile_named", "register_profile",
+           "run_machine"]

@@ -10,7 +10,7 @@ from typing import Any
 
 from hypothesis.stateful import INVARIANT_MARKER
 
-from execspec.conformance.loop import FixedData, Observing, ShrinkBudgetSpent
+from execspec.conformance.loop import BudgetSpent, FixedData, Observing, ShrinkBudgetSpent
 from execspec.conformance.oracle import Violation
 from execspec.conformance.shapes import SHAPES, Shape
 
@@ -29,13 +29,16 @@ class SeededData:
 
 def run_shapes(machine: type[Observing], shapes: tuple[Shape, ...] = SHAPES) -> int:
     """Run each shape through a fresh instance of ``machine`` until one shows a violation (kept
-    in ``machine.found`` like any other); returns how many ran."""
+    in ``machine.found`` like any other) or the run's budget is spent; returns how many ran
+    (the machine's next example sees the budget spent too)."""
     ran = 0
     runs = [(k, j, shape) for k, shape in enumerate(shapes) for j in range(shape.schedules)
             if (machine.shim or not shape.shim_only) and not (shape.cpython_bug and machine.cpython)]
     for k, j, shape in runs:
         try:
             m = machine()
+        except BudgetSpent:  # the run's budget is spent: no shape starts after it
+            break
         except ShrinkBudgetSpent:  # pragma: no cover - only once something was found
             break
         ran += 1
@@ -43,15 +46,19 @@ def run_shapes(machine: type[Observing], shapes: tuple[Shape, ...] = SHAPES) -> 
         # while it can (seed 0), so the executor's threads start only once it waits
         base = k if shape.seed is None else shape.seed
         data: Any = FixedData() if shape.schedules > 1 and j == 0 else SeededData(base + 1000 * j)
+        spent = False
         try:
             for name, kwargs in shape.steps:
                 if getattr(m, "ended", False):  # a documented deadlock ended the example
                     break
+                m.within_budget()
                 m.steps.append((name, dict(kwargs)))  # (Hypothesis's rule calls note themselves)
                 getattr(m, name)(**kwargs, data=data)
                 _check_invariants(m)
         except Violation:
             pass
+        except BudgetSpent:  # cut short: its teardown still runs, and the run says it was spent
+            spent = True
         finally:
             try:
                 m.teardown()
@@ -59,6 +66,8 @@ def run_shapes(machine: type[Observing], shapes: tuple[Shape, ...] = SHAPES) -> 
                 pass
         if machine.found:
             machine.found[0].shape = shape.name
+            break
+        if spent:
             break
     return ran
 

@@ -87,7 +87,8 @@ def outcomes_of(result: MachineResult, target: Target, cross_process: bool = Fal
     if result.error is not None or (result.flaky is not None and v is None):
         why = result.error or f"a failure that did not happen again: {result.flaky}"
         out.append(CheckOutcome(name, (), mode, CheckFailure(FailureKind.EXCEPTION, why, why)))
-    out.append(CheckOutcome(name, tuple(c for c in MACHINE_CLAUSES if c not in failed), mode))
+    if result.examples:  # a run that started no example (its budget spent at once) passes nothing
+        out.append(CheckOutcome(name, tuple(c for c in MACHINE_CLAUSES if c not in failed), mode))
     return out
 
 
@@ -118,7 +119,7 @@ def machine_outcomes(target: Target, profile: Profile, no_shim: str | None = Non
                           sum(not o.passed for o in found))
         outcomes += found
         runs.append(MachineRun(_MODE[mode], result.profile, result.examples, result.seconds,
-                               result.first_failure))
+                               result.first_failure, result.budget, result.budget_spent))
     if not target.real_threads_ok:
         skipped.append(SkippedMode(Mode.THREADS, "machine: source-only target (shim only)"))
     return outcomes, skipped, runs

@@ -38,7 +38,7 @@ from execspec.conformance.results import CheckOutcome, ClauseVerdict, FailureKin
 from execspec.spec import Catalogue, load
 
 __all__ = ["SCHEMA_PATH", "SCHEMA_VERSION", "ClauseDoc", "Document", "FailureDoc", "GateDoc", "TargetDoc",
-           "VerdictDoc", "document", "dumps", "issue_url", "schema"]
+           "VerdictDoc", "document", "dumps", "issue_url", "machine_run_note", "schema"]
 
 #: bumped when a field is removed or changes meaning (adding one keeps it)
 SCHEMA_VERSION = 1
@@ -127,6 +127,8 @@ class MachineRunDoc(TypedDict):
     examples: int
     seconds: float
     first_failure: float | None
+    budget: float | None        # the real seconds it could start examples for
+    budget_spent: bool          # it stopped there, before its examples ran out
 
 
 class TargetDoc(TypedDict):
@@ -222,7 +224,8 @@ def _target(t: TargetResult, rows: dict[str, str]) -> TargetDoc:
                        not_applicable=tally.not_applicable, runs=tally.runs, runs_passed=tally.runs_passed),
         skipped=[SkippedDoc(mode=s.mode.value, reason=s.reason) for s in t.skipped],
         machine_runs=[MachineRunDoc(mode=m.mode.value, profile=m.profile, examples=m.examples,
-                                    seconds=m.seconds, first_failure=m.first_failure)
+                                    seconds=m.seconds, first_failure=m.first_failure, budget=m.budget,
+                                    budget_spent=m.budget_spent)
                       for m in t.machine_runs],
         verdicts={c: _verdict(t.verdict(c), area, failed) for c, area in rows.items()},
         failures=[_failure(o) for o in failed])
@@ -245,6 +248,20 @@ def _failure(o: CheckOutcome) -> FailureDoc:
         seed=f.seed, strategy=f.strategy, schedule=f.schedule, interleaving=f.interleaving,
         replay_file=None if f.replay_file is None else str(f.replay_file),
         replay_command=f.replay_command, replay_unsaved=f.replay_unsaved)
+
+
+def machine_run_note(m: MachineRunDoc) -> str:
+    """One line on a machine run, as every report words it: its mode, how many examples, how
+    long, and whether it stopped at its budget (then its clauses passed on those examples only).
+
+    >>> print(machine_run_note(MachineRunDoc(mode="shim", profile="dev", examples=312, seconds=121.5,
+    ...                                      first_failure=None, budget=120.0, budget_spent=True)))
+    machine, shim: 312 examples (dev profile) in 121.5 s, stopped at its 120 s budget before the profile's examples ran out
+    """
+    note = f"machine, {m['mode']}: {m['examples']} examples ({m['profile']} profile) in {m['seconds']:.1f} s"
+    if m["budget_spent"]:
+        note += f", stopped at its {m['budget']:g} s budget before the profile's examples ran out"
+    return note
 
 
 def dumps(doc: Document) -> str:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from execspec.reports.document import Document, FailureDoc, TargetDoc, VerdictDoc
+from execspec.reports.document import Document, FailureDoc, TargetDoc, VerdictDoc, machine_run_note
 
 __all__ = ["panel_id", "render"]
 
@@ -140,8 +140,7 @@ def _target(i: int, t: TargetDoc, doc: Document) -> str:
            f'<p>{escape(t["kind"] + python)}: {tally["passed"]} clauses pass, {tally["diverges"]} diverge '
            f'as the spec records, {tally["failed"]} fail, {tally["not_applicable"]} n/a; '
            f'{tally["runs_passed"]}/{tally["runs"]} check runs passed; {t["seconds"]:.1f} s.</p>']
-    notes = [f"machine, {m['mode']}: {m['examples']} examples ({m['profile']} profile) in {m['seconds']:.1f} s"
-             for m in t["machine_runs"]] + [f"skipped {s['mode']}: {s['reason']}" for s in t["skipped"]]
+    notes = [machine_run_note(m) for m in t["machine_runs"]] + [f"skipped {s['mode']}: {s['reason']}" for s in t["skipped"]]
     if notes:
         out.append("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul>")
     for cid, v in t["verdicts"].items():

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from execspec.reports.document import Document, FailureDoc, TargetDoc, VerdictDoc
+from execspec.reports.document import Document, FailureDoc, TargetDoc, VerdictDoc, machine_run_note
 
 __all__ = ["cell", "render"]
 
@@ -82,8 +82,7 @@ def _target(t: TargetDoc, doc: Document) -> list[str]:
              f"the spec records, {tally['failed']} fail, {tally['not_applicable']} n/a; "
              f"{tally['runs_passed']}/{tally['runs']} check runs passed; {t['seconds']:.1f} s.", ""]
     for m in t["machine_runs"]:
-        lines.append(f"- machine, {m['mode']}: {m['examples']} examples ({escape(m['profile'])} profile) "
-                     f"in {m['seconds']:.1f} s")
+        lines.append(f"- {escape(machine_run_note(m))}")
     for s in t["skipped"]:
         lines.append(f"- skipped {s['mode']}: {escape(s['reason'])}")
     na: dict[str, list[str]] = {}  # reason -> the clauses it makes n/a

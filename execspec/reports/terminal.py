@@ -22,7 +22,7 @@ mine: 1 clauses pass, 0 diverge as the spec records, 0 fail; 0/0 check runs pass
 from __future__ import annotations
 
 from execspec.conformance.results import ClauseVerdict, RunResult, Verdict
-from execspec.reports.document import Document, FailureDoc, VerdictDoc, document
+from execspec.reports.document import Document, FailureDoc, VerdictDoc, document, machine_run_note
 
 __all__ = ["cell", "render", "render_document"]
 
@@ -81,6 +81,9 @@ def render_document(doc: Document) -> str:
             lines.append(f"  [{f['mode']}] {f['check']} ({', '.join(f['clauses'])}): {_finding(f)}")
         for skip in t["skipped"]:
             lines.append(f"  skipped {skip['mode']}: {skip['reason']}")
+        for m in t["machine_runs"]:
+            if m["budget_spent"]:  # its clauses passed on fewer examples than the profile asks
+                lines.append(f"  {machine_run_note(m)} (--machine-budget gives it more)")
     return "\n".join(lines)
 
 

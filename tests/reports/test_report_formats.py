@@ -69,7 +69,7 @@ def test_the_document_holds_each_failure_with_its_clauses_calls_seeds_and_replay
     assert shim["replay_command"] == "execspec replay execspec-schedules/done-pct-seed7-3.json"
     assert shim["interleaving"] is not None and shim["schedule"] == 3 and INJECTED in shim["message"]
     assert mine["machine_runs"] == [{"mode": "shim", "profile": "smoke", "examples": 10, "seconds": 1.5,
-                                     "first_failure": 0.25}]
+                                     "first_failure": 0.25, "budget": None, "budget_spent": False}]
     div = stdlib["verdicts"]["WAIT-CANCELLED-COUNTS"]
     assert (div["verdict"], div["issue"], div["issue_url"]) == (
         "diverges", "gh-92001", "https://github.com/python/cpython/issues/92001")
