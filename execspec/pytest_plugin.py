@@ -53,6 +53,13 @@ class ConformanceItem(pytest.Item):
             target = Target.parse(self.target)
             raise ConformanceFailure(f"{result.violation}\n\nshrunk calls ({len(result.actions)}):\n"
                                      f"{render(result.actions, target.module, target.factory)}")
+        if result.budget_spent:  # a pass, on fewer examples than the profile asks: said, not hidden
+            import warnings
+
+            warnings.warn(BudgetSpentWarning(
+                f"execspec[{self.target}-{self.mode}]: the machine stopped at its {result.budget:g} s budget "
+                f"after {result.examples} examples, before the {profile.name} profile's ran out "
+                f"($EXECSPEC_MACHINE_BUDGET gives it more)"), stacklevel=1)
 
     def repr_failure(self, excinfo: Any, style: Any = None) -> str:
         if isinstance(excinfo.value, ConformanceFailure):
@@ -65,6 +72,10 @@ class ConformanceItem(pytest.Item):
 
 class ConformanceFailure(Exception):
     """The executor broke the contract (the message says which clauses and how)."""
+
+
+class BudgetSpentWarning(UserWarning):
+    """A machine run passed, but stopped at its budget before its profile's examples ran out."""
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -50,7 +50,9 @@ def _seconds(text: str) -> float:
 def main(argv: Sequence[str]) -> int:
     """``execspec check [TARGET ...]``."""
     p = parser("check", (__doc__ or "").split("\n\n")[0])
-    p.add_argument("targets", nargs="*", help=f"targets to check (default: {' '.join(DEFAULT_TARGETS)})")
+    p.add_argument("targets", nargs="*", help=f"targets to check (default: {' '.join(DEFAULT_TARGETS)}), each "
+                   "'impl', 'stdlib', 'stdlib@3.X' (an installed CPython), 'module:factory' (your pool: "
+                   "e.g. 'loky:get_reusable_executor') or 'source:DIR'")
     p.add_argument("--profile", choices=sorted(PROFILES), default=None,
                    help="how hard the conformance machine tries (default: $EXECSPEC_PROFILE, "
                         "else 'ci' when $CI is set, else 'dev')")

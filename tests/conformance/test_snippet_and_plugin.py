@@ -48,3 +48,14 @@ wait, as_completed, Future = cf.wait, cf.as_completed, cf.Future
                                         "--execspec-profile", "ci", "-p", "no:cacheprovider")
     bad.assert_outcomes(passed=1, failed=1)
     bad.stdout.fnmatch_lines(["*EXE-SUBMIT-AFTER-SHUTDOWN*"])
+
+
+def test_the_plugin_warns_when_a_run_stopped_at_its_budget(pytester: pytest.Pytester,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    pytester.makepyfile(test_nothing="def test_nothing(): pass")
+    monkeypatch.setenv("EXECSPEC_MACHINE_BUDGET", "0.5")
+    spent = pytester.runpytest_subprocess("--execspec-target", "execspec.impl:ThreadPoolExecutor",
+                                          "--execspec-mode", "shim", "--execspec-profile", "dev",
+                                          "-p", "no:cacheprovider")
+    spent.assert_outcomes(passed=2, warnings=1)
+    spent.stdout.fnmatch_lines(["*BudgetSpentWarning*stopped at its 0.5 s budget*"])
