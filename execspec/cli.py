@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from typing import Callable, NoReturn, Sequence
 
@@ -70,7 +71,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     from execspec.conformance import ending
 
     ending.console()
-    return ending.leave(func(rest))
+    before = ending.baseline()
+    try:
+        status = func(rest)
+    except BrokenPipeError:
+        # Whoever read our output has gone (`execspec check | head`): stop, as the writer of
+        # a pipeline does, with no traceback; what the run started is ended all the same.
+        _silence_stdout()
+        ending.end_children(before)
+        status = BROKEN_PIPE
+    return ending.leave(status)
+
+
+#: exit status when the reader of the output went away: what a shell reports for SIGPIPE
+BROKEN_PIPE = 128 + 13
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush has nowhere to fail."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file behind stdout (a replaced sys.stdout)
+        pass
+    finally:
+        os.close(devnull)
 
 
 class _Parser(argparse.ArgumentParser):

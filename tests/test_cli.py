@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
-from execspec.cli import main
+from execspec.cli import BROKEN_PIPE, main
 
 
 def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
@@ -34,3 +38,17 @@ def test_spec_prints_one_clause_and_where_it_is_checked(capsys: pytest.CaptureFi
 def test_spec_suggests_close_ids_for_an_unknown_clause(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["spec", "CANCEL-RUNNING"]) == 2
     assert "FUT-CANCEL-RUNNING" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["spec"], ["deadlocks"], ["check", "--no-machine", "impl"]])
+def test_output_into_a_closed_pipe_stops_quietly_with_the_sigpipe_status(argv: list[str]) -> None:
+    # `execspec check | head -1`: the reader is gone before we write (its end closed at once)
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run([sys.executable, "-c", "from execspec.cli import main; raise SystemExit(main())",
+                               *argv], stdout=write, stderr=subprocess.PIPE, text=True, timeout=60)
+    finally:
+        os.close(write)
+    assert done.returncode == BROKEN_PIPE == 141, done.stderr
+    assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr, done.stderr
