@@ -120,9 +120,11 @@ def fresh_modules() -> bool:
     return _flag(FRESH_MODULES)
 
 
-def _positive(name: str, default: float, kind: type[float] | type[int], example: str) -> float:
-    """The setting ``name`` as a number of ``kind`` (above 0, at least 1 for ``int``), else
-    ``default``; a ValueError saying what to set when it is something else."""
+def _positive(name: str, default: float, kind: type[float] | type[int], example: str,
+              unset: str | None = None) -> float:
+    """The setting ``name`` as a finite number of ``kind`` (above 0, at least 1 for ``int``),
+    else ``default``; a ValueError saying what to set when it is something else (``unset``:
+    what leaving it unset means, when that is not ``default``)."""
     raw = _raw(name)
     if raw is None:
         return default
@@ -130,9 +132,10 @@ def _positive(name: str, default: float, kind: type[float] | type[int], example:
         value = kind(raw)
     except ValueError:
         value = 0
-    if not value > 0:
-        least = "a whole number >= 1" if kind is int else "a number of seconds > 0"
-        raise ValueError(f"${name}={raw!r} is not {least}: set it to {example}, or unset it for {default}")
+    if not 0 < value < float("inf"):  # (a bound of inf seconds bounds nothing)
+        least = "a whole number >= 1" if kind is int else "a finite number of seconds > 0"
+        raise ValueError(f"${name}={raw!r} is not {least}: set it to {example}, or unset it for "
+                         f"{default if unset is None else unset}")
     return value
 
 
@@ -169,32 +172,14 @@ def bounds() -> list[str] | None:
 
 def crosshair_budget() -> float:
     """``$EXECSPEC_CROSSHAIR_BUDGET`` in seconds (> 0), else 4."""
-    raw = _raw(CROSSHAIR_BUDGET)
-    if raw is None:
-        return DEFAULT_CROSSHAIR_BUDGET
-    try:
-        value = float(raw)
-    except ValueError:
-        value = 0.0
-    if not value > 0:
-        raise ValueError(f"${CROSSHAIR_BUDGET}={raw!r} is not a number of seconds > 0: "
-                         f"set it to e.g. 10, or unset it for 4")
-    return value
+    return _positive(CROSSHAIR_BUDGET, DEFAULT_CROSSHAIR_BUDGET, float, "e.g. 10", "4")
 
 
 def machine_budget() -> float | None:
     """``$EXECSPEC_MACHINE_BUDGET`` in seconds (> 0), else None (the profile's own budget)."""
-    raw = _raw(MACHINE_BUDGET)
-    if raw is None:
+    if _raw(MACHINE_BUDGET) is None:
         return None
-    try:
-        value = float(raw)
-    except ValueError:
-        value = 0.0
-    if not 0 < value < float("inf"):
-        raise ValueError(f"${MACHINE_BUDGET}={raw!r} is not a number of seconds > 0: set it to e.g. 600, "
-                         "or unset it for the profile's own budget")
-    return value
+    return _positive(MACHINE_BUDGET, 0.0, float, "e.g. 600", "the profile's own budget")
 
 
 def profile() -> str:

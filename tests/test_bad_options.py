@@ -21,9 +21,11 @@ def _refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
     (["check", "--profile"], "execspec check: argument --profile: expected one argument"),
     (["check", "--no-such-option"], "execspec check: unrecognized arguments: --no-such-option"),
     (["check", "--machine-budget", "0"],
-     "execspec check: argument --machine-budget: '0' is not a number of seconds > 0 (e.g. 600)"),
+     "execspec check: argument --machine-budget: '0' is not a finite number of seconds > 0 (e.g. 600)"),
+    (["check", "--machine-budget", "inf"],
+     "execspec check: argument --machine-budget: 'inf' is not a finite number of seconds > 0 (e.g. 600)"),
     (["check", "--machine-budget", "soon"],
-     "execspec check: argument --machine-budget: 'soon' is not a number of seconds > 0 (e.g. 600)"),
+     "execspec check: argument --machine-budget: 'soon' is not a finite number of seconds > 0 (e.g. 600)"),
     (["replay"], "execspec replay: the following arguments are required: file"),
     (["replay", "a.json", "b.json"], "execspec replay: unrecognized arguments: b.json"),
     (["deadlocks", "--jobs", "0"], "execspec deadlocks: argument --jobs/-j: must be at least 1, got 0"),
@@ -38,7 +40,8 @@ def test_a_bad_option_is_one_line_naming_it_and_the_help(argv: list[str], said: 
 
 @pytest.mark.parametrize("name, value", [("EXECSPEC_PROFILE", "nope"), ("EXECSPEC_SEED", "abc"),
                                          ("EXECSPEC_SHIM_SCHEDULES", "0"), ("EXECSPEC_TARGET_TIMEOUT", "-1"),
-                                         ("EXECSPEC_MACHINE_BUDGET", "nan"), ("EXECSPEC_MACHINE_BUDGET", "later")])
+                                         ("EXECSPEC_MACHINE_BUDGET", "nan"), ("EXECSPEC_MACHINE_BUDGET", "later"),
+                                         ("EXECSPEC_MACHINE_BUDGET", "inf"), ("EXECSPEC_UNCONTROLLED_TIMEOUT", "inf")])
 def test_a_bad_setting_is_one_line_before_any_work(name: str, value: str, monkeypatch: pytest.MonkeyPatch,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv(name, value)

@@ -43,7 +43,7 @@ def _seconds(text: str) -> float:
     except ValueError:
         value = 0.0
     if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds > 0 (e.g. 600)")
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number of seconds > 0 (e.g. 600)")
     return value
 
 
