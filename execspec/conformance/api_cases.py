@@ -16,6 +16,7 @@ import itertools
 from typing import Any, Callable, Iterator
 
 from execspec.conformance.api_threads import THREAD_PROGRAMS
+from execspec.sched.loader.futures_api import own_api
 from execspec.model.api import (
     BOGUS_RETURN_WHEN, CONSTANTS, EXCEPTIONS, MODULE_NAMES, PREFIX, thread_name,
 )
@@ -338,13 +339,18 @@ def _abstract(world: Any) -> tuple[str, ...]:
             f"shutdown returns {ex.shutdown()!r}")
 
 
+def _own(world: Any) -> Any:
+    """What the module-surface cases judge: the target module's own names (``own_api``)."""
+    return own_api(world.cf, world.cf)
+
+
 def _names(world: Any) -> tuple[str, ...]:
-    missing = [n for n in MODULE_NAMES if not hasattr(world.cf, n)]
+    missing = [n for n in MODULE_NAMES if not hasattr(_own(world), n)]
     return ("none missing",) if not missing else (f"missing {', '.join(missing)}",)
 
 
 def _constants(world: Any) -> tuple[str, ...]:
-    cf = world.cf
+    cf = _own(world)
     values = [getattr(cf, n, None) for n in CONSTANTS]
     distinct = len({repr(v) for v in values if v is not None})
 
@@ -358,14 +364,14 @@ def _constants(world: Any) -> tuple[str, ...]:
 def _exceptions(world: Any) -> tuple[str, ...]:
     out = []
     for name in EXCEPTIONS:
-        cls = getattr(world.cf, name, None)
+        cls = getattr(_own(world), name, None)
         ok = isinstance(cls, type) and issubclass(cls, Exception)
         out.append(f"{name} is {'an' if ok else 'not an'} Exception")
     return tuple(out)
 
 
 def _timeout_class(world: Any) -> tuple[str, ...]:
-    cls = getattr(world.cf, "TimeoutError", None)
+    cls = getattr(_own(world), "TimeoutError", None)
     builtin = cls is builtins.TimeoutError
     os_error = isinstance(cls, type) and issubclass(cls, OSError)
     return ("the builtin TimeoutError" if builtin else "not the builtin TimeoutError",

@@ -2,8 +2,9 @@
 
 Under the shim the target's module is loaded fresh in every execution (``env.load``, or
 ``env.load_source`` for another CPython's source); on real threads it is imported once. Either
-way the ``wait``/``as_completed``/``Future`` the driver uses are the target module's own when it
-has them (so an executor's futures meet the functions written for them), else the stdlib's.
+way each of ``wait``, ``as_completed``, ``Future``, the constants and the exceptions the driver
+uses is the target module's own when it has one (so an executor's futures meet the functions
+written for them), else the stdlib's (``sched.loader.futures_api``).
 """
 
 from __future__ import annotations
@@ -20,16 +21,11 @@ from execspec.conformance.kits.orphans import orphan_safe
 from execspec.conformance.kits.process import SocketKit
 from execspec.conformance.foreign import ForeignSession
 from execspec.conformance.session import Session, ShimSession, ThreadSession
+from execspec.sched.loader.futures_api import futures_api
 from execspec.targets.kind import ExecutorKind
 
 #: real seconds a gated task waits for its gate before giving up (a harness that lost track)
 GATE_BOUND = 60.0
-_NAMES = ("wait", "as_completed", "Future")
-
-
-def _namespace(mod: Any, fallback: Callable[[], Any]) -> Any:
-    return mod if all(hasattr(mod, n) for n in _NAMES) else fallback()
-
 
 def shim_loader(target: Any) -> Callable[[Any], tuple[Any, Callable[..., Any]]]:
     """``env -> (namespace, factory)`` for a target under the shim."""
@@ -38,7 +34,7 @@ def shim_loader(target: Any) -> Callable[[Any], tuple[Any, Callable[..., Any]]]:
             mod = env.load_source(str(target.source_dir), target.module)
         else:
             mod = env.load(target.module)
-        return _namespace(mod, lambda: env.load("concurrent.futures")), getattr(mod, target.factory)
+        return futures_api(mod, env.load("concurrent.futures")), getattr(mod, target.factory)
     return load
 
 
@@ -59,7 +55,7 @@ def session_factory(target: Any, mode: Any, shim_modules: tuple[str, ...] = ()) 
         make_shim.kind, make_shim.not_applicable = ExecutorKind.IN_PROCESS_THREADS, dict(NOT_APPLICABLE_SHIM)
         return make_shim  # type: ignore[no-any-return]
     factory = target.load_factory()
-    cf = _namespace(importlib.import_module(target.module), lambda: importlib.import_module("concurrent.futures"))
+    cf = futures_api(importlib.import_module(target.module), importlib.import_module("concurrent.futures"))
     kind = kind_of(factory)
     cleanup = getattr(factory, "execspec_close", None)
 

@@ -21,6 +21,7 @@ from execspec.conformance.scenarios.applicable import applicable_checks
 from execspec.conformance.scenarios.clause_checks import CHECKS
 from execspec.conformance.scenarios.sched_results import first_failure, run_one_schedule, strategies
 from execspec.conformance.scenarios.world import Check, World
+from execspec.sched.loader.futures_api import futures_api
 from execspec.targets import Target
 
 __all__ = ["ShimRun", "check_scenario", "run_shim", "scenario_for"]
@@ -56,8 +57,7 @@ def _load(env: Any, tgt: Target) -> tuple[Any, Any]:
         mod = env.load_source(str(tgt.source_dir), tgt.module)
     else:
         mod = env.load(tgt.module)
-    cf = mod if hasattr(mod, "wait") else env.load("concurrent.futures")
-    return mod, cf
+    return mod, futures_api(mod, env.load("concurrent.futures"))
 
 
 def check_scenario(env: Any, target: str, check: str) -> None:

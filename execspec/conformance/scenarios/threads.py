@@ -21,6 +21,7 @@ from execspec.conformance.kits.orphans import orphan_safe, spawns_processes
 from execspec.conformance.results import CheckFailure, CheckOutcome, FailureKind, Mode
 from execspec.conformance.scenarios.applicable import applicable_checks
 from execspec.conformance.scenarios.world import Check, World
+from execspec.sched.loader.futures_api import futures_api
 from execspec.targets import ExecutorKind, Target
 
 __all__ = ["HANG_LIMIT", "THREADS_BUDGET", "run_threads"]
@@ -56,13 +57,11 @@ def run_threads(target: Target, hang_limit: float = HANG_LIMIT,
 
 
 def _namespace(target: Target) -> object:
-    """The module whose wait/as_completed/exceptions go with the target's futures."""
-    mod = importlib.import_module(target.module)
-    if all(hasattr(mod, name) for name in ("wait", "as_completed", "CancelledError")):
-        return mod
+    """The wait/as_completed/exceptions that go with the target's futures: its module's, and
+    the stdlib's where it has none (``futures_api``)."""
     import concurrent.futures
 
-    return concurrent.futures
+    return futures_api(importlib.import_module(target.module), concurrent.futures)
 
 
 def _outcome(chk: Check, failure: CheckFailure | None = None) -> CheckOutcome:

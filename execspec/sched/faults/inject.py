@@ -21,6 +21,7 @@ from execspec.sched.faults.runtime import Injector, adopt
 from execspec.sched.faults.world import FaultWorld
 from execspec.sched.kernel.execution import Outcome
 from execspec.sched.kernel.runtime import Abort
+from execspec.sched.loader.futures_api import futures_api
 from execspec.sched.runner import run_once
 from execspec.sched.strategies.random import RandomStrategy
 
@@ -205,7 +206,7 @@ def _execution(env: Any, *, scenario: Scenario, module: str, factory: str,
 
     threading.excepthook = excepthook
     mod = env.load_source(source_dir, module) if source_dir is not None else env.load(module)
-    cf = mod if hasattr(mod, "wait") else env.load("concurrent.futures")
+    cf = futures_api(mod, env.load("concurrent.futures"))
     world = FaultWorld(env, mod, cf, factory)
     notes: list[str] = []
     escaped: BaseException | None = None
