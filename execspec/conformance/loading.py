@@ -21,8 +21,8 @@ from execspec.conformance.kits.orphans import orphan_safe
 from execspec.conformance.kits.process import SocketKit
 from execspec.conformance.foreign import ForeignSession
 from execspec.conformance.session import Session, ShimSession, ThreadSession
-from execspec.sched.loader.futures_api import futures_api
-from execspec.targets.kind import ExecutorKind
+from execspec.sched.loader.futures_api import futures_api, own_api
+from execspec.targets.kind import ExecutorKind, takes_initializer
 
 #: real seconds a gated task waits for its gate before giving up (a harness that lost track)
 GATE_BOUND = 60.0
@@ -52,7 +52,9 @@ def session_factory(target: Any, mode: Any, shim_modules: tuple[str, ...] = ()) 
         modules = ("concurrent.futures", *shim_modules)
         mixes = not getattr(target, "is_cpython_stdlib", False)  # (the stdlib's own Future is no other kind)
         make_shim: Any = lambda: ShimSession(load, modules, mixes=mixes)  # noqa: E731
-        make_shim.kind, make_shim.not_applicable = ExecutorKind.IN_PROCESS_THREADS, dict(NOT_APPLICABLE_SHIM)
+        # the factory's signature, read where it can be imported here (not a source-only target)
+        gaps = {**signature_gaps(target.load_factory(), {}), **module_gaps(target, {})} if target.real_threads_ok else {}
+        make_shim.kind, make_shim.not_applicable = ExecutorKind.IN_PROCESS_THREADS, {**NOT_APPLICABLE_SHIM, **gaps}
         return make_shim  # type: ignore[no-any-return]
     factory = target.load_factory()
     cf = futures_api(importlib.import_module(target.module), importlib.import_module("concurrent.futures"))
@@ -69,12 +71,44 @@ def session_factory(target: Any, mode: Any, shim_modules: tuple[str, ...] = ()) 
         kit = DaskKit() if kind is ExecutorKind.DISTRIBUTED else SocketKit()
         return ForeignSession(world, kit, RENAMES.get(kind, {}), cleanup)
 
-    na = dict(NOT_APPLICABLE[kind])
-    if "api:pool" not in na and not takes_pool_arguments(factory):
-        na["api:pool"] = _API_SIGNATURE
+    na = {**NOT_APPLICABLE[kind], **signature_gaps(factory, NOT_APPLICABLE[kind]),
+          **module_gaps(target, NOT_APPLICABLE[kind])}
     make.kind = kind  # type: ignore[attr-defined]
     make.not_applicable = na  # type: ignore[attr-defined]
     return make
+
+
+def signature_gaps(factory: Callable[..., Any], na: dict[str, str]) -> dict[str, str]:
+    """The rules ``factory``'s signature rules out (rule -> why), beyond those in ``na``: the
+    TPE-* argument cases without ThreadPoolExecutor's arguments, pools with an initializer
+    without an ``initializer`` parameter. A factory is not broken for what it does not take."""
+    gaps: dict[str, str] = {}
+    if "api:pool" not in na and not takes_pool_arguments(factory):
+        gaps["api:pool"] = _API_SIGNATURE
+    if "create:initializer" not in na and not takes_initializer(factory):
+        gaps["create:initializer"] = _NO_INITIALIZER
+    return gaps
+
+
+def module_gaps(target: Any, na: dict[str, str]) -> dict[str, str]:
+    """The module-surface cases (``api:module``), beyond ``na``, when the target's module offers
+    no ``concurrent.futures`` API of its own (``futures_api.own_api``): the checks drive it with
+    the stdlib's names, and judging those would pass the stdlib, not the target."""
+    import concurrent.futures
+
+    if "api:module" in na or getattr(target, "is_cpython_stdlib", False):
+        return {}
+    if own_api(importlib.import_module(target.module), concurrent.futures) is not concurrent.futures:
+        return {}
+    return {"api:module": _NO_MODULE_API}
+
+
+_NO_MODULE_API = ("the target's module offers no wait and as_completed of its own, so its executor is driven "
+                  "with concurrent.futures' names; the module-surface cases (MOD-*, EXC-*) would judge those")
+
+#: why a factory without an ``initializer`` parameter gets no initializer
+_NO_INITIALIZER = ("the factory takes no initializer (nor any keyword): TPE-INITIALIZER-* are about pools "
+                   "made with one; create() makes none")
 
 
 def takes_pool_arguments(factory: Callable[..., Any]) -> bool:

@@ -112,6 +112,8 @@ class MachineResult:
     shapes_run: int = 0  # enumerated shapes run before generating
     budget: float | None = None  # the run's budget in seconds (``Profile.budget``)
     budget_spent: bool = False  # it ended at its budget, before its examples ran out
+    #: the rules it made no-ops for this target (rule -> why): what they alone reach, it did not check
+    not_applicable: dict[str, str] = field(default_factory=dict)
 
     @property
     def clauses(self) -> tuple[str, ...]:
@@ -197,6 +199,7 @@ def run_machine(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[s
         if mode is Mode.SHIM and best.steps:
             _write_replay(result, target, config.schedule_dir() if replay_dir is None else replay_dir)
     result.examples = machine.examples[0]
+    result.not_applicable = dict(machine.not_applicable)
     result.seconds = time.monotonic() - started
     result.divergences = list(machine.divergences)
     result.hazards = list(machine.hazards)

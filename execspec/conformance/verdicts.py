@@ -9,6 +9,7 @@ stdlib, recognised by identity); every other clause the machine checks passes.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Iterable
 
 from execspec.conformance import progress
 from execspec.conformance.kits.orphans import spawns_processes
@@ -19,6 +20,7 @@ from execspec.conformance.results import (
 from execspec.conformance.run import MachineResult, Profile, run_machine
 from execspec.conformance.snippet import calls, render
 from execspec.model import DEPARTS_FROM, RULES
+from execspec.model.api import CASES as api_cases
 from execspec.model.api import clauses as api_clauses
 from execspec.targets import Target
 
@@ -44,6 +46,48 @@ _OWN = ("INV-RUN-AT-MOST-ONCE", "INV-CANCELLED-NEVER-RUNS", "INV-CB-EXACTLY-ONCE
 MACHINE_CLAUSES: tuple[str, ...] = tuple(sorted(
     {c for rule in RULES.values() for c in rule.cites}
     | {c for cs in DEPARTS_FROM.values() for c in cs} | set(_OWN) | set(api_clauses())))
+
+#: per rule the machine can make a no-op (``loading.NOT_APPLICABLE``'s keys, ``api:*`` aside):
+#: the model rules only it drives, and the machine's own checks only it feeds
+_REACHES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "create:initializer": (("worker.init-ok", "worker.init-fails", "worker.exits-broken", "pool.fails-queued",
+                            "pool.drain-dies", "worker.init-fails-unseen", "submit.broken", "map.broken"),
+                           ("TPE-INITIALIZER-RUNS",)),
+    "create:default_max_workers": ((), ("TPE-MAX-WORKERS-DEFAULT-38", "TPE-MAX-WORKERS-DEFAULT-313")),
+    "interpreter_exit": (("exit.begins", "submit.after-exit"), ()),
+    "submit_waiting": (("task.wait-returns",), ()),
+}
+
+
+def unchecked(not_applicable: Iterable[str], shim: bool) -> frozenset[str]:
+    """The clauses a machine run cannot have checked, given the rules it made no-ops
+    (``not_applicable``'s keys) and its mode: those that only such rules reach (the API cases
+    of an ``api:<needs>`` key; the ``exited`` cases with ``interpreter_exit``; the ``fork``
+    cases off the shim, where they never run). A clause some other rule still reaches is kept.
+
+    >>> sorted(unchecked(["create:default_max_workers"], shim=True))  # api:pool's cases reach them too
+    []
+    >>> sorted(unchecked(["create:default_max_workers", "api:pool"], shim=True))[:3]
+    ['TPE-INITIALIZER-NOT-CALLABLE', 'TPE-MAX-WORKERS-DEFAULT-313', 'TPE-MAX-WORKERS-DEFAULT-35']
+    >>> sorted(unchecked([], shim=False)), sorted(unchecked([], shim=True))
+    (['TPE-FORK'], [])
+    """
+    off = set(not_applicable)
+    needs_off = {k.partition(":")[2] for k in off if k.startswith("api:")}
+    if "interpreter_exit" in off:
+        needs_off.add("exited")  # the cases that need a pool made after interpreter exit
+    if not shim:
+        needs_off.add("fork")  # they run in the shim's shapes only
+    rules_off = {r for k in off for r in _REACHES.get(k, ((), ()))[0]}
+    own_off = {c for k in off for c in _REACHES.get(k, ((), ()))[1]}
+    cases = api_cases.values()
+    candidates = ({c for r in rules_off for c in RULES[r].cites} | own_off
+                  | {c for case in cases if case.needs in needs_off for c in case.clauses})
+    reached = ({c for name, rule in RULES.items() if name not in rules_off for c in rule.cites}
+               | (set(_OWN) - own_off)
+               | {c for case in cases if case.needs not in needs_off for c in case.clauses})
+    return frozenset(candidates - reached)
+
 
 _KIND = {"call": FailureKind.ASSERTION, "view": FailureKind.ASSERTION, "progress": FailureKind.HUNG,
          "hang": FailureKind.HUNG}
@@ -88,7 +132,8 @@ def outcomes_of(result: MachineResult, target: Target, cross_process: bool = Fal
         why = result.error or f"a failure that did not happen again: {result.flaky}"
         out.append(CheckOutcome(name, (), mode, CheckFailure(FailureKind.EXCEPTION, why, why)))
     if result.examples:  # a run that started no example (its budget spent at once) passes nothing
-        out.append(CheckOutcome(name, tuple(c for c in MACHINE_CLAUSES if c not in failed), mode))
+        skip = failed | unchecked(result.not_applicable, result.mode is MachineMode.SHIM)
+        out.append(CheckOutcome(name, tuple(c for c in MACHINE_CLAUSES if c not in skip), mode))
     return out
 
 
@@ -125,4 +170,4 @@ def machine_outcomes(target: Target, profile: Profile, no_shim: str | None = Non
     return outcomes, skipped, runs
 
 
-__all__ = ["MACHINE_CLAUSES", "machine_outcomes", "outcomes_of"]
+__all__ = ["MACHINE_CLAUSES", "machine_outcomes", "outcomes_of", "unchecked"]

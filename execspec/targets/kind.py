@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import concurrent.futures
 import enum
+import inspect
+from typing import Callable
 
-__all__ = ["ExecutorKind", "classify"]
+__all__ = ["ExecutorKind", "classify", "takes_initializer"]
 
 
 class ExecutorKind(enum.Enum):
@@ -61,3 +63,17 @@ def classify(executor: object) -> ExecutorKind:
         return ExecutorKind.IN_PROCESS_THREADS
     package = type(executor).__module__.partition(".")[0]
     return _BY_PACKAGE.get(package, ExecutorKind.IN_PROCESS_THREADS)
+
+
+def takes_initializer(factory: Callable[..., object]) -> bool:
+    """Whether ``factory`` takes an ``initializer`` (by name, or any keyword): the checks of
+    TPE-INITIALIZER-* need one, and a factory without is not broken for lacking it.
+
+    >>> takes_initializer(concurrent.futures.ThreadPoolExecutor), takes_initializer(lambda max_workers: None)
+    (True, False)
+    """
+    try:
+        params = inspect.signature(factory).parameters.values()
+    except (TypeError, ValueError):  # no signature to read: assume it is the thread pool's
+        return True
+    return any(p.name == "initializer" or p.kind is p.VAR_KEYWORD for p in params)

@@ -31,11 +31,11 @@ __all__ = ["CHECKS", "check"]
 CHECKS: list[Check] = []
 
 
-def check(*clauses: str) -> Callable[[Callable[[World], None]], Callable[[World], None]]:
-    """Register a check for the given clause IDs."""
+def check(*clauses: str, needs: str | None = None) -> Callable[[Callable[[World], None]], Callable[[World], None]]:
+    """Register a check for the given clause IDs (``needs``: see ``Check.needs``)."""
 
     def register(fn: Callable[[World], None]) -> Callable[[World], None]:
-        CHECKS.append(Check(fn.__name__, clauses, fn))
+        CHECKS.append(Check(fn.__name__, clauses, fn, needs))
         return fn
 
     return register
@@ -260,7 +260,7 @@ def as_completed_times_out(w: World) -> None:
                 "as_completed(timeout=0) on a running future did not time out")
 
 
-@check("TPE-INITIALIZER-RUNS")
+@check("TPE-INITIALIZER-RUNS", needs="initializer")
 def the_initializer_runs_in_each_worker(w: World) -> None:
     calls: list[object] = []
     with w.make(max_workers=1, initializer=calls.append, initargs=("init",)) as ex:
@@ -268,7 +268,8 @@ def the_initializer_runs_in_each_worker(w: World) -> None:
     assert calls == ["init"], f"initializer calls: {calls!r}"
 
 
-@check("TPE-INITIALIZER-FAILS-PENDING", "TPE-INITIALIZER-FAILS-SUBMIT", "EXC-BROKEN-THREADPOOL")
+@check("TPE-INITIALIZER-FAILS-PENDING", "TPE-INITIALIZER-FAILS-SUBMIT", "EXC-BROKEN-THREADPOOL",
+       needs="initializer")
 def a_failing_initializer_breaks_the_pool(w: World) -> None:
     ex = w.make(max_workers=1, initializer=raise_, initargs=(OSError("init failed, expected by the check"),))
     fut = ex.submit(pow, 2, 2)

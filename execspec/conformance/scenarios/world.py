@@ -35,6 +35,8 @@ class Check:
     name: str
     clauses: tuple[str, ...]
     run: Callable[[World], None]
+    #: a factory argument it needs beyond max_workers ("initializer"); a target without it skips it
+    needs: str | None = None
 
 
 class Gate:
