@@ -3,7 +3,9 @@
 One machine run per mode becomes outcomes keyed by clause: a violation fails exactly the
 clauses it names; a divergence CPython's stdlib was forgiven fails the divergence clauses
 (which :func:`execspec.conformance.scenarios.run.verdicts` shows as ``diverges`` for the
-stdlib, recognised by identity); every other clause the machine checks passes.
+stdlib, recognised by identity); and a run that ended without a violation passes every other
+clause its applicable rules reach (:func:`unchecked`). A run that stopped at a violation passes
+nothing more: the machine stops at its first, so what else holds is not established by it.
 """
 
 from __future__ import annotations
@@ -95,8 +97,9 @@ _MODE = {MachineMode.SHIM: Mode.SHIM, MachineMode.THREADS: Mode.THREADS}
 
 
 def outcomes_of(result: MachineResult, target: Target, cross_process: bool = False) -> list[CheckOutcome]:
-    """A machine result as outcomes: one failing outcome per finding, one passing for the rest
-    (``cross_process``: the target runs its tasks in other processes, which its snippets' gates must reach)."""
+    """A machine result as outcomes: one failing outcome per finding, and, when the run ended
+    without a violation, one passing for the clauses its applicable rules reach (``cross_process``:
+    the target runs its tasks in other processes, which its snippets' gates must reach)."""
     mode = _MODE[result.mode]
     name = f"machine ({result.mode.value})"
     out: list[CheckOutcome] = []
@@ -131,7 +134,11 @@ def outcomes_of(result: MachineResult, target: Target, cross_process: bool = Fal
     if result.error is not None or (result.flaky is not None and v is None):
         why = result.error or f"a failure that did not happen again: {result.flaky}"
         out.append(CheckOutcome(name, (), mode, CheckFailure(FailureKind.EXCEPTION, why, why)))
-    if result.examples:  # a run that started no example (its budget spent at once) passes nothing
+    # Only a run that went on to its end (its examples, or its budget) without a violation passes
+    # what it did not name: one that stopped at a violation, a flake or a harness error after a
+    # few examples (a foreign pool's first shape, often) has not established the rest.
+    ended = v is None and result.error is None and result.flaky is None
+    if result.examples and ended:
         skip = failed | unchecked(result.not_applicable, result.mode is MachineMode.SHIM)
         out.append(CheckOutcome(name, tuple(c for c in MACHINE_CLAUSES if c not in skip), mode))
     return out

@@ -70,3 +70,17 @@ def test_every_rule_that_can_be_inapplicable_says_what_it_alone_reaches() -> Non
         if key.startswith("api:"):
             assert any(c.needs == key.partition(":")[2] for c in CASES.values()), key
     assert unchecked(["create:initializer"], shim=True) >= set(_INIT)
+
+
+def test_a_run_that_stopped_at_a_violation_or_an_error_passes_nothing_else() -> None:
+    from execspec.conformance.oracle import Violation
+
+    target = Target.parse("impl")
+    found = MachineResult("impl", Mode.SHIM, "smoke", 1, 0.5,
+                          violation=Violation("call", "cancel() of a running future returned True", ("FUT-CANCEL-RUNNING",)))
+    outcomes = outcomes_of(found, target)
+    assert [(o.clauses, o.passed) for o in outcomes] == [(("FUT-CANCEL-RUNNING",), False)]
+    broken = MachineResult("impl", Mode.SHIM, "smoke", 3, 0.5, error="RuntimeError: the harness broke")
+    assert [o.passed for o in outcomes_of(broken, target)] == [False]  # ours, said; and no pass
+    clean = MachineResult("impl", Mode.SHIM, "smoke", 3, 0.5)
+    assert [o.passed for o in outcomes_of(clean, target)] == [True]
