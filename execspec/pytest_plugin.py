@@ -51,8 +51,10 @@ class ConformanceItem(pytest.Item):
             from execspec.conformance.snippet import render
 
             target = Target.parse(self.target)
-            raise ConformanceFailure(f"{result.violation}\n\nshrunk calls ({len(result.actions)}):\n"
-                                     f"{render(result.actions, target.module, target.factory)}")
+            found = [r for r in result.rounds if r.violation is not None]  # each round's, past the ones before
+            raise ConformanceFailure("\n\n".join(
+                f"{r.violation}\n\nshrunk calls ({len(r.actions)}):\n{render(r.actions, target.module, target.factory)}"
+                for r in found))
         if result.budget_spent:  # a pass, on fewer examples than the profile asks: said, not hidden
             import warnings
 

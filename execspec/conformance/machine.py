@@ -599,7 +599,7 @@ def machine_for(target: Any, mode: Mode, shim_modules: tuple[str, ...] = ()) -> 
     attrs = {"make_session": [make], "shim": mode is Mode.SHIM, "kind": getattr(make, "kind", None),
              "not_applicable": na, "defaults_apply": "create:default_max_workers" not in na,
              "cpython": bool(getattr(target, "is_cpython_stdlib", False)), "divergences": [], "hazards": [],
-             "found": [], "examples": [0], "model_notes": [], "python": getattr(target, "version", None)}
+             "found": [], "examples": [0], "masked": set(), "model_notes": [], "python": getattr(target, "version", None)}
     return type(f"Conformance_{name}_{mode.value}", (ConformanceMachine,), attrs)
 
 

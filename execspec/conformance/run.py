@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, settings
-from hypothesis.errors import Flaky
+from hypothesis.errors import Flaky, Unsatisfiable
 from hypothesis.stateful import run_state_machine_as_test
 
 from execspec import config
@@ -53,13 +53,15 @@ class Profile:
     shrink_budget: float = 20.0  # seconds of shrinking after the first failure
     shapes: bool = True  # run the enumerated shapes (:mod:`.shapes`) before generating
     budget: float = 120.0  # seconds a run in one mode may start examples for (see above)
+    #: violations a run looks for: after each, a new round ignores the clauses found so far
+    rounds: int = 1
 
 
 PROFILES: dict[str, Profile] = {
     "smoke": Profile("smoke", 10, 10, 8, budget=60.0),
-    "ci": Profile("ci", 300, 100, 12, budget=120.0),
-    "dev": Profile("dev", 600, 200, 15, budget=120.0),
-    "thorough": Profile("thorough", 5000, 1000, 25, budget=1800.0),
+    "ci": Profile("ci", 300, 100, 12, budget=120.0, rounds=4),
+    "dev": Profile("dev", 600, 200, 15, budget=120.0, rounds=4),
+    "thorough": Profile("thorough", 5000, 1000, 25, budget=1800.0, rounds=8),
 }
 
 
@@ -114,6 +116,26 @@ class MachineResult:
     budget_spent: bool = False  # it ended at its budget, before its examples ran out
     #: the rules it made no-ops for this target (rule -> why): what they alone reach, it did not check
     not_applicable: dict[str, str] = field(default_factory=dict)
+    #: every example of the round met a violation an earlier round found: nothing else was seen
+    masked: bool = False
+    #: clauses named only by violations it ignored (they shared a clause with one found before):
+    #: seen broken alongside a known bug, so neither passed nor failed on their own
+    masked_clauses: set[str] = field(default_factory=set)
+    #: the later rounds (``Profile.rounds``), each looking past the clauses found before it; the
+    #: totals (examples, seconds) are this result's
+    further: list[MachineResult] = field(default_factory=list)
+
+    @property
+    def rounds(self) -> list[MachineResult]:
+        """This round and the later ones, in order."""
+        return [self, *self.further]
+
+    @property
+    def ended_clean(self) -> bool:
+        """Whether its last round went on to its end (examples or budget) with nothing new found."""
+        last = self.rounds[-1]
+        return (last.violation is None and last.error is None and last.flaky is None and not last.masked
+                and last.examples > 0)
 
     @property
     def clauses(self) -> tuple[str, ...]:
@@ -142,7 +164,8 @@ def machine_bound(profile: Profile, mode: Mode) -> float:
     call = config.uncontrolled_timeout() + STOP_BOUND if mode is Mode.SHIM else float(World.hang)
     teardown = (MAX_FUTURES + 3) * call + (0.0 if mode is Mode.SHIM else SETTLE_BOUND)
     overrun = call + teardown  # the rule under way when a budget is spent, and its teardown
-    return profile.budget + overrun + (profile.shrink_budget + overrun if profile.shrink else 0.0)
+    shrinking = profile.shrink_budget + overrun if profile.shrink else 0.0
+    return profile.budget + overrun + profile.rounds * shrinking  # each round shrinks what it found
 
 
 def _target_thread_dies(hook: Any, args: Any) -> None:
@@ -159,15 +182,41 @@ def run_machine(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[s
                 replay_dir: Path | None = None) -> MachineResult:
     """Run the machine against ``target`` in ``mode``; deterministic (derandomized, no example
     database), so the same call finds the same failure. A violation under the shim is written
-    as a replay file under ``replay_dir`` (default: the schedule directory setting)."""
+    as a replay file under ``replay_dir`` (default: the schedule directory setting).
+
+    The machine stops at the first violation it shrinks, so a run makes up to ``profile.rounds``
+    rounds: each after the first ignores the clauses found so far (an example whose violation
+    names any of them ends quietly) and looks for a violation of others, within the one budget."""
+    started = time.monotonic()
+    first = _round(target, mode, profile, shim_modules, max_examples, shrink_budget, replay_dir,
+                   started, frozenset())
+    known = set(first.clauses)
+    last = first
+    while (len(first.rounds) < profile.rounds and last.violation is not None and last.flaky is None
+           and last.error is None and time.monotonic() < started + profile.budget):
+        last = _round(target, mode, profile, shim_modules, max_examples, shrink_budget, replay_dir,
+                      started, frozenset(known))
+        first.further.append(last)
+        known |= set(last.clauses)
+    first.examples = sum(r.examples for r in first.rounds)
+    first.seconds = time.monotonic() - started
+    first.budget_spent = last.budget_spent
+    return first
+
+
+def _round(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[str, ...], max_examples: int | None,
+           shrink_budget: float | None, replay_dir: Path | None, started: float,
+           ignored: frozenset[str]) -> MachineResult:
+    """One round of :func:`run_machine`: a fresh machine that ignores ``ignored``."""
     machine = machine_for(target, mode, shim_modules)
+    machine.ignored = ignored
     machine.shrink_budget = profile.shrink_budget if shrink_budget is None else shrink_budget
     n = max_examples or (profile.shim_examples if mode is Mode.SHIM else profile.thread_examples)
     phases = [Phase.explicit, Phase.generate] + ([Phase.shrink] if profile.shrink else [])
     opts = settings(max_examples=n, stateful_step_count=profile.steps, deadline=None, database=None,
                     derandomize=True, suppress_health_check=list(HealthCheck), phases=phases,
                     print_blob=False, report_multiple_bugs=False)
-    started = time.monotonic()
+    began = time.monotonic()
     machine.stop_at = started + profile.budget
     result = MachineResult(target.name, mode, profile.name, 0, 0.0, budget=profile.budget)
     previous = logging.root.manager.disable
@@ -185,6 +234,8 @@ def run_machine(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[s
         result.budget_spent = True  # nothing found in the examples that ran
     except Flaky as exc:
         result.flaky = str(exc).splitlines()[0]
+    except Unsatisfiable:
+        result.masked = True  # every example met a violation found before: nothing more to see
     except Exception as exc:  # noqa: BLE001 - the harness failed: reported as ours
         result.error = f"{type(exc).__name__}: {exc}"
     finally:
@@ -200,7 +251,8 @@ def run_machine(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[s
             _write_replay(result, target, config.schedule_dir() if replay_dir is None else replay_dir)
     result.examples = machine.examples[0]
     result.not_applicable = dict(machine.not_applicable)
-    result.seconds = time.monotonic() - started
+    result.masked_clauses = set(machine.masked)
+    result.seconds = time.monotonic() - began
     result.divergences = list(machine.divergences)
     result.hazards = list(machine.hazards)
     return result

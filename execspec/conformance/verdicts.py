@@ -97,51 +97,60 @@ _MODE = {MachineMode.SHIM: Mode.SHIM, MachineMode.THREADS: Mode.THREADS}
 
 
 def outcomes_of(result: MachineResult, target: Target, cross_process: bool = False) -> list[CheckOutcome]:
-    """A machine result as outcomes: one failing outcome per finding, and, when the run ended
-    without a violation, one passing for the clauses its applicable rules reach (``cross_process``:
-    the target runs its tasks in other processes, which its snippets' gates must reach)."""
+    """A machine result as outcomes: one failing outcome per finding of each round, and, when
+    its last round ended with nothing new found, one passing for the other clauses its applicable
+    rules reach (``cross_process``: the target runs its tasks in other processes, which its
+    snippets' gates must reach)."""
     mode = _MODE[result.mode]
     name = f"machine ({result.mode.value})"
     out: list[CheckOutcome] = []
     failed: set[str] = set()
-    v = result.violation
-    if v is not None:
-        snippet = render(result.actions, target.module, target.factory, cross_process=cross_process)
-        seeds = f"\nschedule seeds per call: {result.seeds}" if result.seeds else ""
-        message = f"{v}\n\nshrunk calls ({len(result.actions)}):\n{snippet}{seeds}"
-        shown = CheckFailure(_KIND.get(v.kind, FailureKind.ASSERTION), message, str(v).splitlines()[0],
-                             violation=str(v), calls=tuple(calls(result.actions, cross_process)), snippet=snippet,
-                             seeds=tuple(result.seeds), replay_file=result.replay_file,
-                             replay_unsaved=result.replay_unsaved)
-        if result.flaky is not None:  # seen once, not again: shown, not counted (see UNCONFIRMED)
-            out.append(CheckOutcome(name, v.clauses, mode, replace(
-                shown, kind=FailureKind.UNCONFIRMED, message=f"{message}\n(seen once; re-running its "
-                f"example did not show it again: {result.flaky})", headline=f"unconfirmed: {shown.headline}")))
-        else:
-            out.append(CheckOutcome(name, v.clauses, mode, shown))
-            failed |= set(v.clauses)
     seen: set[tuple[str, ...]] = set()
-    for d in result.divergences:
-        if d.clauses in seen:
-            continue
-        seen.add(d.clauses)
-        snippet = render(d.actions, target.module, target.factory, cross_process=cross_process)
-        said = f"{d.violation} (explained by CPython's {d.option} reading)"
-        out.append(CheckOutcome(name, d.clauses, mode, CheckFailure(
-            FailureKind.ASSERTION, f"{said}\n\n{snippet}", str(d.violation).splitlines()[0],
-            violation=said, calls=tuple(calls(d.actions, cross_process)), snippet=snippet)))
-        failed |= set(d.clauses)
-    if result.error is not None or (result.flaky is not None and v is None):
-        why = result.error or f"a failure that did not happen again: {result.flaky}"
-        out.append(CheckOutcome(name, (), mode, CheckFailure(FailureKind.EXCEPTION, why, why)))
-    # Only a run that went on to its end (its examples, or its budget) without a violation passes
-    # what it did not name: one that stopped at a violation, a flake or a harness error after a
-    # few examples (a foreign pool's first shape, often) has not established the rest.
-    ended = v is None and result.error is None and result.flaky is None
-    if result.examples and ended:
-        skip = failed | unchecked(result.not_applicable, result.mode is MachineMode.SHIM)
+    for r in result.rounds:
+        found = _finding(r, target, name, mode, cross_process)
+        if found is not None:
+            out.append(found)
+            if found.failure is not None and found.failure.kind is not FailureKind.UNCONFIRMED:
+                failed |= set(found.clauses)
+        for d in r.divergences:
+            if d.clauses in seen:
+                continue
+            seen.add(d.clauses)
+            snippet = render(d.actions, target.module, target.factory, cross_process=cross_process)
+            said = f"{d.violation} (explained by CPython's {d.option} reading)"
+            out.append(CheckOutcome(name, d.clauses, mode, CheckFailure(
+                FailureKind.ASSERTION, f"{said}\n\n{snippet}", str(d.violation).splitlines()[0],
+                violation=said, calls=tuple(calls(d.actions, cross_process)), snippet=snippet)))
+            failed |= set(d.clauses)
+        if r.error is not None or (r.flaky is not None and r.violation is None):
+            why = r.error or f"a failure that did not happen again: {r.flaky}"
+            out.append(CheckOutcome(name, (), mode, CheckFailure(FailureKind.EXCEPTION, why, why)))
+    # Only a run whose last round went on to its end (its examples, or its budget) with nothing
+    # new found passes what it did not name: one that stopped at a violation, a flake or a harness
+    # error after a few examples (a foreign pool's first shape, often) has not established the rest.
+    if result.ended_clean:
+        masked = {c for r in result.rounds for c in r.masked_clauses}
+        skip = failed | masked | unchecked(result.not_applicable, result.mode is MachineMode.SHIM)
         out.append(CheckOutcome(name, tuple(c for c in MACHINE_CLAUSES if c not in skip), mode))
     return out
+
+
+def _finding(r: MachineResult, target: Target, name: str, mode: Mode, cross_process: bool) -> CheckOutcome | None:
+    """The failing outcome of one round's violation (unconfirmed when it did not happen again)."""
+    v = r.violation
+    if v is None:
+        return None
+    snippet = render(r.actions, target.module, target.factory, cross_process=cross_process)
+    seeds = f"\nschedule seeds per call: {r.seeds}" if r.seeds else ""
+    message = f"{v}\n\nshrunk calls ({len(r.actions)}):\n{snippet}{seeds}"
+    shown = CheckFailure(_KIND.get(v.kind, FailureKind.ASSERTION), message, str(v).splitlines()[0],
+                         violation=str(v), calls=tuple(calls(r.actions, cross_process)), snippet=snippet,
+                         seeds=tuple(r.seeds), replay_file=r.replay_file, replay_unsaved=r.replay_unsaved)
+    if r.flaky is not None:  # seen once, not again: shown, not counted (see UNCONFIRMED)
+        return CheckOutcome(name, v.clauses, mode, replace(
+            shown, kind=FailureKind.UNCONFIRMED, message=f"{message}\n(seen once; re-running its "
+            f"example did not show it again: {r.flaky})", headline=f"unconfirmed: {shown.headline}"))
+    return CheckOutcome(name, v.clauses, mode, shown)
 
 
 def machine_outcomes(target: Target, profile: Profile, no_shim: str | None = None, cross_process: bool = False

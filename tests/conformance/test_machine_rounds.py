@@ -1,0 +1,44 @@
+"""The machine stops at the first violation it shrinks; a run makes ``Profile.rounds`` rounds,
+each ignoring the clauses found so far, so an executor with two bugs is reported with both,
+and what the run passes is only what its last, clean round saw."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from execspec.conformance.machine import Mode
+from execspec.conformance.run import Profile, run_machine
+from execspec.conformance.verdicts import outcomes_of
+from execspec.targets import Target
+
+TARGET = Target.parse("conformance.two_bugs:TwoBugs")
+ROUNDS = Profile("rounds", shim_examples=300, thread_examples=100, steps=12, shrink_budget=5.0, rounds=3)
+
+
+def _named(clause: str, found: list[tuple[str, ...]]) -> bool:
+    return any(clause in clauses for clauses in found)
+
+
+@pytest.mark.timeout(300)
+def test_the_rounds_find_both_bugs_and_each_names_clauses_the_others_do_not() -> None:
+    result = run_machine(TARGET, Mode.SHIM, ROUNDS)
+    found = [r.violation.clauses for r in result.rounds if r.violation is not None]
+    assert _named("EXE-SUBMIT-AFTER-SHUTDOWN", found) and _named("EXE-MAP-ORDER", found), found
+    for i, a in enumerate(found):  # a later round never reports a clause an earlier one found
+        for b in found[i + 1:]:
+            assert not set(a) & set(b), found
+    failing = {c for o in outcomes_of(result, TARGET) if not o.passed for c in o.clauses}
+    assert {"EXE-SUBMIT-AFTER-SHUTDOWN", "EXE-MAP-ORDER"} <= failing
+    if result.ended_clean:  # the pass holds none of what a round found or saw masked
+        passed = next(o for o in outcomes_of(result, TARGET) if o.passed).clauses
+        assert not set(passed) & failing
+
+
+@pytest.mark.timeout(300)
+def test_one_round_reports_one_bug_and_passes_nothing_else() -> None:
+    result = run_machine(TARGET, Mode.SHIM, replace(ROUNDS, rounds=1))
+    assert result.violation is not None and result.further == []
+    outcomes = outcomes_of(result, TARGET)
+    assert [o.passed for o in outcomes] == [False]  # it stopped at the violation: nothing established
