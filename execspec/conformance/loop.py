@@ -16,7 +16,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, ClassVar, NoReturn
 
 from hypothesis import strategies as st
-from hypothesis.errors import UnsatisfiedAssumption
 from hypothesis.stateful import RuleBasedStateMachine
 
 from execspec.conformance.actions import TIMEOUTS, Action, Call, MapNext
@@ -75,10 +74,12 @@ class ShrinkBudgetSpent(BaseException):
     A BaseException, so that Hypothesis does not take it for a failure of the target."""
 
 
-class KnownViolation(UnsatisfiedAssumption):
-    """A violation whose clauses an earlier round of the run already found (``Observing.ignored``):
-    the example ends there as one Hypothesis discards, not as a new failure, so the round looks
-    for what else is broken."""
+class KnownViolation(Exception):
+    """A violation naming a clause an earlier round of the run already found (``Observing.ignored``):
+    the rule under way stops, and the example ends as a documented deadlock ends one (``ended``:
+    no rule but the idle settle applies, the invariants rest), not as a new failure, so the round
+    looks for what else is broken. Raising nothing into Hypothesis keeps its data generation the
+    same whether the violation is met or not."""
 
 
 class BudgetSpent(BaseException):
@@ -143,6 +144,7 @@ class Observing(RuleBasedStateMachine):
     #: quietly (most are the same bug seen from another side), its other clauses noted in ``masked``
     ignored: ClassVar[frozenset[str]] = frozenset()
     masked: ClassVar[set[str]]  # clauses named only by violations ignored: neither failed nor passed
+    discards: ClassVar[list[int]]  # [0]: examples that ended at such a violation
 
     def __init__(self) -> None:
         super().__init__()
@@ -159,6 +161,8 @@ class Observing(RuleBasedStateMachine):
         self.nesting: dict[int, int] = {}  # future -> the number of its nesting callback
         self.nested_told: set[int] = set()  # futures whose nested add the model has been told of
         self.failed = False  # a violation was raised: the teardown only releases what is held
+        self.ended = False  # the example is over (a documented deadlock, or a known violation)
+        self.discarded = False  # it met a violation an earlier round found (KnownViolation)
         self.history: list[Callable[[Oracle], None]] = []  # every observation, to replay (divergences)
         self.last = Record()
         # when timed calls return (timing.py): per outstanding call, what it was given
@@ -195,6 +199,7 @@ class Observing(RuleBasedStateMachine):
         self._name_more(v)
         if self.ignored & set(v.clauses):
             self.masked.update(set(v.clauses) - self.ignored)
+            self.ended = self.discarded = True
             raise KnownViolation(str(v))
         seeds = list(getattr(self.session, "seeds", []))
         now = time.monotonic()

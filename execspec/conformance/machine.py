@@ -27,11 +27,12 @@ stays a violation.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, Callable, ClassVar
 
 from hypothesis import strategies as st
 from hypothesis.stateful import INITIALIZE_RULE_MARKER, RULE_MARKER, initialize, invariant, precondition, rule
@@ -39,7 +40,8 @@ from hypothesis.stateful import INITIALIZE_RULE_MARKER, RULE_MARKER, initialize,
 from execspec.conformance.actions import ApiCall, Call, Create, MapClose, MapNext, OpenGate, Pause, Settle
 from execspec.conformance.hazards import Hazard, reached
 from execspec.conformance.loop import (
-    SETTLE_BOUND, Divergence, FixedData, Found, Mode, Observing, ShrinkBudgetSpent, default_workers,
+    SETTLE_BOUND, Divergence, FixedData, Found, KnownViolation, Mode, Observing, ShrinkBudgetSpent,
+    default_workers,
 )
 from execspec.conformance.oracle import Oracle, Violation
 from execspec.conformance.session import Record
@@ -75,6 +77,18 @@ PAUSES = (1.0, 4.5)
 
 _TIMEOUTS = st.sampled_from([Timeout.NONE, Timeout.ZERO, Timeout.FINITE])
 _KINDS = st.sampled_from([TaskKind.RETURNS, TaskKind.RAISES, TaskKind.RAISES_FALSY])
+
+
+def _resting(check: Callable[[Any], None]) -> Callable[[Any], None]:
+    """An invariant that rests once its example was discarded (its last view is a known violation's)."""
+    @functools.wraps(check)
+    def run(self: Any) -> None:
+        if not self.discarded:
+            try:
+                check(self)
+            except KnownViolation:  # this example is over (discarded), quietly
+                pass
+    return run
 
 
 class ConformanceMachine(Observing):
@@ -510,12 +524,14 @@ class ConformanceMachine(Observing):
     # -- invariants and the end -------------------------------------------------------------
 
     @invariant()
+    @_resting
     def tasks_run_at_most_once(self) -> None:
         if self.last.snapshot.repeats:
             self._fail(Violation("view", f"tasks {list(self.last.snapshot.repeats)} began more than once",
                                  ("INV-RUN-AT-MOST-ONCE",)))
 
     @invariant()
+    @_resting
     def callbacks_see_their_future_done(self) -> None:
         if self.last.snapshot.early_callbacks:
             fid, cb = self.last.snapshot.early_callbacks[0]
@@ -523,6 +539,7 @@ class ConformanceMachine(Observing):
                                  ("INV-CB-SEES-DONE", "FUT-CB-ON-DONE")))
 
     @invariant()
+    @_resting
     def initializer_gets_its_initargs(self) -> None:
         bad = [c for c in self.last.snapshot.init_calls if c != self.initargs]
         if bad:
@@ -532,7 +549,16 @@ class ConformanceMachine(Observing):
     def teardown(self) -> None:
         """Let everything finish, as observed actions the oracle checks: open every gate, give
         every bare future a result, let the executor settle, and shut it down, waiting. Then
-        no call the machine made may still be blocked."""
+        no call the machine made may still be blocked. (A known violation met on the way ends
+        the example as discarded, like one met in a rule.)"""
+        try:
+            self._teardown()
+        except KnownViolation:
+            pass
+        if self.discarded:
+            self.discards[0] += 1
+
+    def _teardown(self) -> None:
         try:
             if self.created and not self.failed and not self.ended:
                 data: Any = FixedData()
@@ -568,7 +594,10 @@ def _log_rule_calls(cls: type[ConformanceMachine]) -> None:
             def noted(self: ConformanceMachine, _inner: Any = inner, **kwargs: Any) -> Any:
                 self.within_budget()
                 self.steps.append((_inner.__name__, {k: v for k, v in kwargs.items() if k != "data"}))
-                return _inner(self, **kwargs)
+                try:
+                    return _inner(self, **kwargs)
+                except KnownViolation:  # the example is over (ended), quietly
+                    return None
 
             noted.__name__, noted.__qualname__ = inner.__name__, inner.__qualname__
             noted._notes_itself = True  # type: ignore[attr-defined]
@@ -596,10 +625,12 @@ def machine_for(target: Any, mode: Mode, shim_modules: tuple[str, ...] = ()) -> 
     name = "".join(c if c.isalnum() else "_" for c in target.name)
     make = session_factory(target, mode, shim_modules)
     na = dict(getattr(make, "not_applicable", {}))
-    attrs = {"make_session": [make], "shim": mode is Mode.SHIM, "kind": getattr(make, "kind", None),
-             "not_applicable": na, "defaults_apply": "create:default_max_workers" not in na,
-             "cpython": bool(getattr(target, "is_cpython_stdlib", False)), "divergences": [], "hazards": [],
-             "found": [], "examples": [0], "masked": set(), "model_notes": [], "python": getattr(target, "version", None)}
+    attrs: dict[str, Any] = {
+        "make_session": [make], "shim": mode is Mode.SHIM, "kind": getattr(make, "kind", None),
+        "not_applicable": na, "defaults_apply": "create:default_max_workers" not in na,
+        "cpython": bool(getattr(target, "is_cpython_stdlib", False)), "divergences": [], "hazards": [],
+        "found": [], "examples": [0], "masked": set(), "discards": [0], "model_notes": [],
+        "python": getattr(target, "version", None)}
     return type(f"Conformance_{name}_{mode.value}", (ConformanceMachine,), attrs)
 
 

@@ -234,8 +234,8 @@ def _round(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[str, .
         result.budget_spent = True  # nothing found in the examples that ran
     except Flaky as exc:
         result.flaky = str(exc).splitlines()[0]
-    except Unsatisfiable:
-        result.masked = True  # every example met a violation found before: nothing more to see
+    except Unsatisfiable:  # (Hypothesis found no example it could run)
+        result.masked = True
     except Exception as exc:  # noqa: BLE001 - the harness failed: reported as ours
         result.error = f"{type(exc).__name__}: {exc}"
     finally:
@@ -252,6 +252,8 @@ def _round(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[str, .
     result.examples = machine.examples[0]
     result.not_applicable = dict(machine.not_applicable)
     result.masked_clauses = set(machine.masked)
+    # every example met a violation an earlier round found: nothing else was seen
+    result.masked = result.masked or (bool(ignored) and machine.discards[0] >= machine.examples[0] > 0)
     result.seconds = time.monotonic() - began
     result.divergences = list(machine.divergences)
     result.hazards = list(machine.hazards)

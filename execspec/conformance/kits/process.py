@@ -102,8 +102,16 @@ def run_task(channel: Channel, fid: int) -> int:
 
 
 def run_init(channel: Channel, fails: BaseException | None, *args: Any) -> None:
-    """The initializer (in the worker): report the arguments, then raise ``fails`` if given."""
-    channel.ask("init " + json.dumps(list(args)))
+    """The initializer (in the worker): report the arguments, then raise ``fails`` if given.
+
+    A channel that refuses the connection has been closed: its example is over, and a worker
+    the pool starts only now (loky and multiprocessing start them late) has nobody to report to;
+    it goes on quietly, where raising would have its pool print the traceback on stderr."""
+    try:
+        channel.ask("init " + json.dumps(list(args)))
+    except HarnessError as exc:
+        if not isinstance(exc.__cause__, ConnectionRefusedError):
+            raise
     if fails is not None:
         raise fails
 
