@@ -34,6 +34,7 @@ from execspec.conformance.loop import BudgetSpent
 from execspec.conformance.machine import Divergence, Hazard, Mode, ShrinkBudgetSpent, machine_for
 from execspec.conformance.oracle import Violation
 from execspec.conformance.shape_runner import run_shapes
+from execspec.targets.kind import ExecutorKind
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ class MachineResult:
     shapes_run: int = 0  # enumerated shapes run before generating
     budget: float | None = None  # the run's budget in seconds (``Profile.budget``)
     budget_spent: bool = False  # it ended at its budget, before its examples ran out
+    kind: Any = None  # the target's ExecutorKind, as the session factory classified it (None: not known)
     #: the rules it made no-ops for this target (rule -> why): what they alone reach, it did not check
     not_applicable: dict[str, str] = field(default_factory=dict)
     #: every example of the round met a violation an earlier round found: nothing else was seen
@@ -192,7 +194,11 @@ def run_machine(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[s
                    started, frozenset())
     known = set(first.clauses)
     last = first
-    while (len(first.rounds) < profile.rounds and last.violation is not None and last.flaky is None
+    # One round for a pool whose tasks run in other processes: what a round leaves behind there
+    # (workers still parked on the last example's gates, a reusable pool's shared workers) can
+    # block the next factory call, and the machine does not bound that call yet.
+    rounds = profile.rounds if first.kind in (None, ExecutorKind.IN_PROCESS_THREADS) else 1
+    while (len(first.rounds) < rounds and last.violation is not None and last.flaky is None
            and last.error is None and time.monotonic() < started + profile.budget):
         last = _round(target, mode, profile, shim_modules, max_examples, shrink_budget, replay_dir,
                       started, frozenset(known))
@@ -250,6 +256,7 @@ def _round(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[str, .
         if mode is Mode.SHIM and best.steps:
             _write_replay(result, target, config.schedule_dir() if replay_dir is None else replay_dir)
     result.examples = machine.examples[0]
+    result.kind = machine.kind
     result.not_applicable = dict(machine.not_applicable)
     result.masked_clauses = set(machine.masked)
     # every example met a violation an earlier round found: nothing else was seen
