@@ -36,7 +36,7 @@ from pathlib import Path
 
 __all__ = ["SEED", "PREEMPTION_BOUND", "MAX_SCHEDULES", "FRESH_MODULES", "UNCONTROLLED_TIMEOUT",
            "SHIM_SCHEDULES", "SCHEDULE_DIR", "TARGET_TIMEOUT", "REGEN", "BOUNDS", "CROSSHAIR_BUDGET", "PROFILE",
-           "CACHE_DIR", "OTHER_PYTHONS", "MACHINE_BUDGET", "cache_dir", "other_pythons", "machine_budget",
+           "CACHE_DIR", "OTHER_PYTHONS", "MACHINE_BUDGET", "cache_dir", "finite_seconds", "other_pythons", "machine_budget",
            "problems", "seed", "preemption_bound", "max_schedules", "fresh_modules", "uncontrolled_timeout",
            "shim_schedules", "schedule_dir", "target_timeout", "regen", "bounds", "crosshair_budget", "profile"]
 
@@ -120,6 +120,19 @@ def fresh_modules() -> bool:
     return _flag(FRESH_MODULES)
 
 
+def finite_seconds(text: str) -> float | None:
+    """``text`` as a finite number of seconds above 0, else None (a bound of inf bounds nothing).
+
+    >>> finite_seconds("2.5"), finite_seconds("inf"), finite_seconds("0"), finite_seconds("soon")
+    (2.5, None, None, None)
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if 0 < value < float("inf") else None
+
+
 def _positive(name: str, default: float, kind: type[float] | type[int], example: str,
               unset: str | None = None) -> float:
     """The setting ``name`` as a finite number of ``kind`` (above 0, at least 1 for ``int``),
@@ -128,11 +141,14 @@ def _positive(name: str, default: float, kind: type[float] | type[int], example:
     raw = _raw(name)
     if raw is None:
         return default
-    try:
-        value = kind(raw)
-    except ValueError:
-        value = 0
-    if not 0 < value < float("inf"):  # (a bound of inf seconds bounds nothing)
+    if kind is float:
+        value: float = finite_seconds(raw) or 0
+    else:
+        try:
+            value = int(raw)
+        except ValueError:
+            value = 0
+    if not value > 0:
         least = "a whole number >= 1" if kind is int else "a finite number of seconds > 0"
         raise ValueError(f"${name}={raw!r} is not {least}: set it to {example}, or unset it for "
                          f"{default if unset is None else unset}")

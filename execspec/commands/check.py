@@ -38,11 +38,8 @@ __all__ = ["main"]
 
 
 def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0.0
-    if not 0 < value < float("inf"):
+    value = config.finite_seconds(text)
+    if value is None:
         raise argparse.ArgumentTypeError(f"{text!r} is not a finite number of seconds > 0 (e.g. 600)")
     return value
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, settings
-from hypothesis.errors import Flaky, Unsatisfiable
+from hypothesis.errors import Flaky
 from hypothesis.stateful import run_state_machine_as_test
 
 from execspec import config
@@ -240,8 +240,6 @@ def _round(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[str, .
         result.budget_spent = True  # nothing found in the examples that ran
     except Flaky as exc:
         result.flaky = str(exc).splitlines()[0]
-    except Unsatisfiable:  # (Hypothesis found no example it could run)
-        result.masked = True
     except Exception as exc:  # noqa: BLE001 - the harness failed: reported as ours
         result.error = f"{type(exc).__name__}: {exc}"
     finally:
@@ -260,7 +258,7 @@ def _round(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[str, .
     result.not_applicable = dict(machine.not_applicable)
     result.masked_clauses = set(machine.masked)
     # every example met a violation an earlier round found: nothing else was seen
-    result.masked = result.masked or (bool(ignored) and machine.discards[0] >= machine.examples[0] > 0)
+    result.masked = bool(ignored) and machine.discards[0] >= machine.examples[0] > 0
     result.seconds = time.monotonic() - began
     result.divergences = list(machine.divergences)
     result.hazards = list(machine.hazards)
