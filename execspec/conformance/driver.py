@@ -14,6 +14,7 @@ reads in a row agree, the system showed exactly that view at an instant between 
 from __future__ import annotations
 
 import time
+import weakref
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -136,6 +137,14 @@ class Driver:
     marked: set[int] = field(default_factory=set)  # bare futures set_running_or_notify_cancel() marked
     early_callbacks: list[tuple[int, int]] = field(default_factory=list)  # (fid, callback) called before done
     last_times: tuple[float, float] | None = None  # the clock around the action's call (the next snapshot's)
+    #: make the executor on a caller thread, bounded like a call that must return (real threads
+    #: only): a factory that blocks is then a ``Hung`` record, not a run stuck until its total
+    #: bound. Off for pools in this process, which may tie themselves to the making thread
+    #: (gevent's hub); on for pools whose work runs in other processes (``ForeignSession``)
+    bounded_create: bool = False
+    #: the executor made, weakly (None: none, or it takes no weak reference), so that teardown
+    #: can reach one that outlived the machine's reference (loky's reusable executor, kept by loky)
+    made: Callable[[], Any] | None = None
 
     # -- actions ------------------------------------------------------------------------
 
@@ -147,11 +156,23 @@ class Driver:
                 fails = SystemExit("initializer") if a.base_exception else TaskError("initializer")
             kwargs["initializer"] = self.kit.initializer(fails)
             kwargs["initargs"] = a.initargs
-        try:
-            self.ex = self.world.make(**kwargs)
-        except BaseException as exc:  # noqa: BLE001 - a factory that refuses is an observation
-            return Raised(type(exc).__name__)
-        return Returned(None)
+
+        def make() -> Result:
+            try:
+                self.ex = self.world.make(**kwargs)
+            except BaseException as exc:  # noqa: BLE001 - a factory that refuses is an observation
+                return Raised(type(exc).__name__)
+            try:
+                self.made = weakref.ref(self.ex)
+            except TypeError:  # an object that takes no weak reference
+                self.made = None
+            return Returned(None)
+
+        if not self.bounded_create or self.world.shim:
+            return make()
+        r = self._blocking(make, "making the executor", False)
+        assert r is not None  # (it returned: _blocking raises Hung otherwise)
+        return r
 
     def open_gate(self, a: OpenGate) -> None:
         self.kit.open_gate(a.fid)

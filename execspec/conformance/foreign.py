@@ -89,6 +89,7 @@ class ForeignSession(ThreadSession):
     def __init__(self, world: World, kit: Any, renames: dict[str, str] | None = None,
                  cleanup: Callable[[], None] | None = None, child_bound: float = CHILD_BOUND) -> None:
         super().__init__(world, kit)
+        self.driver.bounded_create = True
         self.renames = dict(renames or {})
         self.cleanup = cleanup
         self.child_bound = child_bound
@@ -114,9 +115,16 @@ class ForeignSession(ThreadSession):
         return stuck
 
     def _stop_executor(self) -> None:
-        """An executor the run left up (a violation stopped it before its teardown's shutdown)
-        is shut down here, bounded and unobserved, so its workers end by themselves."""
+        """An executor the run left up is shut down here, bounded and unobserved, so that its
+        workers end by themselves: one a violation stopped before its teardown's shutdown, and
+        one still alive after the machine dropped it (loky keeps its reusable executor, and its
+        workers, for the next caller). Killing the workers of such a pool instead would leave
+        the next example's factory call a pool with dead workers: loky's then waited for them
+        to come alive, forever (measured: the run sat in ``_resize`` until its total bound)."""
         ex, self.driver.ex = self.driver.ex, None
+        made, self.driver.made = self.driver.made, None
+        if ex is None and made is not None:
+            ex = made()
         if ex is None:
             return
         import threading

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import socket
 import socketserver
 import threading
@@ -106,13 +107,20 @@ def run_init(channel: Channel, fails: BaseException | None, *args: Any) -> None:
 
     A channel that refuses the connection has been closed: its example is over, and a worker
     the pool starts only now (loky and multiprocessing start them late) has nobody to report to;
-    it goes on quietly, where raising would have its pool print the traceback on stderr."""
+    it goes on quietly, where raising would have its pool print the traceback on stderr.
+
+    The failure the machine plants (``fails``) is not news either: the pools log a failing
+    initializer at CRITICAL on the ``concurrent.futures`` logger (the stdlib's and loky's
+    workers both), which in a worker process goes straight to the checker's stderr, one
+    traceback per worker (hundreds in a run). So this worker, which the failure ends, logs
+    nothing more on that logger; the pool's behaviour after it is what the machine observes."""
     try:
         channel.ask("init " + json.dumps(list(args)))
     except HarnessError as exc:
         if not isinstance(exc.__cause__, ConnectionRefusedError):
             raise
     if fails is not None:
+        logging.getLogger("concurrent.futures").disabled = True
         raise fails
 
 
