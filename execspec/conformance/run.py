@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, Phase, Verbosity, settings
 from hypothesis.errors import Flaky
 from hypothesis.stateful import run_state_machine_as_test
 
@@ -34,7 +34,6 @@ from execspec.conformance.loop import BudgetSpent
 from execspec.conformance.machine import Divergence, Hazard, Mode, ShrinkBudgetSpent, machine_for
 from execspec.conformance.oracle import Violation
 from execspec.conformance.shape_runner import run_shapes
-from execspec.targets.kind import ExecutorKind
 
 
 @dataclass(frozen=True)
@@ -194,11 +193,7 @@ def run_machine(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[s
                    started, frozenset())
     known = set(first.clauses)
     last = first
-    # One round for a pool whose tasks run in other processes: what a round leaves behind there
-    # (workers still parked on the last example's gates, a reusable pool's shared workers) can
-    # block the next factory call, and the machine does not bound that call yet.
-    rounds = profile.rounds if first.kind in (None, ExecutorKind.IN_PROCESS_THREADS) else 1
-    while (len(first.rounds) < rounds and last.violation is not None and last.flaky is None
+    while (len(first.rounds) < profile.rounds and last.violation is not None and last.flaky is None
            and last.error is None and time.monotonic() < started + profile.budget):
         last = _round(target, mode, profile, shim_modules, max_examples, shrink_budget, replay_dir,
                       started, frozenset(known))
@@ -221,7 +216,10 @@ def _round(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[str, .
     phases = [Phase.explicit, Phase.generate] + ([Phase.shrink] if profile.shrink else [])
     opts = settings(max_examples=n, stateful_step_count=profile.steps, deadline=None, database=None,
                     derandomize=True, suppress_health_check=list(HealthCheck), phases=phases,
-                    print_blob=False, report_multiple_bugs=False)
+                    print_blob=False, report_multiple_bugs=False,
+                    # Hypothesis's own reports (the steps before an inconsistent replay) would go
+                    # to stdout, into the middle of a report: what a round found is in its result
+                    verbosity=Verbosity.quiet)
     began = time.monotonic()
     machine.stop_at = started + profile.budget
     result = MachineResult(target.name, mode, profile.name, 0, 0.0, budget=profile.budget)
