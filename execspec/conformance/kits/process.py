@@ -105,7 +105,8 @@ def run_task(channel: Channel, fid: int) -> int:
 def run_init(channel: Channel, fails: BaseException | None, *args: Any) -> None:
     """The initializer (in the worker): report the arguments, then raise ``fails`` if given.
 
-    A channel that refuses the connection has been closed: its example is over, and a worker
+    A channel that refuses the connection, or resets it mid-request, has been closed (measured:
+    loky's late worker got a reset as the kit shut down): its example is over, and a worker
     the pool starts only now (loky and multiprocessing start them late) has nobody to report to;
     it goes on quietly, where raising would have its pool print the traceback on stderr.
 
@@ -117,7 +118,7 @@ def run_init(channel: Channel, fails: BaseException | None, *args: Any) -> None:
     try:
         channel.ask("init " + json.dumps(list(args)))
     except HarnessError as exc:
-        if not isinstance(exc.__cause__, ConnectionRefusedError):
+        if not isinstance(exc.__cause__, (ConnectionRefusedError, ConnectionResetError)):
             raise
     if fails is not None:
         logging.getLogger("concurrent.futures").disabled = True
