@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, Verbosity, settings
+from hypothesis import seed as hypothesis_seed
 from hypothesis.errors import Flaky
-from hypothesis.stateful import run_state_machine_as_test
+from hypothesis.stateful import get_state_machine_test, run_state_machine_as_test
 
 from execspec import config
 from execspec.conformance import replay
@@ -187,16 +188,24 @@ def run_machine(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[s
 
     The machine stops at the first violation it shrinks, so a run makes up to ``profile.rounds``
     rounds: each after the first ignores the clauses found so far (an example whose violation
-    names any of them ends quietly) and looks for a violation of others, within the one budget."""
+    names any of them ends quietly) and looks for a violation of others, within the one budget.
+
+    A round that Hypothesis ended as flaky (on real threads: the target's timing made a replayed
+    example draw differently, or a failure did not happen again) ends its generation, not the
+    run: the rounds after it generate from seed = their index instead of the derandomized
+    sequence, which would walk back into the same example. Still deterministic: the same run
+    makes the same rounds."""
     started = time.monotonic()
     first = _round(target, mode, profile, shim_modules, max_examples, shrink_budget, replay_dir,
                    started, frozenset())
     known = set(first.clauses)
     last = first
-    while (len(first.rounds) < profile.rounds and last.violation is not None and last.flaky is None
+    seeded = False
+    while (len(first.rounds) < profile.rounds and (last.violation is not None or last.flaky is not None)
            and last.error is None and time.monotonic() < started + profile.budget):
+        seeded = seeded or last.flaky is not None
         last = _round(target, mode, profile, shim_modules, max_examples, shrink_budget, replay_dir,
-                      started, frozenset(known))
+                      started, frozenset(known), seed=len(first.rounds) if seeded else None)
         first.further.append(last)
         known |= set(last.clauses)
     first.examples = sum(r.examples for r in first.rounds)
@@ -207,8 +216,9 @@ def run_machine(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[s
 
 def _round(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[str, ...], max_examples: int | None,
            shrink_budget: float | None, replay_dir: Path | None, started: float,
-           ignored: frozenset[str]) -> MachineResult:
-    """One round of :func:`run_machine`: a fresh machine that ignores ``ignored``."""
+           ignored: frozenset[str], seed: int | None = None) -> MachineResult:
+    """One round of :func:`run_machine`: a fresh machine that ignores ``ignored``, generating
+    from ``seed`` (None: derandomized)."""
     machine = machine_for(target, mode, shim_modules)
     machine.ignored = ignored
     machine.shrink_budget = profile.shrink_budget if shrink_budget is None else shrink_budget
@@ -230,8 +240,13 @@ def _round(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[str, .
     try:
         if profile.shapes:
             result.shapes_run = run_shapes(machine)
-        if not machine.found:
+        if not machine.found and seed is None:
             run_state_machine_as_test(machine, settings=opts)
+        elif not machine.found:
+            # get_state_machine_test is what run_state_machine_as_test runs (split out for
+            # HypoFuzz, to call the test itself); hypothesis.seed on it picks the generation
+            test = get_state_machine_test(machine, settings=opts)
+            hypothesis_seed(seed)(test)()
     except (Violation, ShrinkBudgetSpent):
         pass  # the shortest violation seen is in machine.found
     except BudgetSpent:

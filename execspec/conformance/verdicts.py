@@ -105,12 +105,15 @@ def outcomes_of(result: MachineResult, target: Target, cross_process: bool = Fal
     name = f"machine ({result.mode.value})"
     out: list[CheckOutcome] = []
     failed: set[str] = set()
+    unconfirmed: set[str] = set()  # seen broken once: a later clean round does not pass them
     seen: set[tuple[str, ...]] = set()
     for r in result.rounds:
         found = _finding(r, target, name, mode, cross_process)
         if found is not None:
             out.append(found)
-            if found.failure is not None and found.failure.kind is not FailureKind.UNCONFIRMED:
+            if found.failure is not None and found.failure.kind is FailureKind.UNCONFIRMED:
+                unconfirmed |= set(found.clauses)
+            else:
                 failed |= set(found.clauses)
         for d in r.divergences:
             if d.clauses in seen:
@@ -130,7 +133,7 @@ def outcomes_of(result: MachineResult, target: Target, cross_process: bool = Fal
     # error after a few examples (a foreign pool's first shape, often) has not established the rest.
     if result.ended_clean:
         masked = {c for r in result.rounds for c in r.masked_clauses}
-        skip = failed | masked | unchecked(result.not_applicable, result.mode is MachineMode.SHIM)
+        skip = failed | unconfirmed | masked | unchecked(result.not_applicable, result.mode is MachineMode.SHIM)
         out.append(CheckOutcome(name, tuple(c for c in MACHINE_CLAUSES if c not in skip), mode))
     return out
 

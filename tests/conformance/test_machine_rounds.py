@@ -53,3 +53,48 @@ def test_one_round_reports_one_bug_and_passes_nothing_else() -> None:
     assert result.violation is not None and result.further == []
     outcomes = outcomes_of(result, TARGET)
     assert [o.passed for o in outcomes] == [False]  # it stopped at the violation: nothing established
+
+
+def test_a_round_after_an_unconfirmed_one_passes_nothing_it_saw_once() -> None:
+    """A failure seen once and not again is shown unconfirmed; a later clean round passes the
+    rest but not its clauses (they were seen broken), nor does it count them failed."""
+    from execspec.conformance.oracle import Violation
+    from execspec.conformance.run import MachineResult
+
+    first = MachineResult("x", Mode.THREADS, "rounds", 5, 1.0, violation=Violation("call", "once", ("EXE-MAP-ORDER",)),
+                          flaky="Flaky: did not happen again")
+    first.further.append(MachineResult("x", Mode.THREADS, "rounds", 5, 1.0))
+    assert first.ended_clean
+    outcomes = outcomes_of(first, TARGET)
+    assert [o.passed for o in outcomes] == [False, True]
+    assert outcomes[0].failure is not None and outcomes[0].failure.kind.name == "UNCONFIRMED"
+    assert "EXE-MAP-ORDER" not in outcomes[1].clauses and outcomes[1].clauses
+
+
+def test_a_flaky_round_ends_its_generation_not_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a round Hypothesis ended as flaky, the run goes on, the later rounds seeded by their
+    index (the derandomized sequence would walk back into the same example), ignoring what the
+    flaky round named."""
+    from execspec.conformance import run as run_module
+    from execspec.conformance.oracle import Violation
+    from execspec.conformance.run import MachineResult
+
+    calls: list[tuple[frozenset[str], int | None]] = []
+
+    def fake_round(target: object, mode: Mode, profile: Profile, *args: object, seed: int | None = None) -> MachineResult:
+        ignored = args[-1]
+        assert isinstance(ignored, frozenset)
+        calls.append((ignored, seed))
+        if len(calls) == 1:  # a violation: the next round ignores its clause
+            return MachineResult("x", mode, "r", 3, 1.0, violation=Violation("call", "bug", ("EXE-MAP-ORDER",)))
+        if len(calls) == 2:  # Hypothesis found the generation inconsistent: no finding
+            return MachineResult("x", mode, "r", 3, 1.0, flaky="Inconsistent data generation!")
+        return MachineResult("x", mode, "r", 3, 1.0)
+
+    monkeypatch.setattr(run_module, "_round", fake_round)
+    result = run_machine(TARGET, Mode.THREADS, replace(ROUNDS, rounds=4))
+    assert calls == [(frozenset(), None), (frozenset({"EXE-MAP-ORDER"}), None),
+                     (frozenset({"EXE-MAP-ORDER"}), 2)], calls
+    assert len(result.rounds) == 3 and result.ended_clean
+    passed = [o for o in outcomes_of(result, TARGET) if o.passed]
+    assert passed and "EXE-MAP-ORDER" not in passed[0].clauses
