@@ -28,6 +28,7 @@ from execspec.model import (
     GetResult, Map, Options, Raised, Result, Returned, ReturnWhen, Shutdown, Timeout, Wait, cpython_options,
 )
 from execspec.model.waiters import wait_condition
+from execspec.targets.kind import takes_keyword
 
 
 #: AC-TIMEOUT-FROM-CALL: CPython's as_completed() is a generator, so its deadline counts from
@@ -145,6 +146,9 @@ class Observing(RuleBasedStateMachine):
     ignored: ClassVar[frozenset[str]] = frozenset()
     masked: ClassVar[set[str]]  # clauses named only by violations ignored: neither failed nor passed
     discards: ClassVar[list[int]]  # [0]: examples that ended at such a violation
+    #: the target's factory when it could be imported here ([0]; None: not known), to read the
+    #: signatures of its executor's methods where no executor is at hand (under the shim)
+    factory: ClassVar[list[Any]] = [None]
 
     def __init__(self) -> None:
         super().__init__()
@@ -170,6 +174,7 @@ class Observing(RuleBasedStateMachine):
         self.map_origins: list[tuple[tuple[float, float], float | None]] = []  # per map(): clock, timeout
         self.ac_origins: dict[int, tuple[tuple[float, float], float | None]] = {}  # per as_completed()
         self.ac_first: dict[int, float] = {}  # per as_completed iterator: when its first next() began
+        self.refused: tuple[str, str, str] | None = None  # the call being judged: see _refused
 
     def within_budget(self) -> None:
         """Called as an example starts and before each of its rules: raise BudgetSpent once the
@@ -186,6 +191,19 @@ class Observing(RuleBasedStateMachine):
     def _name_more(self, v: Violation) -> None:
         """Add to ``v.clauses`` what the rules know and the model cannot (a subclass hook)."""
 
+    def _refused(self, op: Any, result: Result | None) -> tuple[str, str, str] | None:
+        """(method, keyword, clause) when ``op`` raised TypeError for passing a keyword that the
+        executor's method does not take: the call breaks the clause that gave the method that
+        keyword, not every clause the model's allowed outcomes cite (shutdown's 8). The one such
+        keyword the driver passes is 3.9's ``cancel_futures`` (it passes it only when asked)."""
+        if result != Raised("TypeError") or not (isinstance(op, Shutdown) and op.cancel_futures):
+            return None
+        owner = getattr(getattr(self.session, "driver", None), "ex", None) or self.factory[0]
+        method = getattr(owner, "shutdown", None)
+        if method is None or takes_keyword(method, "cancel_futures"):
+            return None
+        return ("shutdown", "cancel_futures", "EXE-SHUTDOWN-CANCEL-FUTURES")
+
     def _held(self) -> frozenset[int]:
         """Futures whose tasks cannot finish now (parked on a closed gate: a subclass hook)."""
         return frozenset()
@@ -197,6 +215,10 @@ class Observing(RuleBasedStateMachine):
             v.step = len(self.actions) - 1
         self.failed = True
         self._name_more(v)
+        if self.refused is not None and v.kind == "call":
+            method, keyword, clause = self.refused
+            v.clauses = (clause,)
+            v.what += f" (its {method}() takes no {keyword} keyword: {clause} is what that breaks)"
         if self.ignored & set(v.clauses):
             self.masked.update(set(v.clauses) - self.ignored)
             self.ended = self.discarded = True
@@ -283,7 +305,11 @@ class Observing(RuleBasedStateMachine):
                 v.what += "\n" + self.session.last.report
             self._fail(v)
         if call:
-            self._check(lambda o: o.call(op, rec.result))
+            self.refused = self._refused(op, rec.result)
+            try:
+                self._check(lambda o: o.call(op, rec.result))
+            finally:
+                self.refused = None
         self._tell_nested(rec)
         returned = [i for i, r in enumerate(rec.snapshot.returns) if r is not None]
         self._check(lambda o: o.snapshot(rec.snapshot, returned))

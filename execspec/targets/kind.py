@@ -21,7 +21,7 @@ import enum
 import inspect
 from typing import Callable
 
-__all__ = ["ExecutorKind", "classify", "takes_initializer"]
+__all__ = ["ExecutorKind", "classify", "takes_initializer", "takes_keyword"]
 
 
 class ExecutorKind(enum.Enum):
@@ -72,8 +72,20 @@ def takes_initializer(factory: Callable[..., object]) -> bool:
     >>> takes_initializer(concurrent.futures.ThreadPoolExecutor), takes_initializer(lambda max_workers: None)
     (True, False)
     """
+    return takes_keyword(factory, "initializer")
+
+
+def takes_keyword(fn: Callable[..., object], name: str) -> bool:
+    """Whether ``fn`` takes keyword ``name`` (by name, or any keyword); True when it has no
+    signature to read (nothing is concluded from what cannot be seen).
+
+    >>> takes_keyword(concurrent.futures.ThreadPoolExecutor.shutdown, "cancel_futures")
+    True
+    >>> takes_keyword(lambda self, wait=True: None, "cancel_futures")
+    False
+    """
     try:
-        params = inspect.signature(factory).parameters.values()
-    except (TypeError, ValueError):  # no signature to read: assume it is the thread pool's
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
         return True
-    return any(p.name == "initializer" or p.kind is p.VAR_KEYWORD for p in params)
+    return any((p.name == name and p.kind is not p.POSITIONAL_ONLY) or p.kind is p.VAR_KEYWORD for p in params)
