@@ -198,7 +198,9 @@ class Observing(RuleBasedStateMachine):
         keyword the driver passes is 3.9's ``cancel_futures`` (it passes it only when asked)."""
         if result != Raised("TypeError") or not (isinstance(op, Shutdown) and op.cancel_futures):
             return None
-        owner = getattr(getattr(self.session, "driver", None), "ex", None) or self.factory[0]
+        owner = getattr(getattr(self.session, "driver", None), "ex", None)
+        if owner is None:  # under the shim (the executor lives in the execution), or not made
+            owner = self.factory[0]
         method = getattr(owner, "shutdown", None)
         if method is None or takes_keyword(method, "cancel_futures"):
             return None
