@@ -45,15 +45,18 @@ def session_factory(target: Any, mode: Any, shim_modules: tuple[str, ...] = ()) 
     (a pool built on another package's classes needs that package under the shim as well).
 
     On real threads one executor is built first and classified (:func:`~execspec.targets.classify`):
-    its kind picks the task kit, and the returned function carries ``kind`` and
-    ``not_applicable`` (rule -> reason, :data:`NOT_APPLICABLE`) for :func:`.machine_for`."""
+    its kind picks the task kit, and the returned function carries ``kind``, ``not_applicable``
+    (rule -> reason, :data:`NOT_APPLICABLE`) and ``factory`` (imported here; None for a
+    source-only target under the shim) for :func:`.machine_for`."""
     if mode.value == "shim":
         load = shim_loader(target)
         modules = ("concurrent.futures", *shim_modules)
         mixes = not getattr(target, "is_cpython_stdlib", False)  # (the stdlib's own Future is no other kind)
         make_shim: Any = lambda: ShimSession(load, modules, mixes=mixes)  # noqa: E731
         # the factory's signature, read where it can be imported here (not a source-only target)
-        gaps = {**signature_gaps(target.load_factory(), {}), **module_gaps(target, {})} if target.real_threads_ok else {}
+        make_shim.factory = target.load_factory() if target.real_threads_ok else None
+        gaps = ({**signature_gaps(make_shim.factory, {}), **module_gaps(target, {})}
+                if make_shim.factory is not None else {})
         make_shim.kind, make_shim.not_applicable = ExecutorKind.IN_PROCESS_THREADS, {**NOT_APPLICABLE_SHIM, **gaps}
         return make_shim  # type: ignore[no-any-return]
     factory = target.load_factory()
@@ -74,6 +77,7 @@ def session_factory(target: Any, mode: Any, shim_modules: tuple[str, ...] = ()) 
     na = {**NOT_APPLICABLE[kind], **signature_gaps(factory, NOT_APPLICABLE[kind]),
           **module_gaps(target, NOT_APPLICABLE[kind])}
     make.kind = kind  # type: ignore[attr-defined]
+    make.factory = factory  # type: ignore[attr-defined]
     make.not_applicable = na  # type: ignore[attr-defined]
     return make
 

@@ -196,7 +196,7 @@ class Observing(RuleBasedStateMachine):
         executor's method does not take: the call breaks the clause that gave the method that
         keyword, not every clause the model's allowed outcomes cite (shutdown's 8). The one such
         keyword the driver passes is 3.9's ``cancel_futures`` (it passes it only when asked)."""
-        if result != Raised("TypeError") or not (isinstance(op, Shutdown) and op.cancel_futures):
+        if not (isinstance(op, Shutdown) and op.cancel_futures) or result != Raised("TypeError"):
             return None
         owner = getattr(getattr(self.session, "driver", None), "ex", None)
         if owner is None:  # under the shim (the executor lives in the execution), or not made

@@ -616,17 +616,6 @@ def _settles(o: Oracle, held: frozenset[int]) -> bool:
     return True
 
 
-def _factory_here(target: Any) -> Any:
-    """``target``'s factory imported in this process, or None (a source-only target, or one
-    that does not import here: the session reports that)."""
-    if not getattr(target, "real_threads_ok", True):
-        return None
-    try:
-        return target.load_factory()
-    except Exception:  # noqa: BLE001 - reported by the session that needs it
-        return None
-
-
 def machine_for(target: Any, mode: Mode, shim_modules: tuple[str, ...] = ()) -> type[ConformanceMachine]:
     """The machine class for one target in one mode (run it with Hypothesis's
     ``run_state_machine_as_test`` or expose ``.TestCase`` to pytest). ``shim_modules``: other
@@ -641,7 +630,7 @@ def machine_for(target: Any, mode: Mode, shim_modules: tuple[str, ...] = ()) -> 
         "not_applicable": na, "defaults_apply": "create:default_max_workers" not in na,
         "cpython": bool(getattr(target, "is_cpython_stdlib", False)), "divergences": [], "hazards": [],
         "found": [], "examples": [0], "masked": set(), "discards": [0], "model_notes": [],
-        "python": getattr(target, "version", None), "factory": [_factory_here(target)]}
+        "python": getattr(target, "version", None), "factory": [getattr(make, "factory", None)]}
     return type(f"Conformance_{name}_{mode.value}", (ConformanceMachine,), attrs)
 
 

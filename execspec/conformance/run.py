@@ -26,7 +26,7 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, Verbosity, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis.errors import Flaky
-from hypothesis.stateful import get_state_machine_test, run_state_machine_as_test
+from hypothesis.stateful import get_state_machine_test
 
 from execspec import config
 from execspec.conformance import replay
@@ -115,7 +115,6 @@ class MachineResult:
     shapes_run: int = 0  # enumerated shapes run before generating
     budget: float | None = None  # the run's budget in seconds (``Profile.budget``)
     budget_spent: bool = False  # it ended at its budget, before its examples ran out
-    kind: Any = None  # the target's ExecutorKind, as the session factory classified it (None: not known)
     #: the rules it made no-ops for this target (rule -> why): what they alone reach, it did not check
     not_applicable: dict[str, str] = field(default_factory=dict)
     #: every example of the round met a violation an earlier round found: nothing else was seen
@@ -200,10 +199,9 @@ def run_machine(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[s
                    started, frozenset())
     known = set(first.clauses)
     last = first
-    seeded = False
     while (len(first.rounds) < profile.rounds and (last.violation is not None or last.flaky is not None)
            and last.error is None and time.monotonic() < started + profile.budget):
-        seeded = seeded or last.flaky is not None
+        seeded = any(r.flaky is not None for r in first.rounds)
         last = _round(target, mode, profile, shim_modules, max_examples, shrink_budget, replay_dir,
                       started, frozenset(known), seed=len(first.rounds) if seeded else None)
         first.further.append(last)
@@ -240,13 +238,13 @@ def _round(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[str, .
     try:
         if profile.shapes:
             result.shapes_run = run_shapes(machine)
-        if not machine.found and seed is None:
-            run_state_machine_as_test(machine, settings=opts)
-        elif not machine.found:
-            # get_state_machine_test is what run_state_machine_as_test runs (split out for
-            # HypoFuzz, to call the test itself); hypothesis.seed on it picks the generation
+        if not machine.found:
+            # what run_state_machine_as_test runs (split out for HypoFuzz, to call the test
+            # itself), so that hypothesis.seed can pick a round's generation
             test = get_state_machine_test(machine, settings=opts)
-            hypothesis_seed(seed)(test)()
+            if seed is not None:
+                hypothesis_seed(seed)(test)
+            test()
     except (Violation, ShrinkBudgetSpent):
         pass  # the shortest violation seen is in machine.found
     except BudgetSpent:
@@ -267,7 +265,6 @@ def _round(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[str, .
         if mode is Mode.SHIM and best.steps:
             _write_replay(result, target, config.schedule_dir() if replay_dir is None else replay_dir)
     result.examples = machine.examples[0]
-    result.kind = machine.kind
     result.not_applicable = dict(machine.not_applicable)
     result.masked_clauses = set(machine.masked)
     # every example met a violation an earlier round found: nothing else was seen
