@@ -106,6 +106,7 @@ from execspec.model.ops import (
 from execspec.model.rules import RULES, Rule, cites
 from execspec.model.states import (
     CPYTHON,
+    CPYTHON_PROCESS_POOL,
     cpython_options,
     DEPARTS_FROM,
     DOCS,
@@ -132,7 +133,7 @@ from execspec.model.states import (
 )
 
 __all__ = [
-    "AddDoneCallback", "AsCompleted", "AsCompletedNext", "BOUNDS", "Blocked", "Bounds", "CPYTHON", "NEEDS", "cpython_options",
+    "AddDoneCallback", "AsCompleted", "AsCompletedNext", "BOUNDS", "Blocked", "Bounds", "CPYTHON", "CPYTHON_PROCESS_POOL", "NEEDS", "cpython_options",
     "DEPARTS_FROM",
     "Cancel", "DOCS", "DoneAndNotDone", "DropExecutor", "Err", "FState", "FutureView",
     "GetException", "GetResult", "INVARIANTS", "InitKind", "InterpreterExit", "Invariant",

@@ -26,6 +26,7 @@ from execspec.model.invariants import violated_by_step, violated_in_state
 from execspec.model.render import describe, state_text
 from execspec.model.states import (
     CPYTHON,
+    CPYTHON_PROCESS_POOL,
     DOCS,
     Blocked,
     InitKind,
@@ -86,6 +87,9 @@ BOUNDS: dict[str, Bounds] = {
     "ac0": Bounds(futures=1, iterators=1, tasks=(_R,), return_when=(), timeouts=_ZERO,
                   shutdown=False),
     "cpython": Bounds(futures=2, tasks=(_R,), return_when=(_AC,), options=CPYTHON),
+    # a process pool's call queue (queue_marks_running): two calls marked RUNNING ahead of one worker
+    "process": Bounds(futures=3, tasks=(_R,), callbacks=0, return_when=(_AC,), timeouts=_BLOCK,
+                      options=CPYTHON_PROCESS_POOL),
     # tasks that wait on futures: both of the docs' deadlocks (DL-*), the self-submit one on one
     # worker, mutual waits on two
     "waits-w1": Bounds(futures=2, tasks=(_R, _W), callbacks=0, return_when=(), timeouts=_BLOCK),
@@ -103,7 +107,7 @@ BOUNDS: dict[str, Bounds] = {
                       exception_timeouts=_ZERO + _FINITE),
 }
 FAST = ("tiny", "w2f2", "w1f2-exit", "bare2", "mixed", "init-ok", "init-fails", "ac", "ac0",
-        "cpython", "waits-w1", "waits-w2")
+        "cpython", "process", "waits-w1", "waits-w2")
 SLOW = tuple(n for n in BOUNDS if n not in FAST)
 
 AllowedFn = Callable[[State, "O.Op", Options], frozenset[Outcome]]

@@ -8,6 +8,10 @@ lines are PEP 316 contracts that ``crosshair check --analysis_kind=PEP316`` prov
     PENDING --cancel()--------------------------> CANCELLED
     PENDING --worker starts / srnc() True-------> RUNNING --returns/raises--> FINISHED
     PENDING --set_result()/set_exception()-----------------------------------> FINISHED
+
+A process pool's manager (``Options.queue_marks_running``) splits "worker starts" in two: it
+marks the future RUNNING as it moves the call into the call queue (:func:`dispatch`), and a
+worker process begins the call later (:func:`begin_dispatched`).
 """
 
 from __future__ import annotations
@@ -48,6 +52,25 @@ def start(f: Fut) -> Fut:
     post: _.state == FState.RUNNING and _.runs == f.runs + 1
     """
     return replace(f, state=FState.RUNNING, runs=f.runs + 1)
+
+
+def dispatch(f: Fut) -> Fut:
+    """``set_running_or_notify_cancel()`` returns True as the manager queues the call for a
+    worker process: RUNNING, and the call has not begun (what FUT-RUNNING-EXECUTING departs from).
+
+    pre: f.state == FState.PENDING
+    post: _.state == FState.RUNNING and _.runs == f.runs
+    """
+    return replace(f, state=FState.RUNNING)
+
+
+def begin_dispatched(f: Fut) -> Fut:
+    """A worker process begins a call the manager marked RUNNING (see :func:`dispatch`).
+
+    pre: f.state == FState.RUNNING and f.runs == 0
+    post: _.state == FState.RUNNING and _.runs == 1
+    """
+    return replace(f, runs=f.runs + 1)
 
 
 def finish(f: Fut, outcome: Settled) -> Fut:

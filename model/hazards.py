@@ -32,20 +32,29 @@ not made yet, or on a plain running call is not stuck: the client or that call c
 
 from __future__ import annotations
 
-from execspec.model.states import FState, State, TaskKind, WorkerStatus
+from execspec.model.states import Fut, FState, State, TaskKind, WorkerStatus, dispatched
+
+
+def _begun(f: Fut) -> bool:
+    """The call is being run by a worker: RUNNING and begun (a process pool's call queue holds
+    futures RUNNING that have not begun: ``Options.queue_marks_running``)."""
+    return f.state is FState.RUNNING and f.runs > 0
 
 
 def stuck(s: State) -> frozenset[int]:
     """The unfinished pool futures no sequence of internal steps can finish (see the module doc)."""
     p = s.pool
     cand: set[int] = set()
+    waiting = set(dispatched(s))
     for fid, f in enumerate(s.futures):
         if f.task is None or f.done:
             continue
-        if f.state is FState.RUNNING and f.task is TaskKind.WAITS and 0 <= f.awaits < len(s.futures):
+        if fid in p.delivering:
+            continue  # its call returned: the manager will finish it
+        if _begun(f) and f.task is TaskKind.WAITS and 0 <= f.awaits < len(s.futures):
             cand.add(fid)
-        elif f.state is FState.PENDING and fid in p.queue and not p.broken:
-            cand.add(fid)
+        elif (f.state is FState.PENDING and fid in p.queue or fid in waiting) and not p.broken:
+            cand.add(fid)  # queued, or in a process pool's call queue: it waits for a free worker
     changed = True
     while changed:  # the greatest fixpoint: drop what some internal step can still finish
         changed = False
@@ -53,7 +62,7 @@ def stuck(s: State) -> frozenset[int]:
             w.status is WorkerStatus.BUSY and w.task in cand for w in p.workers)
         for fid in sorted(cand):
             f = s.futures[fid]
-            ok = f.awaits in cand if f.state is FState.RUNNING else full
+            ok = f.awaits in cand if _begun(f) else full
             if not ok:
                 cand.discard(fid)
                 changed = True
@@ -73,9 +82,9 @@ def hazard_clauses(s: State) -> tuple[str, ...]:
     out: set[str] = set()
     for fid in held:
         f = s.futures[fid]
-        if f.state is not FState.RUNNING:
+        if not _begun(f):
             continue
-        if s.futures[f.awaits].state is FState.PENDING:
+        if not _begun(s.futures[f.awaits]):  # queued (or in a process pool's call queue)
             out.add("DL-SELF-SUBMIT-SINGLE-WORKER")
         seen, k = {fid}, f.awaits
         while k in held and s.futures[k].task is TaskKind.WAITS and k not in seen:

@@ -28,6 +28,7 @@ from execspec.model.states import (
     State,
     WaitKind,
     WorkerStatus,
+    dispatched,
 )
 from execspec.model.waiters import FUTURE_WAITS, condition
 
@@ -106,9 +107,14 @@ def _nobody_left_blocked(s: State, opts: Options) -> bool:
     return not any(w.blocked and condition(s, w, opts) for w in s.waiters)
 
 
-def _running_has_worker(s: State, _: Options) -> bool:
+def _running_has_worker(s: State, opts: Options) -> bool:
+    # Options.queue_marks_running departs from this on purpose: a future in the call queue is
+    # RUNNING with no worker yet (its call has not begun), one whose result is on its way back
+    # RUNNING with its worker gone on; by the docs there is no such future
     busy = sorted(w.task for w in s.pool.workers if w.status is WorkerStatus.BUSY)
-    running = [i for i, f in enumerate(s.futures) if f.task is not None and f.state is FState.RUNNING]
+    waiting = set(dispatched(s)) | set(s.pool.delivering) if opts.queue_marks_running else set()
+    running = [i for i, f in enumerate(s.futures)
+               if f.task is not None and f.state is FState.RUNNING and i not in waiting]
     return busy == running
 
 
@@ -130,7 +136,8 @@ def _can_start(s: State, _: Options) -> bool:
 
 def _nothing_queued_at_rest(s: State, _: Options) -> bool:
     # DL-SELF-SUBMIT-SINGLE-WORKER: a call queued behind workers that all wait is the docs' hazard
-    return not s.pool.queue or set(s.pool.queue) <= stuck(s)
+    left = set(s.pool.queue) | set(dispatched(s))  # (a process pool's call queue counts as queued)
+    return not left or left <= stuck(s)
 
 
 def _partition(done: DoneAndNotDone, given: frozenset[int], s: State, opts: Options) -> bool:

@@ -102,7 +102,8 @@ def held_completion(s: State, step: Step, held: frozenset[int]) -> bool:
     on something the model does not see, such as the machine's gate)."""
     if step.rule not in ("task.returns", "task.raises", "task.wait-returns"):
         return False
-    return any(a.state is FState.RUNNING and b.state is not FState.RUNNING and fid in held
+    sent = set(step.state.pool.delivering) - set(s.pool.delivering)  # a process pool's: on its way back
+    return any(a.state is FState.RUNNING and (b.state is not FState.RUNNING or fid in sent) and fid in held
                for fid, (a, b) in enumerate(zip(s.futures, step.state.futures)))
 
 
@@ -119,7 +120,9 @@ def closure(
     todo = deque(seen)
     while todo:
         s = todo.popleft()
-        if toward is not None and not may_become(view(s), toward):
+        # (may_become knows only client calls cancel: a pool whose manager has a cancel to do
+        # (Options.manager_cancels) is not pruned)
+        if toward is not None and not s.pool.cancelling and not may_become(view(s), toward):
             continue
         for step in internal_successors(s, opts):
             if held and held_completion(s, step, held):

@@ -26,6 +26,25 @@ two (``Options.take_then_start``), and the window between them is what the claus
     marks it running, calls it          .                          RUNNING: it runs after all
 
 A ``cancel()`` in the same window still succeeds; the worker then skips the call.
+
+A process pool (``Options.queue_marks_running``: CPython's ProcessPoolExecutor, loky) has a
+manager thread between the queue and the workers. It moves calls, oldest first, into a call
+queue at most ``max_workers + EXTRA_QUEUED_CALLS`` deep, marking each future RUNNING as it goes
+(a cancelled one it drops, notifying its waiters); a free worker process then begins the oldest
+call in the call queue::
+
+    queue (PENDING) --pool.dispatches--> call queue (RUNNING, not begun)
+          --worker.takes-dispatched--> TAKEN --worker.runs-dispatched--> BUSY (begun)
+
+So ``running()`` is True before the call begins, ``cancel()`` then returns False, and
+``shutdown(cancel_futures=True)``, which cancels only what is PENDING, lets such a call run. A
+worker process that returns is free at once, while its result travels back to the manager,
+which finishes the future later (``Pool.delivering``, ``pool.delivers``): the future is still
+RUNNING while the worker begins the next call. Both are what FUT-RUNNING-EXECUTING departs from.
+An idle worker does not exit while the call queue holds work, and a join waits for the results.
+Such a manager also does ``shutdown(cancel_futures=True)``'s cancelling, when it next wakes
+(``Options.manager_cancels``, ``pool.cancels-queued``): until then the queue is as it was, and
+it may even move another call into the call queue first (EXE-SHUTDOWN-CANCEL-AT-ONCE).
 """
 
 from __future__ import annotations
@@ -49,8 +68,10 @@ from execspec.model.states import (
     TaskKind,
     Waiter,
     WaitKind,
+    EXTRA_QUEUED_CALLS,
     Worker,
     WorkerStatus,
+    dispatched,
 )
 from execspec.model.waiters import settle
 
@@ -87,7 +108,8 @@ def _accept(s: State, task: TaskKind, awaits: int = -1) -> tuple[int, State]:
     fid = len(s.futures)
     s = replace(s, futures=s.futures + (Fut(task=task, awaits=awaits),))
     workers = p.workers
-    if spawn_needed(p.idle(), len(p.queue), len(p.workers), p.max_workers):
+    claimed = len(p.queue) + len(call_queue(s))  # calls ahead of this one that an idle worker will take
+    if spawn_needed(p.idle(), claimed, len(p.workers), p.max_workers):
         first = WorkerStatus.IDLE if p.init is InitKind.NONE else WorkerStatus.STARTING
         workers = workers + (Worker(first),)
     return fid, s.with_pool(queue=p.queue + (fid,), workers=workers)
@@ -136,21 +158,28 @@ def cancel(s: State, fid: int, opts: Options) -> frozenset[Outcome]:
 def shutdown(s: State, wait: bool, cancel_futures: bool, opts: Options) -> frozenset[Outcome]:
     """``executor.shutdown(wait, cancel_futures)``; repeating it is harmless (EXE-SHUTDOWN-REPEAT)."""
     s = s.with_pool(shutdown=True)
-    if cancel_futures:  # EXE-SHUTDOWN-CANCEL-FUTURES: queued calls are cancelled, running ones go on
-        # EXE-SHUTDOWN-CANCEL-TAKEN: by the docs every pending call not started is queued; a call a
-        # worker took but has not started (Options.take_then_start) is not, and is left alone
-        for fid in s.pool.queue:
-            f = s.futures[fid]
-            if f.state is FState.PENDING:
-                s = settle(s, fid, F.call_all_callbacks(F.cancel(f)[1]), opts)
-        s = s.with_pool(queue=())
+    if cancel_futures and opts.manager_cancels:  # EXE-SHUTDOWN-CANCEL-AT-ONCE, a process pool's
+        s = s.with_pool(cancelling=True)  # reading: the manager cancels later (pool.cancels-queued)
+    elif cancel_futures:
+        s = _cancel_queued(s, opts)
     if not wait:
         return frozenset({Outcome(Returned(None), s, "shutdown.returns")})
     return frozenset({_join(s, WaitKind.SHUTDOWN, "shutdown.joins")})
 
 
+def _cancel_queued(s: State, opts: Options) -> State:
+    # EXE-SHUTDOWN-CANCEL-FUTURES: queued calls are cancelled, running ones go on.
+    # EXE-SHUTDOWN-CANCEL-TAKEN: by the docs every pending call not started is queued; a call a
+    # worker took but has not started (Options.take_then_start) is not, and is left alone
+    for fid in s.pool.queue:
+        f = s.futures[fid]
+        if f.state is FState.PENDING:
+            s = settle(s, fid, F.call_all_callbacks(F.cancel(f)[1]), opts)
+    return s.with_pool(queue=(), cancelling=False)
+
+
 def _join(s: State, kind: WaitKind, rule: str) -> Outcome:
-    if not s.pool.workers:
+    if not s.pool.workers and not s.pool.delivering:  # (a process pool's results on their way count)
         return Outcome(Returned(None), s.with_pool(joined=True), rule)
     s2 = replace(s, waiters=s.waiters + (Waiter(kind),))
     return Outcome(Blocked(len(s.waiters)), s2, rule)
@@ -211,7 +240,9 @@ def _init_fails_unseen(s: State, w: Worker) -> State:
     return _swap(s, w, None).with_pool(queue=())
 
 
-def _outcome_of(fid: int, task: TaskKind | None) -> Ok | Err:
+def outcome_of(fid: int, task: TaskKind | None) -> Ok | Err:
+    """What the call of pool future ``fid`` ends with, by the model's convention (a task that
+    returns gives its fid; one that raises, TaskError; ``RAISES_FALSY``, FalsyError)."""
     if task is TaskKind.RAISES:
         return Err("TaskError")
     if task is TaskKind.RAISES_FALSY:
@@ -246,14 +277,30 @@ def worker_steps(s: State, opts: Options) -> list[Step]:
             f = s.futures[w.task]
             if f.task is TaskKind.WAITS and not awaited_done(s, f):
                 continue  # FUT-RESULT-WAITS: its result() blocks, holding the worker (DL-*)
-            outcome = _outcome_of(w.task, f.task)
+            outcome = outcome_of(w.task, f.task)
             rule = "task.returns" if isinstance(outcome, Ok) else "task.raises"
             if f.task is TaskKind.WAITS:
                 rule = "task.wait-returns"
-            s2 = settle(_swap(s, w, Worker(WorkerStatus.IDLE)), w.task, F.finish(f, outcome), opts)
+            freed = _swap(s, w, Worker(WorkerStatus.IDLE))
+            if opts.queue_marks_running:  # the result travels back to the manager (pool.delivers)
+                s2 = freed.with_pool(delivering=p.delivering + (w.task,))
+            else:
+                s2 = settle(freed, w.task, F.finish(f, outcome), opts)
             steps.append(Step(rule, f"f{w.task} {rule.split('.')[1].split('-')[-1]}", s2))
+        elif w.status is WorkerStatus.TAKEN and opts.queue_marks_running:
+            busy = _swap(s, w, Worker(WorkerStatus.BUSY, w.task))
+            begun = busy.with_fut(w.task, F.begin_dispatched(s.futures[w.task]))
+            steps.append(Step("worker.runs-dispatched", f"worker process begins f{w.task}", begun))
         elif w.status is WorkerStatus.TAKEN:
             steps.append(_begin(s, w, w.task, "worker.starts", opts))
+        elif opts.queue_marks_running and call_queue(s):
+            # the oldest call in the call queue; the worker process begins it as a step of its
+            # own, so of two processes the later to take may be the first to begin
+            for fid in call_queue(s)[:1] if opts.fifo else call_queue(s):
+                taken = _swap(s, w, Worker(WorkerStatus.TAKEN, fid))
+                steps.append(Step("worker.takes-dispatched", f"worker process takes f{fid}", taken))
+        elif opts.queue_marks_running and p.queue and not p.broken:
+            continue  # the manager hands it the next call (pool.dispatches)
         elif p.queue and not p.broken:
             choices = p.queue[:1] if opts.fifo else tuple(sorted(set(p.queue)))
             for fid in choices:
@@ -261,6 +308,16 @@ def worker_steps(s: State, opts: Options) -> list[Step]:
                 steps.append(take)
         elif p.stopping:
             steps.append(Step("worker.exits", "idle worker exits", _swap(s, w, None)))
+    if p.cancelling:  # Options.manager_cancels: the manager does shutdown's cancelling
+        steps.append(Step("pool.cancels-queued", "manager cancels the queued futures", _cancel_queued(s, opts)))
+    if p.delivering:  # Options.queue_marks_running: the manager sets the oldest result that came back
+        fid, rest = p.delivering[0], p.delivering[1:]
+        f = s.futures[fid]
+        done = settle(s.with_pool(delivering=rest), fid, F.finish(f, outcome_of(fid, f.task)), opts)
+        steps.append(Step("pool.delivers", f"manager sets f{fid}'s result", done))
+    if opts.queue_marks_running and p.queue and not p.broken and len(call_queue(s)) < p.max_workers + EXTRA_QUEUED_CALLS:
+        for fid in p.queue[:1] if opts.fifo else tuple(sorted(set(p.queue))):
+            steps.append(_dispatch(s, fid, opts))
     draining = not opts.drain_stops_at_cancelled or any(w.status is WorkerStatus.STARTING for w in p.workers)
     if p.broken and p.queue and draining:
         for fid in p.queue[:1] if opts.fifo else tuple(sorted(set(p.queue))):
@@ -285,6 +342,25 @@ def _dequeue(s: State, w: Worker, fid: int) -> Step:
     # call but its future stays PENDING, out of the queue; _begin follows as a step of its own
     s = _swap(_unqueue(s, fid), w, Worker(WorkerStatus.TAKEN, fid))
     return Step("worker.dequeues", f"worker takes f{fid} off the queue", s)
+
+
+def call_queue(s: State) -> tuple[int, ...]:
+    """A process pool's call queue (``Options.queue_marks_running``): the futures marked RUNNING
+    whose calls no worker process has taken yet, oldest first (empty by the docs)."""
+    taken = {w.task for w in s.pool.workers if w.status is WorkerStatus.TAKEN}
+    return tuple(fid for fid in dispatched(s) if fid not in taken)
+
+
+def _dispatch(s: State, fid: int, opts: Options) -> Step:
+    # Options.queue_marks_running: the manager moves the oldest queued call into the call queue
+    # and runs set_running_or_notify_cancel() on its future: a cancelled one (gh-92001 left it
+    # queued) is dropped and its waiters notified; a pending one becomes RUNNING, not yet begun
+    s = _unqueue(s, fid)
+    f = s.futures[fid]
+    if f.state is FState.CANCELLED:
+        return Step("pool.skips-cancelled", f"manager drops cancelled f{fid}", settle(s, fid, F.notice_cancel(f), opts))
+    return Step("pool.dispatches", f"manager marks f{fid} running, queues it for a worker",
+                s.with_fut(fid, F.dispatch(f)))
 
 
 def _begin(s: State, w: Worker, fid: int, rule: str, opts: Options) -> Step:

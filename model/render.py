@@ -87,9 +87,11 @@ def state_text(s: State) -> str:
         parts.append(" ".join(words))
     p = s.pool
     workers = [w.status.value + (f" f{w.task}" if w.task >= 0 else "") for w in p.workers]
-    flags = [n for n in ("shutdown", "broken", "exiting", "dropped", "joined") if getattr(p, n)]
+    flags = [n for n in ("shutdown", "broken", "exiting", "dropped", "joined", "cancelling") if getattr(p, n)]
     queue = [f"f{q}" for q in p.queue]
     pool = f"pool max_workers={p.max_workers} queue={queue} workers={workers} {' '.join(flags)}"
+    if p.delivering:  # a process pool's results on their way back (Options.queue_marks_running)
+        pool = pool.rstrip() + f" delivering={[f'f{d}' for d in p.delivering]}"
     parts.append(pool.rstrip())
     for i, w in enumerate(s.waiters):
         status = result_text(w.result) if w.result is not None else "blocked"

@@ -84,7 +84,7 @@ RULES: dict[str, Rule] = _table(
     # -- shutdown, exit, drop --------------------------------------------------------------
     ("shutdown.returns", C,
      "EXE-SHUTDOWN-NOWAIT EXE-SHUTDOWN-CANCEL-FUTURES EXE-SHUTDOWN-KEEPS-RUNNING"
-     " EXE-SHUTDOWN-REPEAT EXE-SHUTDOWN-CANCELLED-DONE EXE-SHUTDOWN-CANCEL-TAKEN",
+     " EXE-SHUTDOWN-REPEAT EXE-SHUTDOWN-CANCELLED-DONE EXE-SHUTDOWN-CANCEL-TAKEN EXE-SHUTDOWN-CANCEL-AT-ONCE",
      "flag shutdown (optionally cancel queued futures); return at once"),
     ("shutdown.joins", C, "EXE-SHUTDOWN-WAIT EXE-SHUTDOWN-CANCEL-FUTURES EXE-SHUTDOWN-KEEPS-RUNNING"
      " EXE-SHUTDOWN-REPEAT EXE-SHUTDOWN-CANCELLED-DONE EXE-SHUTDOWN-CANCEL-TAKEN EXE-CONTEXT-EXIT"
@@ -128,16 +128,32 @@ RULES: dict[str, Rule] = _table(
      "the pool was dropped: the worker exits without breaking it; queued futures stay pending "
      "forever (CPython's variant)"),
     ("worker.takes", I,
-     "EXE-SUBMIT-CALL FUT-RUNNING TPE-FIFO-START TPE-IDLE-REUSE EXE-SHUTDOWN-CANCEL-TAKEN",
+     "EXE-SUBMIT-CALL FUT-RUNNING FUT-RUNNING-EXECUTING TPE-FIFO-START TPE-IDLE-REUSE EXE-SHUTDOWN-CANCEL-TAKEN",
      "an idle worker dequeues a call and runs it, in one step"),
     ("worker.dequeues", I, "EXE-SHUTDOWN-CANCEL-TAKEN TPE-FIFO-START TPE-IDLE-REUSE",
      "an idle worker takes a call off the queue; its future stays PENDING (CPython's variant)"),
-    ("worker.starts", I, "EXE-SUBMIT-CALL FUT-RUNNING EXE-SHUTDOWN-CANCEL-TAKEN",
+    ("worker.starts", I, "EXE-SUBMIT-CALL FUT-RUNNING FUT-RUNNING-EXECUTING EXE-SHUTDOWN-CANCEL-TAKEN",
      "the worker starts the call it took off the queue: RUNNING (CPython's variant)"),
     ("worker.skips-cancelled", I,
      "FUT-SRN-CANCELLED WAIT-CANCELLED-COUNTS EXE-SHUTDOWN-CANCEL-TAKEN",
      "the call a worker dequeued was cancelled: it is skipped, its waiters notified (gh-92001, "
      "or a cancel() after a CPython worker took it)"),
+    ("pool.dispatches", I, "FUT-RUNNING-EXECUTING TPE-FIFO-START",
+     "a process pool's manager marks the oldest queued future RUNNING as it puts the call in the "
+     "call queue, before any worker begins it (queue_marks_running)"),
+    ("pool.skips-cancelled", I, "FUT-SRN-CANCELLED WAIT-CANCELLED-COUNTS",
+     "the manager drops a cancelled queued call instead of queueing it, notifying its waiters "
+     "(queue_marks_running with gh-92001)"),
+    ("pool.cancels-queued", I, "EXE-SHUTDOWN-CANCEL-AT-ONCE EXE-SHUTDOWN-CANCEL-FUTURES EXE-SHUTDOWN-CANCELLED-DONE",
+     "the manager does the cancelling shutdown(cancel_futures=True) asked for: every queued "
+     "pending future is cancelled (manager_cancels)"),
+    ("pool.delivers", I, "FUT-RUNNING-EXECUTING FUT-WAKES-WAITERS",
+     "a result a worker process sent back reaches the manager, which finishes the future "
+     "(queue_marks_running)"),
+    ("worker.takes-dispatched", I, "TPE-IDLE-REUSE TPE-FIFO-START",
+     "a free worker process takes the oldest call in the call queue (queue_marks_running)"),
+    ("worker.runs-dispatched", I, "EXE-SUBMIT-CALL FUT-RUNNING-EXECUTING",
+     "the worker process begins the call it took (queue_marks_running)"),
     ("task.returns", I, "EXE-SUBMIT-CALL FUT-WAKES-WAITERS", "the call returns: FINISHED"),
     ("task.wait-returns", I,
      "EXE-SUBMIT-CALL FUT-WAKES-WAITERS FUT-RESULT-WAITS DL-MUTUAL-WAIT DL-SELF-SUBMIT-SINGLE-WORKER",

@@ -93,7 +93,8 @@ class WorkerStatus(Enum):
     IDLE = "idle"  # waiting on the queue; entered after start, or after finishing a task
     BUSY = "busy"  # running one task (INV-RUNNING-HAS-WORKER)
     TAKEN = "taken"  # took a call off the queue, not yet started it; its future is still PENDING
-    # (or was cancelled since); only with Options.take_then_start (EXE-SHUTDOWN-CANCEL-TAKEN)
+    # (or was cancelled since); only with Options.take_then_start (EXE-SHUTDOWN-CANCEL-TAKEN), or
+    # with Options.queue_marks_running, where its future is RUNNING already (the call queue's)
 
 
 class WaitKind(Enum):
@@ -235,6 +236,12 @@ class Pool(_HashCached):
     exiting: bool = False  # the interpreter began to exit (TPE-INTERPRETER-EXIT)
     dropped: bool = False  # the client dropped its last reference (TPE-GC-DROPPED)
     joined: bool = False  # a shutdown(wait=True) or the exit join returned (INV-SHUTDOWN-WAIT-ALL-DONE)
+    #: Options.queue_marks_running: calls a worker process has finished whose results are on
+    #: their way back, oldest first; their futures are still RUNNING and their workers free
+    delivering: tuple[int, ...] = ()
+    #: Options.manager_cancels: shutdown(cancel_futures=True) was called and the manager has not
+    #: yet cancelled the queue (pool.cancels-queued)
+    cancelling: bool = False
 
     def __hash__(self) -> int:
         return _cached_hash(self)
@@ -249,13 +256,25 @@ class Pool(_HashCached):
         return sum(1 for w in self.workers if w.status is WorkerStatus.IDLE)
 
 
+def dispatched(s: State) -> tuple[int, ...]:
+    """The pool futures marked RUNNING whose calls have not begun: the call queue of a pool
+    with ``Options.queue_marks_running`` (always empty by the docs, where a call is marked
+    running as it begins), in the order they entered it.
+
+    >>> dispatched(State(futures=(Fut(TaskKind.RETURNS, FState.RUNNING), Fut(TaskKind.RETURNS))))
+    (0,)
+    """
+    return tuple(i for i, f in enumerate(s.futures)
+                 if f.state is FState.RUNNING and f.runs == 0 and f.task is not None)
+
+
 def phase(pool: Pool) -> Phase:
     """The lifecycle phase a pool is in."""
     if pool.broken:
         return Phase.BROKEN
     if not pool.stopping:
         return Phase.OPEN
-    if pool.workers or pool.queue:
+    if pool.workers or pool.queue or pool.delivering:  # (a dispatched call keeps a worker: model.pool)
         return Phase.SHUTTING_DOWN
     return Phase.TERMINATED
 
@@ -385,6 +404,15 @@ class Options:
     # included, and each pending future signals once per copy; a future already done at the
     # call never signals, so two copies of one leave ALL_COMPLETED and FIRST_EXCEPTION waiting
     # until their timeout (for ever without one), unless a pending future fails (FIRST_EXCEPTION).
+    queue_marks_running: bool = False  # FUT-RUNNING-EXECUTING (gh-81457), a process pool's
+    # reading (CPython's ProcessPoolExecutor, loky): the manager thread marks a future RUNNING as
+    # it moves the call into the call queue, up to max_workers + 1 calls ahead of the worker
+    # processes, so running() is True before the call begins, cancel() then fails, and
+    # shutdown(cancel_futures=True) leaves such a call to run (see model.pool).
+    manager_cancels: bool = False  # EXE-SHUTDOWN-CANCEL-AT-ONCE (unreported upstream), a process
+    # pool's reading: shutdown(cancel_futures=True) leaves the cancelling to the manager thread,
+    # so after shutdown(wait=False, ...) returns a queued future may still be PENDING, and the
+    # manager may yet queue its call for a worker before it cancels the rest.
 
 
 #: Each option, and the clauses a target that needs it departs from (the checker blames
@@ -398,7 +426,13 @@ DEPARTS_FROM: dict[str, tuple[str, ...]] = {
     "take_then_start": ("EXE-SHUTDOWN-CANCEL-TAKEN",),
     "drain_stops_at_cancelled": ("TPE-INITIALIZER-FAILS-CANCELLED",),
     "dup_done_waits": ("WAIT-DUPLICATES-DONE",),
+    "queue_marks_running": ("FUT-RUNNING-EXECUTING",),
+    "manager_cancels": ("EXE-SHUTDOWN-CANCEL-AT-ONCE",),
 }
+
+#: the call queue of a pool with ``Options.queue_marks_running`` holds this many calls more than
+#: it has workers (CPython's ``EXTRA_QUEUED_CALLS``; loky's is the same)
+EXTRA_QUEUED_CALLS = 1
 
 #: Options an option shows only together with: a cancelled future that stays queued until a
 #: worker takes it (gh92001) is what the drain of a broken pool can meet.
@@ -416,6 +450,15 @@ def cpython_options(python: tuple[int, int] | None = None) -> Options:
     (True, False)
     """
     return replace(CPYTHON, dup_done_waits=True) if python is not None and python < (3, 9) else CPYTHON
+
+
+#: a process pool built on CPython's design (its ProcessPoolExecutor, loky): CPython's reading of
+#: its futures (gh-92001, gh-132063: the Future class is the same), FIFO start, and a manager
+#: thread that marks calls RUNNING as it hands them to the call queue, finishes them as their
+#: results come back, and does shutdown's cancelling itself. The thread pool's own departures
+#: (its workers' take-then-start, its initializer's drain) are not this design's.
+CPYTHON_PROCESS_POOL = Options(fifo=True, gh92001=True, gh132063=True, queue_marks_running=True,
+                               manager_cancels=True)
 
 
 # ---- what a transition produces -------------------------------------------------------------

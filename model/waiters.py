@@ -78,7 +78,9 @@ def condition(s: State, w: Waiter, opts: Options) -> bool:
     if w.kind is WaitKind.AS_COMPLETED:
         it = s.iterators[w.iterator]
         return bool(it.arrived) or not it.pending
-    return not s.pool.workers  # SHUTDOWN, EXIT: every worker thread has exited
+    # SHUTDOWN, EXIT: every worker thread has exited (and a process pool's manager has handed
+    # back every result on its way: Pool.delivering)
+    return not s.pool.workers and not s.pool.delivering
 
 
 def _signal(s: State, opts: Options) -> State:

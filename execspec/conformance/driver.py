@@ -30,6 +30,10 @@ from execspec.model import (
 
 #: how many double reads a snapshot tries before it settles for reading future by future
 READ_TRIES = 50
+#: how long a snapshot waits, in all, for the begun records of tasks whose futures show RUNNING
+#: when the kit records beginnings in other processes (``Kit.begun_exactly``): a record still on
+#: its way through the socket is not a call that has not begun
+BEGUN_GRACE = 0.05
 
 
 @dataclass
@@ -366,6 +370,8 @@ class Driver:
     def snapshot(self) -> Snapshot:
         """What a client sees now, read twice until two reads agree (see the module doc)."""
         last = self._read()
+        if self.kit.begun_exactly and self._await_begun(last):
+            last = self._read()
         try:
             for _ in range(READ_TRIES):
                 now = self._read()
@@ -375,6 +381,17 @@ class Driver:
         finally:
             self.last_times = None  # each action's call is read once
         return last  # still moving: the machine reports it may be torn (never seen in practice)
+
+    def _await_begun(self, snap: Snapshot) -> bool:
+        """Give the tasks of futures ``snap`` shows RUNNING and not begun ``BEGUN_GRACE`` to be
+        recorded (real time: a kit that records exactly runs tasks in other processes); whether
+        there were any."""
+        running = [fid for fid, v in enumerate(snap.futures)
+                   if isinstance(v, FutureView) and v.state is FState.RUNNING and not v.started]
+        deadline = time.monotonic() + BEGUN_GRACE
+        for fid in running:
+            self.kit.wait_begun(fid, max(0.0, deadline - time.monotonic()))
+        return bool(running)
 
     def _read(self) -> Snapshot:
         returns = tuple(c.result if c.done.is_set() else None for c in self.outstanding)
@@ -387,9 +404,11 @@ class Driver:
                 continue
             called = tuple(self.called.get(fid, ()))
             state, outcome = _state_of(f)
-            # A worker marks a future RUNNING just before it calls the task; the model makes
-            # those one step, so a RUNNING future counts as begun.
-            begun_ = fid in begun or fid in self.marked or state is FState.RUNNING
+            # A thread pool's worker marks a future RUNNING just before it calls the task; the
+            # model makes those one step, so there a RUNNING future counts as begun (not where
+            # the kit records beginnings exactly: Kit.begun_exactly).
+            running = state is FState.RUNNING and not self.kit.begun_exactly
+            begun_ = fid in begun or fid in self.marked or running
             views.append(FutureView(state, outcome, called, begun_))
         repeats = tuple(sorted(fid for fid, n in begun.items() if n > 1))
         return Snapshot(tuple(views), returns, repeats, tuple(self.kit.init_calls()), tuple(self.early_callbacks),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import itertools
 import os
 import time
 from dataclasses import dataclass, field, replace
@@ -128,6 +129,10 @@ class Observing(RuleBasedStateMachine):
     make_session: ClassVar[list[Callable[[], Session]]]  # [0]: makes a fresh session per example
     shim: ClassVar[bool]
     cpython: ClassVar[bool]  # the target is CPython's stdlib: divergences are recorded, not raised
+    #: the reading beside the docs' that a violation is tried against, so that one a known
+    #: departure explains names that departure's clauses alone (DEPARTS_FROM) and the example
+    #: goes on: CPython's for its stdlib, a process pool's for process pools, else none
+    reading: ClassVar[Options | None] = None
     defaults_apply: ClassVar[bool] = True  # max_workers=None means the thread pool's default
     python: ClassVar[tuple[int, int] | None] = None  # the CPython whose stdlib the target is
     model_notes: ClassVar[list[str]]  # where the model's CPython reading failed to explain CPython
@@ -156,8 +161,8 @@ class Observing(RuleBasedStateMachine):
         self.examples[0] += 1
         self.session = self.make_session[0]()
         self.oracles: dict[str, Oracle] = {"docs": Oracle(DOCS)}
-        if self.cpython:
-            self.oracles["cpython"] = Oracle(cpython_options(self.python))
+        if self.reading is not None:
+            self.oracles["cpython"] = Oracle(self.reading)
         self.outstanding: list[Callable[[Record, int], None]] = []  # per blocked call: on return
         self.actions: list[Action] = []
         self.steps: list[tuple[str, dict[str, Any]]] = []  # the rules called, with their arguments
@@ -267,25 +272,29 @@ class Observing(RuleBasedStateMachine):
             return
         docs = failed.pop("docs")
         del self.oracles["docs"]
-        option = self._explaining_option()
-        clauses = DEPARTS_FROM[option] if option else tuple(sorted({c for cs in DEPARTS_FROM.values() for c in cs}))
-        clauses = _departed(clauses, docs.clauses)
-        self.divergences.append(Divergence(option or "several", clauses, docs, list(self.actions)))
+        options = self._explaining_options()
+        departs = {c for name in options for c in DEPARTS_FROM[name]} if options else \
+            {c for cs in DEPARTS_FROM.values() for c in cs}
+        clauses = _departed(tuple(sorted(departs)), docs.clauses)
+        self.divergences.append(Divergence("+".join(options) or "several", clauses, docs, list(self.actions)))
 
-    def _explaining_option(self) -> str | None:
-        """The single CPython option under which everything observed so far is explained (the
-        observations replayed through a fresh oracle per option); None if it takes several."""
-        for name in DEPARTS_FROM:
-            if not DEPARTS_FROM[name]:
-                continue  # an option that narrows the model (FIFO) explains no divergence
-            o = Oracle(Options(fifo=True, **{name: True}, **{need: True for need in NEEDS.get(name, ())}))
+    def _explaining_options(self) -> tuple[str, ...]:
+        """The fewest of the reading's options (one, else two) under which everything observed so far is
+        explained (the observations replayed through a fresh oracle per choice); () if it
+        takes more. Two departures meet in one example often enough: a process pool's call
+        queue (queue_marks_running) and a cancelled call it drops (gh92001)."""
+        # the reading's own departures (FIFO narrows the model: it explains nothing)
+        names = [name for name in DEPARTS_FROM if DEPARTS_FROM[name] and getattr(self.reading, name, False)]
+        for choice in [(n,) for n in names] + list(itertools.combinations(names, 2)):
+            on = {name: True for n in choice for name in (n, *NEEDS.get(n, ()))}
+            o = Oracle(Options(fifo=True, **on))
             try:
                 for step in self.history:
                     step(o)
             except Violation:
                 continue
-            return name
-        return None
+            return choice
+        return ()
 
     def _may_block(self, op: Any) -> bool:
         """Whether any oracle lets ``op`` block now (the driver must not wait for it then)."""
@@ -294,7 +303,10 @@ class Observing(RuleBasedStateMachine):
             o.held = held
         return any(o.may_block(op) for o in self.oracles.values())
 
-    def _observe(self, rec: Record, op: Any = None, call: bool = False) -> None:
+    def _observe(self, rec: Record, op: Any = None, call: bool = False,
+                 on_return: Callable[[Record, int], None] | None = None) -> None:
+        """Judge what ``rec`` shows: the call's result (``call``), then the snapshot after it.
+        ``on_return``: ``op`` blocked, and this is to run once it is seen to return."""
         if rec.harness is not None:
             self.failed = True
             raise HarnessError(rec.harness)
@@ -312,6 +324,11 @@ class Observing(RuleBasedStateMachine):
                 self._check(lambda o: o.call(op, rec.result))
             finally:
                 self.refused = None
+        if on_return is not None:  # the call blocked: outstanding before the snapshot is judged,
+            # which may already show it returned (it came back while the snapshot was read)
+            self.outstanding.append(on_return)
+            action = self.actions[-1]
+            self.timed.append((op, action) if isinstance(action, Call) else None)
         self._tell_nested(rec)
         returned = [i for i, r in enumerate(rec.snapshot.returns) if r is not None]
         self._check(lambda o: o.snapshot(rec.snapshot, returned))
@@ -418,12 +435,9 @@ class Observing(RuleBasedStateMachine):
               **extra: Any) -> Record:
         may_block = self._may_block(op)
         rec = self._run(Call(op, may_block=may_block, **extra), data)
-        self._observe(rec, op, call=True)
-        if rec.result is None and rec.hung is None and isinstance(op, (GetResult, GetException, Wait,
-                                                                     AsCompletedNext, Shutdown)):
-            self.outstanding.append(on_return or (lambda r, i: None))
-            action = self.actions[-1]
-            self.timed.append((op, action) if isinstance(action, Call) else None)
+        blocked = rec.result is None and rec.hung is None and isinstance(
+            op, (GetResult, GetException, Wait, AsCompletedNext, Shutdown))
+        self._observe(rec, op, call=True, on_return=(on_return or (lambda r, i: None)) if blocked else None)
         return rec
 
 

@@ -50,7 +50,8 @@ from execspec.model import (
     FState, InitKind, InterpreterExit, Map, NewFuture, Query, Raised, Returned, ReturnWhen, SetException,
     SetResult, SetRunningOrNotifyCancel, Shutdown, Submit, TaskKind, Timeout, Wait,
 )
-from execspec.model import api
+from execspec.model import CPYTHON_PROCESS_POOL, Options, api, cpython_options
+from execspec.targets.kind import ExecutorKind
 
 
 @dataclass
@@ -176,8 +177,9 @@ class ConformanceMachine(Observing):
     def _live(self) -> bool:
         return self.created and not self.ended
 
-    def _observe(self, rec: Record, op: Any = None, call: bool = False) -> None:
-        super()._observe(rec, op, call)
+    def _observe(self, rec: Record, op: Any = None, call: bool = False,
+                 on_return: Callable[[Record, int], None] | None = None) -> None:
+        super()._observe(rec, op, call, on_return)
         if self.waiting and not self.ended:
             self._check_hazard()
 
@@ -616,6 +618,15 @@ def _settles(o: Oracle, held: frozenset[int]) -> bool:
     return True
 
 
+def _reading(cpython: bool, python: tuple[int, int] | None, kind: ExecutorKind | None) -> Options | None:
+    """The model's reading a violation is tried against beside the docs' (see Observing.reading):
+    CPython's for its stdlib; for a process pool, CPython's with the manager's call queue
+    (``queue_marks_running``: CPython's ProcessPoolExecutor and loky, which is built on it)."""
+    if cpython:
+        return cpython_options(python)
+    return CPYTHON_PROCESS_POOL if kind is ExecutorKind.PROCESS_POOL else None
+
+
 def machine_for(target: Any, mode: Mode, shim_modules: tuple[str, ...] = ()) -> type[ConformanceMachine]:
     """The machine class for one target in one mode (run it with Hypothesis's
     ``run_state_machine_as_test`` or expose ``.TestCase`` to pytest). ``shim_modules``: other
@@ -625,12 +636,14 @@ def machine_for(target: Any, mode: Mode, shim_modules: tuple[str, ...] = ()) -> 
     name = "".join(c if c.isalnum() else "_" for c in target.name)
     make = session_factory(target, mode, shim_modules)
     na = dict(getattr(make, "not_applicable", {}))
+    cpython, python, kind = bool(getattr(target, "is_cpython_stdlib", False)), getattr(target, "version", None), \
+        getattr(make, "kind", None)
     attrs: dict[str, Any] = {
-        "make_session": [make], "shim": mode is Mode.SHIM, "kind": getattr(make, "kind", None),
+        "make_session": [make], "shim": mode is Mode.SHIM, "kind": kind,
         "not_applicable": na, "defaults_apply": "create:default_max_workers" not in na,
-        "cpython": bool(getattr(target, "is_cpython_stdlib", False)), "divergences": [], "hazards": [],
+        "cpython": cpython, "reading": _reading(cpython, python, kind), "divergences": [], "hazards": [],
         "found": [], "examples": [0], "masked": set(), "discards": [0], "model_notes": [],
-        "python": getattr(target, "version", None), "factory": [getattr(make, "factory", None)]}
+        "python": python, "factory": [getattr(make, "factory", None)]}
     return type(f"Conformance_{name}_{mode.value}", (ConformanceMachine,), attrs)
 
 

@@ -16,6 +16,8 @@ from execspec.model import (
     DOCS, Blocked, Cancel, Err, FState, FutureView, InitKind, Op, Options, Result, State, advance, cites,
     closure, explain, initial,
 )
+from execspec.model.future import FALSY
+from execspec.model.pool import outcome_of
 from execspec.model.observe import (
     advance_any, explain_return, forget, observe_calls, pending_steps, quiescent,
 )
@@ -154,12 +156,23 @@ class Oracle:
         # a cancelled future whose task began is no state of the model at all, however early or
         # late the last call returned: what that call's result rested on would be named for nothing
         impossible = any(isinstance(f, FutureView) and f.state is FState.CANCELLED and f.started
-                         for f in snap.futures)
+                         for f in snap.futures) or self._outcome_not_the_tasks(snap)
         if not impossible:
             v.clauses = tuple(sorted(set(v.clauses) | set(self._rested())))
         if all(s.pool.init is InitKind.FAILS for s in self.beliefs):
             v.clauses = tuple(sorted(set(v.clauses) | {"TPE-INITIALIZER-FAILS-PENDING"}))
         return v
+
+    def _outcome_not_the_tasks(self, snap: Snapshot) -> bool:
+        """Whether a pool future shows an outcome its task cannot end with (its kind fixes it):
+        no earlier call's result bears on that either."""
+        for fid, seen in enumerate(snap.futures):
+            if not (isinstance(seen, FutureView) and seen.state is FState.FINISHED):
+                continue
+            tasks = {s.futures[fid].task for s in self.beliefs if fid < len(s.futures)}
+            if tasks and None not in tasks and all(outcome_of(fid, t) != seen.outcome for t in tasks):
+                return True
+        return False
 
     def _rested(self) -> tuple[str, ...]:
         """The clauses the last call's result rested on: the rules that let it show that
@@ -219,6 +232,8 @@ def _view_clauses(seen: FutureView | bool, states: frozenset[State], fid: int) -
             {"TPE-MAX-WORKERS-BOUND", "INV-WORKERS-BOUNDED", "INV-RUNNING-HAS-WORKER", "FUT-RUNNING"}
     if seen.state is FState.FINISHED and seen.outcome not in {v.outcome for v in views}:
         out |= {"FUT-RESULT-VALUE", "FUT-RESULT-RAISES", "INV-RESULT-STABLE"}
+        if Err(FALSY) in {v.outcome for v in views} and not isinstance(seen.outcome, Err):
+            out.add("FUT-RESULT-FALSY-EXC")  # a falsy exception taken for no exception (`if exc:`)
     if not out and seen.started not in {v.started for v in views if v.state is seen.state}:
         out |= {"INV-CANCELLED-NEVER-RUNS", "INV-RUN-AT-MOST-ONCE", "FUT-SRN-PENDING"}
     if not out:

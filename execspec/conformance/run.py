@@ -17,8 +17,10 @@ import dataclasses
 import functools
 import hashlib
 import logging
+import os
 import threading
 import time
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -178,6 +180,16 @@ def _target_thread_dies(hook: Any, args: Any) -> None:
         hook(args)
 
 
+def _where(exc: BaseException) -> str:
+    """Where ``exc`` was raised, as " (at FILE:LINE in FUNCTION)" for the innermost frame: a
+    harness error is ours to fix, and its one line should say where to look."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return ""
+    last = frames[-1]
+    return f" (at {os.path.basename(last.filename)}:{last.lineno} in {last.name})"
+
+
 def run_machine(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[str, ...] = (),
                 max_examples: int | None = None, shrink_budget: float | None = None,
                 replay_dir: Path | None = None) -> MachineResult:
@@ -252,7 +264,7 @@ def _round(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[str, .
     except Flaky as exc:
         result.flaky = str(exc).splitlines()[0]
     except Exception as exc:  # noqa: BLE001 - the harness failed: reported as ours
-        result.error = f"{type(exc).__name__}: {exc}"
+        result.error = f"{type(exc).__name__}: {exc}{_where(exc)}"
     finally:
         logging.disable(previous)
         threading.excepthook = hook

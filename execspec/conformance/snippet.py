@@ -81,10 +81,19 @@ def render(actions: Sequence[Action], module: str, factory: str, namespace: str 
     """The actions as a script against ``module:factory``: the prelude, then :func:`calls`
     (``cross_process``: the executor runs its tasks in other processes; see the module doc)."""
     imports = f"from {module} import {factory} as make\nimport {namespace} as cf"
-    end = "for g in gates.values(): g.set()  # as the machine's teardown does: every gate opens"
     waits = any(isinstance(a, Call) and isinstance(a.op, Submit) and a.op.task is TaskKind.WAITS for a in actions)
     prelude = _PRELUDE.format(imports=imports) + (_CROSS if cross_process else "") + (_WAITER if waits else "")
-    return "\n".join([prelude, *calls(actions, cross_process), end]) + "\n"
+    body = [f"    {line}" for line in calls(actions, cross_process)] or ["    pass"]
+    return "\n".join([prelude, "try:", *body, _END]) + "\n"
+
+
+#: the script's end: a call that raised is shown (the script stops there), and every gate opens
+#: whatever happened, as the machine's teardown does (a task parked on a closed gate would keep
+#: a process pool's exit, and so the script, waiting for ever)
+_END = """except Exception as e:  # a call raised: shown here, and the script stops at it
+    print(f"raised {type(e).__name__}: {e}")
+finally:
+    for g in gates.values(): g.set()  # as the machine's teardown does: every gate opens"""
 
 
 def calls(actions: Sequence[Action], cross_process: bool = False) -> list[str]:

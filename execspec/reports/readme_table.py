@@ -30,12 +30,6 @@ __all__ = ["BEGIN", "END", "FOREIGN", "Foreign", "TableMarkersMissing", "current
 BEGIN = "<!-- conformance-table:begin -->"
 END = "<!-- conformance-table:end -->"
 
-_RUNNING_EARLY = frozenset(
-    "FUT-RUNNING FUT-CREATE-PENDING FUT-RESULT-WAITS FUT-CANCEL-PENDING FUT-CANCEL-RUNNING FUT-CANCELLED "
-    "FUT-DONE EXE-SUBMIT-RETURNS-FUTURE TPE-MAX-WORKERS-BOUND TPE-IDLE-REUSE TPE-LAZY-THREADS "
-    "INV-WORKERS-BOUNDED INV-RUNNING-HAS-WORKER".split())
-_CPYTHON_18057 = ("python/cpython#18057", "https://github.com/python/cpython/pull/18057")
-
 
 @dataclass(frozen=True)
 class Foreign:
@@ -53,10 +47,11 @@ class Foreign:
 
 #: every foreign executor of the README's table, in its order (the README's "Foreign executors")
 FOREIGN: tuple[Foreign, ...] = (
-    # a process pool marks a call RUNNING as it enters the call queue, before a worker runs it
-    Foreign("concurrent.futures:ProcessPoolExecutor", None, ((_RUNNING_EARLY, _CPYTHON_18057),)),
-    Foreign("loky:ProcessPoolExecutor", "loky", ((_RUNNING_EARLY, _CPYTHON_18057),)),
-    Foreign("loky:get_reusable_executor", "loky", ((_RUNNING_EARLY, _CPYTHON_18057),)),
+    # a process pool marks a call RUNNING as it enters the call queue, before a worker runs it:
+    # the machine's process pool reading names FUT-RUNNING-EXECUTING, whose spec entry links gh-81457
+    Foreign("concurrent.futures:ProcessPoolExecutor", None),
+    Foreign("loky:ProcessPoolExecutor", "loky"),
+    Foreign("loky:get_reusable_executor", "loky"),
     # ClientExecutor never marks a call running, and cancel() of an executing call returns True
     Foreign("execspec.targets.foreign:dask_executor", "distributed", ((frozenset(
         "FUT-RUNNING FUT-RESULT-WAITS FUT-SRN-PENDING FUT-CANCEL-RUNNING INV-RUN-AT-MOST-ONCE "

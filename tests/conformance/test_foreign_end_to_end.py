@@ -48,14 +48,15 @@ def _f(clauses: str, headline: str, upstream: str | None = None) -> Finding:
 
 _CPY = "https://github.com/python/cpython/issues/"
 #: the stdlib's and loky's process pools mark a call RUNNING when the manager thread moves it to
-#: the call queue (max_workers + 1 calls), before any worker runs it: it cannot be cancelled, and
-#: shows RUNNING on a full pool (acknowledged in the review of bpo-39349's PR, python/cpython#18057;
-#: no issue of its own)
-_RUNNING_EARLY = _f("FUT-RUNNING FUT-CREATE-PENDING FUT-RESULT-WAITS FUT-CANCEL-PENDING FUT-CANCEL-RUNNING "
-                    "FUT-CANCELLED FUT-DONE EXE-SUBMIT-RETURNS-FUTURE TPE-MAX-WORKERS-BOUND TPE-IDLE-REUSE "
-                    "TPE-LAZY-THREADS INV-WORKERS-BOUNDED INV-RUNNING-HAS-WORKER",
-                    r"showed RUNNING|showed Returned\(value=False\)",
-                    "https://github.com/python/cpython/pull/18057")
+#: the call queue (max_workers + 1 calls), before any worker runs it, and finish it only once its
+#: result is back: the machine's process pool reading names FUT-RUNNING-EXECUTING alone (gh-81457)
+_RUNNING_EARLY = _f("FUT-RUNNING-EXECUTING", r"showed RUNNING|showed Returned\(value=False\)|showed task begun|"
+                    r"not all of them at once", _CPY + "81457")
+#: their manager thread, not shutdown() itself, cancels the queue for cancel_futures=True: just
+#: after shutdown(wait=False, cancel_futures=True) a future may still be PENDING, and run
+_CANCELS_LATER = _f("EXE-SHUTDOWN-CANCEL-AT-ONCE", r"showed PENDING|showed task begun")
+#: loky's shutdown() has no cancel_futures keyword (3.9's): passing it raises TypeError
+_NO_CANCEL_FUTURES = _f("EXE-SHUTDOWN-CANCEL-FUTURES", r"cancel_futures=True\) showed Raised\(exc='TypeError'\)")
 #: CPython's wait()/as_completed() count a cancelled future as done only once it is
 #: CANCELLED_AND_NOTIFIED (any executor whose futures are the stdlib's)
 _GH92001 = _f("WAIT-CANCELLED-COUNTS AC-CANCELLED-COUNTS EXE-SHUTDOWN-CANCELLED-DONE",
@@ -64,9 +65,9 @@ _GH92001 = _f("WAIT-CANCELLED-COUNTS AC-CANCELLED-COUNTS EXE-SHUTDOWN-CANCELLED-
 _GH132063 = _f("FUT-RESULT-FALSY-EXC", r"falsy|FalsyError", _CPY + "132063")
 
 FINDINGS: dict[str, list[Finding]] = {
-    "concurrent.futures:ProcessPoolExecutor": [_RUNNING_EARLY, _GH92001, _GH132063],
-    "loky:ProcessPoolExecutor": [_RUNNING_EARLY, _GH92001],
-    "loky:get_reusable_executor": [_RUNNING_EARLY, _GH92001],
+    "concurrent.futures:ProcessPoolExecutor": [_RUNNING_EARLY, _CANCELS_LATER, _GH92001, _GH132063],
+    "loky:ProcessPoolExecutor": [_RUNNING_EARLY, _GH92001, _NO_CANCEL_FUTURES],
+    "loky:get_reusable_executor": [_RUNNING_EARLY, _GH92001, _NO_CANCEL_FUTURES],
     "execspec.targets.foreign:dask_executor": [
         # ClientExecutor never sets its futures running (PENDING while the call executes), and
         # cancel() of an executing call returns True (the call goes on); cf. dask/distributed#2106

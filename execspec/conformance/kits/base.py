@@ -37,6 +37,15 @@ class Kit(Protocol):
 
     #: the callable every task runs, as ``fn(fid)`` (for ``submit`` and ``map`` alike)
     fn: Callable[[int], int]
+    #: whether :meth:`begun` is all there is to know about a task's beginning. A thread pool
+    #: marks a future RUNNING in the thread that calls the task a moment later, and the model
+    #: makes the two one step, so such a kit lets a RUNNING future count as begun. A pool whose
+    #: tasks run in other processes marks RUNNING in the client's process, at a time of its
+    #: own choosing (a process pool's manager, ahead of the workers): there only the record counts.
+    begun_exactly: bool
+
+    def wait_begun(self, fid: int, timeout: float) -> bool:
+        """Wait (bounded) until task ``fid`` has begun; whether it has."""
 
     def prepare(self, fid: int, kind: TaskKind, gated: bool) -> None:
         """Say what task ``fid`` does before it is submitted; a gated task parks until
