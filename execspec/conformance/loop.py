@@ -327,8 +327,8 @@ class Observing(RuleBasedStateMachine):
         if on_return is not None:  # the call blocked: outstanding before the snapshot is judged,
             # which may already show it returned (it came back while the snapshot was read)
             self.outstanding.append(on_return)
-            action = self.actions[-1]
-            self.timed.append((op, action) if isinstance(action, Call) else None)
+            blocked = self.actions[-1]
+            self.timed.append((op, blocked) if isinstance(blocked, Call) else None)
         self._tell_nested(rec)
         returned = [i for i, r in enumerate(rec.snapshot.returns) if r is not None]
         self._check(lambda o: o.snapshot(rec.snapshot, returned))
