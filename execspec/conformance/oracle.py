@@ -158,7 +158,14 @@ class Oracle:
         impossible = any(isinstance(f, FutureView) and f.state is FState.CANCELLED and f.started
                          for f in snap.futures) or self._outcome_not_the_tasks(snap)
         if not impossible:
-            v.clauses = tuple(sorted(set(v.clauses) | set(self._rested())))
+            rested = self._rested()
+            if rested and self._view_after_another_result(snap):
+                # what is seen is what the last call would have led to, had it shown anything
+                # else: its result is what broke the contract (a shutdown(wait=True) that returned
+                # before the work was done), not the clauses about the view
+                v.clauses = tuple(sorted(rested))
+            else:
+                v.clauses = tuple(sorted(set(v.clauses) | set(rested)))
         if all(s.pool.init is InitKind.FAILS for s in self.beliefs):
             v.clauses = tuple(sorted(set(v.clauses) | {"TPE-INITIALIZER-FAILS-PENDING"}))
         return v
@@ -196,6 +203,16 @@ class Oracle:
         keep = len(self.outstanding)
         relaxed = frozenset(forget(s, keep) for s in advance_any(before, last_op, self.opts, held))
         return bool(advance(relaxed, op, shown, opts=self.opts, held=self.held))
+
+    def _view_after_another_result(self, snap: Snapshot) -> bool:
+        """Whether ``snap`` is explained had the last call shown any result the model allows
+        (the observations since it are part of the beliefs only through that result)."""
+        if self.last is None:
+            return False
+        before, last_op, _, held = self.last
+        keep = len(snap.returns)
+        relaxed = frozenset(forget(s, keep) for s in advance_any(before, last_op, self.opts, held))
+        return bool(observe_calls(relaxed, snap.futures, snap.returns, self.opts, self.held))
 
     def _blame_part(self, snap: Snapshot) -> Violation:
         states = closure(self.beliefs, self.opts, held=self.held)

@@ -120,3 +120,27 @@ def test_a_call_contradicting_the_last_call_names_both_and_an_unrelated_one_does
     with pytest.raises(Violation) as e:
         o.call(Query(0), Returned((True, True, False)))
     assert not any(c.startswith("EXE-") for c in e.value.clauses), e.value.clauses
+
+
+def test_a_view_that_only_another_result_of_the_last_call_explains_blames_that_call_alone() -> None:
+    # shutdown(wait=True) returned, so both map calls must have run; then one shows not begun:
+    # had the shutdown blocked, that would be fine, so its early return is what broke the
+    # contract (the stdlib's process pool does it on a second shutdown), not map's eagerness
+    from execspec.model import Map, TaskKind, cites
+
+    o = _oracle(2)
+    o.call(Map((TaskKind.RETURNS, TaskKind.RETURNS)), Returned((0, 1)))
+    o.call(Shutdown(wait=True), Returned(None))
+    with pytest.raises(Violation) as e:
+        o.snapshot(Snapshot((True, False), ()), [])
+    # the call's own rule, and the step that let it return (the view's clauses would be
+    # EXE-MAP-EAGER, EXE-MAP-CLOSE-CANCELS and INV-PROGRESS)
+    assert set(cites("shutdown.joins")) <= set(e.value.clauses) <= set(cites("shutdown.joins") + cites("join.returns"))
+    assert not {"EXE-MAP-EAGER", "EXE-MAP-CLOSE-CANCELS", "INV-PROGRESS"} & set(e.value.clauses), e.value
+    # a view no other result of the last call explains still names the view's own clauses
+    o = _oracle(1)
+    o.call(Submit(), Returned(0))
+    o.call(Cancel(0), Returned(True))
+    with pytest.raises(Violation) as e:
+        o.snapshot(Snapshot((FutureView(FState.CANCELLED, None, (), True),), ()), [])
+    assert "INV-CANCELLED-NEVER-RUNS" in e.value.clauses
