@@ -260,6 +260,7 @@ def worker_steps(s: State, opts: Options) -> list[Step]:
     """Every move a worker may make now (identical workers counted once)."""
     steps: list[Step] = []
     p = s.pool
+    calls = call_queue(s) if opts.queue_marks_running else ()  # a process pool's, read once
     for w in sorted(set(p.workers)):
         if w.status is WorkerStatus.STARTING and p.broken:
             if not p.queue:  # every queued call has failed: the failed worker exits
@@ -293,10 +294,10 @@ def worker_steps(s: State, opts: Options) -> list[Step]:
             steps.append(Step("worker.runs-dispatched", f"worker process begins f{w.task}", begun))
         elif w.status is WorkerStatus.TAKEN:
             steps.append(_begin(s, w, w.task, "worker.starts", opts))
-        elif opts.queue_marks_running and call_queue(s):
+        elif calls:
             # the oldest call in the call queue; the worker process begins it as a step of its
             # own, so of two processes the later to take may be the first to begin
-            for fid in call_queue(s)[:1] if opts.fifo else call_queue(s):
+            for fid in calls[:1] if opts.fifo else calls:
                 taken = _swap(s, w, Worker(WorkerStatus.TAKEN, fid))
                 steps.append(Step("worker.takes-dispatched", f"worker process takes f{fid}", taken))
         elif opts.queue_marks_running and p.queue and not p.broken:
@@ -315,7 +316,7 @@ def worker_steps(s: State, opts: Options) -> list[Step]:
         f = s.futures[fid]
         done = settle(s.with_pool(delivering=rest), fid, F.finish(f, outcome_of(fid, f.task)), opts)
         steps.append(Step("pool.delivers", f"manager sets f{fid}'s result", done))
-    if opts.queue_marks_running and p.queue and not p.broken and len(call_queue(s)) < p.max_workers + EXTRA_QUEUED_CALLS:
+    if opts.queue_marks_running and p.queue and not p.broken and len(calls) < p.max_workers + EXTRA_QUEUED_CALLS:
         for fid in p.queue[:1] if opts.fifo else tuple(sorted(set(p.queue))):
             steps.append(_dispatch(s, fid, opts))
     draining = not opts.drain_stops_at_cancelled or any(w.status is WorkerStatus.STARTING for w in p.workers)
