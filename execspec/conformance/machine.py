@@ -171,11 +171,18 @@ class ConformanceMachine(Observing):
         self.made += n
         return True
 
-    def _open(self) -> bool:
-        return self._live() and not self.gone and not self.exited
+    # The preconditions read only the rules drawn so far (self.steps), never what the executor
+    # showed (a future done, a deadlock reached, a known violation met): on real threads that
+    # differs between two runs of one example, and a rule set that differs makes Hypothesis's
+    # next draw differ from the one its tree recorded ("Inconsistent data generation"), which
+    # ends the round with nothing passed. A rule drawn after its example ended does nothing.
+    # (``exited`` is set only under the shim, whose runs of one example all see the same.)
 
     def _live(self) -> bool:
-        return self.created and not self.ended
+        return bool(self.steps)  # create was drawn
+
+    def _open(self) -> bool:
+        return self._live() and not self.exited and all(name != "drop_executor" for name, _ in self.steps)
 
     def _observe(self, rec: Record, op: Any = None, call: bool = False,
                  on_return: Callable[[Record, int], None] | None = None) -> None:
@@ -450,7 +457,7 @@ class ConformanceMachine(Observing):
         self._call(InterpreterExit(), data)
         self.exited = True
 
-    @precondition(lambda self: self._live() and len(self.actions) == 1)
+    @precondition(lambda self: self._live() and len(self.steps) == 1)
     @rule(case=st.sampled_from([n for n, c in api.CASES.items() if c.needs != "fork"]), data=st.data())
     def api_case(self, case: str, data: st.DataObject) -> None:
         """Run one case of the API surface (``model/api.py``: bad arguments, the module's names
@@ -494,10 +501,10 @@ class ConformanceMachine(Observing):
         from the call that made the iterator; the timing check judges when it returns)."""
         self._observe(self._run(Pause(seconds), data))
 
-    @precondition(lambda self: self.created)
+    @precondition(lambda self: self._live())
     @rule(data=st.data())
     def settle(self, data: st.DataObject) -> None:
-        if not self.ended:  # (after a documented deadlock the one rule left, doing nothing)
+        if not self.ended:  # (shapes call it directly: after a documented deadlock it does nothing)
             self._settle(data)
 
     def _settle(self, data: st.DataObject) -> None:
@@ -570,7 +577,7 @@ class ConformanceMachine(Observing):
                 for fid in [i for i, k in enumerate(self.kinds) if k == "bare"]:
                     self._call(SetResult(fid), data)
                 self._settle(data)
-                if self._open():
+                if not self.gone and not self.exited:
                     self._call(Shutdown(True, False), data)
         finally:
             # under CPython's reading alone (a divergence recorded), calls may stay blocked for good
@@ -596,6 +603,8 @@ def _log_rule_calls(cls: type[ConformanceMachine]) -> None:
             def noted(self: ConformanceMachine, _inner: Any = inner, **kwargs: Any) -> Any:
                 self.within_budget()
                 self.steps.append((_inner.__name__, {k: v for k, v in kwargs.items() if k != "data"}))
+                if self.ended:  # (its rules stay drawable: see _live)
+                    return None
                 try:
                     return _inner(self, **kwargs)
                 except KnownViolation:  # the example is over (ended), quietly

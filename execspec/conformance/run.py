@@ -262,7 +262,8 @@ def _round(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[str, .
     except BudgetSpent:
         result.budget_spent = True  # nothing found in the examples that ran
     except Flaky as exc:
-        result.flaky = str(exc).splitlines()[0]
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+        result.flaky = lines[0] + (f" ({lines[1]})" if len(lines) > 1 else "")
     except Exception as exc:  # noqa: BLE001 - the harness failed: reported as ours
         result.error = f"{type(exc).__name__}: {exc}{_where(exc)}"
     finally:
