@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from execspec.conformance.actions import TIMEOUTS, ApiCall, Call, Create, MapClose, MapNext, OpenGate
+from execspec.conformance.interrupt import call_within
 from execspec.conformance.kits import Kit, TaskError
 from execspec.model import (
     AddDoneCallback, AsCompleted, AsCompletedNext, Cancel, DoneAndNotDone, DropExecutor, Err,
@@ -144,7 +145,8 @@ class Driver:
     #: make the executor on a caller thread, bounded like a call that must return (real threads
     #: only): a factory that blocks is then a ``Hung`` record, not a run stuck until its total
     #: bound. Off for pools in this process, which may tie themselves to the making thread
-    #: (gevent's hub); on for pools whose work runs in other processes (``ForeignSession``)
+    #: (gevent's hub): those are made on this thread, interrupted at the same bound
+    #: (:mod:`.interrupt`); on for pools whose work runs in other processes (``ForeignSession``)
     bounded_create: bool = False
     #: the executor made, weakly (None: none, or it takes no weak reference), so that teardown
     #: can reach one that outlived the machine's reference (loky's reusable executor, kept by loky)
@@ -164,6 +166,8 @@ class Driver:
         def make() -> Result:
             try:
                 self.ex = self.world.make(**kwargs)
+            except Hung:
+                raise
             except BaseException as exc:  # noqa: BLE001 - a factory that refuses is an observation
                 return Raised(type(exc).__name__)
             try:
@@ -172,8 +176,11 @@ class Driver:
                 self.made = None
             return Returned(None)
 
-        if not self.bounded_create or self.world.shim:
+        if self.world.shim:
             return make()
+        if not self.bounded_create:  # on this thread, interrupted at the bound (interrupt.py)
+            label = f"making the executor did not return within {self.world.hang:g} s"
+            return call_within(make, self.world.hang, lambda: Hung(label))
         r = self._blocking(make, "making the executor", False)
         assert r is not None  # (it returned: _blocking raises Hung otherwise)
         return r

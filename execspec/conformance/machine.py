@@ -210,7 +210,8 @@ class ConformanceMachine(Observing):
         self.initargs = initargs if init is not InitKind.NONE else ()
         rec = self._run(Create(workers, init, base and init is InitKind.FAILS, self.initargs), data)
         if rec.hung is not None or rec.result != Returned(None):
-            self._fail(Violation("call", f"making the executor showed {rec.result or rec.hung}",
+            shown = rec.hung if rec.hung is not None else f"making the executor showed {rec.result}"
+            self._fail(Violation("call", shown,
                                  ("TPE-INITIALIZER-RUNS", "EXE-ABSTRACT")))
         n = default_workers(self.shim) if workers is None else workers
         clause = None
