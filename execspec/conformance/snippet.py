@@ -40,11 +40,15 @@ def task(fid, kind):
     if kind == "raises": raise TaskError(fid)
     if kind == "raises-falsy": raise FalsyError(fid)
     return fid
-def gate(fid, closed):
+def gate(fid, closed):  # the gate of the task numbered fid (the next future's number, len(fs))
     gates[fid] = threading.Event()
     if not closed: gates[fid].set()
+    return fid
 def in_thread(call):  # a call that may block runs on a thread of its own; the script goes on
-    t = threading.Thread(target=call, daemon=True); t.start(); t.join(0.05)
+    def run():
+        try: call()
+        except Exception as e: print("raised", repr(e))
+    t = threading.Thread(target=run, daemon=True); t.start(); t.join(0.05)
 '''
 
 
@@ -73,6 +77,7 @@ def task(fid, kind, gate):
 def gate(fid, closed):
     gates[fid] = manager.Event()
     if not closed: gates[fid].set()
+    return fid
 ''')
 
 
@@ -83,14 +88,19 @@ def render(actions: Sequence[Action], module: str, factory: str, namespace: str 
     imports = f"from {module} import {factory} as make\nimport {namespace} as cf"
     waits = any(isinstance(a, Call) and isinstance(a.op, Submit) and a.op.task is TaskKind.WAITS for a in actions)
     prelude = _PRELUDE.format(imports=imports) + (_CROSS if cross_process else "") + (_WAITER if waits else "")
-    body = [f"    {line}" for line in calls(actions, cross_process)] or ["    pass"]
-    return "\n".join([prelude, "try:", *body, _END]) + "\n"
+    body: list[str] = []
+    for line, is_call in _lines(actions, cross_process):
+        if is_call:  # a call may raise, as the machine may have expected: shown, and the script goes on
+            body += [f"    try: {line}", f"    except Exception as e: print({line!r}, 'raised', repr(e))"]
+        else:
+            body.append(f"    {line}")
+    return "\n".join([prelude, "try:", *(body or ["    pass"]), _END]) + "\n"
 
 
-#: the script's end: a call that raised is shown (the script stops there), and every gate opens
-#: whatever happened, as the machine's teardown does (a task parked on a closed gate would keep
-#: a process pool's exit, and so the script, waiting for ever)
-_END = """except Exception as e:  # a call raised: shown here, and the script stops at it
+#: the script's end: making the executor can raise (the script stops there), and every gate
+#: opens whatever happened, as the machine's teardown does (a task parked on a closed gate would
+#: keep a process pool's exit, and so the script, waiting for ever)
+_END = """except Exception as e:  # making the executor raised: shown here, and the script stops at it
     print(f"raised {type(e).__name__}: {e}")
 finally:
     for g in gates.values(): g.set()  # as the machine's teardown does: every gate opens"""
@@ -99,82 +109,90 @@ finally:
 def calls(actions: Sequence[Action], cross_process: bool = False) -> list[str]:
     """The actions as the script's lines, one per action (a failing initializer takes two);
     ``cross_process``: each task is given its gate (see the module doc)."""
-    lines: list[str] = []
-    fid = 0
+    return [line for line, _ in _lines(actions, cross_process)]
+
+
+def _lines(actions: Sequence[Action], cross_process: bool) -> list[tuple[str, bool]]:
+    """(line, whether it is a call of the executor's API, which may raise). A future's number
+    is the count of futures made before it (``len(fs)``) as the script runs, as the machine counts
+    them: a submit that raises makes none, and the next one takes its number."""
+    lines: list[tuple[str, bool]] = []
     for a in actions:
         if isinstance(a, Create):
             init = ""
             if a.init is not InitKind.NONE:
                 exc = "SystemExit" if a.base_exception else "TaskError"
                 body = f"raise {exc}('initializer')" if a.init is InitKind.FAILS else "pass"
-                lines.append(f"def init(*args): {body}")
+                lines.append((f"def init(*args): {body}", False))
                 init = f", initializer=init, initargs={a.initargs!r}"
-            lines.append(f"ex = make(max_workers={a.max_workers!r}{init})")
+            lines.append((f"ex = make(max_workers={a.max_workers!r}{init})", False))
         elif isinstance(a, OpenGate):
-            lines.append(f"gates[{a.fid}].set()")
+            lines.append((f"gates[{a.fid}].set()", False))
         elif isinstance(a, Settle):
-            lines.append("# let the executor run until every thread is parked")
+            lines.append(("# let the executor run until every thread is parked", False))
         elif isinstance(a, Pause):
-            lines.append(f"time.sleep({a.seconds!r})  # virtual seconds under the shim")
+            lines.append((f"time.sleep({a.seconds!r})  # virtual seconds under the shim", False))
         elif isinstance(a, MapNext):
-            lines.append(f"next(maps[{a.mid}])")
+            lines.append((f"next(maps[{a.mid}])", True))
         elif isinstance(a, MapClose):
-            lines.append(f"maps[{a.mid}].close()")
+            lines.append((f"maps[{a.mid}].close()", True))
         elif isinstance(a, ApiCall):
-            lines.append(f"# API case {a.case!r} (execspec.model.api): {CASES[a.case].does}")
+            lines.append((f"# API case {a.case!r} (execspec.model.api): {CASES[a.case].does}", False))
         elif isinstance(a, Call):
-            line, fid = _call(a, fid, cross_process)
-            lines.append(f"in_thread(lambda: {line})" if a.may_block or a.on_thread else line)
+            line = _call(a, cross_process)
+            if a.may_block or a.on_thread:  # (in_thread shows what it raises)
+                lines.append((f"in_thread(lambda: {line})", False))
+            else:
+                lines.append((line, not isinstance(a.op, (DropExecutor, InterpreterExit))))
     return lines
 
 
-def _call(a: Call, fid: int, cross_process: bool = False) -> tuple[str, int]:
+def _call(a: Call, cross_process: bool = False) -> str:
     op = a.op
     if isinstance(op, Submit) and op.task is TaskKind.WAITS:
-        return f"fs.append(ex.submit(waiter, {fid}, {op.awaits}))", fid + 1
+        return f"fs.append(ex.submit(waiter, len(fs), {op.awaits}))"
     if isinstance(op, Submit):
-        arg = f", gates[{fid}]" if cross_process else ""
-        return (f"gate({fid}, {a.gates[0]}); fs.append(ex.submit(task, {fid}, {op.task.value!r}{arg}))", fid + 1)
+        arg = ", gates[len(fs)]" if cross_process else ""
+        return f"fs.append(ex.submit(task, gate(len(fs), {a.gates[0]}), {op.task.value!r}{arg}))"
     if isinstance(op, Map):
-        fids = list(range(fid, fid + len(op.tasks)))
-        gates = "; ".join(f"gate({f}, {g})" for f, g in zip(fids, a.gates))
+        n = len(op.tasks)
+        fids = f"[gate(len(fs) + i, g) for i, g in enumerate({list(a.gates[:n])})]"
         timeout = f", timeout={TIMEOUTS[Timeout.FINITE][1]!r}" if a.map_timeout else ""
         kinds = [k.value for k in op.tasks]
-        arg = f", [gates[f] for f in {fids}]" if cross_process else ""
-        return (f"{gates}; maps.append(ex.map(task, {fids}, {kinds}{arg}{timeout})); fs.extend([None] * {len(fids)})",
-                fid + len(fids))
+        arg = f", [gates[len(fs) + i] for i in range({n})]" if cross_process else ""
+        return f"maps.append(ex.map(task, {fids}, {kinds}{arg}{timeout})); fs.extend([None] * {n})"
     if isinstance(op, NewFuture) and a.foreign:
-        return "import concurrent.futures; fs.append(concurrent.futures.Future())  # the stdlib's", fid + 1
+        return "import concurrent.futures; fs.append(concurrent.futures.Future())  # the stdlib's"
     if isinstance(op, NewFuture):
-        return "fs.append(cf.Future())", fid + 1
+        return "fs.append(cf.Future())"
     if isinstance(op, Shutdown) and a.via_with:
-        return "ex.__exit__(None, None, None)  # the end of `with ex:`", fid
+        return "ex.__exit__(None, None, None)  # the end of `with ex:`"
     if isinstance(op, Shutdown) and op.wait and not op.cancel_futures:
-        return "ex.shutdown()", fid
+        return "ex.shutdown()"
     if isinstance(op, Shutdown):
-        return f"ex.shutdown(wait={op.wait}, cancel_futures={op.cancel_futures})", fid
+        return f"ex.shutdown(wait={op.wait}, cancel_futures={op.cancel_futures})"
     if isinstance(op, DropExecutor):
-        return "del ex", fid
+        return "del ex"
     if isinstance(op, InterpreterExit):
-        return "# the interpreter exits here", fid
+        return "# the interpreter exits here"
     if isinstance(op, Wait):
         return (f"cf.wait([fs[i] for i in {list(op.fids)}], timeout={_t(op.timeout)}, "
-                f"return_when=cf.{op.return_when.value})", fid)
+                f"return_when=cf.{op.return_when.value})")
     if isinstance(op, AsCompleted):
-        return f"its.append(cf.as_completed([fs[i] for i in {list(op.fids)}], timeout={_t(op.timeout)}))", fid
+        return f"its.append(cf.as_completed([fs[i] for i in {list(op.fids)}], timeout={_t(op.timeout)}))"
     if isinstance(op, AsCompletedNext):
-        return f"next(its[{op.iterator}])", fid
+        return f"next(its[{op.iterator}])"
     calls = {Cancel: "cancel()", Query: "cancelled(), fs[{f}].running(), fs[{f}].done()",
              AddDoneCallback: "add_done_callback(lambda f: {raise_})",
              SetRunningOrNotifyCancel: "set_running_or_notify_cancel()",
              SetResult: "set_result('set')", SetException: "set_exception(TaskError('set'))"}
     if isinstance(op, (GetResult, GetException)):
         name = "result" if isinstance(op, GetResult) else "exception"
-        return f"fs[{op.fid}].{name}(timeout={_t(op.timeout)})", fid
+        return f"fs[{op.fid}].{name}(timeout={_t(op.timeout)})"
     if isinstance(op, AddDoneCallback) and a.nested:  # the callback adds one more when called
-        return f"fs[{op.fid}].add_done_callback(lambda f: f.add_done_callback(lambda f: None))", fid
+        return f"fs[{op.fid}].add_done_callback(lambda f: f.add_done_callback(lambda f: None))"
     text = calls[type(op)].format(f=op.fid, raise_="1/0" if a.raising else "None")
-    return f"fs[{op.fid}].{text}", fid
+    return f"fs[{op.fid}].{text}"
 
 
 __all__ = ["calls", "render"]

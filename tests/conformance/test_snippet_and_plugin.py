@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +23,36 @@ def test_a_rendered_snippet_runs_as_plain_python(tmp_path: object) -> None:
     code = render(actions, "concurrent.futures", "ThreadPoolExecutor")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+_REFUSES_FIRST = """
+from concurrent.futures import ThreadPoolExecutor
+class RefusesFirst(ThreadPoolExecutor):
+    refused = False
+    def submit(self, fn, /, *args, **kwargs):
+        if not self.refused:
+            self.refused = True
+            raise RuntimeError("the first submit is refused")
+        return super().submit(fn, *args, **kwargs)
+"""
+
+
+def test_a_snippet_goes_on_past_a_call_that_raises_and_numbers_futures_as_the_machine_does(tmp_path: Path) -> None:
+    """A shrunk failure often has a call the machine expected to raise (a result() of a raising
+    task, a submit after shutdown) before the one that shows the bug: the script shows what it
+    raised and goes on. A submit that raised made no future, so the next one is future 0, with
+    gate 0, as the machine counts them (numbered by the script's order, gate 1 would stay shut
+    and the result() below wait for ever: the subprocess's timeout fails the test). Before the fix the script stopped at the first raise."""
+    (tmp_path / "refuses_first.py").write_text(_REFUSES_FIRST)
+    actions = [Create(1), Call(Submit(TaskKind.RETURNS), gates=(True,)), Call(Submit(TaskKind.RAISES), gates=(True,)),
+               OpenGate(0), Call(GetResult(0, Timeout.NONE)), Call(GetResult(0, Timeout.NONE))]
+    code = render(actions, "refuses_first", "RefusesFirst")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    shown = done.stdout.splitlines()
+    assert len(shown) == 3, done.stdout
+    assert "raised RuntimeError('the first submit is refused')" in shown[0], shown
+    assert shown[1:] == ["fs[0].result(timeout=None) raised TaskError(0)"] * 2, shown
 
 
 @pytest.mark.timeout(300)
