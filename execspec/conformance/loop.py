@@ -151,6 +151,10 @@ class Observing(RuleBasedStateMachine):
     ignored: ClassVar[frozenset[str]] = frozenset()
     masked: ClassVar[set[str]]  # clauses named only by violations ignored: neither failed nor passed
     discards: ClassVar[list[int]]  # [0]: examples that ended at such a violation
+    #: [0]: the budget that stopped the run (BudgetSpent or ShrinkBudgetSpent), once one did. An
+    #: example cut short so ends earlier than its recorded prefix, and Hypothesis then raises
+    #: Flaky in place of the stop: the run reads this to tell the two apart
+    stopped: ClassVar[list[type[BaseException] | None]]
     #: the target's factory when it could be imported here ([0]; None: not known), to read the
     #: signatures of its executor's methods where no executor is at hand (under the shim)
     factory: ClassVar[list[Any]] = [None]
@@ -187,8 +191,10 @@ class Observing(RuleBasedStateMachine):
         been shrunk for its budget. So a run ends at most one rule and a teardown past either."""
         if self.found:
             if time.monotonic() - self.found[0].first_seen > self.shrink_budget:
+                self.stopped[0] = ShrinkBudgetSpent
                 raise ShrinkBudgetSpent()
         elif self.stop_at is not None and time.monotonic() >= self.stop_at:
+            self.stopped[0] = BudgetSpent
             raise BudgetSpent()
 
     # -- the loop every rule goes through -------------------------------------------------

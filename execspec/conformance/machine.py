@@ -652,7 +652,7 @@ def machine_for(target: Any, mode: Mode, shim_modules: tuple[str, ...] = ()) -> 
         "make_session": [make], "shim": mode is Mode.SHIM, "kind": kind,
         "not_applicable": na, "defaults_apply": "create:default_max_workers" not in na,
         "cpython": cpython, "reading": _reading(cpython, python, kind), "divergences": [], "hazards": [],
-        "found": [], "examples": [0], "masked": set(), "discards": [0], "model_notes": [],
+        "found": [], "examples": [0], "masked": set(), "discards": [0], "model_notes": [], "stopped": [None],
         "python": python, "factory": [getattr(make, "factory", None)]}
     return type(f"Conformance_{name}_{mode.value}", (ConformanceMachine,), attrs)
 

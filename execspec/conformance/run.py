@@ -262,8 +262,11 @@ def _round(target: Any, mode: Mode, profile: Profile, shim_modules: tuple[str, .
     except BudgetSpent:
         result.budget_spent = True  # nothing found in the examples that ran
     except Flaky as exc:
-        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-        result.flaky = lines[0] + (f" ({lines[1]})" if len(lines) > 1 else "")
+        if machine.stopped[0] is BudgetSpent:  # (an example the budget cut short: see Observing.stopped)
+            result.budget_spent = True
+        elif machine.stopped[0] is not ShrinkBudgetSpent:  # (the shortest violation so far is kept)
+            lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+            result.flaky = lines[0] + (f" ({lines[1]})" if len(lines) > 1 else "")
     except Exception as exc:  # noqa: BLE001 - the harness failed: reported as ours
         result.error = f"{type(exc).__name__}: {exc}{_where(exc)}"
     finally:

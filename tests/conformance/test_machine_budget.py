@@ -88,3 +88,46 @@ def test_every_report_says_when_a_run_stopped_at_its_budget() -> None:
         assert doc["targets"][0]["machine_runs"][0]["budget_spent"] is flag
         shown = [terminal.render_document(doc), markdown.render(doc), htmlpage.render(doc)]
         assert all(("stopped at its 120 s budget" in text) is flag for text in shown), shown
+
+
+class _CutClock:
+    """loop.py's clock: far before any budget for its first ``n`` readings, far past it after, so
+    the budget runs out at a chosen rule, deterministically (the machine's only reader of this
+    module's clock is its budget check and the time a violation is first seen)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def monotonic(self) -> float:
+        self.n -= 1
+        return 0.0 if self.n >= 0 else 1e12
+
+
+@pytest.mark.parametrize("n", [137, 174, 211, 359])
+def test_a_budget_that_cuts_an_example_short_is_a_spent_budget_not_a_flaky_round(
+        n: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An example cut short ends before its recorded prefix does, and Hypothesis then raises
+    Flaky ("stopped drawing earlier") in place of BudgetSpent. Before the fix each of these cut
+    points under the shim made the round flaky, which passes nothing (the stdlib's process pool
+    on real threads, dev profile: its last round ended so after 523 examples)."""
+    import execspec.conformance.loop as loop
+
+    monkeypatch.setattr(loop, "time", _CutClock(n))
+    profile = Profile("cut", shim_examples=100, thread_examples=0, steps=10, shrink_budget=5.0, shapes=False)
+    result = run_machine(Target.parse("concurrent.futures:ThreadPoolExecutor"), Mode.SHIM, profile)
+    assert result.flaky is None, result.flaky
+    assert result.budget_spent and result.error is None and result.violation is None, result
+
+
+@pytest.mark.parametrize("n", [89, 135, 158])
+def test_a_shrink_budget_that_cuts_a_replay_short_keeps_the_violation_confirmed(
+        n: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same for the shrink budget: a violation found and being shrunk when its budget ran
+    out is what the round found, not "a failure that did not happen again" (unconfirmed, so
+    neither failed nor passed), which is what the Flaky in place of ShrinkBudgetSpent made it."""
+    import execspec.conformance.loop as loop
+
+    monkeypatch.setattr(loop, "time", _CutClock(n))
+    profile = Profile("cut", shim_examples=300, thread_examples=0, steps=12, shrink_budget=5.0, shapes=False)
+    result = run_machine(Target.parse("conformance.two_bugs:TwoBugs"), Mode.SHIM, profile)
+    assert result.violation is not None and result.flaky is None, (result.violation, result.flaky)
