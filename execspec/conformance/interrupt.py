@@ -32,34 +32,41 @@ SIGNAL = getattr(signal, "SIGUSR2", None)
 
 def call_within(fn: Callable[[], T], seconds: float, late: Callable[[], BaseException]) -> T:
     """``fn()``, on this thread; if it is still running after ``seconds``, ``late()`` is raised
-    in it. Bounded on the main thread only (see the module doc)."""
+    in it. Bounded on the main thread only (see the module doc).
+
+    Nothing of it outlives the call: the timer is joined, a signal sent just as ``fn`` returned
+    is taken here (blocked, then waited for) rather than left for the handler restored after
+    it, which may be the default one, which ends the process."""
     if (SIGNAL is None or not hasattr(signal, "pthread_kill")
             or threading.current_thread() is not threading.main_thread()):
         return fn()
-    lock = threading.Lock()
-    calling = [True]
+    calling = [True]  # read by the handler, on this thread: it raises only while fn runs
 
     def handler(signum: int, frame: Any) -> None:
-        with lock:
-            if not calling[0]:
-                return  # (it returned as the timer fired)
-        raise late()
+        if calling[0]:
+            raise late()
 
     def fire() -> None:
-        with lock:
-            if calling[0]:
-                signal.pthread_kill(threading.main_thread().ident or 0, SIGNAL)
+        if calling[0]:
+            signal.pthread_kill(threading.main_thread().ident or 0, SIGNAL)
 
     previous = signal.signal(SIGNAL, handler)
     timer = threading.Timer(seconds, fire)
     timer.daemon = True
     timer.name = "execspec-bound"
-    timer.start()
     try:
-        return fn()
+        timer.start()
+        try:
+            return fn()
+        finally:
+            calling[0] = False  # (a handler that ran just before this raised instead of fn's outcome)
     finally:
-        with lock:
-            calling[0] = False
         timer.cancel()
-        timer.join()
-        signal.signal(SIGNAL, previous)
+        timer.join()  # no signal is sent after this one
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {SIGNAL})
+        try:
+            if SIGNAL in signal.sigpending():
+                signal.sigwait({SIGNAL})
+            signal.signal(SIGNAL, previous)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)

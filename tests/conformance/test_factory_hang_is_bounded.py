@@ -41,6 +41,31 @@ def test_a_call_that_returns_in_time_returns_its_value_and_nothing_fires_later()
     assert not done.wait(0.1)  # past the bound: no signal arrives after the call returned
 
 
+def test_a_signal_sent_as_the_call_returns_is_taken_there_not_by_the_handler_restored() -> None:
+    """The timer's signal can be on its way as the call returns; the handler restored after it
+    (here one that records, in a program the default, which ends the process) must not get it.
+    The call stands in for that moment: it sends the signal with the signal blocked, so it is
+    pending as the call returns."""
+    seen: list[int] = []
+    previous = signal.signal(SIGNAL, lambda signum, frame: seen.append(signum))
+
+    def returns_with_the_signal_pending() -> str:
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {SIGNAL})
+        signal.pthread_kill(threading.main_thread().ident or 0, SIGNAL)
+        assert SIGNAL in signal.sigpending()
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask | {SIGNAL})  # (still blocked as it returns)
+        return "returned"
+
+    try:
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, set())
+        assert call_within(returns_with_the_signal_pending, 30.0, lambda: Hung("late")) == "returned"
+        assert SIGNAL not in signal.sigpending()
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # unblocked: anything pending would arrive now
+        assert seen == []
+    finally:
+        signal.signal(SIGNAL, previous)
+
+
 def test_off_the_main_thread_the_call_runs_unbounded() -> None:
     got: list[object] = []
     t = threading.Thread(target=lambda: got.append(call_within(lambda: "ran", 0.01, lambda: Hung("late"))))
